@@ -1,0 +1,291 @@
+# Kernel objects: constructors, sums, parameters and covariance matrices.
+#
+# A kernel is a list of class "gplvm_kernel".  A single kernel has `type`
+# and `params` (a named list of numeric vectors); a sum has type "sum" and
+# `parts`, a list of single kernels.
+
+.kernel_codes <- c(rbf = 1L, matern32 = 2L, matern52 = 3L, linear = 4L,
+                   bias = 5L, white = 6L)
+
+.kernel_labels <- c(rbf = "RBF", matern32 = "Matern 3/2",
+                    matern52 = "Matern 5/2", linear = "linear",
+                    bias = "bias", white = "white")
+
+.new_kernel <- function(type, params) {
+  structure(list(type = type, params = params), class = "gplvm_kernel")
+}
+
+.stationary_kernel <- function(type, variance, lengthscale) {
+  .new_kernel(type, list(
+    variance = .check_positive(variance, "variance"),
+    lengthscale = .check_positive(lengthscale, "lengthscale", len = NULL)))
+}
+
+#' Covariance functions (kernels) for the GP-LVM
+#'
+#' Constructors for the kernels that [gplvm()] and [gplvm_loglik()] accept.
+#' Kernels are added with `+`; a sum may contain the same type more than once.
+#'
+#' With inputs \eqn{a, b} (rows of the latent matrix, length \eqn{Q}) and the
+#' scaled distance
+#' \deqn{r = \sqrt{\sum_q (a_q - b_q)^2 / l_q^2}}{r = sqrt(sum_q (a_q - b_q)^2 / l_q^2)}
+#' where \eqn{l_q = l} for all \eqn{q} when one lengthscale is given
+#' (isotropic) and \eqn{l_q} is the \eqn{q}-th lengthscale when \eqn{Q} are
+#' given (automatic relevance determination, ARD):
+#' \describe{
+#'   \item{`kern_rbf`}{\eqn{k = v \exp(-r^2/2)}{k = v exp(-r^2 / 2)}
+#'     (squared exponential; \eqn{l} is the standard deviation-like length,
+#'     not its square nor twice it).}
+#'   \item{`kern_matern32`}{\eqn{k = v (1 + \sqrt{3} r) \exp(-\sqrt{3} r)}{k = v (1 + sqrt(3) r) exp(-sqrt(3) r)}.}
+#'   \item{`kern_matern52`}{\eqn{k = v (1 + \sqrt{5} r + 5 r^2 / 3) \exp(-\sqrt{5} r)}{k = v (1 + sqrt(5) r + 5 r^2 / 3) exp(-sqrt(5) r)}.}
+#'   \item{`kern_linear`}{\eqn{k = \sum_q v_q a_q b_q}{k = sum_q v_q a_q b_q},
+#'     with one shared variance or one per latent dimension (ARD).}
+#'   \item{`kern_bias`}{\eqn{k = v}: a constant offset.}
+#'   \item{`kern_white`}{\eqn{k = v} when \eqn{a} and \eqn{b} are the same
+#'     training point and 0 otherwise; it adds \eqn{v} to the diagonal of
+#'     `kern_matrix(kernel, X)` and nothing to a cross covariance.}
+#' }
+#' Here \eqn{v} is `variance`, always a variance (not a standard
+#' deviation).  All parameters must be positive and finite.
+#'
+#' @param variance Variance \eqn{v} (for `kern_linear`, one value or one per
+#'   latent dimension).
+#' @param lengthscale Lengthscale \eqn{l}: one value (isotropic) or one per
+#'   latent dimension (ARD).
+#' @return An object of class `"gplvm_kernel"`.
+#' @seealso [kern_params()], [kern_matrix()], [gplvm_loglik()].
+#' @examples
+#' k <- kern_rbf(variance = 2, lengthscale = c(1, 0.5)) + kern_bias(0.1)
+#' k
+#' kern_params(k)
+#' kern_matrix(k, matrix(rnorm(6), 3, 2))
+#' @name kernels
+NULL
+
+#' @rdname kernels
+#' @export
+kern_rbf <- function(variance = 1, lengthscale = 1) {
+  .stationary_kernel("rbf", variance, lengthscale)
+}
+
+#' @rdname kernels
+#' @export
+kern_matern32 <- function(variance = 1, lengthscale = 1) {
+  .stationary_kernel("matern32", variance, lengthscale)
+}
+
+#' @rdname kernels
+#' @export
+kern_matern52 <- function(variance = 1, lengthscale = 1) {
+  .stationary_kernel("matern52", variance, lengthscale)
+}
+
+#' @rdname kernels
+#' @export
+kern_linear <- function(variance = 1) {
+  .new_kernel("linear", list(
+    variance = .check_positive(variance, "variance", len = NULL)))
+}
+
+#' @rdname kernels
+#' @export
+kern_bias <- function(variance = 1) {
+  .new_kernel("bias", list(variance = .check_positive(variance, "variance")))
+}
+
+#' @rdname kernels
+#' @export
+kern_white <- function(variance = 1) {
+  .new_kernel("white", list(variance = .check_positive(variance, "variance")))
+}
+
+.kernel_parts <- function(kernel) {
+  if (identical(kernel$type, "sum")) kernel$parts else list(kernel)
+}
+
+#' @rdname kernels
+#' @param e1,e2 Kernels to add.
+#' @export
+`+.gplvm_kernel` <- function(e1, e2) {
+  if (missing(e2)) return(e1)
+  if (!inherits(e1, "gplvm_kernel") || !inherits(e2, "gplvm_kernel")) {
+    stop("only kernels can be added to kernels", call. = FALSE)
+  }
+  structure(list(type = "sum", parts = c(.kernel_parts(e1),
+                                         .kernel_parts(e2))),
+            class = "gplvm_kernel")
+}
+
+# Checks that `kernel` is a well-formed kernel object; with q, also that its
+# ARD lengths fit a latent dimension of q.  Returns the list of parts.
+.check_kernel <- function(kernel, q = NULL, arg = "kernel") {
+  bad <- function(why) {
+    stop(sprintf("'%s' %s", arg, why), call. = FALSE)
+  }
+  if (!inherits(kernel, "gplvm_kernel") || !is.list(kernel)) {
+    bad("must be a kernel made by kern_rbf(), kern_linear(), ... or a sum")
+  }
+  parts <- .kernel_parts(kernel)
+  if (!is.list(parts) || length(parts) < 1L) bad("has no parts")
+  for (p in parts) {
+    if (!is.list(p) || !is.character(p$type) || length(p$type) != 1L ||
+        !(p$type %in% names(.kernel_codes)) || !is.list(p$params)) {
+      bad("is damaged: a part has an unknown type or no parameters")
+    }
+    want <- if (p$type %in% c("rbf", "matern32", "matern52")) {
+      c("variance", "lengthscale")
+    } else "variance"
+    if (!identical(names(p$params), want)) {
+      bad(sprintf("is damaged: a %s part must have parameters %s", p$type,
+                  paste(want, collapse = ", ")))
+    }
+    for (nm in want) {
+      x <- p$params[[nm]]
+      if (!is.numeric(x) || length(x) < 1L || any(!is.finite(x)) ||
+          any(x <= 0)) {
+        bad(sprintf("has a %s %s that is not positive and finite",
+                    p$type, nm))
+      }
+      ard <- length(x) > 1L
+      if (ard && (nm == "variance") != (p$type == "linear")) {
+        bad(sprintf("has a %s %s of length %d; only one is allowed",
+                    p$type, nm, length(x)))
+      }
+      if (ard && !is.null(q) && length(x) != q) {
+        bad(sprintf(paste("has a %s %s of length %d but the latent space",
+                          "has %d dimensions"), p$type, nm, length(x), q))
+      }
+    }
+  }
+  parts
+}
+
+# Flat description passed to C: codes, parameter counts and values.
+.kernel_spec <- function(kernel, q) {
+  parts <- .check_kernel(kernel, q)
+  par <- lapply(parts, function(p) as.double(unlist(p$params, FALSE, FALSE)))
+  list(type = unname(.kernel_codes[vapply(parts, `[[`, "", "type")]),
+       npar = lengths(par, use.names = FALSE),
+       par = unlist(par, use.names = FALSE))
+}
+
+.param_names <- function(p) {
+  unlist(lapply(names(p$params), function(nm) {
+    len <- length(p$params[[nm]])
+    if (len == 1L) nm else paste0(nm, seq_len(len))
+  }), use.names = FALSE)
+}
+
+#' Kernel hyperparameters as a named vector
+#'
+#' `kern_params()` returns every hyperparameter of a kernel as a named numeric
+#' vector; `kern_params<-` sets them from a vector of the same length, in the
+#' same order.  ARD parameters are numbered (`lengthscale1`, `lengthscale2`,
+#' ...).  In a sum each name is prefixed by the part's type (`rbf.variance`,
+#' `bias.variance`), numbered when a type occurs more than once (`rbf1.`,
+#' `rbf2.`).  The `kernel` element of the gradient returned by
+#' [gplvm_loglik()] uses the same names and order.
+#'
+#' @param kernel A kernel, see [kernels].
+#' @param value A numeric vector of positive, finite values.
+#' @return `kern_params()`: a named numeric vector.  `kern_params<-`: the
+#'   kernel with its parameters replaced.
+#' @examples
+#' k <- kern_rbf() + kern_rbf(lengthscale = c(1, 2)) + kern_white(0.01)
+#' kern_params(k)
+#' kern_params(k) <- kern_params(k) * 2
+#' k
+#' @export
+kern_params <- function(kernel) {
+  parts <- .check_kernel(kernel)
+  values <- unlist(lapply(parts, function(p) unlist(p$params, FALSE, FALSE)),
+                   use.names = FALSE)
+  names(values) <- .kernel_param_names(parts)
+  values
+}
+
+.kernel_param_names <- function(parts) {
+  if (length(parts) == 1L) return(.param_names(parts[[1L]]))
+  types <- vapply(parts, `[[`, "", "type")
+  prefix <- types
+  for (t in unique(types[duplicated(types)])) {
+    prefix[types == t] <- paste0(t, seq_len(sum(types == t)))
+  }
+  unlist(Map(function(pre, p) paste0(pre, ".", .param_names(p)),
+             prefix, parts), use.names = FALSE)
+}
+
+#' @rdname kern_params
+#' @export
+`kern_params<-` <- function(kernel, value) {
+  parts <- .check_kernel(kernel)
+  n <- sum(vapply(parts, function(p) length(unlist(p$params)), 1L))
+  value <- .check_positive(value, "value", len = n)
+  pos <- 0L
+  for (i in seq_along(parts)) {
+    for (nm in names(parts[[i]]$params)) {
+      len <- length(parts[[i]]$params[[nm]])
+      parts[[i]]$params[[nm]] <- unname(value[pos + seq_len(len)])
+      pos <- pos + len
+    }
+  }
+  if (identical(kernel$type, "sum")) {
+    kernel$parts <- parts
+    kernel
+  } else {
+    parts[[1L]]
+  }
+}
+
+#' Covariance matrix of a kernel
+#'
+#' @param kernel A kernel, see [kernels].
+#' @param X Numeric matrix of inputs, one row per point.
+#' @param X2 Optional second matrix with as many columns as `X`; when given
+#'   the cross covariance `k(X, X2)` is returned (white parts contribute 0).
+#' @return The `nrow(X)` by `nrow(X2)` (or `nrow(X)`) covariance matrix.
+#' @examples
+#' X <- matrix(seq(0, 1, length.out = 5))
+#' kern_matrix(kern_matern32(lengthscale = 0.5), X)
+#' @export
+kern_matrix <- function(kernel, X, X2 = NULL) {
+  X <- .as_numeric_matrix(X, "X")
+  spec <- .kernel_spec(kernel, ncol(X))
+  if (!is.null(X2)) {
+    X2 <- .as_numeric_matrix(X2, "X2")
+    if (ncol(X2) != ncol(X)) {
+      stop(sprintf("'X2' must have %d columns, like 'X', not %d", ncol(X),
+                   ncol(X2)), call. = FALSE)
+    }
+  }
+  K <- .Call(C_gplvm_kern_matrix_call, X, X2, spec$type, spec$npar, spec$par)
+  dimnames(K) <- list(rownames(X), if (is.null(X2)) rownames(X)
+                                   else rownames(X2))
+  K
+}
+
+.format_kernel_part <- function(p) {
+  vals <- vapply(names(p$params), function(nm) {
+    sprintf("%s = %s", nm, paste(format(p$params[[nm]], digits = 4),
+                                 collapse = ", "))
+  }, "")
+  sprintf("%s (%s)", .kernel_labels[[p$type]], paste(vals, collapse = "; "))
+}
+
+#' @rdname kernels
+#' @param x A kernel.
+#' @param ... Ignored.
+#' @export
+print.gplvm_kernel <- function(x, ...) {
+  parts <- .check_kernel(x, arg = "x")
+  lines <- vapply(parts, .format_kernel_part, "")
+  cat("GP-LVM kernel:", paste(lines, collapse = "\n  + "), "\n")
+  invisible(x)
+}
+
+#' @rdname kernels
+#' @export
+format.gplvm_kernel <- function(x, ...) {
+  paste(vapply(.check_kernel(x, arg = "x"), .format_kernel_part, ""),
+        collapse = " + ")
+}

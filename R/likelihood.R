@@ -1,0 +1,86 @@
+#' GP-LVM log-likelihood and its gradient
+#'
+#' Computes
+#' \deqn{L = -\frac{ND}{2}\log 2\pi - \frac{D}{2}\log|K| - \frac12 \mathrm{tr}(K^{-1} Y Y^\top)}{L = -N D/2 log(2 pi) - D/2 log|K| - 1/2 tr(K^-1 Y Y')}
+#' with \eqn{K = k(X, X) + \sigma^2 I}, from one Cholesky factorisation in C.
+#' `Y` is used as given (not centred) and no prior on `X` is included.
+#'
+#' If the Cholesky factorisation fails, jitter growing tenfold from
+#' \eqn{10^{-6}} times the mean diagonal of \eqn{K} is added (at most five
+#' times) and a warning says how much; if it still fails, an error is
+#' raised.
+#'
+#' @param Y Numeric data matrix, N by D.
+#' @param X Numeric latent matrix, N by Q.
+#' @param kernel A kernel, see [kernels].
+#' @param noise Noise variance \eqn{\sigma^2 > 0}.
+#' @param gradient If `TRUE`, attach the gradient.
+#' @return The log-likelihood, a number.  With `gradient = TRUE` it has an
+#'   attribute `"gradient"`: a list with `X` (N by Q matrix,
+#'   \eqn{\partial L / \partial X}{dL/dX}), `kernel` (named vector, one entry
+#'   per hyperparameter on its natural scale, named as by [kern_params()]) and
+#'   `noise` (\eqn{\partial L / \partial \sigma^2}{dL/dnoise}).
+#' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
+#'   component analysis with Gaussian process latent variable models.
+#'   Journal of Machine Learning Research 6, 1783--1816.
+#' @examples
+#' set.seed(1)
+#' Y <- matrix(rnorm(40), 10, 4)
+#' X <- prcomp(Y)$x[, 1:2]
+#' ll <- gplvm_loglik(Y, X, kern_rbf(), noise = 0.1, gradient = TRUE)
+#' ll
+#' @export
+gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE) {
+  Y <- .as_numeric_matrix(Y, "Y")
+  X <- .as_numeric_matrix(X, "X")
+  if (nrow(X) != nrow(Y)) {
+    stop(sprintf("'X' must have %d rows, like 'Y', not %d", nrow(Y),
+                 nrow(X)), call. = FALSE)
+  }
+  .check_kernel(kernel, ncol(X))
+  noise <- .check_positive(noise, "noise")
+  gradient <- .check_flag(gradient, "gradient")
+  res <- .loglik_c(Y, X, kernel, noise, gradient)
+  if (res$jitter > 0) {
+    warning(.jitter_message(res$jitter), call. = FALSE)
+  }
+  out <- res$loglik
+  if (gradient) {
+    gX <- res$X
+    dimnames(gX) <- dimnames(X)
+    attr(out, "gradient") <- list(X = gX,
+                                  kernel = stats::setNames(res$kernel,
+                                             names(kern_params(kernel))),
+                                  noise = res$noise)
+  }
+  out
+}
+
+# One evaluation in C, with no argument checks beyond C's own: callers have
+# checked.  ndim is D of the formula; Y may be any factor C with C C' = Y Y'.
+# Returns the raw list (loglik, X, kernel, noise, jitter) or stops with a
+# message explaining the status.
+.loglik_c <- function(Y, X, kernel, noise, gradient, ndim = ncol(Y)) {
+  spec <- .kernel_spec(kernel, ncol(X))
+  res <- .Call(C_gplvm_loglik_call, Y, X, spec$type, spec$npar, spec$par,
+               noise, as.double(ndim), gradient)
+  if (res$status != 0L) stop(.status_message(res$status), call. = FALSE)
+  res
+}
+
+.status_message <- function(status) {
+  switch(as.character(status),
+    "1" = paste("the covariance matrix is not positive definite, even with",
+                "added jitter; try a larger 'noise', a kernel with a white",
+                "or bias term, or rescaled data"),
+    "2" = paste("the covariance matrix or the log-likelihood is not finite;",
+                "rescale the data or the latent positions, or change the",
+                "kernel parameters"),
+    "3" = "LAPACK reported an illegal argument (please report this bug)",
+    sprintf("unknown status %d from the C code", status))
+}
+
+.jitter_message <- function(jitter) {
+  sprintf(paste("the covariance matrix was not positive definite; added",
+                "jitter %.3g to its diagonal"), jitter)
+}
