@@ -227,7 +227,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
       cat(sprintf("eval %5d  loglik %14.6g  |grad| %10.4g  %8.1f s\n",
                   cache$n_eval, r$loglik, sqrt(sum(g^2)),
                   proc.time()[["elapsed"]] - cache$start))
-      utils::flush.console()
+      flush(stdout())
     }
     res <- c(u, list(loglik = r$loglik, logprior = lp, grad = g))
     cache$par <- par
