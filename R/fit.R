@@ -115,7 +115,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   fixed <- .check_fixed(fixed, c(names(theta), "noise"))
 
   obj <- .gplvm_objective(Yc, kernel, noise, fixed, prior, q, trace)
-  par0 <- c(X0, log(theta[obj$free]), if (!"noise" %in% fixed) log(noise))
+  par0 <- unname(c(X0, log(theta[obj$free]),
+                   if (!"noise" %in% fixed) log(noise)))
   ll0 <- obj$eval(par0)$loglik
   control <- list(maxit = maxit)
   if (method == "L-BFGS-B") {
@@ -207,7 +208,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     th[free] <- exp(par[nx + seq_len(sum(free))])
     k <- kernel
     kern_params(k) <- th
-    s2 <- if (fit_noise) exp(par[length(par)]) else noise
+    s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
     list(X = X, kernel = k, noise = s2, theta = th)
   }
   eval <- function(par) {
@@ -216,8 +217,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     r <- .loglik_c(Yf, u$X, u$kernel, u$noise, TRUE, ndim = d)
     lp <- if (prior) -nx / 2 * log(2 * pi) - sum(u$X^2) / 2 else 0
     gX <- if (prior) r$X - u$X else r$X
-    g <- c(gX, (r$kernel * u$theta)[free],
-           if (fit_noise) r$noise * u$noise)
+    g <- unname(c(gX, (r$kernel * u$theta)[free],
+                  if (fit_noise) r$noise * u$noise))
     cache$n_eval <- cache$n_eval + 1L
     if (r$jitter > 0) {
       cache$jitter_n <- cache$jitter_n + 1L
