@@ -45,12 +45,15 @@
 #' @param fixed Character vector naming the parameters to hold at their
 #'   starting values: names as given by [kern_params()] of the kernel, and
 #'   `"noise"`.
-#' @param method An [stats::optim()] method with gradients: `"L-BFGS-B"`,
-#'   `"BFGS"` or `"CG"`.
+#' @param method The optimiser: an [stats::optim()] method with gradients
+#'   (`"L-BFGS-B"`, `"BFGS"` or `"CG"`), or `"SCG"`, the scaled conjugate
+#'   gradients of Moller (1993) that Lawrence's toolbox uses (implemented in
+#'   R in this package).
 #' @param maxit Maximum number of iterations.
 #' @param reltol Relative convergence tolerance on the objective (passed as
 #'   `factr = reltol / .Machine$double.eps` to L-BFGS-B and as `reltol` to
-#'   the other methods).
+#'   BFGS and CG; SCG stops when an accepted step changes the objective by
+#'   less than `reltol` times its size).
 #' @param trace `0` for silence; a positive integer `k` prints the
 #'   evaluation count, the log-likelihood, the gradient norm and the elapsed
 #'   time every `k` evaluations.
@@ -78,7 +81,7 @@
 #' @export
 gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   scale = FALSE, prior = TRUE, fixed = character(),
-                  method = c("L-BFGS-B", "BFGS", "CG"), maxit = 1000,
+                  method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 1000,
                   reltol = 1e-10, trace = 0, init_sd = 1) {
   call <- match.call()
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L)
@@ -125,8 +128,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     control$reltol <- reltol
   }
   start <- proc.time()[["elapsed"]]
-  opt <- stats::optim(par0, obj$fn, obj$gr, method = method,
-                      control = control)
+  opt <- if (method == "SCG") {
+    .scg(par0, obj$fn, obj$gr, maxit = maxit, reltol = reltol)
+  } else {
+    stats::optim(par0, obj$fn, obj$gr, method = method, control = control)
+  }
   time <- proc.time()[["elapsed"]] - start
 
   best <- obj$eval(opt$par)

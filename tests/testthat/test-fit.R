@@ -2,16 +2,19 @@ test_that("the linear kernel without prior reaches the dual PPCA maximum", {
   set.seed(1)
   n <- 40; d <- 5; q <- 2
   Y <- matrix(rnorm(n * d), n, d) %*% matrix(rnorm(d * d), d)
-  fit <- gplvm(Y, q = q, kernel = kern_linear(), prior = FALSE,
-               reltol = 1e-14, maxit = 5000)
   Yc <- sweep(Y, 2, colMeans(Y))
   lam <- eigen(tcrossprod(Yc) / d, symmetric = TRUE, only.values = TRUE)$values
   s2 <- sum(lam[-(1:q)]) / (n - q)
   best <- -n * d / 2 * log(2 * pi) -
     d / 2 * (sum(log(lam[1:q])) + (n - q) * log(s2)) - n * d / 2
-  expect_equal(fit$loglik, best, tolerance = 1e-8)
-  expect_equal(fit$noise, s2, tolerance = 1e-4)
-  expect_equal(fit$optim$convergence, 0L)
+  for (method in c("L-BFGS-B", "BFGS", "CG", "SCG")) {
+    fit <- gplvm(Y, q = q, kernel = kern_linear(), prior = FALSE,
+                 reltol = 1e-14, maxit = 5000, method = method)
+    expect_equal(fit$loglik, best, tolerance = 1e-8)
+    expect_equal(fit$noise, s2, tolerance = 1e-4)
+    expect_equal(fit$optim$convergence, 0L)
+    expect_equal(fit$optim$method, method)
+  }
 })
 
 test_that("an RBF fit beats its PCA start on an S-curve and orders it better", {
@@ -120,4 +123,22 @@ test_that("bad arguments give errors naming them", {
   expect_error(gplvm(Y, trace = -1), "'trace'")
   expect_error(gplvm(Y, init_sd = 0), "'init_sd'")
   expect_error(gplvm(matrix(1, 5, 3)), "'Y'")
+})
+
+test_that("scaled conjugate gradients minimise standard functions", {
+  set.seed(8)
+  A <- crossprod(matrix(rnorm(25), 5)) + diag(5)
+  b <- rnorm(5)
+  res <- gplvm:::.scg(rnorm(5), function(x) sum(x * (A %*% x)) / 2 - sum(b * x),
+                      function(x) drop(A %*% x) - b, maxit = 500,
+                      reltol = 1e-14)
+  expect_equal(res$par, solve(A, b), tolerance = 1e-6)
+  expect_equal(res$convergence, 0L)
+  rosen <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
+  rosen_gr <- function(x) c(-400 * x[1] * (x[2] - x[1]^2) - 2 * (1 - x[1]),
+                            200 * (x[2] - x[1]^2))
+  res <- gplvm:::.scg(c(-1.2, 1), rosen, rosen_gr, maxit = 2000,
+                      reltol = 1e-16)
+  expect_equal(res$par, c(1, 1), tolerance = 1e-4)
+  expect_named(res$counts, c("function", "gradient"))
 })
