@@ -16,6 +16,8 @@
 #' AIC(fit)
 #' head(residuals(fit))
 #' @name gplvm-methods
+#' @importFrom stats coef fitted logLik nobs predict residuals
+#' @importFrom graphics plot
 NULL
 
 #' @rdname gplvm-methods
