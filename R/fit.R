@@ -43,8 +43,9 @@
 #'   \eqn{-NQ/2 \log 2\pi - \|X\|_F^2/2}{-N q/2 log(2 pi) - |X|^2/2}, to the
 #'   objective.
 #' @param fixed Character vector naming the parameters to hold at their
-#'   starting values: names as given by [kern_params()] of the kernel, and
-#'   `"noise"`.
+#'   starting values: names as given by [kern_params()] of the kernel
+#'   (for the default kernel `"rbf.variance"`, `"rbf.lengthscale1"`, ...,
+#'   `"bias.variance"`), and `"noise"`.
 #' @param method The optimiser: an [stats::optim()] method with gradients
 #'   (`"L-BFGS-B"`, `"BFGS"` or `"CG"`), or `"SCG"`, the scaled conjugate
 #'   gradients of Moller (1993) that Lawrence's toolbox uses (implemented in
@@ -82,7 +83,7 @@
 gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   scale = FALSE, prior = TRUE, fixed = character(),
                   method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 1000,
-                  reltol = 1e-10, trace = 0, init_sd = 1) {
+                  reltol = 1e-10, trace = 0, init_sd = 0.1) {
   call <- match.call()
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L)
   q <- .check_count(q, "q", hi = ncol(Y))
@@ -145,9 +146,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                     obj$jitter_count(), obj$n_eval(), obj$jitter_max()),
             call. = FALSE)
   }
+  if (opt$convergence == 1L) {
+    opt$message <- "iteration limit 'maxit' reached"
+    out$optim$message <- opt$message
+  }
   if (opt$convergence != 0L) {
-    warning(sprintf("optim() did not converge (code %d%s); try a larger 'maxit'",
-                    opt$convergence,
+    warning(sprintf(paste("the optimiser did not converge (code %d%s);",
+                          "try a larger 'maxit'"), opt$convergence,
                     if (is.null(opt$message)) "" else
                       paste0(": ", opt$message)), call. = FALSE)
   }

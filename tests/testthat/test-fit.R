@@ -9,7 +9,8 @@ test_that("the linear kernel without prior reaches the dual PPCA maximum", {
     d / 2 * (sum(log(lam[1:q])) + (n - q) * log(s2)) - n * d / 2
   for (method in c("L-BFGS-B", "BFGS", "CG", "SCG")) {
     fit <- gplvm(Y, q = q, kernel = kern_linear(), prior = FALSE,
-                 reltol = 1e-14, maxit = 5000, method = method)
+                 reltol = 1e-14, maxit = 5000, method = method,
+                 init_sd = 1)
     expect_equal(fit$loglik, best, tolerance = 1e-8)
     expect_equal(fit$noise, s2, tolerance = 1e-4)
     expect_equal(fit$optim$convergence, 0L)
