@@ -21,7 +21,12 @@
 #' `init_sd`; the kernel is an RBF with one lengthscale per latent dimension
 #' (ARD) plus a bias, started at variance equal to the mean column variance
 #' of the (centred, scaled) data, lengthscales 1, bias 0.1 of that variance;
-#' the noise variance starts at 0.1 of the mean column variance.
+#' the noise variance starts at 0.1 of the mean column variance.  The small
+#' starting spread (`init_sd = 0.1`, a tenth of the starting lengthscale
+#' of the kernel) was chosen by measurement: on the oil flow data a start at
+#' standard deviation 1 reached a higher likelihood but a nearly
+#' one-dimensional latent space with four times as many nearest-neighbour
+#' class errors.
 #'
 #' Jitter that the C core has to add to the covariance diagonal during the
 #' fit is counted and reported in a single warning at the end.
@@ -241,7 +246,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   proc.time()[["elapsed"]] - cache$start))
       flush(stdout())
     }
-    res <- c(u, list(loglik = r$loglik, logprior = lp, grad = g))
+    res <- c(u, list(loglik = r$loglik, logprior = lp, grad = g,
+                      jitter = r$jitter))
     cache$par <- par
     cache$res <- res
     res
@@ -267,7 +273,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                        prior, fixed, method, time, call) {
   X <- best$X
   dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
-  K <- kern_matrix(best$kernel, X) + diag(best$noise, nrow(X))
+  # the factor the C core used, jitter included
+  K <- kern_matrix(best$kernel, X) + diag(best$noise + best$jitter, nrow(X))
   R <- chol(K)
   alpha <- backsolve(R, forwardsolve(t(R), Y, upper.tri = FALSE))
   structure(list(

@@ -143,3 +143,20 @@ test_that("scaled conjugate gradients minimise standard functions", {
   expect_equal(res$par, c(1, 1), tolerance = 1e-4)
   expect_named(res$counts, c("function", "gradient"))
 })
+
+test_that("jitter during a fit is reported once, with a count", {
+  set.seed(9)
+  Y <- matrix(rnorm(24), 6, 4)
+  Y <- rbind(Y, Y, Y, Y)
+  msgs <- character()
+  fit <- withCallingHandlers(
+    gplvm(Y, noise = 1e-20, fixed = "noise", maxit = 3),
+    warning = function(w) {
+      msgs <<- c(msgs, conditionMessage(w))
+      invokeRestart("muffleWarning")
+    })
+  jit <- grep("jitter", msgs, value = TRUE)
+  expect_length(jit, 1L)
+  expect_match(jit, "in [0-9]+ of [0-9]+ evaluations")
+  expect_gt(fit$optim$jitter_count, 0L)
+})
