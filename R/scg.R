@@ -44,7 +44,8 @@
     }
     alpha <- -mu / delta
     xnew <- x + alpha * d
-    fnew <- fn(xnew)
+    # a step so long that the model cannot be evaluated is a failed step
+    fnew <- tryCatch(fn(xnew), error = function(e) Inf)
     nfn <- nfn + 1L
     ratio <- 2 * (fnew - fold) / (alpha * mu)
     success <- is.finite(fnew) && ratio >= 0

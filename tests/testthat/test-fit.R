@@ -160,3 +160,10 @@ test_that("jitter during a fit is reported once, with a count", {
   expect_match(jit, "in [0-9]+ of [0-9]+ evaluations")
   expect_gt(fit$optim$jitter_count, 0L)
 })
+
+test_that("scaled conjugate gradients treat a failed evaluation as a failed step", {
+  f <- function(x) if (any(abs(x) > 5)) stop("out of range") else sum((x - 1)^2)
+  res <- gplvm:::.scg(c(-4, 4), f, function(x) 2 * (x - 1), maxit = 200,
+                      reltol = 1e-14)
+  expect_equal(res$par, c(1, 1), tolerance = 1e-6)
+})
