@@ -111,8 +111,8 @@ kern_white <- function(variance = 1) {
   if (!inherits(e1, "gplvm_kernel") || !inherits(e2, "gplvm_kernel")) {
     stop("only kernels can be added to kernels", call. = FALSE)
   }
-  structure(list(type = "sum", parts = c(.kernel_parts(e1),
-                                         .kernel_parts(e2))),
+  structure(list(type = "sum", parts = c(.check_kernel(e1, arg = "e1"),
+                                         .check_kernel(e2, arg = "e2"))),
             class = "gplvm_kernel")
 }
 
