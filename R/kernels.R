@@ -100,7 +100,7 @@ kern_white <- function(variance = 1) {
 }
 
 .kernel_parts <- function(kernel) {
-  if (identical(kernel$type, "sum")) kernel$parts else list(kernel)
+  if (identical(kernel[["type"]], "sum")) kernel[["parts"]] else list(kernel)
 }
 
 #' @rdname kernels
@@ -128,8 +128,9 @@ kern_white <- function(variance = 1) {
   parts <- .kernel_parts(kernel)
   if (!is.list(parts) || length(parts) < 1L) bad("has no parts")
   for (p in parts) {
-    if (!is.list(p) || !is.character(p$type) || length(p$type) != 1L ||
-        !(p$type %in% names(.kernel_codes)) || !is.list(p$params)) {
+    if (!is.list(p) || !is.character(p[["type"]]) ||
+        length(p[["type"]]) != 1L || !(p[["type"]] %in% names(.kernel_codes)) ||
+        !is.list(p[["params"]])) {
       bad("is damaged: a part has an unknown type or no parameters")
     }
     want <- if (p$type %in% c("rbf", "matern32", "matern52")) {
