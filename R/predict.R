@@ -35,6 +35,7 @@
 #' @export
 predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
                           se.fit = FALSE, maxit = 200, ...) {
+  .check_gplvm(object)
   se.fit <- .check_flag(se.fit, "se.fit")
   if (!is.null(newdata) && !is.null(newlatent)) {
     stop("give only one of 'newdata' and 'newlatent'", call. = FALSE)
