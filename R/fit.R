@@ -212,9 +212,15 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     X <- matrix(par[seq_len(nx)], n, q)
     th <- theta
     th[free] <- exp(par[nx + seq_len(sum(free))])
+    s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
+    if (!all(is.finite(c(th, s2)) & c(th, s2) > 0)) {
+      stop(paste("the optimiser drove a kernel parameter or the noise to 0",
+                 "or infinity; start from a kernel and noise on the scale",
+                 "of 'Y' (or leave them NULL), or fix some of them"),
+           call. = FALSE)
+    }
     k <- kernel
     kern_params(k) <- th
-    s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
     list(X = X, kernel = k, noise = s2, theta = th)
   }
   eval <- function(par) {
