@@ -28,7 +28,7 @@
 #'
 #' @param Y Numeric matrix or data frame of numeric columns, N by D (N >= 2).
 #'   Row names carry through to the latent matrix.
-#' @param q Latent dimension, an integer between 1 and `ncol(Y)`.
+#' @param q Latent dimension, an integer between 1 and `min(dim(Y))`.
 #' @param kernel A kernel (see [kernels]) whose parameters are the starting
 #'   values; `NULL` gives the default described in Details.
 #' @param init `"pca"`, `"random"` (normal with standard deviation
@@ -85,7 +85,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   reltol = 1e-10, trace = 0, init_sd = 1) {
   call <- match.call()
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L)
-  q <- .check_count(q, "q", hi = ncol(Y))
+  q <- .check_count(q, "q", hi = min(dim(Y)))
   scale <- .check_flag(scale, "scale")
   prior <- .check_flag(prior, "prior")
   method <- match.arg(method)
