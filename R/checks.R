@@ -59,9 +59,9 @@
 }
 
 # Checks that `object` is a model fitted by gplvm() with every field the
-# methods use intact (types, shapes, finite sums of squares: no fit has
-# values beyond 1e154, where the likelihood overflows); stops naming the
-# damaged fields otherwise.  Returns the object invisibly.
+# methods use intact (types, shapes, finite values; latent positions with a
+# finite sum of squares, as no fit puts them beyond 1e154); stops naming
+# the damaged fields otherwise.  Returns the object invisibly.
 .check_gplvm <- function(object, arg = "object") {
   if (!inherits(object, "gplvm") || !is.list(object)) {
     stop(sprintf("'%s' must be a model fitted by gplvm()", arg),
@@ -69,11 +69,11 @@
   }
   f <- function(nm) object[[nm]]
   num <- function(x, len = 1L) {
-    is.numeric(x) && length(x) == len && is.finite(sum(x^2))
+    is.numeric(x) && length(x) == len && all(is.finite(x))
   }
   mat <- function(m, nr, nc) {
     is.matrix(m) && is.double(m) && nrow(m) == nr && ncol(m) == nc &&
-      is.finite(sum(m^2))
+      all(is.finite(m))
   }
   X <- f("X")
   n <- NROW(X)
@@ -81,7 +81,7 @@
   d <- NCOL(f("Y"))
   o <- f("optim")
   ok <- c(
-    X = mat(X, n, q) && n >= 1L && q >= 1L,
+    X = mat(X, n, q) && n >= 1L && q >= 1L && is.finite(sum(X^2)),
     Y = mat(f("Y"), n, d) && d >= 1L,
     alpha = mat(f("alpha"), n, d),
     chol = mat(f("chol"), n, n) && all(diag(f("chol")) > 0),
