@@ -310,3 +310,27 @@ test_that("a long fit can be interrupted", {
   expect_match(r, "time limit")
   expect_lt(proc.time()[["elapsed"]] - t0, 5)
 })
+
+test_that("bugs found by fuzzing the fit stay fixed", {
+  set.seed(97)
+  Y <- matrix(rnorm(40), 10, 4)
+  expect_error(gplvm(Y, maxit = 1e10), "'maxit'")
+  expect_error(gplvm(Y, trace = .Machine$integer.max + 1), "'trace'")
+  expect_error(gplvm(Y[1:2, ], q = 3), "'q'.*between 1 and 2")
+  expect_error(gplvm(Y * 1e160), "'Y'.*scale")
+  expect_error(gplvm(Y * 1e-200), "'Y'.*scale")
+  expect_error(gplvm(matrix(3, 10, 4)), "'Y'.*constant")
+  df_kernel <- structure(list(type = "rbf",
+                              params = list(variance = 1, lengthscale = 1)),
+                         class = c("gplvm_kernel", "data.frame"))
+  expect_error(gplvm(Y, kernel = df_kernel), "'kernel'")
+  fit <- quiet_fit(Y, maxit = 10)
+  broken <- fit
+  broken$noise <- "a"
+  expect_error(predict(broken), "'object'.*noise")
+  broken <- fit
+  broken$X <- fit$X * 1e300
+  expect_error(summary(broken), "'object'.*X")
+  expect_error(nobs(structure(list(), class = "gplvm")), "'object'")
+  expect_error(predict(fit, newdata = Y * 1e200), "'newdata'")
+})
