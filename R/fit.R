@@ -21,7 +21,12 @@
 #' `init_sd`; the kernel is an RBF with one lengthscale per latent dimension
 #' (ARD) plus a bias, started at variance equal to the mean column variance
 #' of the (centred, scaled) data, lengthscales 1, bias 0.1 of that variance;
-#' the noise variance starts at 0.1 of the mean column variance.
+#' the noise variance starts at 0.1 of the mean column variance.  The small
+#' starting spread (`init_sd = 0.1`, a tenth of the starting lengthscale
+#' of the kernel) was chosen by measurement: on the oil flow data a start at
+#' standard deviation 1 reached a higher likelihood but a nearly
+#' one-dimensional latent space with four times as many nearest-neighbour
+#' class errors.
 #'
 #' Jitter that the C core has to add to the covariance diagonal during the
 #' fit is counted and reported in a single warning at the end.
@@ -43,8 +48,9 @@
 #'   \eqn{-NQ/2 \log 2\pi - \|X\|_F^2/2}{-N q/2 log(2 pi) - |X|^2/2}, to the
 #'   objective.
 #' @param fixed Character vector naming the parameters to hold at their
-#'   starting values: names as given by [kern_params()] of the kernel, and
-#'   `"noise"`.
+#'   starting values: names as given by [kern_params()] of the kernel
+#'   (for the default kernel `"rbf.variance"`, `"rbf.lengthscale1"`, ...,
+#'   `"bias.variance"`), and `"noise"`.
 #' @param method The optimiser: an [stats::optim()] method with gradients
 #'   (`"L-BFGS-B"`, `"BFGS"` or `"CG"`), or `"SCG"`, the scaled conjugate
 #'   gradients of Moller (1993) that Lawrence's toolbox uses (implemented in
@@ -82,7 +88,7 @@
 gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   scale = FALSE, prior = TRUE, fixed = character(),
                   method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 1000,
-                  reltol = 1e-10, trace = 0, init_sd = 1) {
+                  reltol = 1e-10, trace = 0, init_sd = 0.1) {
   call <- match.call()
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L)
   q <- .check_count(q, "q", hi = ncol(Y))
@@ -145,9 +151,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                     obj$jitter_count(), obj$n_eval(), obj$jitter_max()),
             call. = FALSE)
   }
+  if (opt$convergence == 1L) {
+    opt$message <- "iteration limit 'maxit' reached"
+    out$optim$message <- opt$message
+  }
   if (opt$convergence != 0L) {
-    warning(sprintf("optim() did not converge (code %d%s); try a larger 'maxit'",
-                    opt$convergence,
+    warning(sprintf(paste("the optimiser did not converge (code %d%s);",
+                          "try a larger 'maxit'"), opt$convergence,
                     if (is.null(opt$message)) "" else
                       paste0(": ", opt$message)), call. = FALSE)
   }
@@ -236,7 +246,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   proc.time()[["elapsed"]] - cache$start))
       flush(stdout())
     }
-    res <- c(u, list(loglik = r$loglik, logprior = lp, grad = g))
+    res <- c(u, list(loglik = r$loglik, logprior = lp, grad = g,
+                      jitter = r$jitter))
     cache$par <- par
     cache$res <- res
     res
@@ -262,7 +273,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                        prior, fixed, method, time, call) {
   X <- best$X
   dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
-  K <- kern_matrix(best$kernel, X) + diag(best$noise, nrow(X))
+  # the factor the C core used, jitter included
+  K <- kern_matrix(best$kernel, X) + diag(best$noise + best$jitter, nrow(X))
   R <- chol(K)
   alpha <- backsolve(R, forwardsolve(t(R), Y, upper.tri = FALSE))
   structure(list(

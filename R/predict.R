@@ -56,8 +56,8 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   if (is.null(newdata)) return(object$X)
   Ys <- .as_numeric_matrix(newdata, "newdata", allow_data_frame = TRUE)
   if (ncol(Ys) != ncol(object$Y)) {
-    stop(sprintf("'newdata' must have %d columns, like the training data, not %d",
-                 ncol(object$Y), ncol(Ys)), call. = FALSE)
+    stop(sprintf("'newdata' must have %d columns, like the training data, %s",
+                 ncol(object$Y), paste("not", ncol(Ys))), call. = FALSE)
   }
   maxit <- .check_count(maxit, "maxit")
   Ys <- sweep(Ys, 2L, object$center)
@@ -137,8 +137,9 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   opt <- stats::optim(c(X0), obj$fn, obj$gr, method = "L-BFGS-B",
                       control = list(maxit = maxit))
   if (opt$convergence != 0L) {
-    warning(sprintf("the latent positions did not converge (code %d); try a larger 'maxit'",
-                    opt$convergence), call. = FALSE)
+    warning(sprintf(paste("the latent positions did not converge (code %d);",
+                          "try a larger 'maxit'"), opt$convergence),
+            call. = FALSE)
   }
   matrix(opt$par, m, q, dimnames = list(rn, colnames(X)))
 }
