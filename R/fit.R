@@ -100,6 +100,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   trace <- .check_count(trace, "trace", lo = 0L)
   init_sd <- .check_positive(init_sd, "init_sd")
 
+  if (all(Y == Y[rep(1L, nrow(Y)), , drop = FALSE])) {
+    stop("'Y' has no variation: every column is constant", call. = FALSE)
+  }
   center <- colMeans(Y)
   Yc <- sweep(Y, 2L, center)
   sds <- rep(1, ncol(Y))
@@ -110,8 +113,12 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   }
   names(sds) <- colnames(Y)
   vbar <- sum(Yc^2) / (nrow(Y) * ncol(Y))
-  if (vbar == 0) stop("'Y' has no variation: every column is constant",
-                      call. = FALSE)
+  # beyond these the variances under- or overflow during the fit
+  if (!(vbar >= 1e-150 && vbar <= 1e150) || !all(is.finite(sds))) {
+    stop(sprintf(paste("'Y' (largest absolute value %.3g) is on a scale",
+                       "too far from 1 to fit; multiply it by a constant"),
+                 max(abs(Y))), call. = FALSE)
+  }
   if (is.null(kernel)) {
     kernel <- kern_rbf(variance = vbar, lengthscale = rep(1, q)) +
       kern_bias(variance = 0.1 * vbar)
@@ -222,9 +229,15 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     X <- matrix(par[seq_len(nx)], n, q)
     th <- theta
     th[free] <- exp(par[nx + seq_len(sum(free))])
+    s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
+    if (!all(is.finite(c(th, s2)) & c(th, s2) > 0)) {
+      stop(paste("the optimiser drove a kernel parameter or the noise to 0",
+                 "or infinity; start from a kernel and noise on the scale",
+                 "of 'Y' (or leave them NULL), or fix some of them"),
+           call. = FALSE)
+    }
     k <- kernel
     kern_params(k) <- th
-    s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
     list(X = X, kernel = k, noise = s2, theta = th)
   }
   eval <- function(par) {

@@ -35,6 +35,7 @@
 #' @export
 predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
                           se.fit = FALSE, maxit = 200, ...) {
+  .check_gplvm(object)
   se.fit <- .check_flag(se.fit, "se.fit")
   if (!is.null(newdata) && !is.null(newlatent)) {
     stop("give only one of 'newdata' and 'newlatent'", call. = FALSE)
@@ -134,8 +135,15 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   X0 <- X[max.col(-d2, ties.method = "first"), , drop = FALSE]
   Kinv <- chol2inv(object$chol)
   obj <- .project_objective(object, Ys, Kinv)
-  opt <- stats::optim(c(X0), obj$fn, obj$gr, method = "L-BFGS-B",
-                      control = list(maxit = maxit))
+  opt <- tryCatch(
+    stats::optim(c(X0), obj$fn, obj$gr, method = "L-BFGS-B",
+                 control = list(maxit = maxit)),
+    error = function(e) {
+      stop(sprintf(paste("the latent positions of 'newdata' could not be",
+                         "optimised (%s); is it on the scale of the",
+                         "training data?"), conditionMessage(e)),
+           call. = FALSE)
+    })
   if (opt$convergence != 0L) {
     warning(sprintf(paste("the latent positions did not converge (code %d);",
                           "try a larger 'maxit'"), opt$convergence),
