@@ -1,0 +1,104 @@
+# The sparse GP-LVM: inducing inputs and the VFE, FITC and DTC
+# approximations (formulas in src/sparse.c and ?gplvm_loglik).
+
+.sparse_codes <- c(vfe = 1L, fitc = 2L, dtc = 3L)
+
+# Checks `inducing` (an M x q matrix) and returns it as a double matrix.
+.check_inducing <- function(inducing, q) {
+  Z <- .as_numeric_matrix(inducing, "inducing")
+  if (ncol(Z) != q) {
+    stop(sprintf("'inducing' must have %d columns, like 'X', not %d", q,
+                 ncol(Z)), call. = FALSE)
+  }
+  Z
+}
+
+# Checks `approx` against the three choices and returns one of them.
+.check_approx <- function(approx) {
+  if (!is.character(approx) || length(approx) < 1L || anyNA(approx) ||
+      !(approx[1L] %in% names(.sparse_codes))) {
+    stop(sprintf("'approx' must be one of %s",
+                 paste(sprintf("\"%s\"", names(.sparse_codes)),
+                       collapse = ", ")), call. = FALSE)
+  }
+  approx[1L]
+}
+
+# The sparse model needs a part other than white (white acts as noise).
+.check_sparse_kernel <- function(kernel, q) {
+  parts <- .check_kernel(kernel, q)
+  if (all(vapply(parts, `[[`, "", "type") == "white")) {
+    stop("'kernel' must have a part other than kern_white() in the sparse ",
+         "model", call. = FALSE)
+  }
+  parts
+}
+
+# One sparse evaluation in C; callers have checked.  Returns the raw list
+# (loglik, X, inducing, kernel, noise, jitter, retries) or stops.
+.loglik_sparse_c <- function(Y, X, Z, kernel, noise, approx, gradient,
+                             ndim = ncol(Y)) {
+  spec <- .kernel_spec(kernel, ncol(X))
+  res <- .Call(C_gplvm_sparse_call, Y, X, Z, spec$type, spec$npar, spec$par,
+               noise, as.double(ndim), .sparse_codes[[approx]], gradient)
+  if (res$status == 1L) {
+    stop("the covariance of the inducing inputs is not positive definite, ",
+         "even with added jitter; move the inducing inputs apart or change ",
+         "the kernel parameters", call. = FALSE)
+  }
+  if (res$status != 0L) stop(.status_message(res$status), call. = FALSE)
+  res
+}
+
+# gplvm_loglik() with inducing inputs: checks and the result with its
+# gradient attribute.
+.gplvm_loglik_sparse <- function(Y, X, kernel, noise, gradient, inducing,
+                                 approx) {
+  Z <- .check_inducing(inducing, ncol(X))
+  approx <- .check_approx(approx)
+  .check_sparse_kernel(kernel, ncol(X))
+  res <- .loglik_sparse_c(Y, X, Z, kernel, noise, approx, gradient)
+  if (res$retries > 0L) {
+    warning(sprintf(paste("the covariance of the inducing inputs was not",
+                          "positive definite; added jitter %.3g to its",
+                          "diagonal"), res$jitter), call. = FALSE)
+  }
+  out <- res$loglik
+  if (gradient) {
+    gX <- res$X
+    dimnames(gX) <- dimnames(X)
+    gZ <- res$inducing
+    dimnames(gZ) <- dimnames(Z)
+    attr(out, "gradient") <- list(X = gX,
+                                  kernel = stats::setNames(res$kernel,
+                                             names(kern_params(kernel))),
+                                  noise = res$noise, inducing = gZ)
+  }
+  out
+}
+
+# Plain-R twin, dense (N x N), written from the formulas; `jitter` is the
+# relative jitter on k(Z, Z) (1e-8 in C unless it had to grow).
+.loglik_sparse_r <- function(Y, X, Z, kernel, noise, approx,
+                             jitter = 1e-8) {
+  parts <- .kernel_parts(kernel)
+  white <- vapply(parts, `[[`, "", "type") == "white"
+  s2 <- noise + sum(vapply(parts[white], function(p) p$params$variance, 0))
+  kf <- structure(list(type = "sum", parts = parts[!white]),
+                  class = "gplvm_kernel")
+  n <- nrow(Y)
+  d <- ncol(Y)
+  Kzz <- .kern_matrix_r(kf, Z)
+  Kzz <- Kzz + diag(jitter * mean(diag(Kzz)), nrow(Z))
+  Kxz <- .kern_matrix_r(kf, X, Z)
+  Q <- Kxz %*% solve(Kzz, t(Kxz))
+  kd <- diag(.kern_matrix_r(kf, X))
+  lambda <- s2 + if (approx == "fitc") kd - diag(Q) else 0
+  S <- Q + diag(lambda, n)
+  R <- chol(S)
+  A <- backsolve(R, forwardsolve(t(R), Y))
+  loglik <- -n * d / 2 * log(2 * pi) - d * sum(log(diag(R))) -
+    sum(A * Y) / 2
+  if (approx == "vfe") loglik <- loglik - d / (2 * s2) * sum(kd - diag(Q))
+  loglik
+}
