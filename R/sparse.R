@@ -102,3 +102,46 @@
   if (approx == "vfe") loglik <- loglik - d / (2 * s2) * sum(kd - diag(Q))
   loglik
 }
+
+# The kernel without its white parts, and the noise with their variances
+# added: how the sparse model sees a kernel.
+.split_white <- function(kernel, noise) {
+  parts <- .kernel_parts(kernel)
+  white <- vapply(parts, `[[`, "", "type") == "white"
+  list(kernel = structure(list(type = "sum", parts = parts[!white]),
+                          class = "gplvm_kernel"),
+       noise = noise + sum(vapply(parts[white],
+                                  function(p) p$params$variance, 0)))
+}
+
+# Posterior of the sparse model given inducing inputs Z (all three
+# approximations share it; VFE's equals DTC's): with
+# B = Kzz + Kzx Lambda^-1 Kxz, the predictive mean at x* is
+# k(x*, Z) alpha, alpha = B^-1 Kzx Lambda^-1 Y (M x D), and the variance of
+# the latent function k(x*, x*) - k(x*, Z) Cinv k(Z, x*),
+# Cinv = Kzz^-1 - B^-1.  O(N M^2) time, O(N M) memory.  `jitter` is the
+# absolute jitter on k(Z, Z) that the C evaluation used.
+.sparse_posterior <- function(Y, X, Z, kernel, noise, approx, jitter) {
+  sw <- .split_white(kernel, noise)
+  Kzz <- kern_matrix(sw$kernel, Z) + diag(jitter, nrow(Z))
+  Kxz <- kern_matrix(sw$kernel, X, Z)
+  Rz <- chol(Kzz)
+  lambda <- rep(sw$noise, nrow(X))
+  if (approx == "fitc") {
+    V <- t(forwardsolve(t(Rz), t(Kxz)))
+    lambda <- lambda + .kern_diag_sparse(sw$kernel, X) - rowSums(V^2)
+  }
+  Rb <- chol(Kzz + crossprod(Kxz / sqrt(lambda)))
+  Binv <- chol2inv(Rb)
+  list(support = Z, alpha = Binv %*% crossprod(Kxz, Y / lambda),
+       Cinv = chol2inv(Rz) - Binv, kernel = sw$kernel, noise = sw$noise)
+}
+
+# k(x, x) for each row of X (white parts included, as in kern_matrix).
+.kern_diag_sparse <- function(kernel, X) {
+  Reduce(`+`, lapply(.kernel_parts(kernel), function(p) {
+    v <- p$params$variance
+    if (p$type == "linear") drop(X^2 %*% .per_dim(v, ncol(X)))
+    else rep(v, nrow(X))
+  }))
+}

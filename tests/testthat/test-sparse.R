@@ -149,3 +149,24 @@ test_that("coincident inducing inputs are handled by the jitter", {
                                    inducing = Z[2:3, ]), tolerance = 1e-6)
   expect_true(all(is.finite(attr(ll, "gradient")$inducing)))
 })
+
+test_that("the sparse posterior with Z = X is the exact GP posterior", {
+  set.seed(67)
+  dat <- sparse_data(n = 15, d = 3, q = 2)
+  Xs <- matrix(rnorm(8), 4, 2)
+  k <- kern_rbf(1.2, c(0.8, 1.3)) + kern_white(0.05)
+  noise <- 0.1
+  K <- kern_matrix(k, dat$X) + diag(noise, 15)
+  Ks <- kern_matrix(k, Xs, dat$X)
+  mean_exact <- Ks %*% solve(K, dat$Y)
+  var_exact <- 1.2 - rowSums((Ks %*% solve(K)) * Ks)
+  for (approx in c("vfe", "fitc", "dtc")) {
+    post <- .sparse_posterior(dat$Y, dat$X, dat$X, k, noise, approx,
+                              jitter = 1e-10)
+    Kz <- kern_matrix(post$kernel, Xs, post$support)
+    expect_equal(Kz %*% post$alpha, mean_exact, tolerance = 1e-6)
+    expect_equal(1.2 - rowSums((Kz %*% post$Cinv) * Kz), var_exact,
+                 tolerance = 1e-5)
+    expect_equal(post$noise, noise + 0.05)
+  }
+})
