@@ -7,8 +7,8 @@
 .check_inducing <- function(inducing, q) {
   Z <- .as_numeric_matrix(inducing, "inducing")
   if (ncol(Z) != q) {
-    stop(sprintf("'inducing' must have %d columns, like 'X', not %d", q,
-                 ncol(Z)), call. = FALSE)
+    stop(sprintf(paste("'inducing' must have %d columns, one per latent",
+                       "dimension, not %d"), q, ncol(Z)), call. = FALSE)
   }
   Z
 }
@@ -119,22 +119,24 @@
 # B = Kzz + Kzx Lambda^-1 Kxz, the predictive mean at x* is
 # k(x*, Z) alpha, alpha = B^-1 Kzx Lambda^-1 Y (M x D), and the variance of
 # the latent function k(x*, x*) - k(x*, Z) Cinv k(Z, x*),
-# Cinv = Kzz^-1 - B^-1.  O(N M^2) time, O(N M) memory.  `jitter` is the
-# absolute jitter on k(Z, Z) that the C evaluation used.
+# Cinv = Kzz^-1 - B^-1.  Both in whitened form (Kzz = R'R, V = Kxz R^-1,
+# A = I + V' Lambda^-1 V, B = R'A R), so Cinv = R^-1 (I - A^-1) R^-T is not
+# a difference of two large inverses.  O(N M^2) time, O(N M) memory.
+# `jitter` is the absolute jitter on k(Z, Z) that the C evaluation used.
 .sparse_posterior <- function(Y, X, Z, kernel, noise, approx, jitter) {
   sw <- .split_white(kernel, noise)
-  Kzz <- kern_matrix(sw$kernel, Z) + diag(jitter, nrow(Z))
-  Kxz <- kern_matrix(sw$kernel, X, Z)
-  Rz <- chol(Kzz)
+  m <- nrow(Z)
+  Ri <- backsolve(chol(kern_matrix(sw$kernel, Z) + diag(jitter, m)),
+                  diag(m))
+  V <- kern_matrix(sw$kernel, X, Z) %*% Ri
   lambda <- rep(sw$noise, nrow(X))
   if (approx == "fitc") {
-    V <- t(forwardsolve(t(Rz), t(Kxz)))
     lambda <- lambda + .kern_diag_sparse(sw$kernel, X) - rowSums(V^2)
   }
-  Rb <- chol(Kzz + crossprod(Kxz / sqrt(lambda)))
-  Binv <- chol2inv(Rb)
-  list(support = Z, alpha = Binv %*% crossprod(Kxz, Y / lambda),
-       Cinv = chol2inv(Rz) - Binv, kernel = sw$kernel, noise = sw$noise)
+  Ainv <- chol2inv(chol(diag(m) + crossprod(V / sqrt(lambda))))
+  Cinv <- Ri %*% tcrossprod(diag(m) - Ainv, Ri)
+  list(support = Z, alpha = Ri %*% Ainv %*% crossprod(V, Y / lambda),
+       Cinv = (Cinv + t(Cinv)) / 2, kernel = sw$kernel, noise = sw$noise)
 }
 
 # k(x, x) for each row of X (white parts included, as in kern_matrix).
