@@ -118,11 +118,13 @@
 # approximations share it; VFE's equals DTC's): with
 # B = Kzz + Kzx Lambda^-1 Kxz, the predictive mean at x* is
 # k(x*, Z) alpha, alpha = B^-1 Kzx Lambda^-1 Y (M x D), and the variance of
-# the latent function k(x*, x*) - k(x*, Z) Cinv k(Z, x*),
-# Cinv = Kzz^-1 - B^-1.  Both in whitened form (Kzz = R'R, V = Kxz R^-1,
-# A = I + V' Lambda^-1 V, B = R'A R), so Cinv = R^-1 (I - A^-1) R^-T is not
-# a difference of two large inverses.  O(N M^2) time, O(N M) memory.
-# `jitter` is the absolute jitter on k(Z, Z) that the C evaluation used.
+# the latent function k(x*, x*) - |k(x*, Z) Cfac|^2, where
+# Cfac Cfac' = Kzz^-1 - B^-1.  In whitened form (Kzz = R'R, V = Kxz R^-1,
+# A = I + V' Lambda^-1 V = U diag(a) U', B = R'A R):
+# Kzz^-1 - B^-1 = R^-1 (I - A^-1) R^-T, so Cfac = R^-1 U diag(1 - 1/a)^1/2,
+# which avoids the difference of two large inverses and keeps the variance
+# a sum of squares.  O(N M^2) time, O(N M) memory.  `jitter` is the
+# absolute jitter on k(Z, Z) that the C evaluation used.
 .sparse_posterior <- function(Y, X, Z, kernel, noise, approx, jitter) {
   sw <- .split_white(kernel, noise)
   m <- nrow(Z)
@@ -133,10 +135,13 @@
   if (approx == "fitc") {
     lambda <- lambda + .kern_diag_sparse(sw$kernel, X) - rowSums(V^2)
   }
-  Ainv <- chol2inv(chol(diag(m) + crossprod(V / sqrt(lambda))))
-  Cinv <- Ri %*% tcrossprod(diag(m) - Ainv, Ri)
-  list(support = Z, alpha = Ri %*% Ainv %*% crossprod(V, Y / lambda),
-       Cinv = (Cinv + t(Cinv)) / 2, kernel = sw$kernel, noise = sw$noise)
+  e <- eigen(diag(m) + crossprod(V / sqrt(lambda)), symmetric = TRUE)
+  RU <- Ri %*% e$vectors
+  alpha <- RU %*% (crossprod(e$vectors, crossprod(V, Y / lambda)) /
+                     e$values)
+  list(support = Z, alpha = alpha,
+       Cfac = RU %*% diag(sqrt(pmax(1 - 1 / e$values, 0)), m),
+       kernel = sw$kernel, noise = sw$noise)
 }
 
 # k(x, x) for each row of X (white parts included, as in kern_matrix).
