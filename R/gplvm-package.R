@@ -9,5 +9,8 @@
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
 #' @keywords internal
+#' @docType package
+#' @name gplvm-package
+#' @aliases gplvm-package
 #' @useDynLib gplvm, .registration = TRUE, .fixes = "C_"
-"_PACKAGE"
+NULL
