@@ -103,6 +103,22 @@
   loglik
 }
 
+# Starting inducing inputs for gplvm(): NULL (exact model), k-means
+# centres of the starting latent positions X0 for a count M, or a matrix.
+.init_inducing <- function(inducing, X0) {
+  if (is.null(inducing)) return(NULL)
+  n <- nrow(X0)
+  if (is.numeric(inducing) && !is.matrix(inducing)) {
+    m <- .check_count(inducing, "inducing", hi = n)
+    if (m == n) return(unname(X0))
+    Z <- tryCatch(suppressWarnings(
+      stats::kmeans(X0, centers = m, iter.max = 50L)$centers),
+      error = function(e) X0[sample.int(n, m), , drop = FALSE])
+    return(unname(Z))
+  }
+  unname(.check_inducing(inducing, ncol(X0)))
+}
+
 # The kernel without its white parts, and the noise with their variances
 # added: how the sparse model sees a kernel.
 .split_white <- function(kernel, noise) {
@@ -133,7 +149,7 @@
   V <- kern_matrix(sw$kernel, X, Z) %*% Ri
   lambda <- rep(sw$noise, nrow(X))
   if (approx == "fitc") {
-    lambda <- lambda + .kern_diag_sparse(sw$kernel, X) - rowSums(V^2)
+    lambda <- lambda + .kern_diag(sw$kernel, X) - rowSums(V^2)
   }
   e <- eigen(diag(m) + crossprod(V / sqrt(lambda)), symmetric = TRUE)
   RU <- Ri %*% e$vectors
@@ -142,13 +158,4 @@
   list(support = Z, alpha = alpha,
        Cfac = RU %*% diag(sqrt(pmax(1 - 1 / e$values, 0)), m),
        kernel = sw$kernel, noise = sw$noise)
-}
-
-# k(x, x) for each row of X (white parts included, as in kern_matrix).
-.kern_diag_sparse <- function(kernel, X) {
-  Reduce(`+`, lapply(.kernel_parts(kernel), function(p) {
-    v <- p$params$variance
-    if (p$type == "linear") drop(X^2 %*% .per_dim(v, ncol(X)))
-    else rep(v, nrow(X))
-  }))
 }

@@ -211,13 +211,17 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
     *gnoise = approx == GPLVM_VFE ? 0.5 * ndim * trace / (s2 * s2) : 0.0;
     for (int i = 0; i < n; i++) {
         double aa = 0.0;
-        for (int c = 0; c < d; c++) aa += a[i + (size_t) c * n] * a[i + (size_t) c * n];
+        for (int c = 0; c < d; c++) {
+            double t = a[i + (size_t) c * n];
+            aa += t * t;
+        }
         Gd[i] = 0.5 * (aa - ndim * (beta[i] - beta[i] * beta[i] * u2[i]));
         *gnoise += Gd[i];
     }
     trsolve('R', 'N', n, m, La, m, 1.0, U);
 
-    /* H = G V + diag(c) V = -D/2 diag(beta) V A^-1 + 1/2 a (V' a)' + diag(c) V */
+    /* H = G V + diag(c) V
+     *   = -D/2 diag(beta) V A^-1 + 1/2 a (V' a)' + diag(c) V */
     double *Va = (double *) R_alloc((size_t) m * d, sizeof(double));
     double *gd = kd;   /* dL/dkd, overwrites kd (no longer needed) */
     matmul('T', 'N', m, d, n, 1.0, V, n, a, n, 0.0, Va);
@@ -285,7 +289,8 @@ SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     if (nx != n) error("'X' and 'Y' must have the same number of rows");
     if (qz != q) error("'inducing' must have as many columns as 'X'");
     gplvm_kernel_from_sexp(type, npar, par, q, &k);
-    double s2 = gplvm_scalar_arg(noise, "noise"), D = gplvm_scalar_arg(ndim, "ndim");
+    double s2 = gplvm_scalar_arg(noise, "noise");
+    double D = gplvm_scalar_arg(ndim, "ndim");
     if (s2 <= 0.0) error("'noise' must be positive");
     if (D <= 0.0) error("'ndim' must be positive");
     if (TYPEOF(approx) != INTSXP || LENGTH(approx) != 1 ||
