@@ -259,8 +259,10 @@ kern_matrix <- function(kernel, X, X2 = NULL) {
     }
   }
   K <- .Call(C_gplvm_kern_matrix_call, X, X2, spec$type, spec$npar, spec$par)
-  dimnames(K) <- list(rownames(X), if (is.null(X2)) rownames(X)
-                                   else rownames(X2))
+  names2 <- if (is.null(X2)) rownames(X) else rownames(X2)
+  if (!is.null(rownames(X)) || !is.null(names2)) {
+    dimnames(K) <- list(rownames(X), names2)
+  }
   K
 }
 

@@ -1,0 +1,4 @@
+library(testthat)
+library(gplvm)
+
+test_check("gplvm")
