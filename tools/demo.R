@@ -3,7 +3,9 @@
 # Installs gplvm (and any missing dependency, from CRAN) into the first
 # writable library, fits a two-dimensional GP-LVM to the four measurements
 # of R's iris data, prints the fit and writes the latent plot, coloured by
-# species, to gplvm-iris.png in the current directory.
+# species, to gplvm-iris.png in the current directory, or to the file named
+# by the first argument.  The README's figure is made with
+#   Rscript tools/demo.R man/figures/README-iris.png
 
 local({
   file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
@@ -21,7 +23,8 @@ set.seed(1)
 fit <- gplvm(iris[, 1:4], q = 2)
 print(fit)
 
-out <- "gplvm-iris.png"
+out <- commandArgs(trailingOnly = TRUE)[1L]
+if (is.na(out)) out <- "gplvm-iris.png"
 grDevices::png(out, width = 640, height = 560, res = 96)
 plot(fit, labels = iris$Species, main = "GP-LVM of the iris measurements")
 grDevices::dev.off()
