@@ -27,5 +27,5 @@ out <- commandArgs(trailingOnly = TRUE)[1L]
 if (is.na(out)) out <- "gplvm-iris.png"
 grDevices::png(out, width = 640, height = 560, res = 96)
 plot(fit, labels = iris$Species, main = "GP-LVM of the iris measurements")
-grDevices::dev.off()
+invisible(grDevices::dev.off())
 cat("latent plot written to", normalizePath(out), "\n")
