@@ -47,8 +47,28 @@ install_missing <- function(pkgs) {
   invisible(missing)
 }
 
+# Compiling the C code needs R's headers, make and the BLAS/LAPACK link
+# libraries: Debian's r-base-dev.  Install it when it is missing and we can.
+ensure_build_tools <- function() {
+  if (!nzchar(Sys.which("dpkg-query")) || !nzchar(Sys.which("apt-get"))) {
+    return(invisible(FALSE))
+  }
+  status <- suppressWarnings(system2("dpkg-query",
+    c("-W", "-f='${Status}'", "r-base-dev"), stdout = TRUE, stderr = FALSE))
+  if (any(grepl("ok installed", status))) return(invisible(FALSE))
+  if (Sys.info()[["effective_user"]] != "root") {
+    message("r-base-dev is not installed; compiling gplvm may fail")
+    return(invisible(FALSE))
+  }
+  message("Installing r-base-dev with apt-get")
+  Sys.setenv(DEBIAN_FRONTEND = "noninteractive")
+  system("apt-get update -qq && apt-get install -y -qq r-base-dev")
+  invisible(TRUE)
+}
+
 # R CMD INSTALL the checkout into `lib`; stop if it fails.
 install_checkout <- function(root, lib) {
+  ensure_build_tools()
   dir.create(lib, recursive = TRUE, showWarnings = FALSE)
   r <- file.path(R.home("bin"), "R")
   status <- system2(r, c("CMD", "INSTALL", "--preclean", "--clean",
