@@ -45,3 +45,15 @@
   }
   x
 }
+
+# A single whole number between lo and hi (hi may be NULL for no limit).
+.check_count <- function(x, arg, lo = 1L, hi = NULL) {
+  ok <- is.numeric(x) && length(x) == 1L && is.finite(x) && x == round(x) &&
+    x >= lo && (is.null(hi) || x <= hi)
+  if (!ok) {
+    stop(sprintf("'%s' must be a whole number %s", arg,
+                 if (is.null(hi)) sprintf("of at least %d", lo)
+                 else sprintf("between %d and %d", lo, hi)), call. = FALSE)
+  }
+  as.integer(x)
+}

@@ -13,6 +13,21 @@
 #' Cholesky factorisation, on the BLAS and LAPACK that R was built with; a
 #' faster BLAS therefore speeds up every fit.
 #'
+#' @section Getting started:
+#' `vignette("gplvm")` walks through a complete analysis of the iris data.
+#' \itemize{
+#'   \item [gplvm()] fits the model and returns an object of class
+#'     `"gplvm"`.
+#'   \item Its methods ([gplvm-methods]): `print`, `summary`, `coef`,
+#'     `logLik` (so `AIC()` and `BIC()` work), `nobs`, `fitted` and
+#'     `residuals`.
+#'   \item [predict.gplvm()] maps new data to latent positions
+#'     (`newdata`), and latent positions to data with their predictive
+#'     standard deviation (`newlatent`, `se.fit`).
+#'   \item [plot.gplvm()] draws the latent positions over an image of the
+#'     predictive variance.
+#' }
+#'
 #' @section Kernels and the likelihood:
 #' \itemize{
 #'   \item [kernels]: [kern_rbf()], [kern_matern32()], [kern_matern52()],
@@ -29,7 +44,9 @@
 #'   \url{https://jmlr.org/papers/v6/lawrence05a.html}
 #'
 #'   Use `citation("gplvm")` to cite the package.
-#' @importFrom graphics par
-#' @importFrom grDevices gray
+#' @author Maintainer: gplvm developers \email{gplvm-maintainers@example.org}
+#' @docType package
+#' @name gplvm-package
+#' @aliases gplvm-package
 #' @useDynLib gplvm, .registration = TRUE, .fixes = "C_"
-"_PACKAGE"
+NULL
