@@ -76,5 +76,8 @@ install_checkout <- function(root, lib) {
                          shQuote(root)))
   if (status != 0L) stop("R CMD INSTALL of ", root, " failed", call. = FALSE)
   .libPaths(c(lib, .libPaths()))
+  # Child R processes (tests may start some) find the same installation.
+  Sys.setenv(R_LIBS = paste(c(lib, Sys.getenv("R_LIBS")[nzchar(
+    Sys.getenv("R_LIBS"))]), collapse = .Platform$path.sep))
   invisible(lib)
 }
