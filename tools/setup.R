@@ -41,6 +41,7 @@ install_missing <- function(pkgs) {
   missing <- pkgs[!vapply(pkgs, requireNamespace, logical(1),
                           quietly = TRUE)]
   if (length(missing)) {
+    ensure_build_tools()
     message("Installing from CRAN: ", paste(missing, collapse = ", "))
     utils::install.packages(missing, lib = writable_library(), repos = .cran)
   }
