@@ -299,11 +299,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
       flush(stdout())
     }
     res <- c(u, list(loglik = r$loglik, logprior = lp, grad = g,
-<<<<<<< HEAD
-                      jitter = r$jitter))
-=======
                      jitter = r$jitter))
->>>>>>> sparse
     cache$par <- par
     cache$res <- res
     res
@@ -330,16 +326,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                        approx = NULL) {
   X <- best$X
   dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
-<<<<<<< HEAD
-  # the factor the C core used, jitter included
-  K <- kern_matrix(best$kernel, X) + diag(best$noise + best$jitter, nrow(X))
-  R <- chol(K)
-  alpha <- backsolve(R, forwardsolve(t(R), Y, upper.tri = FALSE))
-  structure(list(
-=======
   sparse <- NULL
   if (is.null(Z0)) {
-    K <- kern_matrix(best$kernel, X) + diag(best$noise, nrow(X))
+    # the factor the C core used, jitter included
+    K <- kern_matrix(best$kernel, X) + diag(best$noise + best$jitter,
+                                            nrow(X))
     R <- chol(K)
     alpha <- backsolve(R, forwardsolve(t(R), Y, upper.tri = FALSE))
   } else {
@@ -353,7 +344,6 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                    Cfac = post$Cfac)
   }
   structure(c(list(
->>>>>>> sparse
     X = X, kernel = best$kernel, noise = best$noise,
     loglik = best$loglik, logprior = best$logprior,
     X_init = X0, loglik_init = ll0,
