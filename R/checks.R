@@ -80,11 +80,21 @@
   q <- NCOL(X)
   d <- NCOL(f("Y"))
   o <- f("optim")
+  Z <- f("inducing")
+  # a sparse fit keeps its posterior on the M inducing inputs instead of a
+  # Cholesky factor of the N x N covariance
+  m <- if (is.null(Z)) n else NROW(Z)
   ok <- c(
     X = mat(X, n, q) && n >= 1L && q >= 1L && is.finite(sum(X^2)),
     Y = mat(f("Y"), n, d) && d >= 1L,
-    alpha = mat(f("alpha"), n, d),
-    chol = mat(f("chol"), n, n) && all(diag(f("chol")) > 0),
+    alpha = mat(f("alpha"), m, d),
+    chol = if (is.null(Z)) mat(f("chol"), n, n) && all(diag(f("chol")) > 0)
+           else is.null(f("chol")),
+    inducing = is.null(Z) || (mat(Z, m, q) && m >= 1L &&
+                              mat(f("Cfac"), m, m) &&
+                              is.character(f("approx")) &&
+                              length(f("approx")) == 1L &&
+                              f("approx") %in% names(.sparse_codes)),
     kernel = !is.null(tryCatch(.check_kernel(f("kernel"), q),
                                error = function(e) NULL)),
     noise = num(f("noise")) && f("noise") > 0,

@@ -96,13 +96,6 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
     return GPLVM_OK;
 }
 
-static double scalar_arg(SEXP x, const char *what)
-{
-    if (TYPEOF(x) != REALSXP || LENGTH(x) != 1 || !R_FINITE(REAL(x)[0]))
-        error("'%s' must be one finite double", what);
-    return REAL(x)[0];
-}
-
 SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
                        SEXP noise, SEXP ndim, SEXP gradient)
 {
@@ -112,7 +105,8 @@ SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
     gplvm_matrix_dims(X, "X", &nx, &q);
     if (nx != n) error("'X' and 'Y' must have the same number of rows");
     gplvm_kernel_from_sexp(type, npar, par, q, &k);
-    double s2 = scalar_arg(noise, "noise"), D = scalar_arg(ndim, "ndim");
+    double s2 = gplvm_scalar_arg(noise, "noise");
+    double D = gplvm_scalar_arg(ndim, "ndim");
     if (s2 < 0.0) error("'noise' must be non-negative");
     if (D <= 0.0) error("'ndim' must be positive");
     if (TYPEOF(gradient) != LGLSXP || LENGTH(gradient) != 1 ||
