@@ -188,7 +188,8 @@ fuzz_useful_error <- function(e) {
   }
   from_pkg <- is.null(conditionCall(e)) || grepl("^match\\.arg\\(", call)
   named <- grepl("'[A-Za-z_.][A-Za-z0-9_.]*'", msg) ||
-    grepl("covariance matrix|log-likelihood is not finite|only kernels",
+    grepl(paste("covariance (matrix|of the inducing)",
+                "log-likelihood is not finite", "only kernels", sep = "|"),
           msg)
   if (from_pkg && named && nchar(msg) > 10) TRUE
   else paste0("unhelpful error: ", msg, " [call: ", call, "]")

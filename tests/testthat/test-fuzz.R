@@ -93,7 +93,9 @@ valid_fit <- function(fit) {
 fit_specs <- function() {
   Y <- matrix(rnorm(24), 8, 3)
   fit <- suppressWarnings(gplvm(Y, q = 2, maxit = 20))
-  list(
+  sparse <- suppressWarnings(gplvm(Y, q = 2, maxit = 20, inducing = 4,
+                                   approx = "fitc"))
+  c(list(
     gplvm = list(
       f = quietly(gplvm),
       args = list(Y = Y, q = 2, kernel = kern_rbf(1, c(1, 1)) + kern_bias(),
@@ -104,6 +106,29 @@ fit_specs <- function() {
                 "flag", "names", "choice", "count", "positive", "count",
                 "positive"),
       valid = valid_fit),
+    gplvm_sparse = list(
+      f = gplvm,
+      args = list(Y = Y, q = 1, maxit = 3, inducing = 3, approx = "dtc"),
+      kinds = c("matrix", "count", "count", "count", "choice"),
+      valid = valid_fit),
+    gplvm_sparse_z = list(
+      f = gplvm,
+      args = list(Y = Y, q = 2, maxit = 3, inducing = fit$X[1:3, ]),
+      kinds = c("matrix", "count", "count", "matrix"),
+      valid = valid_fit),
+    gplvm_loglik_sparse = list(
+      f = gplvm_loglik,
+      args = list(Y = Y, X = fit$X, kernel = fit$kernel, noise = 0.1,
+                  gradient = TRUE, inducing = fit$X[2:5, ], approx = "vfe"),
+      kinds = c("matrix", "matrix", "kernel", "positive", "flag", "matrix",
+                "choice"),
+      valid = valid_finite)),
+    method_specs(fit, Y, ""), method_specs(sparse, Y, "sparse_"))
+}
+
+# Every method of a fitted model, on fit and its damaged copies.
+method_specs <- function(fit, Y, prefix) {
+  specs <- list(
     print = list(f = quietly(print.gplvm), args = list(x = fit),
                  kinds = "fit", valid = valid_fit),
     summary = list(
@@ -139,6 +164,7 @@ fit_specs <- function() {
       kinds = c("fit", "labels", "count", "count"),
       valid = function(x) if (inherits(x, "gplvm")) TRUE else "not a fit")
   )
+  stats::setNames(specs, paste0(prefix, names(specs)))
 }
 
 test_that("kernels and the likelihood survive malformed arguments", {
@@ -149,12 +175,12 @@ test_that("kernels and the likelihood survive malformed arguments", {
   expect_gt(n, 2000)
 })
 
-test_that("gplvm() and its methods survive malformed arguments", {
+test_that("gplvm() (exact and sparse) and its methods survive malformed arguments", {
   set.seed(72)
   grDevices::pdf(NULL)
   on.exit(grDevices::dev.off())
   start <- proc.time()[["elapsed"]]
   run <- fuzz_run(fit_specs(), rounds = 300)
   n <- fuzz_report("fit", run, proc.time()[["elapsed"]] - start)
-  expect_gt(n, 1000)
+  expect_gt(n, 2000)
 })
