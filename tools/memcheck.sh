@@ -6,8 +6,10 @@
 #   valgrind   the whole test suite under valgrind memcheck (leak-check=full)
 #   asan       the C code built with -fsanitize=address,undefined into a
 #              private library, the whole test suite run against it
-#   gctorture  every kernel, kern_matrix and gplvm_loglik (with gradient) on
-#              tiny data under gctorture(TRUE), compared with a normal run
+#   gctorture  every kernel through kern_matrix and the exact and sparse
+#              likelihoods (with gradient), and tiny exact and sparse fits
+#              with predict, under gctorture(TRUE), compared with a normal
+#              run
 #
 # Each package build goes to its own library under $MEMCHECK_DIR (default
 # ${TMPDIR:-/tmp}/gplvm-memcheck); nothing is installed anywhere else.  Full
@@ -109,11 +111,16 @@ calls <- function() lapply(specs, function(s) list(
   .Call(ns$C_gplvm_kern_matrix_call, X, NULL, s$type, s$npar, s$par),
   .Call(ns$C_gplvm_kern_matrix_call, X, X2, s$type, s$npar, s$par),
   ns$.loglik_c(Y, X, s$kernel, 0.1, TRUE),
-  ns$.loglik_c(Y, X, s$kernel, 0.1, FALSE)))
+  ns$.loglik_c(Y, X, s$kernel, 0.1, FALSE),
+  ns$.loglik_sparse_c(Y, X, X2, s$kernel, 0.1, "fitc", TRUE),
+  ns$.loglik_sparse_c(Y, X, X2, s$kernel, 0.1, "vfe", FALSE)))
 r_level <- function() {
   fit <- suppressWarnings(gplvm(Y, q = 1, maxit = 2))
+  sparse <- suppressWarnings(gplvm(Y, q = 1, maxit = 2, inducing = 2))
   list(fit[c("X", "kernel", "noise", "loglik", "alpha")],
        predict(fit, newlatent = fit$X[1:2, , drop = FALSE], se.fit = TRUE),
+       sparse[c("X", "inducing", "kernel", "noise", "loglik", "alpha")],
+       predict(sparse, newlatent = fit$X[1:2, , drop = FALSE], se.fit = TRUE),
        gplvm_loglik(Y, X, kernels[[6]], 0.1, gradient = TRUE))
 }
 plain <- list(calls(), r_level())
@@ -122,7 +129,8 @@ gctorture(TRUE)
 tortured <- list(calls(), r_level())
 gctorture(FALSE)
 cat(sprintf(paste("GCTORTURE: %d kernels through every .Call entry point",
-                  "and a tiny fit with predict, %.1f s, results identical:",
+                  "and tiny exact and sparse fits with predict, %.1f s,",
+                  "results identical:",
                   "%s\n"), length(kernels), proc.time()[["elapsed"]] - t0,
             identical(plain, tortured)))
 EOF
