@@ -31,7 +31,8 @@ fuzz_matrix <- function(m) {
          m[0, , drop = FALSE], m[, 0, drop = FALSE], m[1, , drop = FALSE],
          m[, 1, drop = FALSE], m[-1, , drop = FALSE], rbind(m, m[1, ]),
          cbind(m, 1), array(m, c(dim(m), 1)), m * 1e308, m * 1e-308,
-         m * 1e154, m * 1e200, matrix(0, nrow(m), ncol(m)), structure(as.list(m), dim = dim(m)),
+         m * 1e154, m * 1e200, matrix(0, nrow(m), ncol(m)),
+         structure(as.list(m), dim = dim(m)),
          factor(m)),
     lapply(specials, function(v) fuzz_poke(m, v)))
 }
@@ -94,7 +95,10 @@ fuzz_kernel <- function(k) {
     dmg(function(p) { p$type <- 1L; p }),
     dmg(function(p) { p$type <- NA_character_; p }),
     dmg(function(p) { p$type <- "sum"; p }),
-    dmg(function(p) { p$type <- if (p$type == "linear") "rbf" else "linear"; p }),
+    dmg(function(p) {
+      p$type <- if (p$type == "linear") "rbf" else "linear"
+      p
+    }),
     dmg(function(p) { p$type <- if (p$type == "bias") "rbf" else "bias"; p }),
     dmg(function(p) { p$params <- unname(p$params); p }),
     dmg(function(p) { p$params <- rev(p$params); p }),
@@ -183,7 +187,8 @@ fuzz_fit <- function(fit) {
 fuzz_useful_error <- function(e) {
   msg <- conditionMessage(e)
   call <- paste(deparse(conditionCall(e)), collapse = " ")
-  if (!inherits(e, "simpleError") && !identical(class(e), c("error", "condition"))) {
+  if (!inherits(e, "simpleError") &&
+      !identical(class(e), c("error", "condition"))) {
     return(paste("unexpected error class", paste(class(e), collapse = "/")))
   }
   from_pkg <- is.null(conditionCall(e)) || grepl("^match\\.arg\\(", call)

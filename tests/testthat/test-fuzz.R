@@ -175,7 +175,7 @@ test_that("kernels and the likelihood survive malformed arguments", {
   expect_gt(n, 2000)
 })
 
-test_that("gplvm() (exact and sparse) and its methods survive malformed arguments", {
+test_that("gplvm() (exact, sparse) and its methods survive malformed input", {
   set.seed(72)
   grDevices::pdf(NULL)
   on.exit(grDevices::dev.off())

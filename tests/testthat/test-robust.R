@@ -19,7 +19,7 @@ robust_kernel <- function(q) {
     kern_bias(0.2)
 }
 
-test_that("degenerate but legal data give finite values equal to the reference", {
+test_that("degenerate but legal data give finite values equal to R's", {
   set.seed(81)
   n <- 10
   Y <- matrix(rnorm(n * 4), n, 4)
@@ -174,7 +174,8 @@ test_that("long kernel computations can be interrupted", {
   setTimeLimit()
   stopped <- proc.time()[["elapsed"]] - t0
   expect_match(r, "time limit")
-  message(sprintf("interrupt: stopped after %.2f s of a %.2f s computation", stopped, full))
+  message(sprintf("interrupt: stopped after %.2f s of a %.2f s computation",
+                  stopped, full))
   expect_lt(stopped, 0.5 * full)
 })
 
