@@ -184,3 +184,55 @@ test_that("gplvm() (exact, sparse) and its methods survive malformed input", {
   n <- fuzz_report("fit", run, proc.time()[["elapsed"]] - start)
   expect_gt(n, 2000)
 })
+
+# The arguments that an R wrapper passes to .Call, captured by running the
+# wrapper with a .Call that records them instead (so that the test follows
+# the entry points' signatures as they change).
+captured_call <- function(wrapper, ...) {
+  env <- new.env(parent = environment(wrapper))
+  env$.Call <- function(...) stop(structure(
+    class = c("captured", "condition"),
+    list(message = "", call = NULL, args = list(...))))
+  environment(wrapper) <- env
+  tryCatch(wrapper(...), captured = function(cnd) cnd$args)
+}
+
+test_that("the C entry points re-check what they are given", {
+  set.seed(73)
+  Y <- matrix(rnorm(12), 6, 2)
+  X <- matrix(rnorm(12), 6, 2)
+  k <- kern_rbf(1, c(1, 2)) + kern_linear()
+  calls <- list(
+    captured_call(kern_matrix, k, X, X[1:3, ]),
+    captured_call(.loglik_c, Y, X, k, 0.1, TRUE),
+    captured_call(.loglik_sparse_c, Y, X, X[1:3, ], k, 0.1, "fitc", TRUE))
+  bad <- list(NULL, 1L, 0L, -1L, 1:3, c(1L, 99L), c(-5L, 3L), NA_integer_,
+              .Machine$integer.max, 1, -1, 0, NaN, Inf, NA_real_, 1e308,
+              c(1, 2), numeric(0), integer(0), "a", TRUE, NA, list(1),
+              matrix(1, 0, 2), matrix(1, 2, 0), matrix(1, 1, 1),
+              matrix(1L, 6, 2), matrix(NaN, 6, 2), matrix(1, 6, 3),
+              matrix(1, 7, 2), array(1, c(6, 2, 1)), quote(x), 1i,
+              new.env())
+  n <- 0L
+  odd <- character()
+  for (cl in calls) {
+    expect_true(is.list(cl) && length(cl) > 1L)
+    variants <- lapply(seq_along(cl)[-1L], function(a) {
+      lapply(bad, function(b) replace(cl, a, list(b)))
+    })
+    for (args in c(unlist(variants, recursive = FALSE),
+                   lapply(1:100, function(i) {
+                     a <- sample(seq_along(cl)[-1L], 2L)
+                     replace(cl, a, sample(bad, 2L))
+                   }))) {
+      r <- tryCatch(do.call(.Call, args), error = function(e) e)
+      if (inherits(r, "condition") && !inherits(r, "simpleError")) {
+        odd <- c(odd, paste(class(r), collapse = "/"))
+      }
+      n <- n + 1L
+    }
+  }
+  message(sprintf("fuzz C: %d direct .Call inputs, no crash", n))
+  expect_identical(unique(odd), character())
+  expect_gt(n, 500)
+})
