@@ -335,3 +335,26 @@ test_that("bugs found by fuzzing the fit stay fixed", {
   expect_error(nobs(structure(list(), class = "gplvm")), "'object'")
   expect_error(predict(fit, newdata = Y * 1e200), "'newdata'")
 })
+
+test_that("results do not depend on the number of threads", {
+  set.seed(98)
+  # option gplvm.threads sets the threads of the C loops (when built with
+  # OpenMP); the reductions are ordered, so results must agree to 1e-12
+  old <- options(gplvm.threads = 1L)
+  on.exit(options(old))
+  Y <- matrix(rnorm(300), 60, 5)
+  X <- matrix(rnorm(180), 60, 3)
+  run <- function(threads) {
+    options(gplvm.threads = threads)
+    list(lapply(test_kernels(), function(k) {
+      list(kern_matrix(k, X), kern_matrix(k, X, X[1:7, ]),
+           gplvm_loglik(Y, X, k, 0.1, gradient = TRUE),
+           gplvm_loglik(Y, X, k, 0.1, gradient = TRUE, inducing = X[1:9, ],
+                        approx = "fitc"))
+    }), coef(quiet_fit(Y[1:30, ], maxit = 20)))
+  }
+  one <- run(1L)
+  for (threads in c(2L, 3L, 8L)) {
+    expect_equal(run(threads), one, tolerance = 1e-12)
+  }
+})
