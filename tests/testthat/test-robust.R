@@ -269,23 +269,25 @@ test_that("gplvm() and the methods leave their arguments untouched", {
   expect_identical(newdata, keep_new)
 })
 
-test_that("a fit survives saveRDS/readRDS with the same predictions", {
+test_that("exact and sparse fits survive saveRDS/readRDS", {
   set.seed(94)
   Y <- matrix(rnorm(45), 15, 3)
-  fit <- quiet_fit(Y, maxit = 40)
   f <- tempfile(fileext = ".rds")
   on.exit(unlink(f))
-  saveRDS(fit, f)
-  back <- readRDS(f)
-  expect_identical(back, fit)
   Xs <- matrix(rnorm(6), 3, 2)
-  expect_identical(predict(back, newlatent = Xs, se.fit = TRUE),
-                   predict(fit, newlatent = Xs, se.fit = TRUE))
-  expect_identical(suppressWarnings(predict(back, newdata = Y[1:4, ],
-                                            maxit = 20)),
-                   suppressWarnings(predict(fit, newdata = Y[1:4, ],
-                                            maxit = 20)))
-  expect_identical(fitted(back), fitted(fit))
+  for (fit in list(quiet_fit(Y, maxit = 40),
+                   quiet_fit(Y, maxit = 40, inducing = 5, approx = "vfe"))) {
+    saveRDS(fit, f)
+    back <- readRDS(f)
+    expect_identical(back, fit)
+    expect_identical(predict(back, newlatent = Xs, se.fit = TRUE),
+                     predict(fit, newlatent = Xs, se.fit = TRUE))
+    expect_identical(suppressWarnings(predict(back, newdata = Y[1:4, ],
+                                              maxit = 20)),
+                     suppressWarnings(predict(fit, newdata = Y[1:4, ],
+                                              maxit = 20)))
+    expect_identical(fitted(back), fitted(fit))
+  }
 })
 
 test_that("repeated fits give identical results", {
