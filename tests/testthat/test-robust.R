@@ -360,3 +360,29 @@ test_that("results do not depend on the number of threads", {
     expect_equal(run(threads), one, tolerance = 1e-12)
   }
 })
+
+test_that("sparse fits of degenerate data fit or fail clearly, and scale", {
+  set.seed(99)
+  Y <- matrix(rnorm(60), 15, 4)
+  Yd <- Y
+  Yd[2, ] <- Yd[1, ]
+  expect_usable_fit(quiet_fit(Y, inducing = 1, maxit = 30))
+  expect_usable_fit(quiet_fit(Y, inducing = 15, maxit = 30))
+  expect_usable_fit(quiet_fit(Y, inducing = matrix(0, 4, 2), maxit = 30))
+  expect_usable_fit(quiet_fit(Yd, inducing = 5, approx = "fitc", maxit = 30))
+  expect_usable_fit(quiet_fit(cbind(Y, 1), inducing = 5, approx = "dtc",
+                              maxit = 30))
+  expect_usable_fit(quiet_fit(Y[1:2, ], q = 1, inducing = 2, maxit = 30))
+  expect_usable_fit(quiet_fit(matrix(rnorm(1200), 6, 200), inducing = 3,
+                              maxit = 30))
+  expect_error(gplvm(Y, inducing = 4, kernel = kern_white()), "'kernel'")
+  fits <- lapply(c(1, 1e6, 1e-6), function(s) {
+    set.seed(100)
+    quiet_fit(Y * s, inducing = 5, maxit = 40)
+  })
+  for (i in 2:3) {
+    s <- c(1, 1e6, 1e-6)[i]
+    expect_equal(fits[[i]]$loglik + 60 * log(s), fits[[1]]$loglik,
+                 tolerance = 1e-6)
+  }
+})
