@@ -122,15 +122,18 @@ kern_white <- function(variance = 1) {
   bad <- function(why) {
     stop(sprintf("'%s' %s", arg, why), call. = FALSE)
   }
-  if (!inherits(kernel, "gplvm_kernel") || !is.list(kernel)) {
+  # a kernel and its parts are plain lists (no data frames or other classes
+  # whose `$<-` methods would misbehave)
+  plain <- function(x, cls = NULL) is.list(x) && identical(oldClass(x), cls)
+  if (!plain(kernel, "gplvm_kernel")) {
     bad("must be a kernel made by kern_rbf(), kern_linear(), ... or a sum")
   }
   parts <- .kernel_parts(kernel)
   if (!is.list(parts) || length(parts) < 1L) bad("has no parts")
   for (p in parts) {
-    if (!is.list(p) || !is.character(p[["type"]]) ||
-        length(p[["type"]]) != 1L || !(p[["type"]] %in% names(.kernel_codes)) ||
-        !is.list(p[["params"]])) {
+    if (!(plain(p) || plain(p, "gplvm_kernel")) ||
+        !is.character(p[["type"]]) || length(p[["type"]]) != 1L ||
+        !(p[["type"]] %in% names(.kernel_codes)) || !plain(p[["params"]])) {
       bad("is damaged: a part has an unknown type or no parameters")
     }
     want <- if (p$type %in% c("rbf", "matern32", "matern52")) {

@@ -23,6 +23,7 @@ NULL
 #' @rdname gplvm-methods
 #' @export
 print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  .check_gplvm(x, "x")
   cat(sprintf("GP-LVM: %d points, %d data dimensions, %d latent dimensions\n",
               nrow(x$X), ncol(x$Y), ncol(x$X)))
   cat("Kernel:", format(x$kernel), "\n")
@@ -85,6 +86,7 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 #'   by its own method.
 #' @export
 summary.gplvm <- function(object, ...) {
+  .check_gplvm(object)
   rel <- .relevance(object)
   structure(list(
     call = object$call, n = nrow(object$X), d = ncol(object$Y),
@@ -136,6 +138,7 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
 #'   [kern_params()]) and the noise variance (`noise`).
 #' @export
 coef.gplvm <- function(object, ...) {
+  .check_gplvm(object)
   c(kern_params(object$kernel), noise = object$noise)
 }
 
@@ -150,13 +153,14 @@ coef.gplvm <- function(object, ...) {
 #'   attribute is N, the number of rows of `Y`, so `AIC()` and `BIC()` work.
 #' @export
 logLik.gplvm <- function(object, ...) {
+  .check_gplvm(object)
   structure(object$loglik, df = object$df, nobs = object$nobs,
             class = "logLik")
 }
 
 #' @rdname gplvm-methods
 #' @export
-nobs.gplvm <- function(object, ...) object$nobs
+nobs.gplvm <- function(object, ...) .check_gplvm(object)$nobs
 
 #' @rdname gplvm-methods
 #' @details `fitted` returns the posterior mean of the data at the fitted
@@ -165,12 +169,14 @@ nobs.gplvm <- function(object, ...) object$nobs
 #'   the data minus `fitted`.
 #' @export
 fitted.gplvm <- function(object, ...) {
+  .check_gplvm(object)
   .predict_mean(object, object$X)
 }
 
 #' @rdname gplvm-methods
 #' @export
 residuals.gplvm <- function(object, ...) {
+  .check_gplvm(object)
   .unscale(object, object$Y) - fitted(object)
 }
 

@@ -37,6 +37,7 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
                        col = c("red", "green3", "dodgerblue", "orange",
                                "magenta", "cyan", "yellow"),
                        pch = c(4, 1, 3, 2, 5, 6, 0), cex = 0.8, ...) {
+  .check_gplvm(x, "x")
   X <- x$X
   q <- ncol(X)
   resolution <- .check_count(resolution, "resolution", lo = 2L)

@@ -39,6 +39,7 @@
 #' @export
 predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
                           se.fit = FALSE, maxit = 200, ...) {
+  .check_gplvm(object)
   se.fit <- .check_flag(se.fit, "se.fit")
   if (!is.null(newdata) && !is.null(newlatent)) {
     stop("give only one of 'newdata' and 'newlatent'", call. = FALSE)
@@ -60,8 +61,8 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   if (is.null(newdata)) return(object$X)
   Ys <- .as_numeric_matrix(newdata, "newdata", allow_data_frame = TRUE)
   if (ncol(Ys) != ncol(object$Y)) {
-    stop(sprintf("'newdata' must have %d columns, like the training data, not %d",
-                 ncol(object$Y), ncol(Ys)), call. = FALSE)
+    stop(sprintf("'newdata' must have %d columns, like the training data, %s",
+                 ncol(object$Y), paste("not", ncol(Ys))), call. = FALSE)
   }
   maxit <- .check_count(maxit, "maxit")
   Ys <- sweep(Ys, 2L, object$center)
@@ -155,11 +156,19 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   Kinv <- if (is.null(object$inducing)) chol2inv(object$chol)
           else tcrossprod(object$Cfac)
   obj <- .project_objective(object, Ys, Kinv)
-  opt <- stats::optim(c(X0), obj$fn, obj$gr, method = "L-BFGS-B",
-                      control = list(maxit = maxit))
+  opt <- tryCatch(
+    stats::optim(c(X0), obj$fn, obj$gr, method = "L-BFGS-B",
+                 control = list(maxit = maxit)),
+    error = function(e) {
+      stop(sprintf(paste("the latent positions of 'newdata' could not be",
+                         "optimised (%s); is it on the scale of the",
+                         "training data?"), conditionMessage(e)),
+           call. = FALSE)
+    })
   if (opt$convergence != 0L) {
-    warning(sprintf("the latent positions did not converge (code %d); try a larger 'maxit'",
-                    opt$convergence), call. = FALSE)
+    warning(sprintf(paste("the latent positions did not converge (code %d);",
+                          "try a larger 'maxit'"), opt$convergence),
+            call. = FALSE)
   }
   matrix(opt$par, m, q, dimnames = list(rn, colnames(X)))
 }

@@ -9,7 +9,8 @@ test_that("the linear kernel without prior reaches the dual PPCA maximum", {
     d / 2 * (sum(log(lam[1:q])) + (n - q) * log(s2)) - n * d / 2
   for (method in c("L-BFGS-B", "BFGS", "CG", "SCG")) {
     fit <- gplvm(Y, q = q, kernel = kern_linear(), prior = FALSE,
-                 reltol = 1e-14, maxit = 5000, method = method)
+                 reltol = 1e-14, maxit = 5000, method = method,
+                 init_sd = 1)
     expect_equal(fit$loglik, best, tolerance = 1e-8)
     expect_equal(fit$noise, s2, tolerance = 1e-4)
     expect_equal(fit$optim$convergence, 0L)
@@ -141,4 +142,21 @@ test_that("scaled conjugate gradients minimise standard functions", {
                       reltol = 1e-16)
   expect_equal(res$par, c(1, 1), tolerance = 1e-4)
   expect_named(res$counts, c("function", "gradient"))
+})
+
+test_that("jitter during a fit is reported once, with a count", {
+  set.seed(9)
+  Y <- matrix(rnorm(24), 6, 4)
+  Y <- rbind(Y, Y, Y, Y)
+  msgs <- character()
+  fit <- withCallingHandlers(
+    gplvm(Y, noise = 1e-20, fixed = "noise", maxit = 3),
+    warning = function(w) {
+      msgs <<- c(msgs, conditionMessage(w))
+      invokeRestart("muffleWarning")
+    })
+  jit <- grep("jitter", msgs, value = TRUE)
+  expect_length(jit, 1L)
+  expect_match(jit, "in [0-9]+ of [0-9]+ evaluations")
+  expect_gt(fit$optim$jitter_count, 0L)
 })
