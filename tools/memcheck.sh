@@ -11,6 +11,8 @@
 #              with predict, under gctorture(TRUE), compared with a normal
 #              run
 #
+# The last results are in tools/memcheck-results.md.
+#
 # Each package build goes to its own library under $MEMCHECK_DIR (default
 # ${TMPDIR:-/tmp}/gplvm-memcheck); nothing is installed anywhere else.  Full
 # logs stay there; the summary lines are printed.  The exit status is 0 only
