@@ -10,6 +10,12 @@
 #' times) and a warning says how much; if it still fails, an error is
 #' raised.
 #'
+#' The O(N^2 Q) loops in C (kernel matrix, gradient contraction) run on
+#' `getOption("gplvm.threads", 1)` OpenMP threads where OpenMP is available;
+#' results are identical whatever the number of threads.  The O(N^3)
+#' factorisation runs on R's BLAS and LAPACK, so a fast multithreaded BLAS
+#' speeds up the whole evaluation.
+#'
 #' @param Y Numeric data matrix, N by D.
 #' @param X Numeric latent matrix, N by Q.
 #' @param kernel A kernel, see [kernels].
@@ -63,9 +69,21 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE) {
 .loglik_c <- function(Y, X, kernel, noise, gradient, ndim = ncol(Y)) {
   spec <- .kernel_spec(kernel, ncol(X))
   res <- .Call(C_gplvm_loglik_call, Y, X, spec$type, spec$npar, spec$par,
-               noise, as.double(ndim), gradient)
+               noise, as.double(ndim), gradient, .gplvm_threads())
   if (res$status != 0L) stop(.status_message(res$status), call. = FALSE)
   res
+}
+
+# Threads for the O(N^2 Q) loops in C: option "gplvm.threads" (default 1).
+# Results do not depend on it.
+.gplvm_threads <- function() {
+  n <- getOption("gplvm.threads", 1L)
+  if (!is.numeric(n) || length(n) != 1L || !is.finite(n) || n < 1 ||
+      n != round(n)) {
+    stop("option 'gplvm.threads' must be a positive whole number",
+         call. = FALSE)
+  }
+  as.integer(n)
 }
 
 .status_message <- function(status) {
