@@ -64,15 +64,21 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE) {
 
 # One evaluation in C, with no argument checks beyond C's own: callers have
 # checked.  ndim is D of the formula; Y may be any factor C with C C' = Y Y'.
-# Returns the raw list (loglik, X, kernel, noise, jitter) or stops with a
-# message explaining the status.
-.loglik_c <- function(Y, X, kernel, noise, gradient, ndim = ncol(Y)) {
+# workspace: NULL, or one from .loglik_workspace() reused by all the
+# evaluations of a fit.  Returns the raw list (loglik, X, kernel, noise,
+# jitter) or stops with a message explaining the status.
+.loglik_c <- function(Y, X, kernel, noise, gradient, ndim = ncol(Y),
+                      workspace = NULL) {
   spec <- .kernel_spec(kernel, ncol(X))
   res <- .Call(C_gplvm_loglik_call, Y, X, spec$type, spec$npar, spec$par,
-               noise, as.double(ndim), gradient, .gplvm_threads())
+               noise, as.double(ndim), gradient, .gplvm_threads(), workspace)
   if (res$status != 0L) stop(.status_message(res$status), call. = FALSE)
   res
 }
+
+# Memory kept by C between evaluations (the N x N matrix), so that a fit
+# does not touch fresh pages at every call; freed when garbage collected.
+.loglik_workspace <- function() .Call(C_gplvm_workspace_call)
 
 # Threads for the O(N^2 Q) loops in C: option "gplvm.threads" (default 1).
 # Results do not depend on it.

@@ -86,8 +86,8 @@ void gplvm_kernel_grad(const gplvm_kernel *k, const double *X, int n, int q,
 enum {
     GPLVM_PH_KERNEL = 0,  /* kernel matrix and cache */
     GPLVM_PH_POTRF,       /* Cholesky factorisation */
+    GPLVM_PH_POTRI,       /* K^-1 from the factor (gradient only) */
     GPLVM_PH_SOLVE,       /* A = K^-1 Y and the quadratic term */
-    GPLVM_PH_POTRI,       /* K^-1 from the factor */
     GPLVM_PH_SYRK,        /* G = A A' / 2 - D K^-1 / 2 */
     GPLVM_PH_GRAD,        /* gradient contraction */
     GPLVM_NPHASE
@@ -106,8 +106,8 @@ double gplvm_wtime(void);
  * loops; the results do not depend on it.  phase: NULL, or GPLVM_NPHASE
  * doubles to which phase timings are added.  Returns a status code.
  *
- * Cost: the O(n^3) dpotrf and dpotri, n^2 d for the solves and n^2 d for
- * A A' (so O(n^3) and no n^2 D term when a factor with n columns is passed
+ * Cost: the O(n^3) dpotrf and dpotri, 2 n^2 d for A = K^-1 Y (dpotrs for
+ * the value alone, dsymm from K^-1 with the gradient) and n^2 d for A A' (so O(n^3) and no n^2 D term when a factor with n columns is passed
  * for D > n), and O(n^2 q) for the kernel and the gradient, each one pass
  * over the lower triangle. */
 int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
@@ -117,12 +117,17 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
                         double *loglik, double *gX, double *gpar,
                         double *gnoise, double *jitter, double *phase);
 
+/* ws: NULL, or a workspace from gplvm_workspace_call() whose K and A
+ * buffers are then reused from call to call. */
 SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
-                       SEXP noise, SEXP ndim, SEXP gradient, SEXP threads);
+                       SEXP noise, SEXP ndim, SEXP gradient, SEXP threads,
+                       SEXP ws);
 /* Benchmark entry (bench/eval.R): one engine evaluation with phase timings
  * and total, then dpotrf + dpotri of the same K timed alone (the floor). */
 SEXP gplvm_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
-                      SEXP noise, SEXP threads);
+                      SEXP noise, SEXP threads, SEXP ws);
+/* A new, empty workspace (external pointer, freed by its finalizer). */
+SEXP gplvm_workspace_call(void);
 SEXP gplvm_kern_matrix_call(SEXP X, SEXP X2, SEXP type, SEXP npar, SEXP par);
 
 /* Shared by the wrappers: checks a kernel description received from R and

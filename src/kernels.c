@@ -12,9 +12,16 @@
 #ifdef _OPENMP
 #include <omp.h>
 #define THREAD_ID omp_get_thread_num()
+#define PRAGMA(x) _Pragma(#x)
+#define SIMD PRAGMA(omp simd)
+#define SIMD_SUM(...) PRAGMA(omp simd reduction(+:__VA_ARGS__))
 #else
 #define THREAD_ID 0
+#define SIMD
+#define SIMD_SUM(...)
 #endif
+#include <stdint.h>
+#include <string.h>
 
 #define SQRT3 1.7320508075688772
 #define SQRT5 2.23606797749979
@@ -45,15 +52,62 @@ int gplvm_kernel_check(const gplvm_kernel *k, int q)
     return total;
 }
 
+/* exp(x) for x >= -708 to within two units in the last place, without
+ * branches or calls so that loops over it vectorise: x = k log 2 + r with
+ * |r| <= log(2) / 2 (k from the 1.5 * 2^52 rounding trick, log 2 split in
+ * two parts), exp(r) by its Taylor polynomial of degree 13 (truncation
+ * below 1e-17), times 2^k built in the exponent bits.  For x < -708 the
+ * result is meaningless: callers use exp_fix() afterwards. */
+static inline double exp_fast(double x)
+{
+    const double shift = 6755399441055744.0;   /* 1.5 * 2^52 */
+    double t = x * 1.4426950408889634 + shift;
+    double k = t - shift;
+    double r = (x - k * 6.93147180369123816490e-01) -
+        k * 1.90821492927058770002e-10;
+    double p = 1.0 / 6227020800.0;
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    uint64_t bits;
+    double scale;
+    memcpy(&bits, &t, sizeof bits);
+    /* low bits of t hold k + 2^51; rebuild 2^k as (k + 1023) << 52 */
+    bits = (bits - UINT64_C(0x4338000000000000) + 1023) << 52;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+/* e[i] = exp(x[i]) for i < len, flushing to 0 below -708 (exp < 3e-308). */
+static void exp_vec(const double *x, int len, double *e)
+{
+    SIMD
+    for (int i = 0; i < len; i++) e[i] = exp_fast(x[i]);
+    for (int i = 0; i < len; i++)
+        if (x[i] < -708.0) e[i] = 0.0;
+}
+
 /* Exponential factor of a stationary kernel at squared scaled distance r2,
  * then k and psi from it (r2 is needed only by the Matern kernels). */
 static double stat_exp(int type, double r2)
 {
+    double x;
     switch (type) {
-    case GPLVM_RBF: return exp(-0.5 * r2);
-    case GPLVM_MATERN32: return exp(-SQRT3 * sqrt(r2));
-    default: return exp(-SQRT5 * sqrt(r2));
+    case GPLVM_RBF: x = -0.5 * r2; break;
+    case GPLVM_MATERN32: x = -SQRT3 * sqrt(r2); break;
+    default: x = -SQRT5 * sqrt(r2);
     }
+    return x < -708.0 ? 0.0 : exp_fast(x);
 }
 
 static double stat_k(int type, double v, double r2, double e)
@@ -140,6 +194,7 @@ static void sq_dist(const double *xs, int n, const double *x2s, int m, int q,
     for (int c = 0; c < q; c++) {
         const double *xc = xs + i0 + (size_t) c * n;
         double xj = x2s[j + (size_t) c * m];
+        SIMD
         for (int i = 0; i < len; i++) {
             double d = xc[i] - xj;
             r2[i] += d * d;
@@ -150,18 +205,31 @@ static void sq_dist(const double *xs, int n, const double *x2s, int m, int q,
 /* Column j of k(X, X2), rows i0 .. n-1, into out[0 .. n-i0-1].  sym: X2 is
  * X and i0 = j (out[0] is the diagonal).  If ecache is not NULL, the
  * exponential factors of the first stationary part for rows i0+1 .. n-1 go
- * to ecache[0 ..].  r2: n doubles of scratch. */
+ * to ecache[0 ..].  r2, tmp: n doubles of scratch each. */
 static void kernel_column(const part_t *pt, int nparts, const double *X,
                           int n, const double *X2, int m, int q, int j,
                           int i0, int sym, double *out, double *ecache,
-                          double *r2)
+                          double *r2, double *tmp)
 {
     int len = n - i0;
     for (int i = 0; i < len; i++) out[i] = 0.0;
     for (int p = 0; p < nparts; p++) {
         int type = pt[p].type;
         const double *par = pt[p].par;
-        if (is_stationary(type)) {
+        if (type == GPLVM_RBF) {
+            /* rows after the diagonal of a symmetric column go through the
+             * cache (when asked for) so that e is written once */
+            int off = sym && ecache ? 1 : 0;
+            double v = par[0], *e = off ? ecache - 1 : tmp;
+            sq_dist(pt[p].xs, n, pt[p].x2s, m, q, i0, j, len, r2);
+            SIMD
+            for (int i = 0; i < len; i++) r2[i] *= -0.5;
+            exp_vec(r2 + off, len - off, e + off);
+            if (off) out[0] += v;
+            SIMD
+            for (int i = off; i < len; i++) out[i] += v * e[i];
+            ecache = NULL;
+        } else if (is_stationary(type)) {
             double v = par[0];
             sq_dist(pt[p].xs, n, pt[p].x2s, m, q, i0, j, len, r2);
             for (int i = 0; i < len; i++) {
@@ -191,7 +259,9 @@ static void fill_kernel(const gplvm_kernel *k, const double *X, int n,
                         double *K, int nthreads)
 {
     part_t *pt = prepare_parts(k, X, n, X2, m, q);
-    double *r2 = (double *) R_alloc((size_t) n * nthreads, sizeof(double));
+    /* per-thread scratch, 2 columns each */
+    size_t ld = ((size_t) n + 7) & ~(size_t) 7;
+    double *r2 = (double *) R_alloc(2 * ld * nthreads, sizeof(double));
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nthreads) schedule(dynamic, 8)
 #endif
@@ -201,7 +271,7 @@ static void fill_kernel(const gplvm_kernel *k, const double *X, int n,
             K + (size_t) (n - 1 - j) * n : NULL;
         kernel_column(pt, k->nparts, X, n, X2, m, q, j, i0, sym,
                       K + i0 + (size_t) j * n, ecache,
-                      r2 + (size_t) n * THREAD_ID);
+                      r2 + 2 * ld * THREAD_ID, r2 + 2 * ld * THREAD_ID + ld);
     }
 }
 
@@ -262,14 +332,17 @@ static void grad_stationary(const part_t *pt, int n, int q, const double *G,
     double *scat = (double *) R_alloc(nq * nb, sizeof(double));
     double *bsum = (double *) R_alloc((size_t) (q + 3) * nb, sizeof(double));
     double *gath = (double *) R_alloc(nq, sizeof(double));
-    double *wbuf = (double *) R_alloc((size_t) n * nthreads, sizeof(double));
+    /* per-thread scratch at the same alignment for every thread, so that
+     * vectorised sums add in the same order whatever the thread count */
+    size_t ld = ((size_t) n + 7) & ~(size_t) 7;
+    double *wbuf = (double *) R_alloc(ld * nthreads, sizeof(double));
 
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
 #endif
     for (int b = 0; b < nb; b++) {
         double *sc = scat + nq * b, *bs = bsum + (size_t) (q + 3) * b;
-        double *w = wbuf + (size_t) n * THREAD_ID;
+        double *w = wbuf + ld * THREAD_ID;
         double sGK = 0.0, tr = 0.0, sG = 0.0;
         for (size_t i = 0; i < nq; i++) sc[i] = 0.0;
         for (int c = 0; c < q; c++) bs[3 + c] = 0.0;
@@ -279,6 +352,7 @@ static void grad_stationary(const part_t *pt, int n, int q, const double *G,
             int len = n - 1 - j;
             tr += g[-1];
             if (cached && type == GPLVM_RBF) {
+                SIMD_SUM(sGK, sG)
                 for (int i = 0; i < len; i++) {
                     w[i] = g[i] * (v * e[i]);
                     sGK += w[i];
@@ -298,6 +372,7 @@ static void grad_stationary(const part_t *pt, int n, int q, const double *G,
                 const double *xc = xs + (size_t) c * n + j + 1;
                 double *scc = sc + (size_t) c * n + j + 1;
                 double xj = xs[j + (size_t) c * n], acc = 0.0, gl = 0.0;
+                SIMD_SUM(acc, gl)
                 for (int i = 0; i < len; i++) {
                     double d = xc[i] - xj, t = w[i] * d;
                     scc[i] += t;

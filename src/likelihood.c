@@ -10,6 +10,7 @@
 #include "gplvm.h"
 #include <math.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include <time.h>
 #ifdef _OPENMP
@@ -94,10 +95,21 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
     for (int i = 0; i < n; i++) logdet += log(K[i + (size_t) i * n]);
     logdet *= 2.0;
 
-    /* A = K^-1 Y by two triangular solves */
-    memcpy(A, Y, (size_t) n * d * sizeof(double));
-    F77_CALL(dpotrs)(&uplo, &n, &d, K, &n, A, &n, &info FCONE);
-    if (info != 0) return GPLVM_LAPACK;
+    /* A = K^-1 Y: by two triangular solves for the value alone; with the
+     * gradient, K^-1 is needed anyway and one dsymm costs less */
+    if (want_grad) {
+        const char side = 'L';
+        const double one = 1.0, zero = 0.0;
+        F77_CALL(dpotri)(&uplo, &n, K, &n, &info FCONE);
+        if (info != 0) return GPLVM_LAPACK;
+        tick(phase, GPLVM_PH_POTRI, &t0);
+        F77_CALL(dsymm)(&side, &uplo, &n, &d, &one, K, &n, Y, &n, &zero, A,
+                        &n FCONE FCONE);
+    } else {
+        memcpy(A, Y, (size_t) n * d * sizeof(double));
+        F77_CALL(dpotrs)(&uplo, &n, &d, K, &n, A, &n, &info FCONE);
+        if (info != 0) return GPLVM_LAPACK;
+    }
     double quad = 0.0;
     for (size_t i = 0; i < (size_t) n * d; i++) quad += A[i] * Y[i];
     tick(phase, GPLVM_PH_SOLVE, &t0);
@@ -108,10 +120,7 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
     if (!want_grad) return GPLVM_OK;
     R_CheckUserInterrupt();
 
-    /* K^-1 from the factor, then G = 1/2 A A' - D/2 K^-1 in place */
-    F77_CALL(dpotri)(&uplo, &n, K, &n, &info FCONE);
-    if (info != 0) return GPLVM_LAPACK;
-    tick(phase, GPLVM_PH_POTRI, &t0);
+    /* G = 1/2 A A' - D/2 K^-1 in place */
     double alpha = 0.5, beta = -0.5 * ndim;
     F77_CALL(dsyrk)(&uplo, &trans, &n, &d, &alpha, A, &n, &beta, K, &n
                     FCONE FCONE);
@@ -136,6 +145,54 @@ static double scalar_arg(SEXP x, const char *what)
     if (TYPEOF(x) != REALSXP || LENGTH(x) != 1 || !R_FINITE(REAL(x)[0]))
         error("'%s' must be one finite double", what);
     return REAL(x)[0];
+}
+
+/* Workspace kept between the evaluations of a fit: an external pointer to
+ * a malloc'd block, grown on demand and freed by its finalizer.  Reusing
+ * it saves the page faults of fresh N x N memory on every call. */
+typedef struct {
+    double *buf;
+    size_t len;
+} workspace;
+
+static void workspace_free(SEXP ptr)
+{
+    workspace *w = (workspace *) R_ExternalPtrAddr(ptr);
+    if (!w) return;
+    free(w->buf);
+    free(w);
+    R_ClearExternalPtr(ptr);
+}
+
+SEXP gplvm_workspace_call(void)
+{
+    workspace *w = (workspace *) calloc(1, sizeof(workspace));
+    if (!w) error("cannot allocate a workspace");
+    SEXP ptr = PROTECT(R_MakeExternalPtr(w, install("gplvm_workspace"),
+                                         R_NilValue));
+    R_RegisterCFinalizerEx(ptr, workspace_free, TRUE);
+    UNPROTECT(1);
+    return ptr;
+}
+
+/* len doubles: from the workspace `ws`, or from R_alloc when it is NULL. */
+static double *workspace_get(SEXP ws, size_t len)
+{
+    if (isNull(ws)) return (double *) R_alloc(len, sizeof(double));
+    if (TYPEOF(ws) != EXTPTRSXP ||
+        R_ExternalPtrTag(ws) != install("gplvm_workspace") ||
+        !R_ExternalPtrAddr(ws))
+        error("'workspace' must be NULL or a gplvm workspace");
+    workspace *w = (workspace *) R_ExternalPtrAddr(ws);
+    if (w->len < len) {
+        free(w->buf);
+        w->buf = (double *) malloc(len * sizeof(double));
+        w->len = w->buf ? len : 0;
+        if (!w->buf)
+            error("cannot allocate %.0f MB of workspace",
+                  len * sizeof(double) / 1048576.0);
+    }
+    return w->buf;
 }
 
 /* Arguments shared by the .Call entries, checked. */
@@ -165,7 +222,8 @@ static void check_args(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
 }
 
 SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
-                       SEXP noise, SEXP ndim, SEXP gradient, SEXP threads)
+                       SEXP noise, SEXP ndim, SEXP gradient, SEXP threads,
+                       SEXP ws)
 {
     eval_args a;
     check_args(Y, X, type, npar, par, noise, threads, &a);
@@ -177,8 +235,7 @@ SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
         error("'gradient' must be TRUE or FALSE");
     int want_grad = LOGICAL(gradient)[0];
 
-    double *K = (double *) R_alloc((size_t) n * n, sizeof(double));
-    double *A = (double *) R_alloc((size_t) n * a.d, sizeof(double));
+    double *K = workspace_get(ws, (size_t) n * (n + a.d)), *A = K + (size_t) n * n;
 
     const char *names[] = {"loglik", "X", "kernel", "noise", "jitter",
                            "status", ""};
@@ -210,19 +267,18 @@ SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
 }
 
 SEXP gplvm_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
-                      SEXP noise, SEXP threads)
+                      SEXP noise, SEXP threads, SEXP ws)
 {
     eval_args a;
     check_args(Y, X, type, npar, par, noise, threads, &a);
     int n = a.n, q = a.q, info;
     const char uplo = 'L';
-    double *K = (double *) R_alloc((size_t) n * n, sizeof(double));
-    double *A = (double *) R_alloc((size_t) n * a.d, sizeof(double));
+    double *K = workspace_get(ws, (size_t) n * (n + a.d)), *A = K + (size_t) n * n;
     double *gX = (double *) R_alloc((size_t) n * q, sizeof(double));
     double *gpar = (double *) R_alloc(LENGTH(par), sizeof(double));
     double ll, gnoise, jitter;
 
-    const char *names[] = {"kernel", "potrf", "solve", "potri", "syrk",
+    const char *names[] = {"kernel", "potrf", "potri", "solve", "syrk",
                            "grad", "engine", "floor_potrf", "floor_potri",
                            ""};
     SEXP out = PROTECT(mkNamed(REALSXP, names));
