@@ -23,6 +23,23 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The O(n^2) loops are also compiled for AVX2 with FMA, chosen at load time
+ * on x86-64 Linux with GCC (function multiversioning); elsewhere, and on
+ * older processors, the generic build runs.  Results differ between the two
+ * in the last bits only. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    defined(__linux__) && __GNUC__ >= 6
+#define HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define HOT
+#endif
+/* Helpers of the hot loops, inlined so that each clone gets its own copy. */
+#ifdef __GNUC__
+#define INLINE static inline __attribute__((always_inline))
+#else
+#define INLINE static inline
+#endif
+
 #define SQRT3 1.7320508075688772
 #define SQRT5 2.23606797749979
 
@@ -58,7 +75,7 @@ int gplvm_kernel_check(const gplvm_kernel *k, int q)
  * two parts), exp(r) by its Taylor polynomial of degree 13 (truncation
  * below 1e-17), times 2^k built in the exponent bits.  For x < -708 the
  * result is meaningless: callers use exp_fix() afterwards. */
-static inline double exp_fast(double x)
+INLINE double exp_fast(double x)
 {
     const double shift = 6755399441055744.0;   /* 1.5 * 2^52 */
     double t = x * 1.4426950408889634 + shift;
@@ -89,7 +106,7 @@ static inline double exp_fast(double x)
 }
 
 /* e[i] = exp(x[i]) for i < len, flushing to 0 below -708 (exp < 3e-308). */
-static void exp_vec(const double *x, int len, double *e)
+INLINE void exp_vec(const double *x, int len, double *e)
 {
     SIMD
     for (int i = 0; i < len; i++) e[i] = exp_fast(x[i]);
@@ -187,7 +204,7 @@ static part_t *prepare_parts(const gplvm_kernel *k, const double *X, int n,
 }
 
 /* r2[i] = |xs_{i0+i} - x2s_j|^2 for i < len. */
-static void sq_dist(const double *xs, int n, const double *x2s, int m, int q,
+INLINE void sq_dist(const double *xs, int n, const double *x2s, int m, int q,
                     int i0, int j, int len, double *r2)
 {
     for (int i = 0; i < len; i++) r2[i] = 0.0;
@@ -206,7 +223,7 @@ static void sq_dist(const double *xs, int n, const double *x2s, int m, int q,
  * X and i0 = j (out[0] is the diagonal).  If ecache is not NULL, the
  * exponential factors of the first stationary part for rows i0+1 .. n-1 go
  * to ecache[0 ..].  r2, tmp: n doubles of scratch each. */
-static void kernel_column(const part_t *pt, int nparts, const double *X,
+static HOT void kernel_column(const part_t *pt, int nparts, const double *X,
                           int n, const double *X2, int m, int q, int j,
                           int i0, int sym, double *out, double *ecache,
                           double *r2, double *tmp)
@@ -312,6 +329,61 @@ static int column_blocks(int n, int **start)
     return nb;
 }
 
+/* Columns j0 .. j1-1 of the gradient pass of grad_stationary(): adds the
+ * symmetric contributions to sc (n x q, zeroed here), writes the gathered
+ * ones to gath, and bs[0..2] = sum G K over the pairs, trace, sum G over the
+ * pairs, bs[3..] = the lengthscale sums.  w: n doubles of scratch. */
+static HOT void grad_block(const part_t *pt, int n, int q, const double *G,
+                           int cached, int j0, int j1, double *sc,
+                           double *bs, double *gath, double *w)
+{
+    int type = pt->type;
+    double v = pt->par[0], sGK = 0.0, tr = 0.0, sG = 0.0;
+    const double *xs = pt->xs;
+    memset(sc, 0, (size_t) n * q * sizeof(double));
+    for (int c = 0; c < q; c++) bs[3 + c] = 0.0;
+    for (int j = j0; j < j1; j++) {
+        const double *g = G + j + (size_t) j * n + 1;
+        const double *e = G + (size_t) (n - 1 - j) * n;
+        int len = n - 1 - j;
+        tr += g[-1];
+        if (cached && type == GPLVM_RBF) {
+            SIMD_SUM(sGK, sG)
+            for (int i = 0; i < len; i++) {
+                w[i] = g[i] * (v * e[i]);
+                sGK += w[i];
+                sG += g[i];
+            }
+        } else {
+            sq_dist(xs, n, xs, n, q, j + 1, j, len, w);
+            for (int i = 0; i < len; i++) {
+                double r2 = w[i];
+                double ee = cached ? e[i] : stat_exp(type, r2);
+                sGK += g[i] * stat_k(type, v, r2, ee);
+                sG += g[i];
+                w[i] = g[i] * stat_psi(type, v, r2, ee);
+            }
+        }
+        for (int c = 0; c < q; c++) {
+            const double *xc = xs + (size_t) c * n + j + 1;
+            double *scc = sc + (size_t) c * n + j + 1;
+            double xj = xs[j + (size_t) c * n], acc = 0.0, gl = 0.0;
+            SIMD_SUM(acc, gl)
+            for (int i = 0; i < len; i++) {
+                double d = xc[i] - xj, t = w[i] * d;
+                scc[i] += t;
+                acc += t;
+                gl += t * d;
+            }
+            gath[j + (size_t) c * n] = -acc;
+            bs[3 + c] += gl;
+        }
+    }
+    bs[0] = sGK;
+    bs[1] = tr;
+    bs[2] = sG;
+}
+
 /* Gradient of stationary part `pt` with weights w_ij = G_ij psi(r_ij), one
  * pass over the pairs i > j, column blocks spread over threads.  Column j
  * gathers -sum_i w_ij (xs_i - xs_j) directly; the symmetric contributions to
@@ -323,9 +395,8 @@ static void grad_stationary(const part_t *pt, int n, int q, const double *G,
                             int cached, double *gX, double *gpar,
                             double *sums, int nthreads)
 {
-    int type = pt->type, np = pt->np, *start;
+    int np = pt->np, *start;
     double v = pt->par[0];
-    const double *xs = pt->xs;
     int nb = column_blocks(n, &start);
     size_t nq = (size_t) n * q;
     /* per block: scatter buffer (n x q), then q + 3 scalars */
@@ -340,53 +411,10 @@ static void grad_stationary(const part_t *pt, int n, int q, const double *G,
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
 #endif
-    for (int b = 0; b < nb; b++) {
-        double *sc = scat + nq * b, *bs = bsum + (size_t) (q + 3) * b;
-        double *w = wbuf + ld * THREAD_ID;
-        double sGK = 0.0, tr = 0.0, sG = 0.0;
-        for (size_t i = 0; i < nq; i++) sc[i] = 0.0;
-        for (int c = 0; c < q; c++) bs[3 + c] = 0.0;
-        for (int j = start[b]; j < start[b + 1]; j++) {
-            const double *g = G + j + (size_t) j * n + 1;
-            const double *e = G + (size_t) (n - 1 - j) * n;
-            int len = n - 1 - j;
-            tr += g[-1];
-            if (cached && type == GPLVM_RBF) {
-                SIMD_SUM(sGK, sG)
-                for (int i = 0; i < len; i++) {
-                    w[i] = g[i] * (v * e[i]);
-                    sGK += w[i];
-                    sG += g[i];
-                }
-            } else {
-                sq_dist(xs, n, xs, n, q, j + 1, j, len, w);
-                for (int i = 0; i < len; i++) {
-                    double r2 = w[i];
-                    double ee = cached ? e[i] : stat_exp(type, r2);
-                    sGK += g[i] * stat_k(type, v, r2, ee);
-                    sG += g[i];
-                    w[i] = g[i] * stat_psi(type, v, r2, ee);
-                }
-            }
-            for (int c = 0; c < q; c++) {
-                const double *xc = xs + (size_t) c * n + j + 1;
-                double *scc = sc + (size_t) c * n + j + 1;
-                double xj = xs[j + (size_t) c * n], acc = 0.0, gl = 0.0;
-                SIMD_SUM(acc, gl)
-                for (int i = 0; i < len; i++) {
-                    double d = xc[i] - xj, t = w[i] * d;
-                    scc[i] += t;
-                    acc += t;
-                    gl += t * d;
-                }
-                gath[j + (size_t) c * n] = -acc;
-                bs[3 + c] += gl;
-            }
-        }
-        bs[0] = sGK;
-        bs[1] = tr;
-        bs[2] = sG;
-    }
+    for (int b = 0; b < nb; b++)
+        grad_block(pt, n, q, G, cached, start[b], start[b + 1],
+                   scat + nq * b, bsum + (size_t) (q + 3) * b, gath,
+                   wbuf + ld * THREAD_ID);
 
     /* combine the blocks in a fixed order */
     double sGK = 0.0, tr = 0.0, sG = 0.0;
