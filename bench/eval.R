@@ -1,6 +1,7 @@
 # Cost of one log-likelihood + full-gradient evaluation against its floor.
 #
 #   Rscript bench/eval.R [N ...] [--reps=10] [--threads=1,2] [--twin-max=2000]
+#                        [--dgtn=500,5000]
 #
 # Model: RBF ARD + bias kernel, Q = 2, D = 12 (the oil flow data, training,
 # validation and test sets, recycled with a little noise beyond 3000 rows).
@@ -18,6 +19,11 @@
 #   plain R  the plain-R twin gplvm:::.loglik_r() (skipped above --twin-max).
 # Medians over the repeats (N = 4000: at most 3); ratios are ratios of those
 # medians, all measured in this one run.
+#
+# D > N (--dgtn=N,D, or --dgtn=0 to skip): random data with D columns; one
+# evaluation on Y itself against one on a factor C = chol(Y Y')' (N x N,
+# formed once per fit, timed apart) with ndim = D: the cost no longer grows
+# with D, it is O(N^3), a few times the floor.
 #
 # Peak memory: a fresh Rscript process per N sets up the data, resets the
 # kernel's peak-RSS counter (writes 5 to /proc/self/clear_refs), runs one
@@ -84,6 +90,7 @@ if (!length(ns)) ns <- c(250L, 500L, 1000L, 2000L)
 reps <- as.integer(opt("reps", "10"))
 threads <- as.integer(strsplit(opt("threads", "1,2"), ",")[[1]])
 twin_max <- as.integer(opt("twin-max", "2000"))
+dgtn <- as.integer(strsplit(opt("dgtn", "500,5000"), ",")[[1]])
 
 now <- function() as.numeric(Sys.time())
 timed <- function(expr) {
@@ -182,3 +189,35 @@ cat("\nColumns: eng_tK = C engine on K OpenMP threads; call = R-level",
     "by it;\n  proc_MB = peak RSS of that whole process.\n\n")
 cat("Phases of the engine, seconds, medians\n")
 print(format(do.call(rbind, phase_rows), digits = 3), row.names = FALSE)
+
+if (dgtn[1] > 0L) {
+  n <- dgtn[1]
+  d <- dgtn[2]
+  set.seed(2)
+  s <- list(Y = matrix(rnorm(n * d), n, d), X = matrix(rnorm(n * 2), n, 2),
+            kernel = kern_rbf(1, c(1, 1.5)) + kern_bias(0.5), noise = 0.05)
+  options(gplvm.threads = threads[1])
+  form <- timed(C <- t(chol(tcrossprod(s$Y))))
+  r <- max(3L, reps %/% 2L)
+  full <- fac <- fl <- numeric(r)
+  for (i in seq_len(r)) {
+    full[i] <- timed(a <- gplvm:::.loglik_c(s$Y, s$X, s$kernel, s$noise,
+                                            TRUE, workspace = ws))
+    fac[i] <- timed(b <- gplvm:::.loglik_c(C, s$X, s$kernel, s$noise, TRUE,
+                                           ndim = d, workspace = ws))
+    fl[i] <- sum(bench_c(list(Y = C, X = s$X, kernel = s$kernel,
+                              noise = s$noise), threads[1])[
+                                c("floor_potrf", "floor_potri")])
+  }
+  rel <- max(mapply(function(x, y) max(abs(x - y)) / max(abs(x)), a[1:4],
+                    b[1:4]))
+  cat("\nD > N: one evaluation on Y (N x D) and on a factor of Y Y' (N x N),",
+      "seconds, medians\n")
+  print(format(data.frame(N = n, D = d, reps = r, form_factor = form,
+                          eval_Y = median(full), eval_factor = median(fac),
+                          floor = median(fl),
+                          Y_ratio = median(full) / median(fl),
+                          factor_ratio = median(fac) / median(fl),
+                          max_rel_diff = rel), digits = 3),
+        row.names = FALSE)
+}
