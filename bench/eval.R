@@ -15,6 +15,9 @@
 #            with a workspace kept from call to call as a fit does (the
 #            engine timings use it too); call_fresh: the same without one
 #            (fresh N x N memory at each call, as gplvm_loglik() does);
+#   ratio_in the engine over its own dpotrf + dpotri, repeat by repeat (the
+#            same matrix in the same evaluation: the fairest ratio on a
+#            loaded machine, where the floor timed apart drifts);
 #   R floor  chol() + chol2inv() in R on the same matrix;
 #   plain R  the plain-R twin gplvm:::.loglik_r() (skipped above --twin-max).
 # Medians over the repeats (N = 4000: at most 3); ratios are ratios of those
@@ -123,6 +126,7 @@ phases <- c("kernel", "potrf", "potri", "solve", "syrk", "grad")
 main <- list()
 phase_rows <- list()
 for (n in ns) {
+  message("N = ", n, " ...")
   s <- setup(n)
   r <- if (n >= 4000L) min(reps, 3L) else reps
   twin <- n <= twin_max
@@ -152,6 +156,10 @@ for (n in ns) {
     row[[paste0("eng_t", threads[t])]] <- med[t, "engine"]
     row[[paste0("ratio_t", threads[t])]] <- med[t, "engine"] / fl
   }
+  # the engine against its own dpotrf + dpotri, repeat by repeat: immune to
+  # load changing between the engine and the separate floor timing
+  row$ratio_in <- median(eng[, 1, "engine"] /
+                           (eng[, 1, "potrf"] + eng[, 1, "potri"]))
   row$call <- median(call)
   row$call_ratio <- median(call) / fl
   row$call_fresh <- median(fresh)
@@ -180,7 +188,9 @@ main <- do.call(rbind, main)
 cat("One evaluation (log-likelihood + full gradient), seconds, medians;",
     "ratios to the floor (dpotrf + dpotri in C)\n")
 print(format(main, digits = 3), row.names = FALSE)
-cat("\nColumns: eng_tK = C engine on K OpenMP threads; call = R-level",
+cat("\nColumns: eng_tK = C engine on K OpenMP threads (ratio_tK = eng_tK /",
+    "floor); ratio_in = median over repeats of the engine (first thread",
+    "count) over its own dpotrf + dpotri;\n  call = R-level",
     ".loglik_c() with", threads[1], "thread(s), reusing a workspace;",
     "call_fresh = without;\n  R_floor = chol2inv(chol(K))",
     "in R; plain_R = gplvm:::.loglik_r(); plain_vs_call = speed-up over",

@@ -223,10 +223,11 @@ INLINE void sq_dist(const double *xs, int n, const double *x2s, int m, int q,
  * X and i0 = j (out[0] is the diagonal).  If ecache is not NULL, the
  * exponential factors of the first stationary part for rows i0+1 .. n-1 go
  * to ecache[0 ..].  r2, tmp: n doubles of scratch each. */
-static HOT void kernel_column(const part_t *pt, int nparts, const double *X,
-                          int n, const double *X2, int m, int q, int j,
-                          int i0, int sym, double *out, double *ecache,
-                          double *r2, double *tmp)
+static HOT void kernel_column(const part_t *pt, int nparts,
+                              const double *X, int n, const double *X2,
+                              int m, int q, int j, int i0, int sym,
+                              double *out, double *ecache, double *r2,
+                              double *tmp)
 {
     int len = n - i0;
     for (int i = 0; i < len; i++) out[i] = 0.0;

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 #include <stdlib.h>
+#include <limits.h>
 
 #include <time.h>
 #ifdef _OPENMP
@@ -18,6 +19,7 @@
 #endif
 
 #define MAX_JITTER_TRIES 5
+#define DIAG_NOT_FINITE INT_MIN
 
 double gplvm_wtime(void)
 {
@@ -42,9 +44,9 @@ static void tick(double *phase, int ph, double *t0)
 }
 
 /* Builds K = Kf + diag_add I in the lower triangle (with the cache in the
- * strict upper one) and factorises it.  Returns the LAPACK info, or -n-1
- * when the diagonal is not finite (then every entry may not be: for a sum
- * of positive semi-definite kernels |K_ij| <= sqrt(K_ii K_jj)). */
+ * strict upper one) and factorises it.  Returns the LAPACK info, or
+ * DIAG_NOT_FINITE.  Checking the diagonal is enough: for a sum of positive
+ * semi-definite kernels |K_ij| <= sqrt(K_ii K_jj). */
 static int build_and_factor(const gplvm_kernel *k, const double *X, int n,
                             int q, double diag_add, double *K, int nthreads,
                             double *mean_diag, double *phase, double *t0)
@@ -59,7 +61,7 @@ static int build_and_factor(const gplvm_kernel *k, const double *X, int n,
     }
     *mean_diag = sum / n;
     tick(phase, GPLVM_PH_KERNEL, t0);
-    if (!R_FINITE(sum)) return -n - 1;
+    if (!R_FINITE(sum)) return DIAG_NOT_FINITE;
     F77_CALL(dpotrf)(&uplo, &n, K, &n, &info FCONE);
     tick(phase, GPLVM_PH_POTRF, t0);
     return info;
@@ -79,7 +81,7 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
     *jitter = 0.0;
     info = build_and_factor(k, X, n, q, noise, K, nthreads, &mean_diag,
                             phase, &t0);
-    if (info == -n - 1) return GPLVM_NONFINITE;
+    if (info == DIAG_NOT_FINITE) return GPLVM_NONFINITE;
     /* Not positive definite: retry with jitter growing tenfold. */
     for (int t = 0; info > 0 && t < MAX_JITTER_TRIES; t++) {
         double md;
