@@ -22,6 +22,9 @@ enum {
     GPLVM_LINEAR = 4, GPLVM_BIAS = 5, GPLVM_WHITE = 6
 };
 
+/* Sparse approximations; must match .sparse_codes in R/sparse.R. */
+enum { GPLVM_VFE = 1, GPLVM_FITC = 2, GPLVM_DTC = 3 };
+
 /* Status codes returned by the engines; R/likelihood.R turns them into
  * messages. */
 enum {
@@ -96,6 +99,26 @@ enum {
 /* Wall-clock seconds from an arbitrary origin. */
 double gplvm_wtime(void);
 
+/* ---- src/kernels_cross.c: what the sparse model needs ---- */
+
+/* Diagonal d[i] = k(x_i, x_i) (n values); white parts add their variance. */
+void gplvm_kernel_diag(const gplvm_kernel *k, const double *X, int n, int q,
+                       double *d);
+
+/* Diagonal gradient contraction: adds sum_i g[i] dk(x_i, x_i)/d(X, theta)
+ * to gX (n x q) and gpar (natural scale, order of par). */
+void gplvm_kernel_grad_diag(const gplvm_kernel *k, const double *X, int n,
+                            int q, const double *g, double *gX, double *gpar);
+
+/* Cross gradient contraction.  W (n x m) holds dL/dK for K = k(X, Z) (each
+ * entry a free variable; no symmetry).  Adds sum_ij W_ij dK_ij/d(.) to
+ * gX (n x q), gZ (m x q) and gpar.  White parts contribute nothing.  work
+ * needs 2 n q doubles. */
+void gplvm_kernel_grad_cross(const gplvm_kernel *k, const double *X, int n,
+                             const double *Z, int m, int q, const double *W,
+                             double *gX, double *gZ, double *gpar,
+                             double *work);
+
 /* Log-likelihood engine.  Y is n x d (used as given: any factor C with
  * C C' = Y Y' gives the same result), `ndim` is the data dimension D of the
  * formula (equal to d unless a factor is passed).  K is n x n workspace,
@@ -117,6 +140,22 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
                         double *loglik, double *gX, double *gpar,
                         double *gnoise, double *jitter, double *phase);
 
+/* Sparse engine (src/sparse.c, formulas there): Y n x d, X n x q, inducing
+ * inputs Z m x q, approx one of GPLVM_VFE, GPLVM_FITC, GPLVM_DTC.  White
+ * parts of k act as noise.  Writes *loglik and, if want_grad, gX (n x q),
+ * gZ (m x q), gpar and *gnoise; *jitter is what was added to the diagonal
+ * of k(Z, Z) and *retries how often it had to grow.  Workspace comes from
+ * R_alloc: O(n m + n d + m^2) doubles.  Returns a status code. */
+int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
+                        const double *X, const double *Z, int m, int q,
+                        const gplvm_kernel *k, double noise, int approx,
+                        int want_grad, double *loglik, double *gX,
+                        double *gZ, double *gpar, double *gnoise,
+                        double *jitter, int *retries);
+
+SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                       SEXP par, SEXP noise, SEXP ndim, SEXP approx,
+                       SEXP gradient);
 /* ws: NULL, or a workspace from gplvm_workspace_call() whose K and A
  * buffers are then reused from call to call. */
 SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
@@ -134,6 +173,8 @@ SEXP gplvm_kern_matrix_call(SEXP X, SEXP X2, SEXP type, SEXP npar, SEXP par);
  * fills *k; errors (in R) when it is malformed. */
 void gplvm_kernel_from_sexp(SEXP type, SEXP npar, SEXP par, int q,
                             gplvm_kernel *k);
+/* Checks that x is one finite double and returns it. */
+double gplvm_scalar_arg(SEXP x, const char *what);
 /* Checks that x is a double matrix and returns its dimensions. */
 void gplvm_matrix_dims(SEXP x, const char *what, int *nrow, int *ncol);
 

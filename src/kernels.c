@@ -280,16 +280,22 @@ static void fill_kernel(const gplvm_kernel *k, const double *X, int n,
     /* per-thread scratch, 2 columns each */
     size_t ld = ((size_t) n + 7) & ~(size_t) 7;
     double *r2 = (double *) R_alloc(2 * ld * nthreads, sizeof(double));
+    /* chunks of 256 columns, with a check for interrupts after each */
+    for (int j0 = 0; j0 < m; j0 += 256) {
+        int j1 = m - j0 > 256 ? j0 + 256 : m;
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nthreads) schedule(dynamic, 8)
 #endif
-    for (int j = 0; j < m; j++) {
-        int i0 = sym ? j : 0;
-        double *ecache = cache && j < n - 1 ?
-            K + (size_t) (n - 1 - j) * n : NULL;
-        kernel_column(pt, k->nparts, X, n, X2, m, q, j, i0, sym,
-                      K + i0 + (size_t) j * n, ecache,
-                      r2 + 2 * ld * THREAD_ID, r2 + 2 * ld * THREAD_ID + ld);
+        for (int j = j0; j < j1; j++) {
+            int i0 = sym ? j : 0;
+            double *ecache = cache && j < n - 1 ?
+                K + (size_t) (n - 1 - j) * n : NULL;
+            double *scratch = r2 + 2 * ld * THREAD_ID;
+            kernel_column(pt, k->nparts, X, n, X2, m, q, j, i0, sym,
+                          K + i0 + (size_t) j * n, ecache, scratch,
+                          scratch + ld);
+        }
+        R_CheckUserInterrupt();
     }
 }
 

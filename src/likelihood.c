@@ -142,13 +142,6 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
     return GPLVM_OK;
 }
 
-static double scalar_arg(SEXP x, const char *what)
-{
-    if (TYPEOF(x) != REALSXP || LENGTH(x) != 1 || !R_FINITE(REAL(x)[0]))
-        error("'%s' must be one finite double", what);
-    return REAL(x)[0];
-}
-
 /* Workspace kept between the evaluations of a fit: an external pointer to
  * a malloc'd block, grown on demand and freed by its finalizer.  Reusing
  * it saves the page faults of fresh N x N memory on every call. */
@@ -212,7 +205,7 @@ static void check_args(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
     gplvm_matrix_dims(X, "X", &nx, &a->q);
     if (nx != a->n) error("'X' and 'Y' must have the same number of rows");
     gplvm_kernel_from_sexp(type, npar, par, a->q, &a->k);
-    a->noise = scalar_arg(noise, "noise");
+    a->noise = gplvm_scalar_arg(noise, "noise");
     if (a->noise < 0.0) error("'noise' must be non-negative");
     if (TYPEOF(threads) != INTSXP || LENGTH(threads) != 1 ||
         INTEGER(threads)[0] < 1)
@@ -230,7 +223,7 @@ SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
     eval_args a;
     check_args(Y, X, type, npar, par, noise, threads, &a);
     int n = a.n, q = a.q;
-    double D = scalar_arg(ndim, "ndim");
+    double D = gplvm_scalar_arg(ndim, "ndim");
     if (D <= 0.0) error("'ndim' must be positive");
     if (TYPEOF(gradient) != LGLSXP || LENGTH(gradient) != 1 ||
         LOGICAL(gradient)[0] == NA_LOGICAL)

@@ -1,0 +1,358 @@
+#' Fit a Gaussian process latent variable model
+#'
+#' Finds latent positions `X` (N by `q`) for the rows of `Y` together with
+#' the kernel hyperparameters and the noise variance by maximising the GP-LVM
+#' log-likelihood of Lawrence (2005), plus the log of a unit Gaussian prior on
+#' `X` when `prior = TRUE`, with [stats::optim()] and the analytic gradient
+#' computed in C (see [gplvm_loglik()]).
+#'
+#' The optimised vector holds every latent coordinate and the logarithm of
+#' every free hyperparameter and of the noise variance.  The objective and
+#' its gradient come from one C evaluation per parameter vector (the last
+#' one is cached, so `optim()`'s separate calls to `fn` and `gr` never
+#' factorise the same covariance twice).  When `ncol(Y) > nrow(Y)` a square
+#' factor \eqn{C} with \eqn{C C^\top = Y Y^\top}{C C' = Y Y'} is computed once
+#' and used instead of `Y`, so no evaluation costs more than
+#' \eqn{O(N^3)}{O(N^3)}.
+#'
+#' Defaults follow Lawrence's practice: the columns of `Y` are centred (and
+#' scaled to unit variance when `scale = TRUE`); `X` starts from the first
+#' `q` principal component scores, each rescaled to standard deviation
+#' `init_sd`; the kernel is an RBF with one lengthscale per latent dimension
+#' (ARD) plus a bias, started at variance equal to the mean column variance
+#' of the (centred, scaled) data, lengthscales 1, bias 0.1 of that variance;
+#' the noise variance starts at 0.1 of the mean column variance.  The small
+#' starting spread (`init_sd = 0.1`, a tenth of the starting lengthscale
+#' of the kernel) was chosen by measurement: on the oil flow data a start at
+#' standard deviation 1 reached a higher likelihood but a nearly
+#' one-dimensional latent space with four times as many nearest-neighbour
+#' class errors.
+#'
+#' With `inducing` the sparse GP-LVM is fitted instead: M inducing inputs
+#' \eqn{Z} (M by `q`) are optimised with everything else, and the objective
+#' is the sparse approximation `approx` of [gplvm_loglik()] (by default the
+#' variational lower bound of Titsias, 2009), which costs
+#' \eqn{O(N M^2)}{O(N M^2)} per evaluation instead of \eqn{O(N^3)}{O(N^3)}.
+#' A number M starts \eqn{Z} at the centres of [stats::kmeans()] clusters
+#' of the starting latent positions (at the starting positions themselves
+#' when M = N, at a random subset of them if k-means fails); a matrix is used
+#' as given.  Predictions, fitted values and the plot of a sparse fit use the
+#' sparse posterior (for `"vfe"` and `"dtc"` the same); `loglik` is then the
+#' bound (VFE) or the approximate log-likelihood (FITC, DTC).
+#'
+#' Jitter that the C core has to add to the covariance diagonal during the
+#' fit is counted and reported in a single warning at the end.
+#'
+#' @param Y Numeric matrix or data frame of numeric columns, N by D (N >= 2).
+#'   Row names carry through to the latent matrix.
+#' @param q Latent dimension, an integer between 1 and `min(dim(Y))`.
+#' @param kernel A kernel (see [kernels]) whose parameters are the starting
+#'   values; `NULL` gives the default described in Details.
+#' @param init `"pca"`, `"random"` (normal with standard deviation
+#'   `init_sd`), or a numeric N by `q` matrix of starting latent positions
+#'   (used as given).
+#' @param noise Starting (or, when fixed, the) noise variance; `NULL` gives
+#'   0.1 times the mean column variance of the centred data.
+#' @param scale If `TRUE`, divide each column of `Y` by its standard
+#'   deviation after centring.  Predictions and fitted values are returned
+#'   on the original scale either way.
+#' @param prior If `TRUE`, add the log of a unit Gaussian prior on `X`,
+#'   \eqn{-NQ/2 \log 2\pi - \|X\|_F^2/2}{-N q/2 log(2 pi) - |X|^2/2}, to the
+#'   objective.
+#' @param fixed Character vector naming the parameters to hold at their
+#'   starting values: names as given by [kern_params()] of the kernel
+#'   (for the default kernel `"rbf.variance"`, `"rbf.lengthscale1"`, ...,
+#'   `"bias.variance"`), and `"noise"`.
+#' @param method The optimiser: an [stats::optim()] method with gradients
+#'   (`"L-BFGS-B"`, `"BFGS"` or `"CG"`), or `"SCG"`, the scaled conjugate
+#'   gradients of Moller (1993) that Lawrence's toolbox uses (implemented in
+#'   R in this package).
+#' @param maxit Maximum number of iterations.
+#' @param reltol Relative convergence tolerance on the objective (passed as
+#'   `factr = reltol / .Machine$double.eps` to L-BFGS-B and as `reltol` to
+#'   BFGS and CG; SCG stops when an accepted step changes the objective by
+#'   less than `reltol` times its size).
+#' @param trace `0` for silence; a positive integer `k` prints the
+#'   evaluation count, the log-likelihood, the gradient norm and the elapsed
+#'   time every `k` evaluations.
+#' @param init_sd Standard deviation of each starting latent dimension for
+#'   `init = "pca"` and `"random"`.
+#' @param inducing `NULL` for the exact model; a number M (between 1 and N)
+#'   of inducing inputs, or an M by `q` matrix of their starting values, for
+#'   the sparse model.
+#' @param approx The sparse approximation, `"vfe"` (default), `"fitc"` or
+#'   `"dtc"`; see [gplvm_loglik()].  Ignored without `inducing`.
+#' @return An object of class `"gplvm"`: a list with `X` (the fitted latent
+#'   positions), `kernel`, `noise`, `loglik` (the log-likelihood
+#'   \eqn{\log p(Y \mid X, \theta)}{log p(Y | X, theta)} without the prior),
+#'   `logprior` (the log prior of `X`, 0 without prior), `X_init`,
+#'   `loglik_init`, `center`, `scale`, `Y` (the centred, scaled data),
+#'   `alpha` (\eqn{K^{-1} Y}{K^-1 Y}, used by `predict`), `prior`, `fixed`,
+#'   `df` (number of free parameters), `nobs`, `optim` (a list with
+#'   `method`, `convergence`, `message`, `counts`, `jitter_count`) and
+#'   `time` (wall seconds), and `call`.  A sparse fit also has `inducing`
+#'   (the fitted \eqn{Z}), `inducing_init` and `approx`; its `alpha` is
+#'   M by D and `Cfac` (M by M, with `tcrossprod(Cfac)` equal to
+#'   \eqn{K_{zz}^{-1} - B^{-1}}{Kzz^-1 - B^-1}, see [gplvm_loglik()])
+#'   replaces `chol`.
+#' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
+#'   component analysis with Gaussian process latent variable models.
+#'   Journal of Machine Learning Research 6, 1783--1816.
+#' @seealso [predict.gplvm()], [plot.gplvm()], [summary.gplvm()],
+#'   [gplvm_loglik()].
+#' @examples
+#' set.seed(1)
+#' fit <- gplvm(iris[1:60, 1:4], q = 2, maxit = 100)
+#' fit
+#' head(fit$X)
+#' sparse <- gplvm(iris[, 1:4], q = 2, inducing = 20, maxit = 100)
+#' sparse
+#' @export
+gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
+                  scale = FALSE, prior = TRUE, fixed = character(),
+                  method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 1000,
+                  reltol = 1e-10, trace = 0, init_sd = 0.1, inducing = NULL,
+                  approx = c("vfe", "fitc", "dtc")) {
+  call <- match.call()
+  Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L)
+  q <- .check_count(q, "q", hi = min(dim(Y)))
+  scale <- .check_flag(scale, "scale")
+  prior <- .check_flag(prior, "prior")
+  method <- match.arg(method)
+  maxit <- .check_count(maxit, "maxit")
+  reltol <- .check_positive(reltol, "reltol")
+  trace <- .check_count(trace, "trace", lo = 0L)
+  init_sd <- .check_positive(init_sd, "init_sd")
+  approx <- .check_approx(approx)
+
+  if (all(Y == Y[rep(1L, nrow(Y)), , drop = FALSE])) {
+    stop("'Y' has no variation: every column is constant", call. = FALSE)
+  }
+  center <- colMeans(Y)
+  Yc <- sweep(Y, 2L, center)
+  sds <- rep(1, ncol(Y))
+  if (scale) {
+    sds <- sqrt(colSums(Yc^2) / (nrow(Y) - 1))
+    sds[sds == 0] <- 1
+    Yc <- sweep(Yc, 2L, sds, `/`)
+  }
+  names(sds) <- colnames(Y)
+  vbar <- sum(Yc^2) / (nrow(Y) * ncol(Y))
+  # beyond these the variances under- or overflow during the fit
+  if (!(vbar >= 1e-150 && vbar <= 1e150) || !all(is.finite(sds))) {
+    stop(sprintf(paste("'Y' (largest absolute value %.3g) is on a scale",
+                       "too far from 1 to fit; multiply it by a constant"),
+                 max(abs(Y))), call. = FALSE)
+  }
+  if (is.null(kernel)) {
+    kernel <- kern_rbf(variance = vbar, lengthscale = rep(1, q)) +
+      kern_bias(variance = 0.1 * vbar)
+  }
+  if (is.null(inducing)) .check_kernel(kernel, q)
+  else .check_sparse_kernel(kernel, q)
+  noise <- if (is.null(noise)) 0.1 * vbar else .check_positive(noise, "noise")
+  X0 <- .init_latent(init, Yc, q, init_sd)
+  rownames(X0) <- rownames(Y)
+  Z0 <- .init_inducing(inducing, X0)
+  theta <- kern_params(kernel)
+  fixed <- .check_fixed(fixed, c(names(theta), "noise"))
+
+  obj <- .gplvm_objective(Yc, kernel, noise, fixed, prior, q, trace, Z0,
+                          approx)
+  par0 <- unname(c(X0, Z0, log(theta[obj$free]),
+                   if (!"noise" %in% fixed) log(noise)))
+  ll0 <- obj$eval(par0)$loglik
+  control <- list(maxit = maxit)
+  if (method == "L-BFGS-B") {
+    control$factr <- reltol / .Machine$double.eps
+  } else {
+    control$reltol <- reltol
+  }
+  start <- proc.time()[["elapsed"]]
+  opt <- if (method == "SCG") {
+    .scg(par0, obj$fn, obj$gr, maxit = maxit, reltol = reltol)
+  } else {
+    stats::optim(par0, obj$fn, obj$gr, method = method, control = control)
+  }
+  time <- proc.time()[["elapsed"]] - start
+
+  best <- obj$eval(opt$par)
+  out <- .new_gplvm(obj, best, opt, Y = Yc, X0 = X0, ll0 = ll0,
+                    center = center, sds = sds, scale = scale, prior = prior,
+                    fixed = fixed, method = method, time = time, call = call,
+                    Z0 = Z0, approx = approx)
+  if (obj$jitter_count() > 0L) {
+    warning(sprintf(paste("jitter was added to the covariance diagonal in %d",
+                          "of %d evaluations (largest %.3g)"),
+                    obj$jitter_count(), obj$n_eval(), obj$jitter_max()),
+            call. = FALSE)
+  }
+  if (opt$convergence == 1L) {
+    opt$message <- "iteration limit 'maxit' reached"
+    out$optim$message <- opt$message
+  }
+  if (opt$convergence != 0L) {
+    warning(sprintf(paste("the optimiser did not converge (code %d%s);",
+                          "try a larger 'maxit'"), opt$convergence,
+                    if (is.null(opt$message)) "" else
+                      paste0(": ", opt$message)), call. = FALSE)
+  }
+  out
+}
+
+# Starting latent positions.
+.init_latent <- function(init, Y, q, sd) {
+  n <- nrow(Y)
+  if (is.numeric(init) && is.matrix(init)) {
+    X <- .as_numeric_matrix(init, "init")
+    if (nrow(X) != n || ncol(X) != q) {
+      stop(sprintf("'init' must be a %d x %d matrix, not %d x %d", n, q,
+                   nrow(X), ncol(X)), call. = FALSE)
+    }
+    return(unname(X))
+  }
+  if (!is.character(init) || length(init) != 1L ||
+      !init %in% c("pca", "random")) {
+    stop("'init' must be \"pca\", \"random\" or a numeric matrix",
+         call. = FALSE)
+  }
+  if (init == "random") return(matrix(stats::rnorm(n * q, sd = sd), n, q))
+  s <- svd(Y, nu = q, nv = 0L)
+  X <- s$u[, seq_len(q), drop = FALSE]
+  # Columns of u have unit norm: sqrt(n - 1) makes their sd 1.  Directions
+  # with no variance get a tiny random spread so that they can move.
+  zero <- s$d[seq_len(q)] <= max(s$d) * 1e-10
+  X[, zero] <- stats::rnorm(n * sum(zero), sd = 1e-3 / sqrt(n - 1))
+  X * sqrt(n - 1) * sd
+}
+
+.check_fixed <- function(fixed, allowed) {
+  if (is.null(fixed)) return(character())
+  if (!is.character(fixed) || anyNA(fixed) || !all(fixed %in% allowed)) {
+    stop(sprintf("'fixed' must name parameters among: %s",
+                 paste(allowed, collapse = ", ")), call. = FALSE)
+  }
+  unique(fixed)
+}
+
+# The objective of the fit: closures sharing one cached C evaluation.
+# eval(par) returns list(loglik, logprior, grad, kernel, noise, X, Z,
+# jitter).  With inducing inputs Z0 (else NULL) the sparse objective.
+.gplvm_objective <- function(Y, kernel, noise, fixed, prior, q, trace,
+                             Z0 = NULL, approx = "vfe") {
+  n <- nrow(Y)
+  d <- ncol(Y)
+  # A factor C with C C' = Y Y', computed once: makes each evaluation
+  # O(N^3) instead of O(N^2 D) when D > N.
+  Yf <- if (d > n) .gram_factor(Y) else Y
+  theta <- kern_params(kernel)
+  free <- !names(theta) %in% fixed
+  fit_noise <- !"noise" %in% fixed
+  nx <- n * q
+  m <- if (is.null(Z0)) 0L else nrow(Z0)
+  nz <- m * q
+  cache <- new.env(parent = emptyenv())
+  cache$par <- NULL
+  cache$n_eval <- 0L
+  cache$jitter_n <- 0L
+  cache$jitter_max <- 0
+  cache$start <- proc.time()[["elapsed"]]
+
+  unpack <- function(par) {
+    X <- matrix(par[seq_len(nx)], n, q)
+    th <- theta
+    Z <- if (m > 0L) matrix(par[nx + seq_len(nz)], m, q)
+    th[free] <- exp(par[nx + nz + seq_len(sum(free))])
+    s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
+    if (!all(is.finite(c(th, s2)) & c(th, s2) > 0)) {
+      stop(paste("the optimiser drove a kernel parameter or the noise to 0",
+                 "or infinity; start from a kernel and noise on the scale",
+                 "of 'Y' (or leave them NULL), or fix some of them"),
+           call. = FALSE)
+    }
+    k <- kernel
+    kern_params(k) <- th
+    list(X = X, Z = Z, kernel = k, noise = s2, theta = th)
+  }
+  eval <- function(par) {
+    if (identical(par, cache$par)) return(cache$res)
+    u <- unpack(par)
+    r <- if (m > 0L) {
+      .loglik_sparse_c(Yf, u$X, u$Z, u$kernel, u$noise, approx, TRUE,
+                       ndim = d)
+    } else {
+      .loglik_c(Yf, u$X, u$kernel, u$noise, TRUE, ndim = d)
+    }
+    lp <- if (prior) -nx / 2 * log(2 * pi) - sum(u$X^2) / 2 else 0
+    gX <- if (prior) r$X - u$X else r$X
+    g <- unname(c(gX, r$inducing, (r$kernel * u$theta)[free],
+                  if (fit_noise) r$noise * u$noise))
+    cache$n_eval <- cache$n_eval + 1L
+    if (if (m > 0L) r$retries > 0L else r$jitter > 0) {
+      cache$jitter_n <- cache$jitter_n + 1L
+      cache$jitter_max <- max(cache$jitter_max, r$jitter)
+    }
+    if (trace > 0L && cache$n_eval %% trace == 0L) {
+      cat(sprintf("eval %5d  loglik %14.6g  |grad| %10.4g  %8.1f s\n",
+                  cache$n_eval, r$loglik, sqrt(sum(g^2)),
+                  proc.time()[["elapsed"]] - cache$start))
+      flush(stdout())
+    }
+    res <- c(u, list(loglik = r$loglik, logprior = lp, grad = g,
+                     jitter = r$jitter))
+    cache$par <- par
+    cache$res <- res
+    res
+  }
+  list(eval = eval, free = free,
+       fn = function(par) -(eval(par)$loglik + eval(par)$logprior),
+       gr = function(par) -eval(par)$grad,
+       n_eval = function() cache$n_eval,
+       jitter_count = function() cache$jitter_n,
+       jitter_max = function() cache$jitter_max)
+}
+
+# Square factor C (N x N) with C C' = Y Y', from the QR decomposition of Y'.
+.gram_factor <- function(Y) {
+  qrY <- qr(t(Y))
+  C <- matrix(0, nrow(Y), nrow(Y))
+  C[qrY$pivot, ] <- t(qr.R(qrY))[, seq_len(nrow(Y)), drop = FALSE]
+  C
+}
+
+# The one constructor of "gplvm" objects.
+.new_gplvm <- function(obj, best, opt, Y, X0, ll0, center, sds, scale,
+                       prior, fixed, method, time, call, Z0 = NULL,
+                       approx = NULL) {
+  X <- best$X
+  dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
+  sparse <- NULL
+  if (is.null(Z0)) {
+    # the factor the C core used, jitter included
+    K <- kern_matrix(best$kernel, X) + diag(best$noise + best$jitter,
+                                            nrow(X))
+    R <- chol(K)
+    alpha <- backsolve(R, forwardsolve(t(R), Y, upper.tri = FALSE))
+  } else {
+    Z <- best$Z
+    colnames(Z) <- colnames(X)
+    post <- .sparse_posterior(Y, X, Z, best$kernel, best$noise, approx,
+                              best$jitter)
+    R <- NULL
+    alpha <- post$alpha
+    sparse <- list(inducing = Z, inducing_init = Z0, approx = approx,
+                   Cfac = post$Cfac)
+  }
+  structure(c(list(
+    X = X, kernel = best$kernel, noise = best$noise,
+    loglik = best$loglik, logprior = best$logprior,
+    X_init = X0, loglik_init = ll0,
+    center = center, scale = if (scale) sds else NULL,
+    Y = Y, alpha = alpha, chol = R, prior = prior, fixed = fixed,
+    df = length(opt$par), nobs = nrow(X),
+    optim = list(method = method, convergence = opt$convergence,
+                 message = opt$message, counts = opt$counts,
+                 evaluations = obj$n_eval(),
+                 jitter_count = obj$jitter_count()),
+    time = time, call = call), sparse), class = "gplvm")
+}

@@ -1,0 +1,189 @@
+#' Methods for fitted GP-LVMs
+#'
+#' `print` shows a compact description of a fit: its size, kernel, noise,
+#' log-likelihood and convergence.
+#'
+#' @param x,object A fitted model from [gplvm()].
+#' @param digits Significant digits to print.
+#' @param ... Ignored.
+#' @return `print` returns `x` invisibly.
+#' @examples
+#' set.seed(1)
+#' fit <- gplvm(iris[1:60, 1:4], maxit = 100)
+#' print(fit)
+#' summary(fit)
+#' coef(fit)
+#' AIC(fit)
+#' head(residuals(fit))
+#' @name gplvm-methods
+#' @importFrom stats coef fitted logLik nobs predict residuals
+#' @importFrom graphics plot
+NULL
+
+#' @rdname gplvm-methods
+#' @export
+print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  .check_gplvm(x, "x")
+  cat(sprintf("GP-LVM: %d points, %d data dimensions, %d latent dimensions\n",
+              nrow(x$X), ncol(x$Y), ncol(x$X)))
+  cat("Kernel:", format(x$kernel), "\n")
+  .cat_sparse(x)
+  cat("Noise variance:", format(x$noise, digits = digits), "\n")
+  cat(.loglik_label(x), format(x$loglik, digits = digits),
+      if (x$prior) sprintf("(log prior on X %s)",
+                           format(x$logprior, digits = digits)), "\n")
+  cat(sprintf("Optimiser: %s, %d evaluations, %s\n", x$optim$method,
+              x$optim$evaluations,
+              if (x$optim$convergence == 0L) "converged"
+              else sprintf("NOT converged (code %d)", x$optim$convergence)))
+  invisible(x)
+}
+
+# Relevance of each latent dimension: its spread in units of the kernel's
+# length (sd(X_q) / l_q for the first stationary part, sd(X_q) sqrt(v_q) for
+# a linear one), divided by the largest.
+.relevance <- function(x) {
+  q <- ncol(x$X)
+  w <- rep(1, q)
+  for (p in .kernel_parts(x$kernel)) {
+    if (p$type %in% c("rbf", "matern32", "matern52")) {
+      w <- 1 / .per_dim(p$params$lengthscale, q)
+      break
+    }
+    if (p$type == "linear") {
+      w <- sqrt(.per_dim(p$params$variance, q))
+      break
+    }
+  }
+  r <- apply(x$X, 2L, stats::sd) * w
+  stats::setNames(r / max(r), colnames(x$X))
+}
+
+# For sparse fits: one line naming the approximation.
+.cat_sparse <- function(x) {
+  if (!is.null(x$approx)) {
+    cat(sprintf("Sparse: %s with %d inducing inputs\n",
+                c(vfe = "variational bound (VFE)", fitc = "FITC",
+                  dtc = "DTC")[[x$approx]], nrow(x$inducing)))
+  }
+}
+
+.loglik_label <- function(x) {
+  if (is.null(x$approx)) "Log-likelihood:"
+  else if (x$approx == "vfe") "Log-likelihood bound:"
+  else "Approximate log-likelihood:"
+}
+
+#' @rdname gplvm-methods
+#' @details `summary` adds the relevance of each latent dimension (the
+#'   standard deviation of its latent coordinates divided by the kernel's
+#'   lengthscale in that dimension, for the first RBF or Matern part, or
+#'   multiplied by the square root of the linear variance; then divided by
+#'   the largest, so the most relevant dimension has relevance 1), the
+#'   hyperparameters, the log-likelihood at the start and the end, and the
+#'   optimiser's details.
+#' @return `summary` returns an object of class `"summary.gplvm"`, printed
+#'   by its own method.
+#' @export
+summary.gplvm <- function(object, ...) {
+  .check_gplvm(object)
+  rel <- .relevance(object)
+  structure(list(
+    call = object$call, n = nrow(object$X), d = ncol(object$Y),
+    q = ncol(object$X), kernel = object$kernel, coefficients = coef(object),
+    fixed = object$fixed, relevance = rel, loglik = object$loglik,
+    loglik_init = object$loglik_init, logprior = object$logprior,
+    prior = object$prior, df = object$df, optim = object$optim,
+    time = object$time, approx = object$approx,
+    inducing = object$inducing), class = "summary.gplvm")
+}
+
+#' @rdname gplvm-methods
+#' @export
+print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
+                                ...) {
+  cat("Call:\n", paste(deparse(x$call), collapse = "\n"), "\n\n", sep = "")
+  cat(sprintf("GP-LVM: %d points, %d data dimensions, %d latent dimensions\n",
+              x$n, x$d, x$q))
+  cat("Kernel:", format(x$kernel), "\n")
+  .cat_sparse(x)
+  cat("\n")
+  cat("Latent dimension relevance (1 = most relevant):\n")
+  print(round(x$relevance, 4L))
+  cat("\nHyperparameters", if (length(x$fixed)) paste0("(fixed: ",
+      paste(x$fixed, collapse = ", "), ")"), ":\n", sep = "")
+  print(x$coefficients, digits = digits)
+  cat(sprintf("\n%s %s (start %s), %d free parameters\n",
+              .loglik_label(x), format(x$loglik, digits = digits),
+              format(x$loglik_init, digits = digits), x$df))
+  if (x$prior) {
+    cat("Log prior on X:", format(x$logprior, digits = digits), "\n")
+  }
+  o <- x$optim
+  cat(sprintf("Optimiser: %s, %d evaluations, %.2f s; %s\n", o$method,
+              o$evaluations, x$time,
+              if (o$convergence == 0L) "converged"
+              else sprintf("NOT converged (code %d)", o$convergence)))
+  if (!is.null(o$message) && nzchar(o$message)) {
+    cat("Message:", o$message, "\n")
+  }
+  if (o$jitter_count > 0L) {
+    cat("Jitter added in", o$jitter_count, "evaluations\n")
+  }
+  invisible(x)
+}
+
+#' @rdname gplvm-methods
+#' @details `coef` returns the kernel hyperparameters (named as by
+#'   [kern_params()]) and the noise variance (`noise`).
+#' @export
+coef.gplvm <- function(object, ...) {
+  .check_gplvm(object)
+  c(kern_params(object$kernel), noise = object$noise)
+}
+
+#' @rdname gplvm-methods
+#' @details `logLik` returns \eqn{\log p(Y \mid X, \theta)}{log p(Y | X,
+#'   theta)} at the fitted latent positions and hyperparameters, without the
+#'   prior on `X`, for the centred (and scaled) data.  Its `df` attribute
+#'   counts every optimised quantity: the `N * q` latent coordinates plus the
+#'   free hyperparameters and the noise (unless fixed), and for a sparse
+#'   fit the `M * q` inducing coordinates; its value is then the bound or
+#'   approximation that was maximised.  Its `nobs`
+#'   attribute is N, the number of rows of `Y`, so `AIC()` and `BIC()` work.
+#' @export
+logLik.gplvm <- function(object, ...) {
+  .check_gplvm(object)
+  structure(object$loglik, df = object$df, nobs = object$nobs,
+            class = "logLik")
+}
+
+#' @rdname gplvm-methods
+#' @export
+nobs.gplvm <- function(object, ...) .check_gplvm(object)$nobs
+
+#' @rdname gplvm-methods
+#' @details `fitted` returns the posterior mean of the data at the fitted
+#'   latent positions on the original scale (centring and scaling undone);
+#'   it equals `predict(object, newlatent = object$X)`.  `residuals` returns
+#'   the data minus `fitted`.
+#' @export
+fitted.gplvm <- function(object, ...) {
+  .check_gplvm(object)
+  .predict_mean(object, object$X)
+}
+
+#' @rdname gplvm-methods
+#' @export
+residuals.gplvm <- function(object, ...) {
+  .check_gplvm(object)
+  .unscale(object, object$Y) - fitted(object)
+}
+
+# From the model's centred, scaled data space back to the original one.
+.unscale <- function(object, Y) {
+  if (!is.null(object$scale)) Y <- sweep(Y, 2L, object$scale, `*`)
+  Y <- sweep(Y, 2L, object$center, `+`)
+  dimnames(Y) <- list(rownames(Y), names(object$center))
+  Y
+}

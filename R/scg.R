@@ -1,0 +1,78 @@
+# Scaled conjugate gradients (Moller 1993, Neural Networks 6, 525-533), as
+# used by Lawrence's GP-LVM toolbox, written from the paper's algorithm.
+# Minimises fn with gradient gr from par; returns a list shaped like
+# optim()'s value.  Each iteration costs one gradient at a nearby point (for
+# the curvature along the search direction) and one evaluation at the trial
+# point; the gradient there is needed only when the step is accepted.
+.scg <- function(par, fn, gr, maxit = 1000L, reltol = 1e-10,
+                 xtol = 1e-10) {
+  sigma0 <- 1e-4
+  x <- par
+  fold <- fn(x)
+  g <- gr(x)
+  d <- -g
+  success <- TRUE
+  nsuccess <- 0L
+  lambda <- 1
+  nfn <- 1L
+  ngr <- 1L
+  conv <- 1L
+  msg <- "maximum number of iterations reached"
+  for (it in seq_len(maxit)) {
+    if (success) {
+      mu <- sum(d * g)
+      if (mu >= 0) {
+        d <- -g
+        mu <- sum(d * g)
+      }
+      kappa <- sum(d * d)
+      if (kappa < .Machine$double.eps) {
+        conv <- 0L
+        msg <- "gradient is zero"
+        break
+      }
+      sigma <- sigma0 / sqrt(kappa)
+      gplus <- gr(x + sigma * d)
+      ngr <- ngr + 1L
+      theta <- sum(d * (gplus - g)) / sigma
+    }
+    # scale the curvature so that it is positive
+    delta <- theta + lambda * kappa
+    if (delta <= 0) {
+      delta <- lambda * kappa
+      lambda <- lambda - theta / kappa
+    }
+    alpha <- -mu / delta
+    xnew <- x + alpha * d
+    fnew <- fn(xnew)
+    nfn <- nfn + 1L
+    ratio <- 2 * (fnew - fold) / (alpha * mu)
+    success <- is.finite(fnew) && ratio >= 0
+    if (success) {
+      nsuccess <- nsuccess + 1L
+      x <- xnew
+      small_step <- max(abs(alpha * d)) < xtol
+      small_change <- abs(fnew - fold) <= reltol * (abs(fold) + reltol)
+      fold <- fnew
+      gold <- g
+      g <- gr(x)
+      ngr <- ngr + 1L
+      if (small_step || small_change || all(g == 0)) {
+        conv <- 0L
+        msg <- "converged"
+        break
+      }
+    }
+    if (!is.finite(ratio) || ratio < 0.25) lambda <- min(4 * lambda, 1e100)
+    if (is.finite(ratio) && ratio > 0.75) lambda <- max(lambda / 2, 1e-15)
+    if (nsuccess == length(x)) {
+      d <- -g
+      nsuccess <- 0L
+    } else if (success) {
+      beta <- sum((gold - g) * g) / mu
+      d <- beta * d - g
+    }
+  }
+  list(par = x, value = fold, counts = c(`function` = nfn, gradient = ngr),
+       convergence = conv, message = msg)
+}

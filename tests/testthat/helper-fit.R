@@ -1,0 +1,24 @@
+# Fixtures for the fitting tests: small generated data sets.
+
+# A noisy S-shaped curve in three dimensions, with its position t along the
+# curve.
+make_scurve <- function(n, noise = 0.05) {
+  t <- sort(stats::runif(n, -1.5 * pi, 1.5 * pi))
+  Y <- cbind(sin(t), sign(t) * (cos(t) - 1), 0.3 * t) +
+    matrix(stats::rnorm(3 * n, sd = noise), n)
+  list(Y = Y, t = t)
+}
+
+# A small fit of iris shared by the method tests (fast, not converged).
+small_fit <- function(q = 2, ...) {
+  i <- seq(1, 150, 5)
+  suppressWarnings(gplvm(iris[i, 1:4], q = q, maxit = 60, ...))
+}
+
+# Central finite differences of f at x.
+num_grad <- function(f, x, h = 1e-5) {
+  vapply(seq_along(x), function(i) {
+    e <- replace(numeric(length(x)), i, h)
+    (f(x + e) - f(x - e)) / (2 * h)
+  }, 0)
+}

@@ -1,0 +1,28 @@
+test_that("plot draws on a null device and restores par", {
+  set.seed(1)
+  fit <- small_fit(q = 3)
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  mar <- graphics::par("mar")
+  expect_invisible(out <- plot(fit, labels = iris$Species[seq(1, 150, 5)],
+                               main = "iris", resolution = 10))
+  expect_identical(out, fit)
+  expect_equal(graphics::par("mar"), mar)
+  expect_silent(plot(fit, dims = c(3, 1), resolution = 10))
+  fit1 <- small_fit(q = 1)
+  expect_silent(plot(fit1, labels = rep(1:2, 15), resolution = 10))
+})
+
+test_that("plot picks the most relevant dimensions and checks its arguments", {
+  set.seed(2)
+  fit <- small_fit(q = 3)
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  expect_error(plot(fit, dims = c(1, 4)), "'dims'")
+  expect_error(plot(fit, dims = c(1, 1)), "'dims'")
+  expect_error(plot(fit, labels = 1:3), "'labels'")
+  expect_error(plot(fit, resolution = 1), "'resolution'")
+  rel <- gplvm:::.relevance(fit)
+  expect_equal(length(rel), 3L)
+  expect_equal(max(rel), 1)
+})
