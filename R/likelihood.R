@@ -10,6 +10,12 @@
 #' times) and a warning says how much; if it still fails, an error is
 #' raised.
 #'
+#' The O(N^2 Q) loops in C (kernel matrix, gradient contraction) run on
+#' `getOption("gplvm.threads", 1)` OpenMP threads where OpenMP is available;
+#' results are identical whatever the number of threads.  The O(N^3)
+#' factorisation runs on R's BLAS and LAPACK, so a fast multithreaded BLAS
+#' speeds up the whole evaluation.
+#'
 #' @section Sparse approximations:
 #' With `inducing = Z` (M inducing inputs), \eqn{K} is replaced by
 #' \eqn{S = Q + \Lambda}{S = Q + Lambda} with
@@ -103,14 +109,32 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
 
 # One evaluation in C, with no argument checks beyond C's own: callers have
 # checked.  ndim is D of the formula; Y may be any factor C with C C' = Y Y'.
-# Returns the raw list (loglik, X, kernel, noise, jitter) or stops with a
-# message explaining the status.
-.loglik_c <- function(Y, X, kernel, noise, gradient, ndim = ncol(Y)) {
+# workspace: NULL, or one from .loglik_workspace() reused by all the
+# evaluations of a fit.  Returns the raw list (loglik, X, kernel, noise,
+# jitter) or stops with a message explaining the status.
+.loglik_c <- function(Y, X, kernel, noise, gradient, ndim = ncol(Y),
+                      workspace = NULL) {
   spec <- .kernel_spec(kernel, ncol(X))
   res <- .Call(C_gplvm_loglik_call, Y, X, spec$type, spec$npar, spec$par,
-               noise, as.double(ndim), gradient)
+               noise, as.double(ndim), gradient, .gplvm_threads(), workspace)
   if (res$status != 0L) stop(.status_message(res$status), call. = FALSE)
   res
+}
+
+# Memory kept by C between evaluations (the N x N matrix), so that a fit
+# does not touch fresh pages at every call; freed when garbage collected.
+.loglik_workspace <- function() .Call(C_gplvm_workspace_call)
+
+# Threads for the O(N^2 Q) loops in C: option "gplvm.threads" (default 1).
+# Results do not depend on it.
+.gplvm_threads <- function() {
+  n <- getOption("gplvm.threads", 1L)
+  if (!is.numeric(n) || length(n) != 1L || !is.finite(n) || n < 1 ||
+      n != round(n)) {
+    stop("option 'gplvm.threads' must be a positive whole number",
+         call. = FALSE)
+  }
+  as.integer(n)
 }
 
 .status_message <- function(status) {

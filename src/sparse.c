@@ -263,7 +263,8 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
     for (size_t i = 0; i < (size_t) n * q; i++) gX[i] = 0.0;
     for (size_t i = 0; i < (size_t) m * q; i++) gZ[i] = 0.0;
     gplvm_kernel_grad_cross(&kf, X, n, Z, m, q, U, gX, gZ, gf, work);
-    gplvm_kernel_grad(&kf, Z, m, q, Wz, gZ, gf, work);
+    double trace_z;
+    gplvm_kernel_grad(&kf, Z, m, q, Wz, 0, gZ, gf, &trace_z, 1);
     if (approx != GPLVM_DTC) gplvm_kernel_grad_diag(&kf, X, n, q, gd, gX, gf);
     nfpar = 0;
     for (int p = 0; p < kf.nparts; p++) nfpar += kf.npar[p];

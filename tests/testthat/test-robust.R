@@ -159,8 +159,10 @@ test_that("repeated calls give identical results", {
 
 test_that("long kernel computations can be interrupted", {
   set.seed(87)
-  # the C loop checks for interrupts every 256 columns of X2: 16 checks
-  q <- 200
+  # the C loop checks for interrupts every 256 columns of X2: 16 checks;
+  # q large enough for the computation to last well beyond the 0.05 s limit
+  # (R notices the limit only about 0.1 s in)
+  q <- 1600
   X <- matrix(rnorm(500 * q), 500, q)
   X2 <- matrix(rnorm(4096 * q), 4096, q)
   k <- kern_matern32(1, 10)
