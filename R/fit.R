@@ -274,6 +274,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     kern_params(k) <- th
     list(X = X, Z = Z, kernel = k, noise = s2, theta = th)
   }
+  # one N x N buffer for the whole fit, not a fresh one per evaluation
+  workspace <- if (m == 0L) .loglik_workspace()
   eval <- function(par) {
     if (identical(par, cache$par)) return(cache$res)
     u <- unpack(par)
@@ -281,7 +283,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
       .loglik_sparse_c(Yf, u$X, u$Z, u$kernel, u$noise, approx, TRUE,
                        ndim = d)
     } else {
-      .loglik_c(Yf, u$X, u$kernel, u$noise, TRUE, ndim = d)
+      .loglik_c(Yf, u$X, u$kernel, u$noise, TRUE, ndim = d,
+                workspace = workspace)
     }
     lp <- if (prior) -nx / 2 * log(2 * pi) - sum(u$X^2) / 2 else 0
     gX <- if (prior) r$X - u$X else r$X
