@@ -49,11 +49,74 @@
 # A single whole number between lo and hi (hi may be NULL for no limit).
 .check_count <- function(x, arg, lo = 1L, hi = NULL) {
   ok <- is.numeric(x) && length(x) == 1L && is.finite(x) && x == round(x) &&
-    x >= lo && (is.null(hi) || x <= hi)
+    x >= lo && x <= min(hi, .Machine$integer.max)
   if (!ok) {
     stop(sprintf("'%s' must be a whole number %s", arg,
                  if (is.null(hi)) sprintf("of at least %d", lo)
                  else sprintf("between %d and %d", lo, hi)), call. = FALSE)
   }
   as.integer(x)
+}
+
+# Checks that `object` is a model fitted by gplvm() with every field the
+# methods use intact (types, shapes, finite values; latent positions with a
+# finite sum of squares, as no fit puts them beyond 1e154); stops naming
+# the damaged fields otherwise.  Returns the object invisibly.
+.check_gplvm <- function(object, arg = "object") {
+  if (!inherits(object, "gplvm") || !is.list(object)) {
+    stop(sprintf("'%s' must be a model fitted by gplvm()", arg),
+         call. = FALSE)
+  }
+  f <- function(nm) object[[nm]]
+  num <- function(x, len = 1L) {
+    is.numeric(x) && length(x) == len && all(is.finite(x))
+  }
+  mat <- function(m, nr, nc) {
+    is.matrix(m) && is.double(m) && nrow(m) == nr && ncol(m) == nc &&
+      all(is.finite(m))
+  }
+  X <- f("X")
+  n <- NROW(X)
+  q <- NCOL(X)
+  d <- NCOL(f("Y"))
+  o <- f("optim")
+  Z <- f("inducing")
+  # a sparse fit keeps its posterior on the M inducing inputs instead of a
+  # Cholesky factor of the N x N covariance
+  m <- if (is.null(Z)) n else NROW(Z)
+  ok <- c(
+    X = mat(X, n, q) && n >= 1L && q >= 1L && is.finite(sum(X^2)),
+    Y = mat(f("Y"), n, d) && d >= 1L,
+    alpha = mat(f("alpha"), m, d),
+    chol = if (is.null(Z)) mat(f("chol"), n, n) && all(diag(f("chol")) > 0)
+           else is.null(f("chol")),
+    inducing = is.null(Z) || (mat(Z, m, q) && m >= 1L &&
+                              mat(f("Cfac"), m, m) &&
+                              is.character(f("approx")) &&
+                              length(f("approx")) == 1L &&
+                              f("approx") %in% names(.sparse_codes)),
+    kernel = !is.null(tryCatch(.check_kernel(f("kernel"), q),
+                               error = function(e) NULL)),
+    noise = num(f("noise")) && f("noise") > 0,
+    center = num(f("center"), d),
+    scale = is.null(f("scale")) || (num(f("scale"), d) && all(f("scale") > 0)),
+    loglik = num(f("loglik")),
+    loglik_init = num(f("loglik_init")),
+    logprior = num(f("logprior")),
+    prior = is.logical(f("prior")) && length(f("prior")) == 1L &&
+      !is.na(f("prior")),
+    fixed = is.character(f("fixed")) && !anyNA(f("fixed")),
+    df = num(f("df")) && f("df") >= 0,
+    nobs = num(f("nobs")) && f("nobs") == n,
+    time = num(f("time")),
+    optim = is.list(o) && is.character(o[["method"]]) &&
+      length(o[["method"]]) == 1L && num(o[["convergence"]]) &&
+      num(o[["evaluations"]]) && num(o[["jitter_count"]]) &&
+      (is.null(o[["message"]]) || (is.character(o[["message"]]) &&
+                                   length(o[["message"]]) == 1L)))
+  if (!all(ok)) {
+    stop(sprintf("'%s' is a damaged gplvm fit: invalid %s", arg,
+                 paste(names(ok)[!ok], collapse = ", ")), call. = FALSE)
+  }
+  invisible(object)
 }

@@ -28,12 +28,24 @@
 #' one-dimensional latent space with four times as many nearest-neighbour
 #' class errors.
 #'
+#' With `inducing` the sparse GP-LVM is fitted instead: M inducing inputs
+#' \eqn{Z} (M by `q`) are optimised with everything else, and the objective
+#' is the sparse approximation `approx` of [gplvm_loglik()] (by default the
+#' variational lower bound of Titsias, 2009), which costs
+#' \eqn{O(N M^2)}{O(N M^2)} per evaluation instead of \eqn{O(N^3)}{O(N^3)}.
+#' A number M starts \eqn{Z} at the centres of [stats::kmeans()] clusters
+#' of the starting latent positions (at the starting positions themselves
+#' when M = N, at a random subset of them if k-means fails); a matrix is used
+#' as given.  Predictions, fitted values and the plot of a sparse fit use the
+#' sparse posterior (for `"vfe"` and `"dtc"` the same); `loglik` is then the
+#' bound (VFE) or the approximate log-likelihood (FITC, DTC).
+#'
 #' Jitter that the C core has to add to the covariance diagonal during the
 #' fit is counted and reported in a single warning at the end.
 #'
 #' @param Y Numeric matrix or data frame of numeric columns, N by D (N >= 2).
 #'   Row names carry through to the latent matrix.
-#' @param q Latent dimension, an integer between 1 and `ncol(Y)`.
+#' @param q Latent dimension, an integer between 1 and `min(dim(Y))`.
 #' @param kernel A kernel (see [kernels]) whose parameters are the starting
 #'   values; `NULL` gives the default described in Details.
 #' @param init `"pca"`, `"random"` (normal with standard deviation
@@ -65,6 +77,11 @@
 #'   time every `k` evaluations.
 #' @param init_sd Standard deviation of each starting latent dimension for
 #'   `init = "pca"` and `"random"`.
+#' @param inducing `NULL` for the exact model; a number M (between 1 and N)
+#'   of inducing inputs, or an M by `q` matrix of their starting values, for
+#'   the sparse model.
+#' @param approx The sparse approximation, `"vfe"` (default), `"fitc"` or
+#'   `"dtc"`; see [gplvm_loglik()].  Ignored without `inducing`.
 #' @return An object of class `"gplvm"`: a list with `X` (the fitted latent
 #'   positions), `kernel`, `noise`, `loglik` (the log-likelihood
 #'   \eqn{\log p(Y \mid X, \theta)}{log p(Y | X, theta)} without the prior),
@@ -73,7 +90,11 @@
 #'   `alpha` (\eqn{K^{-1} Y}{K^-1 Y}, used by `predict`), `prior`, `fixed`,
 #'   `df` (number of free parameters), `nobs`, `optim` (a list with
 #'   `method`, `convergence`, `message`, `counts`, `jitter_count`) and
-#'   `time` (wall seconds), and `call`.
+#'   `time` (wall seconds), and `call`.  A sparse fit also has `inducing`
+#'   (the fitted \eqn{Z}), `inducing_init` and `approx`; its `alpha` is
+#'   M by D and `Cfac` (M by M, with `tcrossprod(Cfac)` equal to
+#'   \eqn{K_{zz}^{-1} - B^{-1}}{Kzz^-1 - B^-1}, see [gplvm_loglik()])
+#'   replaces `chol`.
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
@@ -84,14 +105,17 @@
 #' fit <- gplvm(iris[1:60, 1:4], q = 2, maxit = 100)
 #' fit
 #' head(fit$X)
+#' sparse <- gplvm(iris[, 1:4], q = 2, inducing = 20, maxit = 100)
+#' sparse
 #' @export
 gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   scale = FALSE, prior = TRUE, fixed = character(),
                   method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 1000,
-                  reltol = 1e-10, trace = 0, init_sd = 0.1) {
+                  reltol = 1e-10, trace = 0, init_sd = 0.1, inducing = NULL,
+                  approx = c("vfe", "fitc", "dtc")) {
   call <- match.call()
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L)
-  q <- .check_count(q, "q", hi = ncol(Y))
+  q <- .check_count(q, "q", hi = min(dim(Y)))
   scale <- .check_flag(scale, "scale")
   prior <- .check_flag(prior, "prior")
   method <- match.arg(method)
@@ -99,7 +123,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   reltol <- .check_positive(reltol, "reltol")
   trace <- .check_count(trace, "trace", lo = 0L)
   init_sd <- .check_positive(init_sd, "init_sd")
+  approx <- .check_approx(approx)
 
+  if (all(Y == Y[rep(1L, nrow(Y)), , drop = FALSE])) {
+    stop("'Y' has no variation: every column is constant", call. = FALSE)
+  }
   center <- colMeans(Y)
   Yc <- sweep(Y, 2L, center)
   sds <- rep(1, ncol(Y))
@@ -110,21 +138,28 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   }
   names(sds) <- colnames(Y)
   vbar <- sum(Yc^2) / (nrow(Y) * ncol(Y))
-  if (vbar == 0) stop("'Y' has no variation: every column is constant",
-                      call. = FALSE)
+  # beyond these the variances under- or overflow during the fit
+  if (!(vbar >= 1e-150 && vbar <= 1e150) || !all(is.finite(sds))) {
+    stop(sprintf(paste("'Y' (largest absolute value %.3g) is on a scale",
+                       "too far from 1 to fit; multiply it by a constant"),
+                 max(abs(Y))), call. = FALSE)
+  }
   if (is.null(kernel)) {
     kernel <- kern_rbf(variance = vbar, lengthscale = rep(1, q)) +
       kern_bias(variance = 0.1 * vbar)
   }
-  .check_kernel(kernel, q)
+  if (is.null(inducing)) .check_kernel(kernel, q)
+  else .check_sparse_kernel(kernel, q)
   noise <- if (is.null(noise)) 0.1 * vbar else .check_positive(noise, "noise")
   X0 <- .init_latent(init, Yc, q, init_sd)
   rownames(X0) <- rownames(Y)
+  Z0 <- .init_inducing(inducing, X0)
   theta <- kern_params(kernel)
   fixed <- .check_fixed(fixed, c(names(theta), "noise"))
 
-  obj <- .gplvm_objective(Yc, kernel, noise, fixed, prior, q, trace)
-  par0 <- unname(c(X0, log(theta[obj$free]),
+  obj <- .gplvm_objective(Yc, kernel, noise, fixed, prior, q, trace, Z0,
+                          approx)
+  par0 <- unname(c(X0, Z0, log(theta[obj$free]),
                    if (!"noise" %in% fixed) log(noise)))
   ll0 <- obj$eval(par0)$loglik
   control <- list(maxit = maxit)
@@ -144,7 +179,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   best <- obj$eval(opt$par)
   out <- .new_gplvm(obj, best, opt, Y = Yc, X0 = X0, ll0 = ll0,
                     center = center, sds = sds, scale = scale, prior = prior,
-                    fixed = fixed, method = method, time = time, call = call)
+                    fixed = fixed, method = method, time = time, call = call,
+                    Z0 = Z0, approx = approx)
   if (obj$jitter_count() > 0L) {
     warning(sprintf(paste("jitter was added to the covariance diagonal in %d",
                           "of %d evaluations (largest %.3g)"),
@@ -200,8 +236,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 }
 
 # The objective of the fit: closures sharing one cached C evaluation.
-# eval(par) returns list(loglik, logprior, grad, kernel, noise, X).
-.gplvm_objective <- function(Y, kernel, noise, fixed, prior, q, trace) {
+# eval(par) returns list(loglik, logprior, grad, kernel, noise, X, Z,
+# jitter).  With inducing inputs Z0 (else NULL) the sparse objective.
+.gplvm_objective <- function(Y, kernel, noise, fixed, prior, q, trace,
+                             Z0 = NULL, approx = "vfe") {
   n <- nrow(Y)
   d <- ncol(Y)
   # A factor C with C C' = Y Y', computed once: makes each evaluation
@@ -211,6 +249,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   free <- !names(theta) %in% fixed
   fit_noise <- !"noise" %in% fixed
   nx <- n * q
+  m <- if (is.null(Z0)) 0L else nrow(Z0)
+  nz <- m * q
   cache <- new.env(parent = emptyenv())
   cache$par <- NULL
   cache$n_eval <- 0L
@@ -221,22 +261,37 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   unpack <- function(par) {
     X <- matrix(par[seq_len(nx)], n, q)
     th <- theta
-    th[free] <- exp(par[nx + seq_len(sum(free))])
+    Z <- if (m > 0L) matrix(par[nx + seq_len(nz)], m, q)
+    th[free] <- exp(par[nx + nz + seq_len(sum(free))])
+    s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
+    if (!all(is.finite(c(th, s2)) & c(th, s2) > 0)) {
+      stop(paste("the optimiser drove a kernel parameter or the noise to 0",
+                 "or infinity; start from a kernel and noise on the scale",
+                 "of 'Y' (or leave them NULL), or fix some of them"),
+           call. = FALSE)
+    }
     k <- kernel
     kern_params(k) <- th
-    s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
-    list(X = X, kernel = k, noise = s2, theta = th)
+    list(X = X, Z = Z, kernel = k, noise = s2, theta = th)
   }
+  # one N x N buffer for the whole fit, not a fresh one per evaluation
+  workspace <- if (m == 0L) .loglik_workspace()
   eval <- function(par) {
     if (identical(par, cache$par)) return(cache$res)
     u <- unpack(par)
-    r <- .loglik_c(Yf, u$X, u$kernel, u$noise, TRUE, ndim = d)
+    r <- if (m > 0L) {
+      .loglik_sparse_c(Yf, u$X, u$Z, u$kernel, u$noise, approx, TRUE,
+                       ndim = d)
+    } else {
+      .loglik_c(Yf, u$X, u$kernel, u$noise, TRUE, ndim = d,
+                workspace = workspace)
+    }
     lp <- if (prior) -nx / 2 * log(2 * pi) - sum(u$X^2) / 2 else 0
     gX <- if (prior) r$X - u$X else r$X
-    g <- unname(c(gX, (r$kernel * u$theta)[free],
+    g <- unname(c(gX, r$inducing, (r$kernel * u$theta)[free],
                   if (fit_noise) r$noise * u$noise))
     cache$n_eval <- cache$n_eval + 1L
-    if (r$jitter > 0) {
+    if (if (m > 0L) r$retries > 0L else r$jitter > 0) {
       cache$jitter_n <- cache$jitter_n + 1L
       cache$jitter_max <- max(cache$jitter_max, r$jitter)
     }
@@ -247,7 +302,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
       flush(stdout())
     }
     res <- c(u, list(loglik = r$loglik, logprior = lp, grad = g,
-                      jitter = r$jitter))
+                     jitter = r$jitter))
     cache$par <- par
     cache$res <- res
     res
@@ -276,14 +331,28 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 
 # The one constructor of "gplvm" objects.
 .new_gplvm <- function(obj, best, opt, Y, X0, ll0, center, sds, scale,
-                       prior, fixed, method, time, call) {
+                       prior, fixed, method, time, call, Z0 = NULL,
+                       approx = NULL) {
   X <- best$X
   dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
-  # the factor the C core used, jitter included
-  K <- kern_matrix(best$kernel, X) + diag(best$noise + best$jitter, nrow(X))
-  R <- chol(K)
-  alpha <- backsolve(R, forwardsolve(t(R), Y, upper.tri = FALSE))
-  structure(list(
+  sparse <- NULL
+  if (is.null(Z0)) {
+    # the factor the C core used, jitter included
+    K <- kern_matrix(best$kernel, X) + diag(best$noise + best$jitter,
+                                            nrow(X))
+    R <- chol(K)
+    alpha <- backsolve(R, forwardsolve(t(R), Y, upper.tri = FALSE))
+  } else {
+    Z <- best$Z
+    colnames(Z) <- colnames(X)
+    post <- .sparse_posterior(Y, X, Z, best$kernel, best$noise, approx,
+                              best$jitter)
+    R <- NULL
+    alpha <- post$alpha
+    sparse <- list(inducing = Z, inducing_init = Z0, approx = approx,
+                   Cfac = post$Cfac)
+  }
+  structure(c(list(
     X = X, kernel = best$kernel, noise = best$noise,
     loglik = best$loglik, logprior = best$logprior,
     X_init = X0, loglik_init = ll0,
@@ -294,5 +363,5 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                  message = opt$message, counts = opt$counts,
                  evaluations = obj$n_eval(),
                  jitter_count = obj$jitter_count()),
-    time = time, call = call), class = "gplvm")
+    time = time, call = call), sparse), class = "gplvm")
 }

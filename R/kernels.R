@@ -100,7 +100,7 @@ kern_white <- function(variance = 1) {
 }
 
 .kernel_parts <- function(kernel) {
-  if (identical(kernel$type, "sum")) kernel$parts else list(kernel)
+  if (identical(kernel[["type"]], "sum")) kernel[["parts"]] else list(kernel)
 }
 
 #' @rdname kernels
@@ -111,8 +111,8 @@ kern_white <- function(variance = 1) {
   if (!inherits(e1, "gplvm_kernel") || !inherits(e2, "gplvm_kernel")) {
     stop("only kernels can be added to kernels", call. = FALSE)
   }
-  structure(list(type = "sum", parts = c(.kernel_parts(e1),
-                                         .kernel_parts(e2))),
+  structure(list(type = "sum", parts = c(.check_kernel(e1, arg = "e1"),
+                                         .check_kernel(e2, arg = "e2"))),
             class = "gplvm_kernel")
 }
 
@@ -122,14 +122,18 @@ kern_white <- function(variance = 1) {
   bad <- function(why) {
     stop(sprintf("'%s' %s", arg, why), call. = FALSE)
   }
-  if (!inherits(kernel, "gplvm_kernel") || !is.list(kernel)) {
+  # a kernel and its parts are plain lists (no data frames or other classes
+  # whose `$<-` methods would misbehave)
+  plain <- function(x, cls = NULL) is.list(x) && identical(oldClass(x), cls)
+  if (!plain(kernel, "gplvm_kernel")) {
     bad("must be a kernel made by kern_rbf(), kern_linear(), ... or a sum")
   }
   parts <- .kernel_parts(kernel)
   if (!is.list(parts) || length(parts) < 1L) bad("has no parts")
   for (p in parts) {
-    if (!is.list(p) || !is.character(p$type) || length(p$type) != 1L ||
-        !(p$type %in% names(.kernel_codes)) || !is.list(p$params)) {
+    if (!(plain(p) || plain(p, "gplvm_kernel")) ||
+        !is.character(p[["type"]]) || length(p[["type"]]) != 1L ||
+        !(p[["type"]] %in% names(.kernel_codes)) || !plain(p[["params"]])) {
       bad("is damaged: a part has an unknown type or no parameters")
     }
     want <- if (p$type %in% c("rbf", "matern32", "matern52")) {
@@ -259,8 +263,14 @@ kern_matrix <- function(kernel, X, X2 = NULL) {
     }
   }
   K <- .Call(C_gplvm_kern_matrix_call, X, X2, spec$type, spec$npar, spec$par)
-  dimnames(K) <- list(rownames(X), if (is.null(X2)) rownames(X)
-                                   else rownames(X2))
+  if (!all(is.finite(K))) {
+    stop(paste("the covariance matrix is not finite; rescale 'X' (and 'X2')",
+               "or change the kernel parameters"), call. = FALSE)
+  }
+  names2 <- if (is.null(X2)) rownames(X) else rownames(X2)
+  if (!is.null(rownames(X)) || !is.null(names2)) {
+    dimnames(K) <- list(rownames(X), names2)
+  }
   K
 }
 

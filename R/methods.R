@@ -23,11 +23,13 @@ NULL
 #' @rdname gplvm-methods
 #' @export
 print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  .check_gplvm(x, "x")
   cat(sprintf("GP-LVM: %d points, %d data dimensions, %d latent dimensions\n",
               nrow(x$X), ncol(x$Y), ncol(x$X)))
   cat("Kernel:", format(x$kernel), "\n")
+  .cat_sparse(x)
   cat("Noise variance:", format(x$noise, digits = digits), "\n")
-  cat("Log-likelihood:", format(x$loglik, digits = digits),
+  cat(.loglik_label(x), format(x$loglik, digits = digits),
       if (x$prior) sprintf("(log prior on X %s)",
                            format(x$logprior, digits = digits)), "\n")
   cat(sprintf("Optimiser: %s, %d evaluations, %s\n", x$optim$method,
@@ -57,6 +59,21 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   stats::setNames(r / max(r), colnames(x$X))
 }
 
+# For sparse fits: one line naming the approximation.
+.cat_sparse <- function(x) {
+  if (!is.null(x$approx)) {
+    cat(sprintf("Sparse: %s with %d inducing inputs\n",
+                c(vfe = "variational bound (VFE)", fitc = "FITC",
+                  dtc = "DTC")[[x$approx]], nrow(x$inducing)))
+  }
+}
+
+.loglik_label <- function(x) {
+  if (is.null(x$approx)) "Log-likelihood:"
+  else if (x$approx == "vfe") "Log-likelihood bound:"
+  else "Approximate log-likelihood:"
+}
+
 #' @rdname gplvm-methods
 #' @details `summary` adds the relevance of each latent dimension (the
 #'   standard deviation of its latent coordinates divided by the kernel's
@@ -69,6 +86,7 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 #'   by its own method.
 #' @export
 summary.gplvm <- function(object, ...) {
+  .check_gplvm(object)
   rel <- .relevance(object)
   structure(list(
     call = object$call, n = nrow(object$X), d = ncol(object$Y),
@@ -76,7 +94,8 @@ summary.gplvm <- function(object, ...) {
     fixed = object$fixed, relevance = rel, loglik = object$loglik,
     loglik_init = object$loglik_init, logprior = object$logprior,
     prior = object$prior, df = object$df, optim = object$optim,
-    time = object$time), class = "summary.gplvm")
+    time = object$time, approx = object$approx,
+    inducing = object$inducing), class = "summary.gplvm")
 }
 
 #' @rdname gplvm-methods
@@ -86,14 +105,16 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
   cat("Call:\n", paste(deparse(x$call), collapse = "\n"), "\n\n", sep = "")
   cat(sprintf("GP-LVM: %d points, %d data dimensions, %d latent dimensions\n",
               x$n, x$d, x$q))
-  cat("Kernel:", format(x$kernel), "\n\n")
+  cat("Kernel:", format(x$kernel), "\n")
+  .cat_sparse(x)
+  cat("\n")
   cat("Latent dimension relevance (1 = most relevant):\n")
   print(round(x$relevance, 4L))
   cat("\nHyperparameters", if (length(x$fixed)) paste0("(fixed: ",
       paste(x$fixed, collapse = ", "), ")"), ":\n", sep = "")
   print(x$coefficients, digits = digits)
-  cat(sprintf("\nLog-likelihood: %s (start %s), %d free parameters\n",
-              format(x$loglik, digits = digits),
+  cat(sprintf("\n%s %s (start %s), %d free parameters\n",
+              .loglik_label(x), format(x$loglik, digits = digits),
               format(x$loglik_init, digits = digits), x$df))
   if (x$prior) {
     cat("Log prior on X:", format(x$logprior, digits = digits), "\n")
@@ -117,6 +138,7 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
 #'   [kern_params()]) and the noise variance (`noise`).
 #' @export
 coef.gplvm <- function(object, ...) {
+  .check_gplvm(object)
   c(kern_params(object$kernel), noise = object$noise)
 }
 
@@ -125,17 +147,20 @@ coef.gplvm <- function(object, ...) {
 #'   theta)} at the fitted latent positions and hyperparameters, without the
 #'   prior on `X`, for the centred (and scaled) data.  Its `df` attribute
 #'   counts every optimised quantity: the `N * q` latent coordinates plus the
-#'   free hyperparameters and the noise (unless fixed).  Its `nobs`
+#'   free hyperparameters and the noise (unless fixed), and for a sparse
+#'   fit the `M * q` inducing coordinates; its value is then the bound or
+#'   approximation that was maximised.  Its `nobs`
 #'   attribute is N, the number of rows of `Y`, so `AIC()` and `BIC()` work.
 #' @export
 logLik.gplvm <- function(object, ...) {
+  .check_gplvm(object)
   structure(object$loglik, df = object$df, nobs = object$nobs,
             class = "logLik")
 }
 
 #' @rdname gplvm-methods
 #' @export
-nobs.gplvm <- function(object, ...) object$nobs
+nobs.gplvm <- function(object, ...) .check_gplvm(object)$nobs
 
 #' @rdname gplvm-methods
 #' @details `fitted` returns the posterior mean of the data at the fitted
@@ -144,12 +169,14 @@ nobs.gplvm <- function(object, ...) object$nobs
 #'   the data minus `fitted`.
 #' @export
 fitted.gplvm <- function(object, ...) {
+  .check_gplvm(object)
   .predict_mean(object, object$X)
 }
 
 #' @rdname gplvm-methods
 #' @export
 residuals.gplvm <- function(object, ...) {
+  .check_gplvm(object)
   .unscale(object, object$Y) - fitted(object)
 }
 

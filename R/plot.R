@@ -23,7 +23,8 @@
 #' @param resolution Number of grid points along each axis of the image.
 #' @param col,pch Colours and plotting symbols, one per label level
 #'   (recycled).
-#' @param cex Size of the points.
+#' @param cex Size of the points.  The inducing inputs of a sparse fit are
+#'   drawn as small yellow discs.
 #' @param ... Further arguments passed to [graphics::image()], such as
 #'   `main`, `xlab` or `ylab`.
 #' @return `x`, invisibly.
@@ -36,6 +37,7 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
                        col = c("red", "green3", "dodgerblue", "orange",
                                "magenta", "cyan", "yellow"),
                        pch = c(4, 1, 3, 2, 5, 6, 0), cex = 0.8, ...) {
+  .check_gplvm(x, "x")
   X <- x$X
   q <- ncol(X)
   resolution <- .check_count(resolution, "resolution", lo = 2L)
@@ -93,6 +95,13 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   pch <- rep_len(pch, max(grp))
   graphics::points(X[, dims[1L]], yy, col = col[grp], pch = pch[grp],
                    cex = cex)
+  if (!is.null(x$inducing)) {
+    graphics::points(x$inducing[, dims[1L]],
+                     if (q == 1L) rep(gy[1L], nrow(x$inducing))
+                     else x$inducing[, dims[2L]],
+                     pch = 21, cex = 0.7 * cex, col = "black",
+                     bg = "yellow")
+  }
   if (!is.null(labels)) {
     graphics::legend("topleft", legend = levels(labels), col = col,
                      pch = pch, bty = "n", xpd = TRUE,

@@ -9,6 +9,10 @@
 #' training point in data space.  All new points are optimised together
 #' (their objectives are independent) with L-BFGS-B.
 #'
+#' For a sparse fit (see [gplvm()]) both directions use the sparse
+#' posterior, whose mean and variance are computed from the M inducing
+#' inputs in \eqn{O(M^2)}{O(M^2)} per point.
+#'
 #' In the other direction, `newlatent` gives the posterior mean of the data
 #' at new latent points on the original scale and, with `se.fit = TRUE`,
 #' the predictive standard deviation of a new observation there (the GP's
@@ -35,6 +39,7 @@
 #' @export
 predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
                           se.fit = FALSE, maxit = 200, ...) {
+  .check_gplvm(object)
   se.fit <- .check_flag(se.fit, "se.fit")
   if (!is.null(newdata) && !is.null(newlatent)) {
     stop("give only one of 'newdata' and 'newlatent'", call. = FALSE)
@@ -67,7 +72,7 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
 
 # Posterior mean at latent points Xs, on the original scale.
 .predict_mean <- function(object, Xs) {
-  Ks <- kern_matrix(object$kernel, Xs, object$X)
+  Ks <- kern_matrix(object$kernel, Xs, .support(object))
   M <- Ks %*% object$alpha
   rownames(M) <- rownames(Xs)
   .unscale(object, M)
@@ -76,9 +81,25 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
 # Posterior variance of the latent function at Xs (noise excluded), in the
 # model's centred, scaled units.
 .predict_var <- function(object, Xs) {
-  Ks <- kern_matrix(object$kernel, Xs, object$X)
-  V <- forwardsolve(t(object$chol), t(Ks))
-  pmax(.kern_diag(object$kernel, Xs) - colSums(V^2), 0)
+  Ks <- kern_matrix(object$kernel, Xs, .support(object))
+  pmax(.kern_diag(object$kernel, Xs) - .explained(object, Ks), 0)
+}
+
+# k(x, S) C^-1 k(S, x) for each row of Ks = k(Xs, S), as a sum of squares:
+# S and C are the training inputs and K of an exact fit, the inducing
+# inputs and (Kzz^-1 - B^-1)^-1 = (Cfac Cfac')^-1 of a sparse one.
+.explained <- function(object, Ks) {
+  if (is.null(object$inducing)) {
+    colSums(forwardsolve(t(object$chol), t(Ks))^2)
+  } else {
+    rowSums((Ks %*% object$Cfac)^2)
+  }
+}
+
+# The inputs the posterior is expressed on: the latent positions of an
+# exact fit, the inducing inputs of a sparse one.
+.support <- function(object) {
+  if (is.null(object$inducing)) object$X else object$inducing
 }
 
 # Diagonal of k(X, X) for new points (white parts included: a new point is
@@ -132,10 +153,18 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   d2 <- outer(rowSums(Ys^2), rowSums(object$Y^2), `+`) -
     2 * tcrossprod(Ys, object$Y)
   X0 <- X[max.col(-d2, ties.method = "first"), , drop = FALSE]
-  Kinv <- chol2inv(object$chol)
+  Kinv <- if (is.null(object$inducing)) chol2inv(object$chol)
+          else tcrossprod(object$Cfac)
   obj <- .project_objective(object, Ys, Kinv)
-  opt <- stats::optim(c(X0), obj$fn, obj$gr, method = "L-BFGS-B",
-                      control = list(maxit = maxit))
+  opt <- tryCatch(
+    stats::optim(c(X0), obj$fn, obj$gr, method = "L-BFGS-B",
+                 control = list(maxit = maxit)),
+    error = function(e) {
+      stop(sprintf(paste("the latent positions of 'newdata' could not be",
+                         "optimised (%s); is it on the scale of the",
+                         "training data?"), conditionMessage(e)),
+           call. = FALSE)
+    })
   if (opt$convergence != 0L) {
     warning(sprintf(paste("the latent positions did not converge (code %d);",
                           "try a larger 'maxit'"), opt$convergence),
@@ -154,17 +183,17 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   eval <- function(par) {
     if (!is.null(last) && identical(par, last$par)) return(last)
     Xs <- matrix(par, m, q)
-    Ks <- kern_matrix(object$kernel, Xs, object$X)
+    Ks <- kern_matrix(object$kernel, Xs, .support(object))
     B <- Ks %*% Kinv
     mu <- Ks %*% object$alpha
-    s2 <- pmax(.kern_diag(object$kernel, Xs) - rowSums(B * Ks), 0) +
-      object$noise
+    s2 <- object$noise +
+      pmax(.kern_diag(object$kernel, Xs) - .explained(object, Ks), 0)
     res <- Ys - mu
     rss <- rowSums(res^2)
     val <- sum(d / 2 * log(2 * pi * s2) + rss / (2 * s2))
     dm <- -res / s2                      # d value / d mu
     ds <- d / (2 * s2) - rss / (2 * s2^2)  # d value / d s2
-    dk <- .kern_cross_grad(object$kernel, Xs, object$X)
+    dk <- .kern_cross_grad(object$kernel, Xs, .support(object))
     g <- vapply(seq_len(q), function(j) {
       rowSums(dm * (dk$K[[j]] %*% object$alpha)) +
         ds * (dk$diag[, j] - 2 * rowSums(B * dk$K[[j]]))

@@ -5,8 +5,11 @@
 #define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
 
 static const R_CallMethodDef call_methods[] = {
-    CALLDEF(gplvm_loglik_call, 8),
+    CALLDEF(gplvm_loglik_call, 10),
+    CALLDEF(gplvm_bench_call, 8),
+    CALLDEF(gplvm_workspace_call, 0),
     CALLDEF(gplvm_kern_matrix_call, 5),
+    CALLDEF(gplvm_sparse_call, 10),
     {NULL, NULL, 0}
 };
 

@@ -4,89 +4,135 @@
  *   G = dL/dK = 1/2 (A A' - D K^-1),  A = K^-1 Y
  *
  * One n x n buffer holds K, then its Cholesky factor, then K^-1, then G
- * (lower triangles throughout).
+ * (lower triangles throughout), while its strict upper triangle caches the
+ * kernel's exponential factors for the gradient pass.
  */
 #include "gplvm.h"
 #include <math.h>
+#include <string.h>
+#include <stdlib.h>
+#include <limits.h>
+
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #define MAX_JITTER_TRIES 5
+#define DIAG_NOT_FINITE INT_MIN
 
-/* Builds K = Kf + (noise + jitter) I in the lower triangle and factorises it.
- * Returns the LAPACK info. */
+double gplvm_wtime(void)
+{
+#ifdef _OPENMP
+    return omp_get_wtime();
+#elif defined(CLOCK_MONOTONIC)
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+#else
+    return (double) clock() / CLOCKS_PER_SEC;
+#endif
+}
+
+/* Adds the time since *t0 to phase[ph] and restarts the clock. */
+static void tick(double *phase, int ph, double *t0)
+{
+    if (!phase) return;
+    double t1 = gplvm_wtime();
+    phase[ph] += t1 - *t0;
+    *t0 = t1;
+}
+
+/* Builds K = Kf + diag_add I in the lower triangle (with the cache in the
+ * strict upper one) and factorises it.  Returns the LAPACK info, or
+ * DIAG_NOT_FINITE.  Checking the diagonal is enough: for a sum of positive
+ * semi-definite kernels |K_ij| <= sqrt(K_ii K_jj). */
 static int build_and_factor(const gplvm_kernel *k, const double *X, int n,
-                            int q, double diag_add, double *K)
+                            int q, double diag_add, double *K, int nthreads,
+                            double *mean_diag, double *phase, double *t0)
 {
     const char uplo = 'L';
     int info;
-    gplvm_kernel_sym(k, X, n, q, K);
-    for (int i = 0; i < n; i++) K[i + (size_t) i * n] += diag_add;
+    double sum = 0.0;
+    gplvm_kernel_sym_cached(k, X, n, q, K, nthreads);
+    for (int i = 0; i < n; i++) {
+        K[i + (size_t) i * n] += diag_add;
+        sum += K[i + (size_t) i * n];
+    }
+    *mean_diag = sum / n;
+    tick(phase, GPLVM_PH_KERNEL, t0);
+    if (!R_FINITE(sum)) return DIAG_NOT_FINITE;
     F77_CALL(dpotrf)(&uplo, &n, K, &n, &info FCONE);
+    tick(phase, GPLVM_PH_POTRF, t0);
     return info;
-}
-
-static int lower_finite(const double *K, int n)
-{
-    for (int j = 0; j < n; j++)
-        for (int i = j; i < n; i++)
-            if (!R_FINITE(K[i + (size_t) j * n])) return 0;
-    return 1;
 }
 
 int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
                         const double *X, int q, const gplvm_kernel *k,
-                        double noise, int want_grad,
-                        double *K, double *A, double *work,
+                        double noise, int want_grad, int nthreads,
+                        double *K, double *A,
                         double *loglik, double *gX, double *gpar,
-                        double *gnoise, double *jitter)
+                        double *gnoise, double *jitter, double *phase)
 {
     const char uplo = 'L', trans = 'N';
     int info, npar = gplvm_kernel_check(k, q);
-    double mean_diag = 0.0;
+    double mean_diag, t0 = phase ? gplvm_wtime() : 0.0;
 
     *jitter = 0.0;
-    gplvm_kernel_sym(k, X, n, q, K);
-    for (int i = 0; i < n; i++) {
-        K[i + (size_t) i * n] += noise;
-        mean_diag += K[i + (size_t) i * n] / n;
-    }
-    if (!lower_finite(K, n)) return GPLVM_NONFINITE;
-    F77_CALL(dpotrf)(&uplo, &n, K, &n, &info FCONE);
+    info = build_and_factor(k, X, n, q, noise, K, nthreads, &mean_diag,
+                            phase, &t0);
+    if (info == DIAG_NOT_FINITE) return GPLVM_NONFINITE;
     /* Not positive definite: retry with jitter growing tenfold. */
     for (int t = 0; info > 0 && t < MAX_JITTER_TRIES; t++) {
+        double md;
         *jitter = mean_diag * 1e-6 * pow(10.0, t);
-        info = build_and_factor(k, X, n, q, noise + *jitter, K);
+        info = build_and_factor(k, X, n, q, noise + *jitter, K, nthreads,
+                                &md, phase, &t0);
     }
     if (info > 0) return GPLVM_NOT_PD;
     if (info < 0) return GPLVM_LAPACK;
+    R_CheckUserInterrupt();
 
     double logdet = 0.0;
     for (int i = 0; i < n; i++) logdet += log(K[i + (size_t) i * n]);
     logdet *= 2.0;
 
-    /* A = K^-1 Y by two triangular solves */
-    for (size_t i = 0; i < (size_t) n * d; i++) A[i] = Y[i];
-    F77_CALL(dpotrs)(&uplo, &n, &d, K, &n, A, &n, &info FCONE);
-    if (info != 0) return GPLVM_LAPACK;
+    /* A = K^-1 Y: by two triangular solves for the value alone; with the
+     * gradient, K^-1 is needed anyway and one dsymm costs less */
+    if (want_grad) {
+        const char side = 'L';
+        const double one = 1.0, zero = 0.0;
+        F77_CALL(dpotri)(&uplo, &n, K, &n, &info FCONE);
+        if (info != 0) return GPLVM_LAPACK;
+        tick(phase, GPLVM_PH_POTRI, &t0);
+        F77_CALL(dsymm)(&side, &uplo, &n, &d, &one, K, &n, Y, &n, &zero, A,
+                        &n FCONE FCONE);
+    } else {
+        memcpy(A, Y, (size_t) n * d * sizeof(double));
+        F77_CALL(dpotrs)(&uplo, &n, &d, K, &n, A, &n, &info FCONE);
+        if (info != 0) return GPLVM_LAPACK;
+    }
     double quad = 0.0;
     for (size_t i = 0; i < (size_t) n * d; i++) quad += A[i] * Y[i];
+    tick(phase, GPLVM_PH_SOLVE, &t0);
 
     *loglik = -0.5 * n * ndim * log(2.0 * M_PI) - 0.5 * ndim * logdet -
         0.5 * quad;
     if (!R_FINITE(*loglik)) return GPLVM_NONFINITE;
     if (!want_grad) return GPLVM_OK;
+    R_CheckUserInterrupt();
 
-    /* K^-1 from the factor, then G = 1/2 A A' - D/2 K^-1 in place */
-    F77_CALL(dpotri)(&uplo, &n, K, &n, &info FCONE);
-    if (info != 0) return GPLVM_LAPACK;
+    /* G = 1/2 A A' - D/2 K^-1 in place */
     double alpha = 0.5, beta = -0.5 * ndim;
     F77_CALL(dsyrk)(&uplo, &trans, &n, &d, &alpha, A, &n, &beta, K, &n
                     FCONE FCONE);
+    tick(phase, GPLVM_PH_SYRK, &t0);
+    R_CheckUserInterrupt();
 
-    for (size_t i = 0; i < (size_t) n * q; i++) gX[i] = 0.0;
-    for (int i = 0; i < npar; i++) gpar[i] = 0.0;
-    *gnoise = 0.0;
-    for (int i = 0; i < n; i++) *gnoise += K[i + (size_t) i * n];
-    gplvm_kernel_grad(k, X, n, q, K, gX, gpar, work);
+    memset(gX, 0, (size_t) n * q * sizeof(double));
+    memset(gpar, 0, (size_t) npar * sizeof(double));
+    gplvm_kernel_grad(k, X, n, q, K, 1, gX, gpar, gnoise, nthreads);
+    tick(phase, GPLVM_PH_GRAD, &t0);
 
     for (size_t i = 0; i < (size_t) n * q; i++)
         if (!R_FINITE(gX[i])) return GPLVM_NONFINITE;
@@ -96,33 +142,95 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
     return GPLVM_OK;
 }
 
-static double scalar_arg(SEXP x, const char *what)
+/* Workspace kept between the evaluations of a fit: an external pointer to
+ * a malloc'd block, grown on demand and freed by its finalizer.  Reusing
+ * it saves the page faults of fresh N x N memory on every call. */
+typedef struct {
+    double *buf;
+    size_t len;
+} workspace;
+
+static void workspace_free(SEXP ptr)
 {
-    if (TYPEOF(x) != REALSXP || LENGTH(x) != 1 || !R_FINITE(REAL(x)[0]))
-        error("'%s' must be one finite double", what);
-    return REAL(x)[0];
+    workspace *w = (workspace *) R_ExternalPtrAddr(ptr);
+    if (!w) return;
+    free(w->buf);
+    free(w);
+    R_ClearExternalPtr(ptr);
+}
+
+SEXP gplvm_workspace_call(void)
+{
+    workspace *w = (workspace *) calloc(1, sizeof(workspace));
+    if (!w) error("cannot allocate a workspace");
+    SEXP ptr = PROTECT(R_MakeExternalPtr(w, install("gplvm_workspace"),
+                                         R_NilValue));
+    R_RegisterCFinalizerEx(ptr, workspace_free, TRUE);
+    UNPROTECT(1);
+    return ptr;
+}
+
+/* len doubles: from the workspace `ws`, or from R_alloc when it is NULL. */
+static double *workspace_get(SEXP ws, size_t len)
+{
+    if (isNull(ws)) return (double *) R_alloc(len, sizeof(double));
+    if (TYPEOF(ws) != EXTPTRSXP ||
+        R_ExternalPtrTag(ws) != install("gplvm_workspace") ||
+        !R_ExternalPtrAddr(ws))
+        error("'workspace' must be NULL or a gplvm workspace");
+    workspace *w = (workspace *) R_ExternalPtrAddr(ws);
+    if (w->len < len) {
+        free(w->buf);
+        w->buf = (double *) malloc(len * sizeof(double));
+        w->len = w->buf ? len : 0;
+        if (!w->buf)
+            error("cannot allocate %.0f MB of workspace",
+                  len * sizeof(double) / 1048576.0);
+    }
+    return w->buf;
+}
+
+/* Arguments shared by the .Call entries, checked. */
+typedef struct {
+    int n, d, q, nthreads;
+    double noise;
+    gplvm_kernel k;
+} eval_args;
+
+static void check_args(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
+                       SEXP noise, SEXP threads, eval_args *a)
+{
+    int nx;
+    gplvm_matrix_dims(Y, "Y", &a->n, &a->d);
+    gplvm_matrix_dims(X, "X", &nx, &a->q);
+    if (nx != a->n) error("'X' and 'Y' must have the same number of rows");
+    gplvm_kernel_from_sexp(type, npar, par, a->q, &a->k);
+    a->noise = gplvm_scalar_arg(noise, "noise");
+    if (a->noise < 0.0) error("'noise' must be non-negative");
+    if (TYPEOF(threads) != INTSXP || LENGTH(threads) != 1 ||
+        INTEGER(threads)[0] < 1)
+        error("'threads' must be one positive integer");
+    a->nthreads = INTEGER(threads)[0];
+#ifndef _OPENMP
+    a->nthreads = 1;
+#endif
 }
 
 SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
-                       SEXP noise, SEXP ndim, SEXP gradient)
+                       SEXP noise, SEXP ndim, SEXP gradient, SEXP threads,
+                       SEXP ws)
 {
-    int n, d, nx, q;
-    gplvm_kernel k;
-    gplvm_matrix_dims(Y, "Y", &n, &d);
-    gplvm_matrix_dims(X, "X", &nx, &q);
-    if (nx != n) error("'X' and 'Y' must have the same number of rows");
-    gplvm_kernel_from_sexp(type, npar, par, q, &k);
-    double s2 = scalar_arg(noise, "noise"), D = scalar_arg(ndim, "ndim");
-    if (s2 < 0.0) error("'noise' must be non-negative");
+    eval_args a;
+    check_args(Y, X, type, npar, par, noise, threads, &a);
+    int n = a.n, q = a.q;
+    double D = gplvm_scalar_arg(ndim, "ndim");
     if (D <= 0.0) error("'ndim' must be positive");
     if (TYPEOF(gradient) != LGLSXP || LENGTH(gradient) != 1 ||
         LOGICAL(gradient)[0] == NA_LOGICAL)
         error("'gradient' must be TRUE or FALSE");
     int want_grad = LOGICAL(gradient)[0];
 
-    double *K = (double *) R_alloc((size_t) n * n, sizeof(double));
-    double *A = (double *) R_alloc((size_t) n * d, sizeof(double));
-    double *work = (double *) R_alloc((size_t) n * q, sizeof(double));
+    double *K = workspace_get(ws, (size_t) n * (n + a.d)), *A = K + (size_t) n * n;
 
     const char *names[] = {"loglik", "X", "kernel", "noise", "jitter",
                            "status", ""};
@@ -139,9 +247,10 @@ SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
         (double *) R_alloc((size_t) n * q, sizeof(double));
     double *gparbuf = want_grad ? REAL(gpar) :
         (double *) R_alloc(LENGTH(par) + 1, sizeof(double));
-    int status = gplvm_loglik_engine(REAL(Y), n, d, D, REAL(X), q, &k, s2,
-                                     want_grad, K, A, work, REAL(ll), gXbuf,
-                                     gparbuf, REAL(gnoise), REAL(jitter));
+    int status = gplvm_loglik_engine(REAL(Y), n, a.d, D, REAL(X), q, &a.k,
+                                     a.noise, want_grad, a.nthreads, K, A,
+                                     REAL(ll), gXbuf, gparbuf, REAL(gnoise),
+                                     REAL(jitter), NULL);
     SET_VECTOR_ELT(out, 0, ll);
     SET_VECTOR_ELT(out, 1, gX);
     SET_VECTOR_ELT(out, 2, gpar);
@@ -149,5 +258,45 @@ SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
     SET_VECTOR_ELT(out, 4, jitter);
     SET_VECTOR_ELT(out, 5, ScalarInteger(status));
     UNPROTECT(6);
+    return out;
+}
+
+SEXP gplvm_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
+                      SEXP noise, SEXP threads, SEXP ws)
+{
+    eval_args a;
+    check_args(Y, X, type, npar, par, noise, threads, &a);
+    int n = a.n, q = a.q, info;
+    const char uplo = 'L';
+    double *K = workspace_get(ws, (size_t) n * (n + a.d)), *A = K + (size_t) n * n;
+    double *gX = (double *) R_alloc((size_t) n * q, sizeof(double));
+    double *gpar = (double *) R_alloc(LENGTH(par), sizeof(double));
+    double ll, gnoise, jitter;
+
+    const char *names[] = {"kernel", "potrf", "potri", "solve", "syrk",
+                           "grad", "engine", "floor_potrf", "floor_potri",
+                           ""};
+    SEXP out = PROTECT(mkNamed(REALSXP, names));
+    double *t = REAL(out);
+    memset(t, 0, 9 * sizeof(double));
+    double t0 = gplvm_wtime();
+    int status = gplvm_loglik_engine(REAL(Y), n, a.d, a.d, REAL(X), q, &a.k,
+                                     a.noise, 1, a.nthreads, K, A, &ll, gX,
+                                     gpar, &gnoise, &jitter, t);
+    t[6] = gplvm_wtime() - t0;
+    if (status != GPLVM_OK) error("evaluation failed with status %d", status);
+
+    /* the floor: dpotrf + dpotri of the same K */
+    gplvm_kernel_sym(&a.k, REAL(X), n, q, K);
+    for (int i = 0; i < n; i++) K[i + (size_t) i * n] += a.noise + jitter;
+    t0 = gplvm_wtime();
+    F77_CALL(dpotrf)(&uplo, &n, K, &n, &info FCONE);
+    t[7] = gplvm_wtime() - t0;
+    if (info != 0) error("dpotrf failed with info %d", info);
+    t0 = gplvm_wtime();
+    F77_CALL(dpotri)(&uplo, &n, K, &n, &info FCONE);
+    t[8] = gplvm_wtime() - t0;
+    if (info != 0) error("dpotri failed with info %d", info);
+    UNPROTECT(1);
     return out;
 }

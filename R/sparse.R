@@ -1,0 +1,161 @@
+# The sparse GP-LVM: inducing inputs and the VFE, FITC and DTC
+# approximations (formulas in src/sparse.c and ?gplvm_loglik).
+
+.sparse_codes <- c(vfe = 1L, fitc = 2L, dtc = 3L)
+
+# Checks `inducing` (an M x q matrix) and returns it as a double matrix.
+.check_inducing <- function(inducing, q) {
+  Z <- .as_numeric_matrix(inducing, "inducing")
+  if (ncol(Z) != q) {
+    stop(sprintf(paste("'inducing' must have %d columns, one per latent",
+                       "dimension, not %d"), q, ncol(Z)), call. = FALSE)
+  }
+  Z
+}
+
+# Checks `approx` against the three choices and returns one of them.
+.check_approx <- function(approx) {
+  if (!is.character(approx) || length(approx) < 1L || anyNA(approx) ||
+      !(approx[1L] %in% names(.sparse_codes))) {
+    stop(sprintf("'approx' must be one of %s",
+                 paste(sprintf("\"%s\"", names(.sparse_codes)),
+                       collapse = ", ")), call. = FALSE)
+  }
+  approx[1L]
+}
+
+# The sparse model needs a part other than white (white acts as noise).
+.check_sparse_kernel <- function(kernel, q) {
+  parts <- .check_kernel(kernel, q)
+  if (all(vapply(parts, `[[`, "", "type") == "white")) {
+    stop("'kernel' must have a part other than kern_white() in the sparse ",
+         "model", call. = FALSE)
+  }
+  parts
+}
+
+# One sparse evaluation in C; callers have checked.  Returns the raw list
+# (loglik, X, inducing, kernel, noise, jitter, retries) or stops.
+.loglik_sparse_c <- function(Y, X, Z, kernel, noise, approx, gradient,
+                             ndim = ncol(Y)) {
+  spec <- .kernel_spec(kernel, ncol(X))
+  res <- .Call(C_gplvm_sparse_call, Y, X, Z, spec$type, spec$npar, spec$par,
+               noise, as.double(ndim), .sparse_codes[[approx]], gradient)
+  if (res$status == 1L) {
+    stop("the covariance of the inducing inputs is not positive definite, ",
+         "even with added jitter; move the inducing inputs apart or change ",
+         "the kernel parameters", call. = FALSE)
+  }
+  if (res$status != 0L) stop(.status_message(res$status), call. = FALSE)
+  res
+}
+
+# gplvm_loglik() with inducing inputs: checks and the result with its
+# gradient attribute.
+.gplvm_loglik_sparse <- function(Y, X, kernel, noise, gradient, inducing,
+                                 approx) {
+  Z <- .check_inducing(inducing, ncol(X))
+  approx <- .check_approx(approx)
+  .check_sparse_kernel(kernel, ncol(X))
+  res <- .loglik_sparse_c(Y, X, Z, kernel, noise, approx, gradient)
+  if (res$retries > 0L) {
+    warning(sprintf(paste("the covariance of the inducing inputs was not",
+                          "positive definite; added jitter %.3g to its",
+                          "diagonal"), res$jitter), call. = FALSE)
+  }
+  out <- res$loglik
+  if (gradient) {
+    gX <- res$X
+    dimnames(gX) <- dimnames(X)
+    gZ <- res$inducing
+    dimnames(gZ) <- dimnames(Z)
+    attr(out, "gradient") <- list(X = gX,
+                                  kernel = stats::setNames(res$kernel,
+                                             names(kern_params(kernel))),
+                                  noise = res$noise, inducing = gZ)
+  }
+  out
+}
+
+# Plain-R twin, dense (N x N), written from the formulas; `jitter` is the
+# relative jitter on k(Z, Z) (1e-8 in C unless it had to grow).
+.loglik_sparse_r <- function(Y, X, Z, kernel, noise, approx,
+                             jitter = 1e-8) {
+  parts <- .kernel_parts(kernel)
+  white <- vapply(parts, `[[`, "", "type") == "white"
+  s2 <- noise + sum(vapply(parts[white], function(p) p$params$variance, 0))
+  kf <- structure(list(type = "sum", parts = parts[!white]),
+                  class = "gplvm_kernel")
+  n <- nrow(Y)
+  d <- ncol(Y)
+  Kzz <- .kern_matrix_r(kf, Z)
+  Kzz <- Kzz + diag(jitter * mean(diag(Kzz)), nrow(Z))
+  Kxz <- .kern_matrix_r(kf, X, Z)
+  Q <- Kxz %*% solve(Kzz, t(Kxz))
+  kd <- diag(.kern_matrix_r(kf, X))
+  lambda <- s2 + if (approx == "fitc") kd - diag(Q) else 0
+  S <- Q + diag(lambda, n)
+  R <- chol(S)
+  A <- backsolve(R, forwardsolve(t(R), Y))
+  loglik <- -n * d / 2 * log(2 * pi) - d * sum(log(diag(R))) -
+    sum(A * Y) / 2
+  if (approx == "vfe") loglik <- loglik - d / (2 * s2) * sum(kd - diag(Q))
+  loglik
+}
+
+# Starting inducing inputs for gplvm(): NULL (exact model), k-means
+# centres of the starting latent positions X0 for a count M, or a matrix.
+.init_inducing <- function(inducing, X0) {
+  if (is.null(inducing)) return(NULL)
+  n <- nrow(X0)
+  if (is.numeric(inducing) && !is.matrix(inducing)) {
+    m <- .check_count(inducing, "inducing", hi = n)
+    if (m == n) return(unname(X0))
+    Z <- tryCatch(suppressWarnings(
+      stats::kmeans(X0, centers = m, iter.max = 50L)$centers),
+      error = function(e) X0[sample.int(n, m), , drop = FALSE])
+    return(unname(Z))
+  }
+  unname(.check_inducing(inducing, ncol(X0)))
+}
+
+# The kernel without its white parts, and the noise with their variances
+# added: how the sparse model sees a kernel.
+.split_white <- function(kernel, noise) {
+  parts <- .kernel_parts(kernel)
+  white <- vapply(parts, `[[`, "", "type") == "white"
+  list(kernel = structure(list(type = "sum", parts = parts[!white]),
+                          class = "gplvm_kernel"),
+       noise = noise + sum(vapply(parts[white],
+                                  function(p) p$params$variance, 0)))
+}
+
+# Posterior of the sparse model given inducing inputs Z (all three
+# approximations share it; VFE's equals DTC's): with
+# B = Kzz + Kzx Lambda^-1 Kxz, the predictive mean at x* is
+# k(x*, Z) alpha, alpha = B^-1 Kzx Lambda^-1 Y (M x D), and the variance of
+# the latent function k(x*, x*) - |k(x*, Z) Cfac|^2, where
+# Cfac Cfac' = Kzz^-1 - B^-1.  In whitened form (Kzz = R'R, V = Kxz R^-1,
+# A = I + V' Lambda^-1 V = U diag(a) U', B = R'A R):
+# Kzz^-1 - B^-1 = R^-1 (I - A^-1) R^-T, so Cfac = R^-1 U diag(1 - 1/a)^1/2,
+# which avoids the difference of two large inverses and keeps the variance
+# a sum of squares.  O(N M^2) time, O(N M) memory.  `jitter` is the
+# absolute jitter on k(Z, Z) that the C evaluation used.
+.sparse_posterior <- function(Y, X, Z, kernel, noise, approx, jitter) {
+  sw <- .split_white(kernel, noise)
+  m <- nrow(Z)
+  Ri <- backsolve(chol(kern_matrix(sw$kernel, Z) + diag(jitter, m)),
+                  diag(m))
+  V <- kern_matrix(sw$kernel, X, Z) %*% Ri
+  lambda <- rep(sw$noise, nrow(X))
+  if (approx == "fitc") {
+    lambda <- lambda + .kern_diag(sw$kernel, X) - rowSums(V^2)
+  }
+  e <- eigen(diag(m) + crossprod(V / sqrt(lambda)), symmetric = TRUE)
+  RU <- Ri %*% e$vectors
+  alpha <- RU %*% (crossprod(e$vectors, crossprod(V, Y / lambda)) /
+                     e$values)
+  list(support = Z, alpha = alpha,
+       Cfac = RU %*% diag(sqrt(pmax(1 - 1 / e$values, 0)), m),
+       kernel = sw$kernel, noise = sw$noise)
+}

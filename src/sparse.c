@@ -1,0 +1,342 @@
+/* The sparse GP-LVM: M inducing inputs Z, three approximations.
+ *
+ * With Kzz = k(Z, Z) + j I (j: jitter, SPARSE_JITTER times the mean of
+ * diag k(Z, Z)), Kxz = k(X, Z), Q = Kxz Kzz^-1 Kzx, kd_i = k(x_i, x_i) and
+ * the covariance S = Q + diag(lambda):
+ *   VFE (Titsias 2009)  lambda_i = s2,                 plus the trace term
+ *                       -D / (2 s2) sum_i (kd_i - Q_ii);
+ *   FITC                lambda_i = s2 + kd_i - Q_ii;
+ *   DTC                 lambda_i = s2;
+ *   L = -N D/2 log(2 pi) - D/2 log|S| - 1/2 tr(S^-1 Y Y') [+ trace term].
+ * White parts of the kernel are noise here: their variances are added to s2
+ * in every approximation, and they contribute nothing to Kxz, Kzz or kd.
+ * With Z = X and no jitter, VFE and FITC give the exact log-likelihood.
+ *
+ * Computation in whitened form, Kzz = Lz Lz', V = Kxz Lz^-T (n x m),
+ * A = I + V' diag(1/lambda) V = La La':
+ *   log|S| = sum log lambda + 2 sum log diag La,
+ *   tr(S^-1 Y Y') = sum(Y^2 / lambda) - |La^-1 V' diag(1/lambda) Y|^2.
+ * Gradient: with G = dL/dS = 1/2 (a a' - D S^-1), a = S^-1 Y (never formed
+ * as n x n), P' = V Lz^-1 and c_i = dL/dQ_ii from the diagonal terms,
+ *   dL/dKxz = 2 (G + diag(c)) P',  dL/dKzz = -P (G + diag(c)) P',
+ * using S^-1 V = diag(1/lambda) V A^-1, so that everything costs
+ * O(N M^2 + M^3) time and O(N M) memory.
+ */
+#include "gplvm.h"
+#include <math.h>
+
+#define SPARSE_JITTER 1e-8
+#define MAX_JITTER_TRIES 6
+
+/* The kernel without its white parts (kf), the map from kf's parameters to
+ * the full parameter vector, and the total white variance. */
+static void strip_white(const gplvm_kernel *k, int total, gplvm_kernel *kf,
+                        int *map, double *white)
+{
+    int *type = (int *) R_alloc(k->nparts, sizeof(int));
+    int *npar = (int *) R_alloc(k->nparts, sizeof(int));
+    double *par = (double *) R_alloc(total, sizeof(double));
+    int nf = 0, pos = 0, fpos = 0;
+    *white = 0.0;
+    for (int p = 0; p < k->nparts; p++) {
+        int np = k->npar[p];
+        if (k->type[p] == GPLVM_WHITE) {
+            *white += k->par[pos];
+        } else {
+            type[nf] = k->type[p];
+            npar[nf++] = np;
+            for (int i = 0; i < np; i++) {
+                map[fpos] = pos + i;
+                par[fpos++] = k->par[pos + i];
+            }
+        }
+        pos += np;
+    }
+    kf->nparts = nf;
+    kf->type = type;
+    kf->npar = npar;
+    kf->par = par;
+}
+
+static int all_finite(const double *x, size_t len)
+{
+    for (size_t i = 0; i < len; i++) if (!R_FINITE(x[i])) return 0;
+    return 1;
+}
+
+/* Cholesky factor of Kzz + jitter I in Lz (lower); Kzz is kept.  The jitter
+ * starts at SPARSE_JITTER times the mean diagonal and grows tenfold while the
+ * factorisation fails. */
+static int factor_kzz(const double *Kzz, int m, double *Lz, double *jitter,
+                      double *rel, int *retries)
+{
+    const char uplo = 'L';
+    int info = 1;
+    double md = 0.0;
+    for (int i = 0; i < m; i++) md += Kzz[i + (size_t) i * m] / m;
+    *rel = SPARSE_JITTER;
+    for (*retries = 0; *retries < MAX_JITTER_TRIES; (*retries)++) {
+        *jitter = *rel * md;
+        for (size_t i = 0; i < (size_t) m * m; i++) Lz[i] = Kzz[i];
+        for (int i = 0; i < m; i++) Lz[i + (size_t) i * m] += *jitter;
+        F77_CALL(dpotrf)(&uplo, &m, Lz, &m, &info FCONE);
+        if (info <= 0) break;
+        *rel *= 10.0;
+    }
+    if (info > 0) return GPLVM_NOT_PD;
+    if (info < 0) return GPLVM_LAPACK;
+    return GPLVM_OK;
+}
+
+/* B <- B op(L)^-1 (side 'R') or op(L)^-1 B (side 'L'), L lower. */
+static void trsolve(char side, char trans, int rows, int cols,
+                    const double *L, int ldl, double alpha, double *B)
+{
+    const char uplo = 'L', diag = 'N';
+    F77_CALL(dtrsm)(&side, &uplo, &trans, &diag, &rows, &cols, &alpha, L,
+                    &ldl, B, &rows FCONE FCONE FCONE FCONE);
+}
+
+static void matmul(char ta, char tb, int m, int n, int k, double alpha,
+                   const double *A, int lda, const double *B, int ldb,
+                   double beta, double *C)
+{
+    F77_CALL(dgemm)(&ta, &tb, &m, &n, &k, &alpha, A, &lda, B, &ldb, &beta,
+                    C, &m FCONE FCONE);
+}
+
+int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
+                        const double *X, const double *Z, int m, int q,
+                        const gplvm_kernel *k, double noise, int approx,
+                        int want_grad, double *loglik, double *gX,
+                        double *gZ, double *gpar, double *gnoise,
+                        double *jitter, int *retries)
+{
+    const char uplo = 'L', trans = 'T';
+    int npar = gplvm_kernel_check(k, q), info, status;
+    int *map = (int *) R_alloc(npar, sizeof(int));
+    double s2, rel, one = 1.0, zero = 0.0;
+    gplvm_kernel kf;
+    strip_white(k, npar, &kf, map, &s2);
+    s2 += noise;
+    if (kf.nparts < 1 || s2 <= 0.0) return GPLVM_LAPACK;
+
+    /* Kzz, its factor Lz, and V = Kxz Lz^-T */
+    double *Kzz = (double *) R_alloc((size_t) m * m, sizeof(double));
+    double *Lz = (double *) R_alloc((size_t) m * m, sizeof(double));
+    gplvm_kernel_sym(&kf, Z, m, q, Kzz);
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < j; i++) Kzz[i + (size_t) j * m] = 0.0;
+    if (!all_finite(Kzz, (size_t) m * m)) return GPLVM_NONFINITE;
+    status = factor_kzz(Kzz, m, Lz, jitter, &rel, retries);
+    if (status != GPLVM_OK) return status;
+
+    double *V = (double *) R_alloc((size_t) n * m, sizeof(double));
+    gplvm_kernel_cross(&kf, X, n, Z, m, q, V);
+    if (!all_finite(V, (size_t) n * m)) return GPLVM_NONFINITE;
+    trsolve('R', 'T', n, m, Lz, m, 1.0, V);
+
+    /* kd, Q_ii, lambda */
+    double *kd = (double *) R_alloc(n, sizeof(double));
+    double *qd = (double *) R_alloc(n, sizeof(double));
+    double *beta = (double *) R_alloc(n, sizeof(double));
+    double trace = 0.0, logdet = 0.0;
+    gplvm_kernel_diag(&kf, X, n, q, kd);
+    for (int i = 0; i < n; i++) qd[i] = 0.0;
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < n; i++)
+            qd[i] += V[i + (size_t) j * n] * V[i + (size_t) j * n];
+    for (int i = 0; i < n; i++) {
+        double lam = s2 + (approx == GPLVM_FITC ? kd[i] - qd[i] : 0.0);
+        if (!(lam > 0.0)) return GPLVM_NOT_PD;
+        beta[i] = 1.0 / lam;
+        trace += kd[i] - qd[i];
+        logdet += log(lam);
+    }
+
+    /* A = I + V' diag(beta) V = La La' */
+    double *U = (double *) R_alloc((size_t) n * m, sizeof(double));
+    double *La = (double *) R_alloc((size_t) m * m, sizeof(double));
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < n; i++)
+            U[i + (size_t) j * n] = V[i + (size_t) j * n] * sqrt(beta[i]);
+    F77_CALL(dsyrk)(&uplo, &trans, &m, &n, &one, U, &n, &zero, La, &m
+                    FCONE FCONE);
+    for (int i = 0; i < m; i++) La[i + (size_t) i * m] += 1.0;
+    F77_CALL(dpotrf)(&uplo, &m, La, &m, &info FCONE);
+    if (info > 0) return GPLVM_NOT_PD;
+    if (info < 0) return GPLVM_LAPACK;
+    for (int i = 0; i < m; i++) logdet += 2.0 * log(La[i + (size_t) i * m]);
+
+    /* e = La^-1 V' diag(beta) Y;  quad = sum(beta Y^2) - |e|^2 */
+    double *Yb = (double *) R_alloc((size_t) n * d, sizeof(double));
+    double *e = (double *) R_alloc((size_t) m * d, sizeof(double));
+    double quad = 0.0;
+    for (int c = 0; c < d; c++)
+        for (int i = 0; i < n; i++) {
+            size_t ic = i + (size_t) c * n;
+            Yb[ic] = beta[i] * Y[ic];
+            quad += Yb[ic] * Y[ic];
+        }
+    matmul('T', 'N', m, d, n, 1.0, V, n, Yb, n, 0.0, e);
+    trsolve('L', 'N', m, d, La, m, 1.0, e);
+    for (size_t i = 0; i < (size_t) m * d; i++) quad -= e[i] * e[i];
+
+    *loglik = -0.5 * n * ndim * log(2.0 * M_PI) - 0.5 * ndim * logdet -
+        0.5 * quad;
+    if (approx == GPLVM_VFE) *loglik -= 0.5 * ndim * trace / s2;
+    if (!R_FINITE(*loglik)) return GPLVM_NONFINITE;
+    if (!want_grad) return GPLVM_OK;
+
+    /* a = S^-1 Y = diag(beta) (Y - V A^-1 V' diag(beta) Y) */
+    double *a = (double *) R_alloc((size_t) n * d, sizeof(double));
+    trsolve('L', 'T', m, d, La, m, 1.0, e);
+    matmul('N', 'N', n, d, m, 1.0, V, n, e, m, 0.0, a);
+    for (int c = 0; c < d; c++)
+        for (int i = 0; i < n; i++) {
+            size_t ic = i + (size_t) c * n;
+            a[ic] = beta[i] * (Y[ic] - a[ic]);
+        }
+
+    /* G_ii = 1/2 (|a_i|^2 - D (S^-1)_ii), (S^-1)_ii = beta_i - beta_i^2 |U_i|^2
+     * with U = V La^-T; then U <- V A^-1. */
+    double *Gd = (double *) R_alloc(n, sizeof(double));
+    double *u2 = qd;   /* Q_ii is no longer needed */
+    for (size_t i = 0; i < (size_t) n * m; i++) U[i] = V[i];
+    trsolve('R', 'T', n, m, La, m, 1.0, U);
+    for (int i = 0; i < n; i++) u2[i] = 0.0;
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < n; i++)
+            u2[i] += U[i + (size_t) j * n] * U[i + (size_t) j * n];
+    *gnoise = approx == GPLVM_VFE ? 0.5 * ndim * trace / (s2 * s2) : 0.0;
+    for (int i = 0; i < n; i++) {
+        double aa = 0.0;
+        for (int c = 0; c < d; c++) {
+            double t = a[i + (size_t) c * n];
+            aa += t * t;
+        }
+        Gd[i] = 0.5 * (aa - ndim * (beta[i] - beta[i] * beta[i] * u2[i]));
+        *gnoise += Gd[i];
+    }
+    trsolve('R', 'N', n, m, La, m, 1.0, U);
+
+    /* H = G V + diag(c) V
+     *   = -D/2 diag(beta) V A^-1 + 1/2 a (V' a)' + diag(c) V */
+    double *Va = (double *) R_alloc((size_t) m * d, sizeof(double));
+    double *gd = kd;   /* dL/dkd, overwrites kd (no longer needed) */
+    matmul('T', 'N', m, d, n, 1.0, V, n, a, n, 0.0, Va);
+    for (int i = 0; i < n; i++) {
+        double c = approx == GPLVM_FITC ? -Gd[i] :
+            approx == GPLVM_VFE ? 0.5 * ndim / s2 : 0.0;
+        double sb = -0.5 * ndim * beta[i];
+        for (int j = 0; j < m; j++) {
+            size_t ij = i + (size_t) j * n;
+            U[ij] = sb * U[ij] + c * V[ij];
+        }
+        gd[i] = approx == GPLVM_FITC ? Gd[i] :
+            approx == GPLVM_VFE ? -0.5 * ndim / s2 : 0.0;
+    }
+    matmul('N', 'T', n, m, d, 0.5, a, n, Va, m, 1.0, U);
+
+    /* dL/dKzz = -Lz^-T sym(V' H) Lz^-1, plus the jitter's dependence on the
+     * mean diagonal; dL/dKxz = 2 H Lz^-1 (in U) */
+    double *Wz = La;   /* La is no longer needed */
+    matmul('T', 'N', m, m, n, 1.0, V, n, U, n, 0.0, Wz);
+    for (int j = 0; j < m; j++)
+        for (int i = j + 1; i < m; i++) {
+            double s = 0.5 * (Wz[i + (size_t) j * m] + Wz[j + (size_t) i * m]);
+            Wz[i + (size_t) j * m] = Wz[j + (size_t) i * m] = s;
+        }
+    trsolve('L', 'T', m, m, Lz, m, -1.0, Wz);
+    trsolve('R', 'N', m, m, Lz, m, 1.0, Wz);
+    double trW = 0.0;
+    for (int i = 0; i < m; i++) trW += Wz[i + (size_t) i * m];
+    for (int i = 0; i < m; i++) Wz[i + (size_t) i * m] += rel * trW / m;
+    trsolve('R', 'N', n, m, Lz, m, 2.0, U);
+
+    /* contractions against the kernel derivatives */
+    int nfpar = npar;
+    double *gf = (double *) R_alloc(npar, sizeof(double));
+    double *work = (double *) R_alloc((size_t) 2 * (n > m ? n : m) * q,
+                                      sizeof(double));
+    for (int i = 0; i < npar; i++) gf[i] = gpar[i] = 0.0;
+    for (size_t i = 0; i < (size_t) n * q; i++) gX[i] = 0.0;
+    for (size_t i = 0; i < (size_t) m * q; i++) gZ[i] = 0.0;
+    gplvm_kernel_grad_cross(&kf, X, n, Z, m, q, U, gX, gZ, gf, work);
+    double trace_z;
+    gplvm_kernel_grad(&kf, Z, m, q, Wz, 0, gZ, gf, &trace_z, 1);
+    if (approx != GPLVM_DTC) gplvm_kernel_grad_diag(&kf, X, n, q, gd, gX, gf);
+    nfpar = 0;
+    for (int p = 0; p < kf.nparts; p++) nfpar += kf.npar[p];
+    for (int i = 0; i < nfpar; i++) gpar[map[i]] = gf[i];
+    for (int p = 0, pos = 0; p < k->nparts; pos += k->npar[p++])
+        if (k->type[p] == GPLVM_WHITE) gpar[pos] = *gnoise;
+
+    if (!all_finite(gX, (size_t) n * q) || !all_finite(gZ, (size_t) m * q) ||
+        !all_finite(gpar, npar) || !R_FINITE(*gnoise))
+        return GPLVM_NONFINITE;
+    return GPLVM_OK;
+}
+
+SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                       SEXP par, SEXP noise, SEXP ndim, SEXP approx,
+                       SEXP gradient)
+{
+    int n, d, nx, q, m, qz;
+    gplvm_kernel k;
+    gplvm_matrix_dims(Y, "Y", &n, &d);
+    gplvm_matrix_dims(X, "X", &nx, &q);
+    gplvm_matrix_dims(Z, "inducing", &m, &qz);
+    if (nx != n) error("'X' and 'Y' must have the same number of rows");
+    if (qz != q) error("'inducing' must have as many columns as 'X'");
+    gplvm_kernel_from_sexp(type, npar, par, q, &k);
+    double s2 = gplvm_scalar_arg(noise, "noise");
+    double D = gplvm_scalar_arg(ndim, "ndim");
+    if (s2 <= 0.0) error("'noise' must be positive");
+    if (D <= 0.0) error("'ndim' must be positive");
+    if (TYPEOF(approx) != INTSXP || LENGTH(approx) != 1 ||
+        INTEGER(approx)[0] < GPLVM_VFE || INTEGER(approx)[0] > GPLVM_DTC)
+        error("'approx' must be one integer code");
+    int has_nonwhite = 0;
+    for (int p = 0; p < k.nparts; p++)
+        if (k.type[p] != GPLVM_WHITE) has_nonwhite = 1;
+    if (!has_nonwhite) error("'kernel' must have a part other than white");
+    if (TYPEOF(gradient) != LGLSXP || LENGTH(gradient) != 1 ||
+        LOGICAL(gradient)[0] == NA_LOGICAL)
+        error("'gradient' must be TRUE or FALSE");
+    int want_grad = LOGICAL(gradient)[0];
+
+    const char *names[] = {"loglik", "X", "inducing", "kernel", "noise",
+                           "jitter", "retries", "status", ""};
+    SEXP out = PROTECT(mkNamed(VECSXP, names));
+    SEXP ll = PROTECT(ScalarReal(NA_REAL));
+    SEXP gX = PROTECT(allocMatrix(REALSXP, want_grad ? n : 0,
+                                  want_grad ? q : 0));
+    SEXP gZ = PROTECT(allocMatrix(REALSXP, want_grad ? m : 0,
+                                  want_grad ? q : 0));
+    SEXP gpar = PROTECT(allocVector(REALSXP, want_grad ? LENGTH(par) : 0));
+    SEXP gnoise = PROTECT(ScalarReal(NA_REAL));
+    SEXP jitter = PROTECT(ScalarReal(NA_REAL));
+    SEXP retries = PROTECT(ScalarInteger(0));
+    double *gXbuf = want_grad ? REAL(gX) :
+        (double *) R_alloc((size_t) n * q, sizeof(double));
+    double *gZbuf = want_grad ? REAL(gZ) :
+        (double *) R_alloc((size_t) m * q, sizeof(double));
+    double *gparbuf = want_grad ? REAL(gpar) :
+        (double *) R_alloc(LENGTH(par), sizeof(double));
+    int status = gplvm_sparse_engine(REAL(Y), n, d, D, REAL(X), REAL(Z), m,
+                                     q, &k, s2, INTEGER(approx)[0],
+                                     want_grad, REAL(ll), gXbuf, gZbuf,
+                                     gparbuf, REAL(gnoise), REAL(jitter),
+                                     INTEGER(retries));
+    SET_VECTOR_ELT(out, 0, ll);
+    SET_VECTOR_ELT(out, 1, gX);
+    SET_VECTOR_ELT(out, 2, gZ);
+    SET_VECTOR_ELT(out, 3, gpar);
+    SET_VECTOR_ELT(out, 4, gnoise);
+    SET_VECTOR_ELT(out, 5, jitter);
+    SET_VECTOR_ELT(out, 6, retries);
+    SET_VECTOR_ELT(out, 7, ScalarInteger(status));
+    UNPROTECT(8);
+    return out;
+}

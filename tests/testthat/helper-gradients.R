@@ -1,0 +1,31 @@
+# Central finite differences, shared by the gradient tests.
+fd_gradient <- function(f, x, rel_step = 1e-5, abs_step = 1e-5) {
+  vapply(seq_along(x), function(i) {
+    h <- max(abs_step, rel_step * abs(x[i]))
+    e <- replace(numeric(length(x)), i, h)
+    (f(x + e) - f(x - e)) / (2 * h)
+  }, numeric(1))
+}
+
+rel_err <- function(a, b) {
+  max(abs(a - b)) / max(abs(b), 1e-300)
+}
+
+# Every kernel type (isotropic and ARD) and sums, for q = 3.
+test_kernels <- function(q = 3) {
+  list(
+    rbf = kern_rbf(1.3, 0.8),
+    rbf_ard = kern_rbf(1.1, c(0.7, 1.2, 2)[seq_len(q)]),
+    matern32 = kern_matern32(0.9, 1.4),
+    matern32_ard = kern_matern32(0.9, c(0.5, 1, 2)[seq_len(q)]),
+    matern52 = kern_matern52(1.2, 1.5),
+    matern52_ard = kern_matern52(0.8, c(2, 0.9, 1.3)[seq_len(q)]),
+    linear = kern_linear(0.7),
+    linear_ard = kern_linear(c(0.5, 1, 2)[seq_len(q)]),
+    bias_white_rbf = kern_bias(0.5) + kern_white(0.1) + kern_rbf(),
+    two_rbf_linear = kern_rbf() + kern_rbf(2, c(1, 2, 3)[seq_len(q)]) +
+      kern_linear(),
+    matern_bias = kern_matern52(1, 0.6) + kern_matern32(0.5, 2) +
+      kern_bias(0.2)
+  )
+}
