@@ -308,13 +308,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     res
   }
   list(eval = eval, free = free,
-       # a point where the model cannot be evaluated (a parameter that
-       # overflows, a covariance that is not positive definite) is an
-       # infinitely bad one: BFGS, CG and SCG then take a shorter step
-       fn = function(par) {
-         r <- tryCatch(eval(par), error = function(e) NULL)
-         if (is.null(r)) Inf else -(r$loglik + r$logprior)
-       },
+       fn = function(par) -(eval(par)$loglik + eval(par)$logprior),
        gr = function(par) -eval(par)$grad,
        n_eval = function() cache$n_eval,
        jitter_count = function() cache$jitter_n,
