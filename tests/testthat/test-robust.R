@@ -161,9 +161,9 @@ test_that("long kernel computations can be interrupted", {
   set.seed(87)
   # the C loop checks for interrupts every 256 columns of X2: 16 checks;
   # q large enough for the computation to last well beyond the 0.05 s limit
-  # (R notices the limit only about 0.1 s in)
+  # (R notices the limit only 0.1 to 0.4 s in)
   q <- 1600
-  X <- matrix(rnorm(500 * q), 500, q)
+  X <- matrix(rnorm(1000 * q), 1000, q)
   X2 <- matrix(rnorm(4096 * q), 4096, q)
   k <- kern_matern32(1, 10)
   full <- system.time(kern_matrix(k, X, X2))[["elapsed"]]
@@ -178,7 +178,8 @@ test_that("long kernel computations can be interrupted", {
   expect_match(r, "time limit")
   message(sprintf("interrupt: stopped after %.2f s of a %.2f s computation",
                   stopped, full))
-  expect_lt(stopped, 0.5 * full)
+  # without checks in C it would stop only after the whole computation
+  expect_lt(stopped, 0.8 * full)
 })
 
 test_that("bugs found by fuzzing stay fixed", {
