@@ -2,7 +2,9 @@
 #include "calls.h"
 #include <R_ext/Rdynload.h>
 
-#define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
+/* through void (*)(void), which matches every function type, so that
+ * -Wextra's -Wcast-function-type has nothing to say */
+#define CALLDEF(name, n) {#name, (DL_FUNC) (void (*)(void)) &name, n}
 
 static const R_CallMethodDef call_methods[] = {
     CALLDEF(gplvm_loglik_call, 10),
