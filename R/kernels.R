@@ -107,6 +107,9 @@
 #' k
 #' kern_params(k)
 #' kern_matrix(k, matrix(rnorm(6), 3, 2))
+#' # the kernels Lawrence (2005) used on the oil data, and cyclic structure
+#' kern_mlp(weight_variance = c(1, 2), bias_variance = 0.5) + kern_bias()
+#' kern_periodic(lengthscale = 0.8, period = 2 * pi) + kern_rq(alpha = 0.5)
 #' @name kernels
 NULL
 
