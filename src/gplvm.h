@@ -51,7 +51,8 @@ enum { GPLVM_RADIAL = 1, GPLVM_PAIR = 2, GPLVM_CONSTANT = 3,
 
 /* Radial kernels, for i < len:
  *   value: f[i] = f(r2[i]) and c[i] = whatever the gradient can reuse
- *          (RBF: its exponential), so that the engine can cache it;
+ *          (RBF: its exponential), so that the engine can cache it; f and
+ *          c are the same array when value_is_cache is set;
  *   grad:  with weights g[i], w[i] = -2 g[i] f'(r2[i]) (f' = df/dr^2),
  *          acc[0] += sum_i g[i] f(r2[i]), acc[1 + e] += sum_i g[i] df/dt_e
  *          for the extra parameters t_e.  c is NULL or holds what value()
@@ -112,6 +113,8 @@ typedef struct {
     gplvm_radial_value_fn radial_value;
     gplvm_radial_grad_fn radial_grad;
     int grad_uses_r2;            /* radial_grad needs r2 even with c */
+    int value_is_cache;          /* radial: c is f itself (RBF), so that
+                                  * the engine may pass f == c */
     gplvm_pair_value_fn pair_value;
     gplvm_pair_grad_fn pair_grad;
     gplvm_pair_d2_fn pair_d2;

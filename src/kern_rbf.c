@@ -8,7 +8,7 @@ static HOT void rbf_value(const double *extra, int len, const double *r2,
 {
     (void) extra;
     exp_scaled(r2, len, 0.5, 0, f);
-    memcpy(c, f, (size_t) len * sizeof(double));
+    if (c != f) memcpy(c, f, (size_t) len * sizeof(double));
 }
 
 static HOT void rbf_grad(const double *extra, int len, const double *r2,
@@ -34,5 +34,6 @@ static const char *const rbf_groups[] = {"variance", "lengthscale"};
 const gplvm_kernel_def gplvm_kern_rbf = {
     .name = "rbf", .label = "RBF", .family = GPLVM_RADIAL,
     .ngroups = 2, .groups = rbf_groups, .ard = 1,
-    .radial_value = rbf_value, .radial_grad = rbf_grad, .grad_uses_r2 = 0
+    .radial_value = rbf_value, .radial_grad = rbf_grad, .grad_uses_r2 = 0,
+    .value_is_cache = 1
 };

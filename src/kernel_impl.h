@@ -83,30 +83,25 @@ INLINE double exp_fast(double x)
 }
 #endif
 
-/* e[i] = exp(x[i]) for i < len, flushed to 0 below -708 (exp < 3e-308);
- * e may be x. */
-INLINE void exp_vec(const double *x, int len, double *e)
-{
-    SIMD
-    for (int i = 0; i < len; i++) {
-        double xi = x[i], ei = exp_fast(xi);
-        e[i] = xi < -708.0 ? 0.0 : ei;
-    }
-}
-
 /* e[i] = exp(-a r2[i]) (root = 0: RBF-like) or exp(-a sqrt(r2[i]))
- * (root = 1: Matern-like) for i < len; e may be r2. */
+ * (root = 1: Matern-like) for i < len, flushed to 0 where the argument is
+ * below -708 (exp < 3e-308, where exp_fast is not valid); e must not be
+ * r2.  The exponentials come first in a loop without branches, which
+ * vectorises; the flush is a second pass over r2. */
 INLINE void exp_scaled(const double *r2, int len, double a, int root,
                        double *e)
 {
+    double lim = 708.0 / a;
     if (root) {
         SIMD
-        for (int i = 0; i < len; i++) e[i] = -a * sqrt(r2[i]);
+        for (int i = 0; i < len; i++) e[i] = exp_fast(-a * sqrt(r2[i]));
+        lim *= lim;
     } else {
         SIMD
-        for (int i = 0; i < len; i++) e[i] = -a * r2[i];
+        for (int i = 0; i < len; i++) e[i] = exp_fast(-a * r2[i]);
     }
-    exp_vec(e, len, e);
+    for (int i = 0; i < len; i++)
+        if (r2[i] > lim) e[i] = 0.0;
 }
 
 /* One part of a kernel, ready for the passes. */

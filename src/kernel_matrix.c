@@ -44,12 +44,13 @@ static HOT void kernel_column(const gplvm_part *pt, int nparts, int n, int m,
             /* the diagonal of a symmetric column is v exactly */
             int off = sym ? 1 : 0;
             double *cc = ecache ? ecache - 1 : c;
+            double *ff = a->def->value_is_cache ? cc : f;
             sq_dist(a->xs, n, a->x2s, m, q, i0, j, len, r2);
-            a->def->radial_value(a->extra, len - off, r2 + off, f + off,
+            a->def->radial_value(a->extra, len - off, r2 + off, ff + off,
                                  cc + off);
             if (off) out[0] += v;
             SIMD
-            for (int i = off; i < len; i++) out[i] += v * f[i];
+            for (int i = off; i < len; i++) out[i] += v * ff[i];
             ecache = NULL;
             break;
         }
