@@ -309,11 +309,13 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   g <- .precision_grid(x, dims, usr[1:2], usr[3:4], resolution)
   zlim <- range(g$z)
   if (diff(zlim) < 1e-8) zlim <- zlim + c(-0.5, 0.5)
-  raster <- !identical(grDevices::dev.capabilities("rasterImage")$rasterImage,
-                       "no")
   graphics::image(g$x, g$y, g$z, zlim = zlim, col = .precision_greys,
-                  add = TRUE, useRaster = raster)
+                  add = TRUE, useRaster = .can_raster())
   zlim
+}
+
+.can_raster <- function() {
+  !identical(grDevices::dev.capabilities("rasterImage")$rasterImage, "no")
 }
 
 # Dark grey (low precision) to white (high precision).
@@ -407,8 +409,14 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   top <- slot[2L] - lines * graphics::par("csi") / graphics::par("pin")[2L]
   y0 <- .npc_y(slot[1L])
   y1 <- .npc_y(top)
-  graphics::rasterImage(as.raster(matrix(rev(colours))), x0, y0, x1, y1,
-                        interpolate = FALSE, xpd = NA)
+  if (.can_raster()) {
+    graphics::rasterImage(grDevices::as.raster(matrix(rev(colours))), x0, y0,
+                          x1, y1, interpolate = FALSE, xpd = NA)
+  } else {
+    yb <- seq(y0, y1, length.out = length(colours) + 1L)
+    graphics::rect(x0, yb[-length(yb)], x1, yb[-1L], col = colours,
+                   border = NA, xpd = NA)
+  }
   graphics::rect(x0, y0, x1, y1, border = "grey30", xpd = NA)
   # about as many ticks as fit 1.5 lines apart, and two at the least
   fit <- (top - slot[1L]) * graphics::par("pin")[2L] /
