@@ -10,7 +10,7 @@ args <- commandArgs(trailingOnly = TRUE)
 rmd <- normalizePath(if (length(args)) args[1L] else "vignettes/gplvm.Rmd")
 dir <- tempfile("gplvm-vignette-")
 dir.create(dir)
-file.copy(rmd, dir)
+invisible(file.copy(rmd, dir))
 t <- system.time(rmarkdown::render(file.path(dir, basename(rmd)),
                                    quiet = TRUE))
 cat(sprintf("%s: %.1f s CPU (user), %.1f s elapsed, gplvm %s\n",
