@@ -186,7 +186,7 @@ gplvm_check_gradient <- function(Y, X, kernel, noise, inducing = NULL, ...,
 # of ?gplvm_check_gradient (0 for positive parameters).  value is f(par) if
 # already known.  Returns the "gplvm_gradient_check" data frame.
 .check_gradient_core <- function(f, g, par, scale = rep(1, length(par)),
-                                 tolerance = 1e-6, value = f(par)) {
+                                 tolerance = 1e-4, value = f(par)) {
   size <- pmax(abs(par), scale)
   num <- .numeric_gradient(f, par, .gradient_steps(par, scale))
   floor <- 1e-2 * max(abs(value), 1) / size
@@ -256,7 +256,9 @@ print.gplvm_gradient_check <- function(x, digits = 3, max_rows = 20, ...) {
                 nrow(x) - length(rows)))
   }
   worst <- which.max(x$rel_error)
-  if (any(bad)) {
+  if (nrow(x) == 0L) {
+    cat("No components checked\n")
+  } else if (any(bad)) {
     cat(sprintf(paste("FAILED: %d of %d components above tolerance %s",
                       "(marked *); worst %s, rel_error %.3g\n"),
                 sum(bad), nrow(x), format(tol), x$parameter[worst],

@@ -113,7 +113,7 @@ test_that("a wrong analytic gradient is flagged, and only where it is wrong", {
                inducing = NULL)
   prob <- .gradient_problem(args, max_latent = Inf)
   ok <- .check_gradient_core(prob$f, prob$g, prob$par, prob$scale,
-                             value = prob$value)
+                             tolerance = 1e-6, value = prob$value)
   expect_true(all(ok$rel_error < 1e-6))
   expect_output(print(ok), "OK: all 25 components within tolerance 1e-06")
   # a 1% error in one lengthscale derivative
@@ -228,4 +228,7 @@ test_that("print lists the largest errors when there are many rows", {
   out <- capture.output(print(strict, max_rows = 5))
   expect_length(grep("\\*$", out), 43L)
   expect_match(out[length(out)], "^FAILED: 43 of 43")
+  # a subset keeps the tolerance; an empty one says so
+  expect_identical(attr(chk[1:3, ], "tolerance"), 1e-3)
+  expect_output(print(chk[0, ]), "No components checked")
 })
