@@ -232,3 +232,20 @@ test_that("print lists the largest errors when there are many rows", {
   expect_identical(attr(chk[1:3, ], "tolerance"), 1e-3)
   expect_output(print(chk[0, ]), "No components checked")
 })
+
+test_that("a later gradient component (X_var) is handled without redesign", {
+  # gplvm_loglik() does not take X_var yet: the block for it alone, as
+  # .gradient_problem() would build it from gplvm_loglik()'s gradient list
+  S <- matrix(c(0.1, 0.2, 0.3, 0.4, 0.5, 0.6), 3, 2)
+  args <- list(X = S * 0, X_var = S)
+  b <- .gradient_block("X_var", args, list(X_var = -S), max_latent = 50)
+  expect_identical(b$label, sprintf("X_var[%d,%d]", c(1:3, 1:3),
+                                    rep(1:2, each = 3)))
+  expect_identical(b$scale, rep(0, 6))   # positive: relative steps
+  expect_identical(b$analytic, -c(S))
+  expect_identical(b$set(args, 1:6)$X_var, matrix(as.double(1:6), 3, 2))
+  set.seed(3)
+  sub <- .gradient_block("X_var", args, list(X_var = -S), max_latent = 2)
+  expect_length(sub$index, 2L)
+  expect_identical(sub$set(args, c(7, 8))$X_var[sub$index], c(7, 8))
+})
