@@ -31,7 +31,7 @@ if (length(run)) {
   Z <- X[sample(n, 20), ] + 0.01
   W <- matrix(rnorm(n * 20), n, 20)
   ks <- c(env$test_kernels(3),
-          list(rbf_matern_bias = kern_rbf(1, 0.9) + kern_matern52(0.5, 2) +
+          list(rbf_matern_bias = kern_rbf(1, 0.9) + kern_matern32(0.5, 2) +
                  kern_bias(0.1)))
   out <- Map(function(k, nm) {
     # a linear kernel has rank q: more inducing inputs than q would make
