@@ -93,9 +93,9 @@ if (length(args) >= 2L && args[1] == "--mem") {
 script <- sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))
 oracle <- file.path(dirname(normalizePath(script)), "..", "tests", "testthat",
                     "helper-reference.R")
-if (file.exists(oracle)) {
-  sys.source(oracle, envir = environment(), toplevel.env = asNamespace("gplvm"))
-}
+oracle_env <- new.env(parent = asNamespace("gplvm"))
+if (file.exists(oracle)) sys.source(oracle, envir = oracle_env)
+.loglik_r <- oracle_env$.loglik_r
 
 ns <- as.integer(args[!grepl("^--", args)])
 if (!length(ns)) ns <- c(250L, 500L, 1000L, 2000L)
