@@ -2,8 +2,10 @@
 #'
 #' `autoplot()` draws the latent space as [plot.gplvm()] does, as a ggplot:
 #' the latent positions over a raster of the log10 precision of the latent
-#' function (see "What is shaded" in [plot.gplvm()]), light where the model
-#' is confident.  `fortify()` returns the latent coordinates as a data
+#' function, light where the model is confident, or with
+#' `background = "magnification"` of the log10 magnification factor
+#' \eqn{\log_{10}\sqrt{\det G}}{log10 sqrt(det G)}, dark where the map
+#' stretches the latent space (see "What is shaded" in [plot.gplvm()]).  `fortify()` returns the latent coordinates as a data
 #' frame, [as.data.frame.gplvm()], next to the columns of `data` if given.
 #'
 #' Both are registered as methods of ggplot2's generics when ggplot2 is
@@ -34,13 +36,18 @@ NULL
 #' @exportS3Method ggplot2::autoplot
 autoplot.gplvm <- function(object, labels = NULL, dims = NULL,
                            resolution = 60,
-                           background = c("precision", "none"), ...) {
+                           background = c("precision", "magnification",
+                                          "none"), ...) {
   .check_gplvm(object)
   .check_no_dots(...)
   dims <- .plot_dims(object, dims)
   resolution <- .check_count(resolution, "resolution", lo = 2L, hi = 1000L)
-  background <- .check_choice(background, c("precision", "none"),
+  background <- .check_choice(background,
+                              c("precision", "magnification", "none"),
                               "background")
+  shading <- .shading(object, background, dims)
+  value <- if (background == "magnification") "log10_magnification"
+           else "log10_precision"
   style <- .point_style(labels, nrow(object$X), NULL, NULL, "")
   name <- .short_name(substitute(labels))
   if (!nzchar(name)) name <- "labels"
@@ -49,29 +56,29 @@ autoplot.gplvm <- function(object, labels = NULL, dims = NULL,
   nx <- colnames(X)[dims[1L]]
   aes <- ggplot2::aes
   if (ncol(X) == 1L) {
-    ny <- "log10_precision"
+    ny <- value
     xr <- .span(X[, 1L])
     gx <- seq(xr[1L], xr[2L], length.out = 5L * resolution)
     curve <- stats::setNames(
-      data.frame(gx, .log_precision(object, matrix(gx))), c(nx, ny))
-    pts[[ny]] <- .log_precision(object, X)
+      data.frame(gx, shading$fun(matrix(gx))), c(nx, ny))
+    pts[[ny]] <- shading$fun(X)
     p <- ggplot2::ggplot(pts, aes(x = !!as.name(nx), y = !!as.name(ny))) +
       ggplot2::geom_line(data = curve, colour = "grey40") +
-      ggplot2::labs(y = "log10 precision of f")
+      ggplot2::labs(y = shading$label)
   } else {
     ny <- colnames(X)[dims[2L]]
     p <- ggplot2::ggplot(pts, aes(x = !!as.name(nx), y = !!as.name(ny)))
-    if (background == "precision") {
-      g <- .precision_grid(object, dims, .span(X[, dims[1L]]),
-                           .span(X[, dims[2L]]), resolution)
+    if (background != "none") {
+      g <- .shade_grid(object, dims, .span(X[, dims[1L]]),
+                       .span(X[, dims[2L]]), resolution, shading$fun)
       grid <- stats::setNames(expand.grid(g$x, g$y), c(nx, ny))
-      grid$log10_precision <- c(g$z)
+      grid[[value]] <- c(g$z)
       p <- p +
-        ggplot2::geom_raster(data = grid,
-                             aes(fill = !!as.name("log10_precision"))) +
-        ggplot2::scale_fill_gradient(low = .precision_greys[1L],
-                                     high = "white",
-                                     name = "log10\nprecision")
+        ggplot2::geom_raster(data = grid, aes(fill = !!as.name(value))) +
+        ggplot2::scale_fill_gradient(
+          low = shading$colours[1L],
+          high = shading$colours[length(shading$colours)],
+          name = paste(shading$title, collapse = "\n"))
     }
     p <- p + ggplot2::coord_cartesian(expand = FALSE)
   }

@@ -23,10 +23,42 @@
 #' panel gives the scale: 2 means a posterior standard deviation of
 #' \eqn{10^{-1}}{0.1} data units, 0 one of 1.
 #'
+#' With `background = "magnification"`, each cell is shaded by
+#' \deqn{\log_{10} \sqrt{\det G(x)}, \qquad G = E[J]^\top E[J] +
+#'   D\,\mathrm{Cov}[J],}{log10 sqrt(det G(x)), G = E[J]' E[J] + D Cov[J],}
+#' the base-10 logarithm of the magnification factor of Tosi et al. (2014)
+#' (GPy's `plot_magnification` shades the same \eqn{\sqrt{\det G}}{sqrt(det
+#' G)} without the logarithm, which would leave everything but its peaks
+#' white).  \eqn{J}{J} is the \eqn{D \times q}{D x q} Jacobian of the GP
+#' map from latent space to the (centred, or standardised with
+#' `scale = TRUE`) data at \eqn{x}{x}; under the posterior its rows are
+#' independent Gaussians with mean \eqn{E[J] = \alpha^\top \partial k(X,
+#' x)/\partial x}{E[J] = alpha' dk(X, x)/dx}, the Jacobian of the
+#' predictive mean (\eqn{\alpha = K^{-1} Y}{alpha = K^-1 Y}), and the same
+#' covariance \eqn{\mathrm{Cov}[J] = \partial^2 k(x, x')/\partial x
+#' \partial x' - (\partial k(X, x)/\partial x)^\top K^{-1} \partial k(X,
+#' x)/\partial x}{Cov[J] = d2k(x, x')/dx dx' - (dk(X, x)/dx)' K^-1 dk(X,
+#' x)/dx}, and \eqn{G}{G} is the expected metric \eqn{E[J^\top J]}{E[J'J]}
+#' that the map pulls back to the latent space (\eqn{D}{D} is the number of
+#' data columns).  \eqn{\sqrt{\det G}}{sqrt(det
+#' G)} is the factor by which the map stretches a small area (length, for
+#' `q = 1`) of latent space, in (data units per latent unit) to the power
+#' of the number of plotted dimensions: large where the
+#' data change fast or the model is unsure, so that distances across a dark
+#' ridge are longer in data space than they look.  Only the plotted
+#' dimensions enter: \eqn{G}{G} is restricted to the `dims` rows and
+#' columns (the other latent coordinates held at their training mean).  It
+#' is computed in C from the kernel's derivatives; a sparse fit uses its
+#' sparse posterior (the inducing inputs and their \eqn{(K_{zz}^{-1} -
+#' B^{-1})}{(Kzz^-1 - B^-1)} in place of \eqn{X}{X} and \eqn{K^{-1}}{K^-1}).
+#' The grey runs from white (the lowest value on the grid) to dark grey (the
+#' highest), and the key is titled "log10" over "sqrt(det G)".
+#'
 #' With `q = 1`, the horizontal axis is the latent coordinate and the
-#' vertical axis the same \eqn{\log_{10}}{log10} precision, drawn as a curve
-#' along the axis at `5 * resolution` points; each data point sits on the
-#' curve at its own latent position.
+#' vertical axis the same \eqn{\log_{10}}{log10} precision (or, with
+#' `background = "magnification"`, \eqn{\log_{10} \sqrt{G}}{log10
+#' sqrt(G)}), drawn as a curve along the axis at `5 * resolution` points;
+#' each data point sits on the curve at its own latent position.
 #'
 #' @section Labels and colours:
 #' A factor, character or logical `labels` colours and shapes the points by
@@ -43,7 +75,7 @@
 #' coordinates `dims[1]` (horizontal) and `dims[2]` (vertical), so
 #' `points()`, `lines()`, `text()` and `abline()` draw in the latent space,
 #' for example `points(predict(fit, newdata = Ynew)[, dims])`.  With
-#' `q = 1` they are the latent coordinate and the log10 precision.  Like any
+#' `q = 1` they are the latent coordinate and the curve's value.  Like any
 #' high-level plot it starts a new panel, so `par(mfrow = )` layouts
 #' advance.  The keys are drawn in the right margin without changing the
 #' coordinates.  To make room for them `plot()` widens the right margin
@@ -51,9 +83,6 @@
 #' so (restoring it would move the panel under anything drawn later); with
 #' `key = FALSE` no margin is changed.  No other graphical parameter is
 #' changed.
-#'
-#' Magnification factors (`background = "magnification"`) are not yet
-#' available.
 #'
 #' @param x A fitted model from [gplvm()].
 #' @param labels Optional vector or factor of length N without `NA`:
@@ -65,8 +94,10 @@
 #'   relevant on the horizontal axis.
 #' @param resolution Number of grid cells along each axis of the image, from
 #'   2 to 1000.
-#' @param background `"precision"` to shade the log10 precision (see
-#'   below), or `"none"` for a white background.
+#' @param background `"precision"` to shade the log10 precision,
+#'   `"magnification"` to shade the log10 magnification factor
+#'   \eqn{\log_{10}\sqrt{\det G}}{log10 sqrt(det G)} (see "What is
+#'   shaded"), or `"none"` for a white background.
 #' @param col Colours: one per level of a factor `labels` (recycled), or the
 #'   colours of the continuous scale (at least two, interpolated) for a
 #'   numeric one.  `NULL` (the default) uses the Okabe-Ito palette for
@@ -90,6 +121,10 @@
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
 #'   component analysis with Gaussian process latent variable models.
 #'   *Journal of Machine Learning Research* 6, 1783--1816.
+#'
+#'   Tosi, A., Hauberg, S., Vellido, A. and Lawrence, N. D. (2014). Metrics
+#'   for probabilistic geometries. *Proceedings of the Thirtieth Conference
+#'   on Uncertainty in Artificial Intelligence (UAI)*, 800--808.
 #' @seealso [autoplot.gplvm()] for a ggplot2 version,
 #'   [as.data.frame.gplvm()] for the latent coordinates as a data frame.
 #' @examples
@@ -103,9 +138,12 @@
 #' abline(h = 0, lty = 3)
 #' # a numeric label gets a colour bar
 #' plot(fit, labels = iris$Petal.Width[i])
+#' # where the map to data space stretches the latent space
+#' plot(fit, labels = iris$Species[i], background = "magnification")
 #' @export
 plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
-                       background = c("precision", "none"), col = NULL,
+                       background = c("precision", "magnification", "none"),
+                       col = NULL,
                        pch = NULL, cex = 0.8, key = TRUE, main = NULL,
                        sub = NULL, xlab = NULL, ylab = NULL, xlim = NULL,
                        ylim = NULL, asp = NA, ...) {
@@ -114,16 +152,18 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   q <- ncol(X)
   dims <- .plot_dims(x, dims)
   resolution <- .check_count(resolution, "resolution", lo = 2L, hi = 1000L)
-  background <- .check_choice(background, c("precision", "none"),
+  background <- .check_choice(background,
+                              c("precision", "magnification", "none"),
                               "background")
   key <- .check_flag(key, "key")
   cex <- .check_positive(cex, "cex")
   style <- .point_style(labels, nrow(X), col, pch,
                         .short_name(substitute(labels)))
   xlim <- .check_lim(xlim, "xlim", .span(X[, dims[1L]]))
-  shade <- background == "precision" && q > 1L
+  shading <- .shading(x, background, dims)
+  shade <- background != "none" && q > 1L
 
-  .set_key_margin(style, key, shade)
+  .set_key_margin(style, key, if (shade) shading$title)
   graphics::plot.new()
   # Graphical parameters in `...` go to the same low-level functions as in
   # plot.default(); these wrappers drop the ones they must not see.
@@ -132,8 +172,8 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   }
   if (q == 1L) {
     gx <- seq(xlim[1L], xlim[2L], length.out = 5L * resolution)
-    curve <- .log_precision(x, matrix(gx))
-    yy <- .log_precision(x, X)
+    curve <- shading$fun(matrix(gx))
+    yy <- shading$fun(X)
     ylim <- .check_lim(ylim, "ylim", range(curve, yy))
     window(xlim, ylim, xaxs = "i", ...)
     graphics::lines(gx, curve, col = "grey40", lwd = 1.5)
@@ -147,13 +187,13 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
     yy <- X[, dims[2L]]
     ylim <- .check_lim(ylim, "ylim", .span(yy))
     window(xlim, ylim, asp = asp, xaxs = "i", yaxs = "i", ...)
-    zlim <- if (shade) .draw_precision(x, dims, resolution)
+    zlim <- if (shade) .draw_shade(x, shading, dims, resolution)
   }
   .draw_points(X[, dims[1L]], yy, style, cex)
   Z <- x$inducing
   if (!is.null(Z)) {
     graphics::points(Z[, dims[1L]],
-                     if (q == 1L) .log_precision(x, Z) else Z[, dims[2L]],
+                     if (q == 1L) shading$fun(Z) else Z[, dims[2L]],
                      pch = 23, bg = "white", col = "black", cex = 0.6 * cex)
   }
   axes <- function(..., col, bg, pch, cex, lty, lwd) {
@@ -166,11 +206,11 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
     graphics::title(main = main, sub = sub,
                     xlab = if (is.null(xlab)) colnames(X)[dims[1L]] else xlab,
                     ylab = if (!is.null(ylab)) ylab
-                           else if (q == 1L) "log10 precision of f"
+                           else if (q == 1L) shading$label
                            else colnames(X)[dims[2L]], ...)
   }
   labs(...)
-  if (key) .draw_keys(style, zlim)
+  if (key) .draw_keys(style, zlim, shading)
   invisible(x)
 }
 
@@ -288,9 +328,22 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
                    cex = cex, lwd = 0.7)
 }
 
-# The log10 precision at the centres of a resolution x resolution grid
-# over xr x yr in the latent dimensions dims, the others at their mean.
-.precision_grid <- function(x, dims, xr, yr, resolution) {
+# What a background shows: the function of latent points (rows of a
+# matrix) it draws, its greys (low to high) and the titles of its key.
+.shading <- function(x, background, dims) {
+  if (background == "magnification") {
+    list(fun = function(G) .log_magnification(x, G, dims),
+         colours = rev(.precision_greys), title = c("log10", "sqrt(det G)"),
+         label = "log10 sqrt(det G)")
+  } else {
+    list(fun = function(G) .log_precision(x, G), colours = .precision_greys,
+         title = c("log10", "precision"), label = "log10 precision of f")
+  }
+}
+
+# shading$fun at the centres of a resolution x resolution grid over
+# xr x yr in the latent dimensions dims, the others at their mean.
+.shade_grid <- function(x, dims, xr, yr, resolution, fun) {
   cell <- function(r) {
     r[1L] + (seq_len(resolution) - 0.5) * diff(r) / resolution
   }
@@ -300,16 +353,16 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   G[, dims[1L]] <- gx
   G[, dims[2L]] <- rep(gy, each = resolution)
   list(x = gx, y = gy,
-       z = matrix(.log_precision(x, G), resolution, resolution))
+       z = matrix(fun(G), resolution, resolution))
 }
 
-# Shade the log10 precision over the whole plot region; returns its range.
-.draw_precision <- function(x, dims, resolution) {
+# Shade the whole plot region; returns the range of the shaded values.
+.draw_shade <- function(x, shading, dims, resolution) {
   usr <- graphics::par("usr")
-  g <- .precision_grid(x, dims, usr[1:2], usr[3:4], resolution)
+  g <- .shade_grid(x, dims, usr[1:2], usr[3:4], resolution, shading$fun)
   zlim <- range(g$z)
   if (diff(zlim) < 1e-8) zlim <- zlim + c(-0.5, 0.5)
-  graphics::image(g$x, g$y, g$z, zlim = zlim, col = .precision_greys,
+  graphics::image(g$x, g$y, g$z, zlim = zlim, col = shading$colours,
                   add = TRUE, useRaster = .can_raster())
   zlim
 }
@@ -339,7 +392,9 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
 .key_cex <- 0.8
 
 # Widen the right margin to what the keys need (in lines), if narrower.
-.set_key_margin <- function(style, key, shade) {
+# title: the shading key's title, NULL without one.
+.set_key_margin <- function(style, key, title) {
+  shade <- !is.null(title)
   if (!key) return(invisible())
   csi <- graphics::par("csi")
   w <- function(s, cex = .key_cex) {
@@ -347,7 +402,7 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   }
   need <- 0
   bar <- 0.6 + 0.8 + 0.3 + w("-00.0")
-  if (shade) need <- max(bar, 0.6 + w(c("log10", "precision")))
+  if (shade) need <- max(bar, 0.6 + w(title))
   if (style$type == "numeric") need <- max(need, bar, 0.6 + w(style$name))
   if (style$type == "factor") {
     lay <- .legend_layout(style, shade)
@@ -439,10 +494,10 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   }
 }
 
-.draw_keys <- function(style, zlim) {
+.draw_keys <- function(style, zlim, shading) {
   slots <- .key_slots(style, !is.null(zlim))
   if (!is.null(zlim)) {
-    .colour_bar(.precision_greys, zlim, c("log10", "precision"), slots$bar)
+    .colour_bar(shading$colours, zlim, shading$title, slots$bar)
   }
   if (style$type == "numeric") {
     .colour_bar(style$ramp, style$zlim, style$name, slots$labels)

@@ -1,6 +1,6 @@
 /* .Call wrappers of the engines: the exact log-likelihood (with the
  * workspace a fit keeps between evaluations), the sparse model, and the
- * benchmark entry. */
+ * benchmark entry; the metric of a fitted posterior (magnification). */
 #include "calls.h"
 #include <stdlib.h>
 #include <string.h>
@@ -208,5 +208,47 @@ SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     const SEXP elts[] = {ll, gX, gZ, gpar, gnoise, jitter, retries, st};
     SEXP out = gplvm_named_list(names, 8, elts);
     UNPROTECT(8);
+    return out;
+}
+
+/* A matrix `what` with `nrow` rows, checked finite; returns its columns. */
+static int posterior_matrix(SEXP x, const char *what, int nrow)
+{
+    int nr, nc;
+    gplvm_matrix_dims(x, what, &nr, &nc);
+    if (nr != nrow) error("'%s' must have %d rows", what, nrow);
+    for (R_xlen_t i = 0; i < XLENGTH(x); i++)
+        if (!R_FINITE(REAL(x)[i])) error("'%s' must be finite", what);
+    return nc;
+}
+
+SEXP gplvm_metric_call(SEXP Xs, SEXP S, SEXP alpha, SEXP F, SEXP type,
+                       SEXP npar, SEXP par, SEXP ndim)
+{
+    int m, q, n, qs;
+    gplvm_kernel k;
+    gplvm_matrix_dims(Xs, "Xs", &m, &q);
+    gplvm_matrix_dims(S, "S", &n, &qs);
+    if (qs != q) error("'S' must have %d columns", q);
+    posterior_matrix(Xs, "Xs", m);
+    posterior_matrix(S, "S", n);
+    int d = posterior_matrix(alpha, "alpha", n);
+    int r = posterior_matrix(F, "F", n);
+    gplvm_kernel_from_sexp(type, npar, par, q, &k);
+    double D = gplvm_scalar_arg(ndim, "ndim");
+    if (D <= 0.0) error("'ndim' must be positive");
+    SEXP dim = PROTECT(allocVector(INTSXP, 3));
+    INTEGER(dim)[0] = q;
+    INTEGER(dim)[1] = q;
+    INTEGER(dim)[2] = m;
+    SEXP G = PROTECT(allocArray(REALSXP, dim));
+    INTEGER(dim)[0] = d;
+    SEXP J = PROTECT(allocArray(REALSXP, dim));
+    gplvm_metric(&k, REAL(Xs), m, REAL(S), n, q, REAL(alpha), d, REAL(F), r,
+                 D, REAL(G), REAL(J));
+    const char *names[] = {"G", "J", ""};
+    const SEXP elts[] = {G, J};
+    SEXP out = gplvm_named_list(names, 2, elts);
+    UNPROTECT(3);
     return out;
 }

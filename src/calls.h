@@ -61,4 +61,9 @@ SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
 SEXP gplvm_internal_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar,
                                SEXP par, SEXP noise, SEXP threads, SEXP ws);
 
+/* The expected metric of the map's Jacobian at the rows of Xs (see
+ * gplvm_metric): list(G = q x q x m array, J = d x q x m array). */
+SEXP gplvm_metric_call(SEXP Xs, SEXP S, SEXP alpha, SEXP F, SEXP type,
+                       SEXP npar, SEXP par, SEXP ndim);
+
 #endif

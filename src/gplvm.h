@@ -262,4 +262,14 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
                         double *gZ, double *gpar, double *gnoise,
                         double *jitter, int *retries);
 
+/* Expected metric of the GP map's Jacobian (src/magnification.c) at the
+ * m points Xs (m x q), for a posterior with mean k(x, S) alpha and
+ * variance k(x, x) - k(x, S) F F' k(S, x): S n x q, alpha n x d, F n x r,
+ * ndim the data dimension D.  Writes J (d x q x m), E[J] = alpha' dk(x,
+ * S)/dx at each point, and G (q x q x m), E[J]'E[J] + D Cov[J] with
+ * Cov[J] = d2k(x, x')/dx dx' - dk(x, S)/dx' F F' dk(S, x)/dx. */
+void gplvm_metric(const gplvm_kernel *k, const double *Xs, int m,
+                  const double *S, int n, int q, const double *alpha, int d,
+                  const double *F, int r, double ndim, double *G, double *J);
+
 #endif

@@ -16,6 +16,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gplvm_kern_diag_call, 4),
     CALLDEF(gplvm_kern_grad_call, 6),
     CALLDEF(gplvm_kern_deriv_call, 6),
+    CALLDEF(gplvm_metric_call, 8),
     {NULL, NULL, 0}
 };
 

@@ -97,9 +97,19 @@ test_that("autoplot and fortify draw and return the latent space", {
   # a raster of 8 x 8 cells with the log10 precision, then the points
   expect_equal(nrow(b$data[[1]]), 64L)
   expect_equal(sort(unique(p$layers[[1]]$data$log10_precision)),
-               sort(unique(c(gplvm:::.precision_grid(
+               sort(unique(c(gplvm:::.shade_grid(
                  fit, 1:2, gplvm:::.span(fit$X[, 1]),
-                 gplvm:::.span(fit$X[, 2]), 8)$z))))
+                 gplvm:::.span(fit$X[, 2]), 8,
+                 function(G) gplvm:::.log_precision(fit, G))$z))))
+  # the magnification factor, in its own column
+  pm <- ggplot2::autoplot(fit, background = "magnification", resolution = 8)
+  expect_equal(sort(unique(pm$layers[[1]]$data$log10_magnification)),
+               sort(unique(c(gplvm:::.shade_grid(
+                 fit, 1:2, gplvm:::.span(fit$X[, 1]),
+                 gplvm:::.span(fit$X[, 2]), 8,
+                 function(G) gplvm:::.log_magnification(fit, G, 1:2))$z))))
+  expect_s3_class(ggplot2::autoplot(small_fit(q = 1),
+                                    background = "magnification"), "ggplot")
   expect_equal(b$data[[2]]$x, unname(fit$X[, 1]))
   expect_equal(length(unique(b$data[[2]]$colour)), 3L)
   expect_s3_class(ggplot2::autoplot(fit, labels = iris$Petal.Width[i],

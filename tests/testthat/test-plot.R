@@ -98,7 +98,8 @@ test_that("the shading is the log10 precision of f on the plotted grid", {
   lp <- gplvm:::.log_precision(fit, G)
   expect_true(all(lp[1:3] > lp[4] + 1))
   # the grid covers the region cell by cell, dims in their places
-  g <- gplvm:::.precision_grid(fit, 2:1, c(0, 1), c(-1, 1), 4)
+  g <- gplvm:::.shade_grid(fit, 2:1, c(0, 1), c(-1, 1), 4,
+                           function(G) gplvm:::.log_precision(fit, G))
   expect_equal(g$x, c(0.125, 0.375, 0.625, 0.875))
   expect_equal(g$y, c(-0.75, -0.25, 0.25, 0.75))
   # cell (2, 2): dims[1] = 2 at 0.375, dims[2] = 1 at -0.25
