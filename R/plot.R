@@ -24,21 +24,21 @@
 #' \eqn{10^{-1}}{0.1} data units, 0 one of 1.
 #'
 #' With `background = "magnification"`, each cell is shaded by
-#' \deqn{\log_{10} \sqrt{\det G(x)}, \qquad G = E[J]^\top E[J] +
-#'   D\,\mathrm{Cov}[J],}{log10 sqrt(det G(x)), G = E[J]' E[J] + D Cov[J],}
+#' \deqn{\log_{10} \sqrt{\det G(x)}, \qquad G = E(J)^\top E(J) +
+#'   D\,\mathrm{Cov}(J),}{log10 sqrt(det G(x)), G = E(J)' E(J) + D Cov(J),}
 #' the base-10 logarithm of the magnification factor of Tosi et al. (2014)
 #' (GPy's `plot_magnification` shades the same \eqn{\sqrt{\det G}}{sqrt(det
 #' G)} without the logarithm, which would leave everything but its peaks
 #' white).  \eqn{J}{J} is the \eqn{D \times q}{D x q} Jacobian of the GP
 #' map from latent space to the (centred, or standardised with
 #' `scale = TRUE`) data at \eqn{x}{x}; under the posterior its rows are
-#' independent Gaussians with mean \eqn{E[J] = \alpha^\top \partial k(X,
-#' x)/\partial x}{E[J] = alpha' dk(X, x)/dx}, the Jacobian of the
+#' independent Gaussians with mean \eqn{E(J) = \alpha^\top \partial k(X,
+#' x)/\partial x}{E(J) = alpha' dk(X, x)/dx}, the Jacobian of the
 #' predictive mean (\eqn{\alpha = K^{-1} Y}{alpha = K^-1 Y}), and the same
-#' covariance \eqn{\mathrm{Cov}[J] = \partial^2 k(x, x')/\partial x
+#' covariance \eqn{\mathrm{Cov}(J) = \partial^2 k(x, x')/\partial x
 #' \partial x' - (\partial k(X, x)/\partial x)^\top K^{-1} \partial k(X,
-#' x)/\partial x}{Cov[J] = d2k(x, x')/dx dx' - (dk(X, x)/dx)' K^-1 dk(X,
-#' x)/dx}, and \eqn{G}{G} is the expected metric \eqn{E[J^\top J]}{E[J'J]}
+#' x)/\partial x}{Cov(J) = d2k(x, x')/dx dx' - (dk(X, x)/dx)' K^-1 dk(X,
+#' x)/dx}, and \eqn{G}{G} is the expected metric \eqn{E(J^\top J)}{E(J'J)}
 #' that the map pulls back to the latent space (\eqn{D}{D} is the number of
 #' data columns).  \eqn{\sqrt{\det G}}{sqrt(det
 #' G)} is the factor by which the map stretches a small area (length, for

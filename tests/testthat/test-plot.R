@@ -159,7 +159,7 @@ test_that("bad plot arguments give clear errors naming them", {
   expect_error(plot(fit, labels = seq_len(30), col = "red"), "'col'")
   expect_error(plot(fit, pch = NA), "'pch'")
   expect_error(plot(fit, key = NA), "'key'")
-  expect_error(plot(fit, background = "magnification"), "'background'")
+  expect_error(plot(fit, background = "magnify"), "'background'")
   expect_error(plot(fit, xlim = c(1, 1)), "'xlim'")
   expect_error(plot(fit, cex = -1), "'cex'")
   rel <- gplvm:::.relevance(fit)
