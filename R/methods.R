@@ -41,22 +41,25 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 
 # Relevance of each latent dimension: its spread in units of the kernel's
 # length (sd(X_q) / l_q for the first stationary part, sd(X_q) sqrt(v_q) for
-# a linear one), divided by the largest.
+# a linear one), divided by the largest; on the log scale, so that extreme
+# lengthscales cannot overflow, and 0 for every dimension when none has any
+# spread (nothing to divide by).
 .relevance <- function(x) {
   q <- ncol(x$X)
-  w <- rep(1, q)
+  w <- rep(0, q)   # log weights
   for (p in .kernel_parts(x$kernel)) {
     if (p$type %in% c("rbf", "matern32", "matern52")) {
-      w <- 1 / .per_dim(p$params$lengthscale, q)
+      w <- -log(.per_dim(p$params$lengthscale, q))
       break
     }
     if (p$type == "linear") {
-      w <- sqrt(.per_dim(p$params$variance, q))
+      w <- log(.per_dim(p$params$variance, q)) / 2
       break
     }
   }
-  r <- apply(x$X, 2L, stats::sd) * w
-  stats::setNames(r / max(r), colnames(x$X))
+  lr <- log(apply(x$X, 2L, stats::sd)) + w
+  r <- if (all(lr == -Inf)) rep(0, q) else exp(lr - max(lr))
+  stats::setNames(r, colnames(x$X))
 }
 
 # For sparse fits: one line naming the approximation.
@@ -79,7 +82,8 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 #'   standard deviation of its latent coordinates divided by the kernel's
 #'   lengthscale in that dimension, for the first RBF or Matern part, or
 #'   multiplied by the square root of the linear variance; then divided by
-#'   the largest, so the most relevant dimension has relevance 1), the
+#'   the largest, so the most relevant dimension has relevance 1; 0 for
+#'   every dimension if none has any spread), the
 #'   hyperparameters, the log-likelihood at the start and the end, and the
 #'   optimiser's details.
 #' @return `summary` returns an object of class `"summary.gplvm"`, printed

@@ -29,9 +29,11 @@ enum { GPLVM_VFE = 1, GPLVM_FITC = 2, GPLVM_DTC = 3 };
  * messages. */
 enum {
     GPLVM_OK = 0,
-    GPLVM_NOT_PD = 1,     /* Cholesky failed even after adding jitter */
+    GPLVM_NOT_PD = 1,     /* Cholesky (sparse: of Kzz) failed even with jitter */
     GPLVM_NONFINITE = 2,  /* kernel matrix or result not finite */
-    GPLVM_LAPACK = 3      /* LAPACK reported an illegal argument */
+    GPLVM_LAPACK = 3,     /* LAPACK reported an illegal argument */
+    GPLVM_FITC_LAMBDA = 4, /* sparse FITC: noise + diag(Kxx - Q) not > 0 */
+    GPLVM_SPARSE_INNER = 5 /* sparse: I + V' Lambda^-1 V not factorised */
 };
 
 /* A kernel is a sum of `nparts` parts.  Part p has code type[p] and npar[p]
@@ -98,6 +100,15 @@ enum {
 
 /* Wall-clock seconds from an arbitrary origin. */
 double gplvm_wtime(void);
+
+/* ---- src/threads.c ---- */
+
+/* The OpenMP threads to use for a request of `requested` (>= 1): at most
+ * the processors available and OMP_THREAD_LIMIT, and 1 in a process forked
+ * after another one started a thread pool (1 without OpenMP). */
+int gplvm_threads(int requested);
+/* gplvm_threads() for R (integer in, integer out). */
+SEXP gplvm_threads_call(SEXP requested);
 
 /* ---- src/kernels_cross.c: what the sparse model needs ---- */
 
@@ -167,6 +178,12 @@ SEXP gplvm_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
                       SEXP noise, SEXP threads, SEXP ws);
 /* A new, empty workspace (external pointer, freed by its finalizer). */
 SEXP gplvm_workspace_call(void);
+/* Frees a workspace's buffer now (at the end of a fit); returns the number
+ * of doubles freed. */
+SEXP gplvm_workspace_free_call(SEXP ws);
+/* Upper Cholesky factor of k(X, X) + diag_add I (as R's chol()), built in
+ * the returned matrix: the one N x N matrix a fitted exact model keeps. */
+SEXP gplvm_chol_call(SEXP X, SEXP type, SEXP npar, SEXP par, SEXP diag_add);
 SEXP gplvm_kern_matrix_call(SEXP X, SEXP X2, SEXP type, SEXP npar, SEXP par);
 
 /* Shared by the wrappers: checks a kernel description received from R and

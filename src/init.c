@@ -8,8 +8,11 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gplvm_loglik_call, 10),
     CALLDEF(gplvm_bench_call, 8),
     CALLDEF(gplvm_workspace_call, 0),
+    CALLDEF(gplvm_workspace_free_call, 1),
+    CALLDEF(gplvm_chol_call, 5),
     CALLDEF(gplvm_kern_matrix_call, 5),
     CALLDEF(gplvm_sparse_call, 10),
+    CALLDEF(gplvm_threads_call, 1),
     {NULL, NULL, 0}
 };
 
