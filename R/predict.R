@@ -102,7 +102,7 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
     R <- object$chol
     t(backsolve(R, backsolve(R, t(Ks), transpose = TRUE)))
   } else {
-    (Ks %*% object$Cfac) %*% t(object$Cfac)
+    tcrossprod(Ks %*% object$Cfac, object$Cfac)
   }
 }
 

@@ -136,7 +136,9 @@ void gplvm_kernel_grad_cross(const gplvm_kernel *k, const double *X, int n,
  * A is n x d workspace.  On return *loglik holds L; if want_grad, gX
  * (n x q), gpar and *gnoise hold the gradient (they are overwritten).
  * *jitter is what had to be added to the diagonal (0 when the first
- * Cholesky succeeded).  nthreads (>= 1) OpenMP threads run the O(n^2 q)
+ * Cholesky succeeded); it is rel times the mean diagonal of Kf + noise I,
+ * and the gradient includes its dependence on the parameters, so that it
+ * is the gradient of the value returned.  nthreads (>= 1) OpenMP threads run the O(n^2 q)
  * loops; the results do not depend on it.  phase: NULL, or GPLVM_NPHASE
  * doubles to which phase timings are added.  Returns a status code.
  *
