@@ -77,8 +77,9 @@ LDFLAGS = -fsanitize=address,undefined
 EOF
     # R itself is not instrumented: the ASan runtime must be loaded first,
     # hence LD_PRELOAD, and the install must not load the library itself.
-    # Impossible allocations (the C fuzz asks for 2^31 threads' scratch)
-    # must fail as in plain R, with an error, not abort the process.
+    # Impossible allocations (before the thread cap, the C fuzz asked for
+    # scratch for 2^31 threads) must fail as in plain R, with an error,
+    # not abort the process.
     R_MAKEVARS_USER="$mv" install "$out/lib-asan" --no-test-load
     libasan=$(gcc -print-file-name=libasan.so)
     log=$out/asan.log
