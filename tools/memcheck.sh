@@ -4,9 +4,9 @@
 #   tools/memcheck.sh [valgrind] [asan] [gctorture]      (default: all three)
 #
 #   valgrind   the whole test suite under valgrind memcheck (leak-check=full;
-#              tools/valgrind-libgomp.supp suppresses the one record of
-#              libgomp's thread pool, so that any error or possibly-lost
-#              block left fails the check)
+#              tools/valgrind.supp suppresses the thread-local storage
+#              of libgomp's thread pool and of cli's timer thread, so that
+#              any error or possibly-lost block left fails the check)
 #   asan       the C code built with -fsanitize=address,undefined into a
 #              private library, the whole test suite run against it
 #   gctorture  every kernel through kern_matrix and the exact and sparse
@@ -58,7 +58,7 @@ for check in $checks; do
     install_plain
     log=$out/valgrind.log
     R_LIBS="$out/lib-plain" R -d "valgrind --tool=memcheck --leak-check=full \
-      --track-origins=yes --suppressions=$pkg/tools/valgrind-libgomp.supp \
+      --track-origins=yes --suppressions=$pkg/tools/valgrind.supp \
       --log-file=$log" --vanilla --quiet \
       -e "$tests" > "$out/valgrind.out" 2>&1
     echo "== valgrind (log: $log)"
