@@ -18,7 +18,7 @@
  *   handler cannot be removed when the package's DLL is unloaded, and would
  *   then be called at an unmapped address at the next fork.
  */
-#include "gplvm.h"
+#include "calls.h"
 #include <sys/types.h>
 #include <unistd.h>
 #ifdef _OPENMP
