@@ -200,9 +200,19 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
 # inputs and (Kzz^-1 - B^-1)^-1 = (Cfac Cfac')^-1 of a sparse one.
 .explained <- function(object, Ks) {
   if (is.null(object$inducing)) {
-    colSums(forwardsolve(t(object$chol), t(Ks))^2)
+    colSums(backsolve(object$chol, t(Ks), transpose = TRUE)^2)
   } else {
     rowSums((Ks %*% object$Cfac)^2)
+  }
+}
+
+# Ks C^-1 for the C of .explained(), from the factor: no N x N inverse.
+.times_inverse <- function(object, Ks) {
+  if (is.null(object$inducing)) {
+    R <- object$chol
+    t(backsolve(R, backsolve(R, t(Ks), transpose = TRUE)))
+  } else {
+    tcrossprod(Ks %*% object$Cfac, object$Cfac)
   }
 }
 
@@ -222,9 +232,7 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   d2 <- outer(rowSums(Ys^2), rowSums(object$Y^2), `+`) -
     2 * tcrossprod(Ys, object$Y)
   X0 <- X[max.col(-d2, ties.method = "first"), , drop = FALSE]
-  Kinv <- if (is.null(object$inducing)) chol2inv(object$chol)
-          else tcrossprod(object$Cfac)
-  obj <- .project_objective(object, Ys, Kinv)
+  obj <- .project_objective(object, Ys)
   opt <- tryCatch(
     stats::optim(c(X0), obj$fn, obj$gr, method = "L-BFGS-B",
                  control = list(maxit = maxit)),
@@ -244,7 +252,7 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
 
 # Negative log predictive density of the rows of Ys (plus the prior) as a
 # function of their latent positions; fn and gr share one evaluation.
-.project_objective <- function(object, Ys, Kinv) {
+.project_objective <- function(object, Ys) {
   m <- nrow(Ys)
   q <- ncol(object$X)
   d <- ncol(Ys)
@@ -253,7 +261,7 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
     if (!is.null(last) && identical(par, last$par)) return(last)
     Xs <- matrix(par, m, q)
     Ks <- kern_matrix(object$kernel, Xs, .support(object))
-    B <- Ks %*% Kinv
+    B <- .times_inverse(object, Ks)
     mu <- Ks %*% object$alpha
     s2 <- object$noise +
       pmax(.kern_diag(object$kernel, Xs) - .explained(object, Ks), 0)
