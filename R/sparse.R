@@ -58,11 +58,7 @@
   approx <- .check_approx(approx)
   .check_sparse_kernel(kernel, ncol(X))
   res <- .loglik_sparse_c(Y, X, Z, kernel, noise, approx, gradient)
-  if (res$retries > 0L) {
-    warning(sprintf(paste("the covariance of the inducing inputs was not",
-                          "positive definite; added jitter %.3g to its",
-                          "diagonal"), res$jitter), call. = FALSE)
-  }
+  .warn_inducing_jitter(res)
   out <- res$loglik
   if (gradient) {
     gX <- res$X
@@ -75,6 +71,15 @@
                                   noise = res$noise, inducing = gZ)
   }
   out
+}
+
+# Warns when the C evaluation `res` had to grow the jitter on k(Z, Z).
+.warn_inducing_jitter <- function(res) {
+  if (res$retries > 0L) {
+    warning(sprintf(paste("the covariance of the inducing inputs was not",
+                          "positive definite; added jitter %.3g to its",
+                          "diagonal"), res$jitter), call. = FALSE)
+  }
 }
 
 # Plain-R twin, dense (N x N), written from the formulas; `jitter` is the

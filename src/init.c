@@ -10,6 +10,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gplvm_workspace_call, 0),
     CALLDEF(gplvm_kern_matrix_call, 5),
     CALLDEF(gplvm_sparse_call, 10),
+    CALLDEF(gplvm_bayes_call, 11),
+    CALLDEF(gplvm_psi_call, 7),
     {NULL, NULL, 0}
 };
 
