@@ -156,11 +156,16 @@
   if (approx == "fitc") {
     lambda <- lambda + .kern_diag(sw$kernel, X) - rowSums(V^2)
   }
-  e <- eigen(diag(m) + crossprod(V / sqrt(lambda)), symmetric = TRUE)
+  c(list(support = Z, kernel = sw$kernel, noise = sw$noise),
+    .whitened_posterior(Ri, diag(m) + crossprod(V / sqrt(lambda)),
+                        crossprod(V, Y / lambda)))
+}
+
+# alpha = Ri A^-1 P and Cfac = Ri U diag(1 - 1/a)^1/2 from the whitened
+# matrix A = U diag(a) U' (M x M) and projection P (M x D); Ri = R^-1.
+.whitened_posterior <- function(Ri, A, P) {
+  e <- eigen(A, symmetric = TRUE)
   RU <- Ri %*% e$vectors
-  alpha <- RU %*% (crossprod(e$vectors, crossprod(V, Y / lambda)) /
-                     e$values)
-  list(support = Z, alpha = alpha,
-       Cfac = RU %*% diag(sqrt(pmax(1 - 1 / e$values, 0)), m),
-       kernel = sw$kernel, noise = sw$noise)
+  list(alpha = RU %*% (crossprod(e$vectors, P) / e$values),
+       Cfac = RU %*% diag(sqrt(pmax(1 - 1 / e$values, 0)), nrow(A)))
 }

@@ -31,6 +31,12 @@
 #include <math.h>
 #include <string.h>
 
+#ifdef _OPENMP
+#define SIMD _Pragma("omp simd")
+#else
+#define SIMD
+#endif
+
 #define ROWS_PER_BLOCK 64
 #define BLOCK_GROUP 16
 
@@ -227,6 +233,7 @@ static void rbf2_point(const rbf_ctx *x, int i, const double *cf,
         for (int c = 0; c < q; c++) {
             const double *Uc = U + (size_t) c * m;
             double tu = cf[3 * q + c] * Uc[l];
+            SIMD
             for (int j = j0; j < m; j++) Cl[j] += tu * Uc[j];
         }
         for (int j = j0; j < m; j++) Cl[j] = exp(Cl[j]);
@@ -280,28 +287,41 @@ static void rbf2_grad_rows(const void *vctx, int i0, int i1, double *acc,
                 H[jl] *= wfac * x->W[jl];
                 if (x->own) H[l + (size_t) j * m] = H[jl];
             }
-        for (int j = 0; j < m; j++) rH[j] = cH[j] = 0.0;
-        for (int l = 0; l < m; l++)
+        /* row sums rH = H 1 and column sums cH = H' 1 (the same for the
+         * symmetric H of an own term) */
+        for (int j = 0; j < m; j++) rH[j] = 0.0;
+        for (int l = 0; l < m; l++) {
+            const double *Hl = H + (size_t) l * m;
+            double s = 0.0;
             for (int j = 0; j < m; j++) {
-                double h = H[j + (size_t) l * m];
-                rH[j] += h;
-                cH[l] += h;
+                rH[j] += Hl[j];
+                s += Hl[j];
             }
+            cH[l] = s;
+        }
         for (int j = 0; j < m; j++) E += rH[j];
         gv[0] += E / x->a->v;
         gv[1] += E / x->b->v;
         for (int c = 0; c < q; c++) {
             const double *Uc = U + (size_t) c * m;
             double *hu = HU + (size_t) c * m, *htu = HtU + (size_t) c * m;
-            for (int j = 0; j < m; j++) hu[j] = htu[j] = 0.0;
+            /* hu = H U_c, htu = H' U_c (= hu for an own term) */
+            for (int j = 0; j < m; j++) hu[j] = 0.0;
             for (int l = 0; l < m; l++) {
                 const double *Hl = H + (size_t) l * m;
-                double ul = Uc[l], s = 0.0;
-                for (int j = 0; j < m; j++) {
-                    hu[j] += Hl[j] * ul;
-                    s += Hl[j] * Uc[j];
+                double ul = Uc[l];
+                SIMD
+                for (int j = 0; j < m; j++) hu[j] += Hl[j] * ul;
+            }
+            if (x->own) {
+                htu = hu;
+            } else {
+                for (int l = 0; l < m; l++) {
+                    const double *Hl = H + (size_t) l * m;
+                    double s = 0.0;
+                    for (int j = 0; j < m; j++) s += Hl[j] * Uc[j];
+                    htu[l] = s;
                 }
-                htu[l] = s;
             }
             size_t ic = i + (size_t) c * n;
             double s = x->S[ic], P = cf[c], e1 = cf[q + c],
