@@ -122,10 +122,28 @@
   par0 <- unname(c(X0, log(S0), Z0, log(theta[obj$free]),
                    if (!"noise" %in% fixed) log(noise)))
   ll0 <- obj$eval(par0)$loglik
-  run <- .run_optimiser(par0, obj, method, maxit, reltol)
+  run <- .optimise_restarting(par0, obj, method, maxit, reltol)
   best <- obj$eval(run$opt$par)
   out <- .new_bgplvm(obj, best, run, Yc, X0, S0, Z0, ll0, fixed, method, pre)
   .finish_fit(out, obj, run$opt)
+}
+
+# The optimiser of gplvm(), restarted from the best point so far when an
+# evaluation fails (the bound overflows at some far trial points of a line
+# search), at most 20 times, within `maxit` iterations in all.
+.optimise_restarting <- function(par0, obj, method, maxit, reltol) {
+  start <- proc.time()[["elapsed"]]
+  iters <- 0L
+  for (attempt in 0:20) {
+    run <- tryCatch(.run_optimiser(par0, obj, method, maxit - iters, reltol),
+                    error = function(e) e)
+    if (!inherits(run, "error")) break
+    if (attempt == 20L || is.null(obj$best_par())) stop(run)
+    par0 <- obj$best_par()
+    iters <- min(obj$n_eval(), maxit - 1L)
+  }
+  run$time <- proc.time()[["elapsed"]] - start
+  run
 }
 
 # The negative bound and its gradient over
@@ -171,19 +189,25 @@
     cache$res <- c(u, list(loglik = r$bound, grad = g, jitter = r$jitter))
     cache$res
   }
-  # A trial point where the bound cannot be evaluated (an overflow far
-  # from the optimum) gets a huge value and a zero gradient, so that the
-  # line search backs off instead of the fit stopping.
+  # the best point so far, where a run stopped by a failed evaluation
+  # restarts (see .gplvm_bayes)
   cache$failed <- 0L
-  safe <- function(par) {
-    tryCatch(eval(par), error = function(e) {
+  cache$best <- -Inf
+  track <- function(par) {
+    res <- tryCatch(eval(par), error = function(e) {
       cache$failed <- cache$failed + 1L
-      list(loglik = -1e50, grad = numeric(length(par)))
+      stop(e)
     })
+    if (res$loglik > cache$best) {
+      cache$best <- res$loglik
+      cache$best_par <- par
+    }
+    res
   }
   list(eval = eval, free = free,
-       fn = function(par) -safe(par)$loglik,
-       gr = function(par) -safe(par)$grad,
+       fn = function(par) -track(par)$loglik,
+       gr = function(par) -track(par)$grad,
+       best_par = function() cache$best_par,
        n_failed = function() cache$failed,
        n_eval = function() cache$n_eval,
        jitter_count = function() cache$jitter_n,

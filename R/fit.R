@@ -117,10 +117,10 @@
 #' \eqn{\bar v}{vbar}, the bias \eqn{0.1 \bar v}{0.1 vbar} and the noise
 #' \eqn{0.01 \bar v}{0.01 vbar}.  The result has class
 #' `c("bgplvm", "gplvm")` with the means in `X` and the variances in
-#' `X_var`; see [bgplvm-methods] for what its methods do.  A trial point
-#' of the optimiser where the bound cannot be evaluated (an overflow far
-#' from the optimum) counts as a failed step, not an error; their number
-#' is `optim$failed_evaluations`.
+#' `X_var`; see [bgplvm-methods] for what its methods do.  When the bound
+#' cannot be evaluated at a trial point of the optimiser (an overflow far
+#' from the optimum), the optimiser restarts from the best point so far
+#' (at most 20 times); `optim$failed_evaluations` counts such points.
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
@@ -136,7 +136,8 @@
 #' head(fit$X)
 #' sparse <- gplvm(iris[, 1:4], q = 2, inducing = 20, maxit = 100)
 #' sparse
-#' bayes <- gplvm(iris[, 1:4], q = 3, bayesian = TRUE, inducing = 15)
+#' bayes <- gplvm(iris[seq(1, 150, 3), 1:4], q = 3, bayesian = TRUE,
+#'                inducing = 10, maxit = 3000)
 #' bayes
 #' @export
 gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,

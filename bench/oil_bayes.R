@@ -6,7 +6,7 @@
 # evaluations; saves the plot to bench/oil_bayes.png.
 #
 # Run from the package root, after installing the package:
-#   Rscript bench/oil_bayes.R [maxit] [method]
+#   Rscript bench/oil_bayes.R [maxit] [method] [scale] [figure file]
 # The data directory defaults to ../shared/data/oil (GPLVM_OIL_DIR).
 # Papers: Titsias and Lawrence (2010) 3 errors, Damianou et al. (2016) 1;
 # the sparse point-estimate GP-LVM 26 (as quoted there).
@@ -20,6 +20,7 @@ classes <- factor(labels, labels = c("homogeneous", "annular", "stratified"))
 args <- commandArgs(trailingOnly = TRUE)
 maxit <- if (length(args) > 0L) as.integer(args[1L]) else 5000L
 method <- if (length(args) > 1L) args[2L] else "L-BFGS-B"
+scale <- if (length(args) > 2L) as.logical(args[3L]) else TRUE
 
 nn_errors <- function(X) {
   D <- as.matrix(dist(X))
@@ -34,6 +35,7 @@ cat(sprintf("PCA (2-D): %d leave-one-out 1-NN errors\n",
 set.seed(1)
 start <- proc.time()[["elapsed"]]
 fit <- gplvm(Y, q = 10, bayesian = TRUE, inducing = 50, maxit = maxit,
+             scale = scale,
              method = method, trace = 250)
 wall <- proc.time()[["elapsed"]] - start
 print(fit)
@@ -47,7 +49,8 @@ cat(sprintf("wall time %.1f s, %d evaluations, %.3f s per evaluation, convergenc
             wall, fit$optim$evaluations, wall / fit$optim$evaluations,
             fit$optim$convergence))
 
-png("bench/oil_bayes.png", width = 900, height = 420)
+png(if (length(args) > 3L) args[4L] else "bench/oil_bayes.png", width = 900,
+    height = 420)
 layout(matrix(1:2, 1), widths = c(1.6, 1))
 plot(fit, labels = classes, resolution = 50, uncertainty = FALSE,
      main = sprintf("Oil flow, Bayesian GP-LVM (q = 10, M = 50): %d 1-NN errors",
