@@ -130,17 +130,18 @@
 
 # The optimiser of gplvm(), restarted from the best point so far when an
 # evaluation fails (the bound overflows at some far trial points of a line
-# search), at most 20 times, within `maxit` iterations in all.
+# search) or L-BFGS-B's line search ends abnormally (code 52), at most 20
+# times, within `maxit` evaluations in all.
 .optimise_restarting <- function(par0, obj, method, maxit, reltol) {
   start <- proc.time()[["elapsed"]]
-  iters <- 0L
   for (attempt in 0:20) {
-    run <- tryCatch(.run_optimiser(par0, obj, method, maxit - iters, reltol),
+    left <- maxit - obj$n_eval()
+    run <- tryCatch(.run_optimiser(par0, obj, method, max(left, 1L), reltol),
                     error = function(e) e)
-    if (!inherits(run, "error")) break
-    if (attempt == 20L || is.null(obj$best_par())) stop(run)
+    failed <- inherits(run, "error")
+    if (failed && (attempt == 20L || is.null(obj$best_par()))) stop(run)
+    if (!failed && (run$opt$convergence != 52L || left <= 1L)) break
     par0 <- obj$best_par()
-    iters <- min(obj$n_eval(), maxit - 1L)
   }
   run$time <- proc.time()[["elapsed"]] - start
   run

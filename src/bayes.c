@@ -22,6 +22,8 @@
 #include <math.h>
 #include <string.h>
 
+#define MAX_B_TRIES 6
+
 static void matmul(char ta, char tb, int m, int n, int k, double alpha,
                    const double *A, int lda, const double *B, int ldb,
                    double beta, double *C)
@@ -72,40 +74,48 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     double beta = 1.0 / s2;
     size_t mm = (size_t) m * m, nm = (size_t) n * m, md = (size_t) m * d;
 
-    /* Kzz = L L' */
+    /* Kzz = L L'; Psi2 whitened, P2 = L^-1 Psi2 L^-T; B = I + beta P2 =
+     * Lb Lb'.  Rounding in P2 grows with the condition of Kzz, and with a
+     * large beta B can lose definiteness: then the jitter on Kzz grows
+     * tenfold (it is part of the bound, so the gradient stays exact). */
     double *Kzz = (double *) R_alloc(mm, sizeof(double));
     double *L = (double *) R_alloc(mm, sizeof(double));
     gplvm_kernel_sym(&kf, Z, m, q, Kzz);
     for (int j = 0; j < m; j++)
         for (int i = 0; i < j; i++) Kzz[i + (size_t) j * m] = 0.0;
     if (!finite_all(Kzz, mm)) return GPLVM_NONFINITE;
-    status = gplvm_factor_kzz(Kzz, m, L, jitter, &rel, retries);
-    if (status != GPLVM_OK) return status;
-
-    /* psi-statistics, whitened */
     double psi0;
     double *Psi1 = (double *) R_alloc(nm, sizeof(double));
+    double *Psi2 = (double *) R_alloc(mm, sizeof(double));
     double *P2 = (double *) R_alloc(mm, sizeof(double));
-    gplvm_psi_stats(&kf, mu, S, n, Z, m, q, &psi0, Psi1, P2, nthreads);
-    if (!R_FINITE(psi0) || !finite_all(Psi1, nm) || !finite_all(P2, mm))
+    double *Lb = (double *) R_alloc(mm, sizeof(double));
+    gplvm_psi_stats(&kf, mu, S, n, Z, m, q, &psi0, Psi1, Psi2, nthreads);
+    if (!R_FINITE(psi0) || !finite_all(Psi1, nm) || !finite_all(Psi2, mm))
         return GPLVM_NONFINITE;
-    trsolve('L', 'N', m, m, L, m, P2);
-    trsolve('R', 'T', m, m, L, m, P2);
+    rel = 0.0;
+    *retries = 0;
+    for (int tries = 0;; tries++) {
+        int kretries;
+        status = gplvm_factor_kzz(Kzz, m, L, jitter, &rel, &kretries);
+        *retries += kretries;
+        if (status != GPLVM_OK) return status;
+        memcpy(P2, Psi2, mm * sizeof(double));
+        trsolve('L', 'N', m, m, L, m, P2);
+        trsolve('R', 'T', m, m, L, m, P2);
+        for (size_t i = 0; i < mm; i++) Lb[i] = beta * P2[i];
+        for (int i = 0; i < m; i++) Lb[i + (size_t) i * m] += 1.0;
+        F77_CALL(dpotrf)(&uplo, &m, Lb, &m, &info FCONE);
+        if (info < 0) return GPLVM_LAPACK;
+        if (info == 0) break;
+        if (tries >= MAX_B_TRIES) return GPLVM_NOT_PD;
+        rel *= 10.0;
+        (*retries)++;
+    }
+    double trP2 = 0.0;
+    for (int i = 0; i < m; i++) trP2 += P2[i + (size_t) i * m];
     double *c = (double *) R_alloc(md, sizeof(double));
     matmul('T', 'N', m, d, n, 1.0, Psi1, n, Y, n, 0.0, c);
     trsolve('L', 'N', m, d, L, m, c);
-
-    /* B = I + beta P2 = Lb Lb' */
-    double *Lb = (double *) R_alloc(mm, sizeof(double));
-    double trP2 = 0.0;
-    for (size_t i = 0; i < mm; i++) Lb[i] = beta * P2[i];
-    for (int i = 0; i < m; i++) {
-        Lb[i + (size_t) i * m] += 1.0;
-        trP2 += P2[i + (size_t) i * m];
-    }
-    F77_CALL(dpotrf)(&uplo, &m, Lb, &m, &info FCONE);
-    if (info > 0) return GPLVM_NOT_PD;
-    if (info < 0) return GPLVM_LAPACK;
     trsolve('L', 'N', m, d, Lb, m, c);
 
     double logdet = 0.0, yy = 0.0, cc = 0.0, kl = 0.0;

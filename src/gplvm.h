@@ -156,7 +156,8 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
 /* Used by the sparse and Bayesian engines (src/sparse.c): the kernel
  * without its white parts (kf, allocated with R_alloc), the map from kf's
  * parameters to the full vector (total entries) and the white variance;
- * and the Cholesky factor of Kzz + jitter I (see src/sparse.c). */
+ * and the Cholesky factor of Kzz + jitter I, the jitter starting at *rel
+ * (0: the default) times the mean diagonal (see src/sparse.c). */
 void gplvm_strip_white(const gplvm_kernel *k, int total, gplvm_kernel *kf,
                        int *map, double *white);
 int gplvm_factor_kzz(const double *Kzz, int m, double *Lz, double *jitter,

@@ -10,9 +10,10 @@
  * dimension c and point n):
  *   RBF     Psi1 = v prod_c (1 + p S)^-1/2 exp(-p u^2 / (2 (1 + p S)));
  *   RBF x RBF' (own term: the same part twice), with P = 1 + (p + p') S,
- *           log C[j, l] = log v v' - 1/2 sum_c [log P + e u_j^2 + e' u_l^2
- *                         - 2 t u_j u_l],
- *           e = p (1 + p' S) / P, e' = p' (1 + p S) / P, t = S p p' / P;
+ *           log C[j, l] = log v v' - 1/2 sum_c [log P + a u_j^2 + b u_l^2
+ *                         + t (z_j - z_l)^2],
+ *           a = p / P, b = p' / P, t = S p p' / P (every term >= 0: no
+ *           cancellation when S >> l^2, where a, b, t are each large);
  *   linear  Psi1 = Mu A Z', own Psi2 = Z A C A Z' with
  *           C = Mu' Mu + diag(colSums S), and Z A C B Z' for a pair;
  *   RBF x linear: C = T B Z' with T[j, c] = sum_n Psi1[n, j] m_njc, the
@@ -191,7 +192,7 @@ static void rbf_psi1_grad_rows(const void *vctx, int i0, int i1, double *acc,
 
 /* ---- RBF x RBF terms of Psi2 ---- */
 
-/* Per-dimension coefficients of the RBF x RBF term at row i: P, e, e', t
+/* Per-dimension coefficients of the RBF x RBF term at row i: P, a, b, t
  * (4 q doubles in cf) and log of the constant factor. */
 static double rbf2_coef(const rbf_ctx *x, int i, double *cf)
 {
@@ -201,8 +202,8 @@ static double rbf2_coef(const rbf_ctx *x, int i, double *cf)
         double s = x->S[i + (size_t) c * x->n];
         double p = x->a->w[c], pp = x->b->w[c], P = 1.0 + (p + pp) * s;
         cf[c] = P;
-        cf[q + c] = p * (1.0 + pp * s) / P;
-        cf[2 * q + c] = pp * (1.0 + p * s) / P;
+        cf[q + c] = p / P;
+        cf[2 * q + c] = pp / P;
         cf[3 * q + c] = s * p * pp / P;
         logc -= 0.5 * log(P);
     }
@@ -231,10 +232,13 @@ static void rbf2_point(const rbf_ctx *x, int i, const double *cf,
         double *Cl = C + (size_t) l * m;
         for (int j = j0; j < m; j++) Cl[j] = logc + ea[j] + eb[l];
         for (int c = 0; c < q; c++) {
-            const double *Uc = U + (size_t) c * m;
-            double tu = cf[3 * q + c] * Uc[l];
+            const double *Zc = x->Z + (size_t) c * m;
+            double ht = 0.5 * cf[3 * q + c], zl = Zc[l];
             SIMD
-            for (int j = j0; j < m; j++) Cl[j] += tu * Uc[j];
+            for (int j = j0; j < m; j++) {
+                double dz = Zc[j] - zl;
+                Cl[j] -= ht * dz * dz;
+            }
         }
         for (int j = j0; j < m; j++) Cl[j] = exp(Cl[j]);
     }
@@ -324,8 +328,9 @@ static void rbf2_grad_rows(const void *vctx, int i0, int i1, double *acc,
                 }
             }
             size_t ic = i + (size_t) c * n;
-            double s = x->S[ic], P = cf[c], e1 = cf[q + c],
-                e2 = cf[2 * q + c], t = cf[3 * q + c];
+            /* in u_j u_l form: e1 u_j^2 + e2 u_l^2 - 2 t u_j u_l */
+            double s = x->S[ic], P = cf[c], t = cf[3 * q + c],
+                e1 = cf[q + c] + t, e2 = cf[2 * q + c] + t;
             double p = x->a->w[c], pp = x->b->w[c];
             double A2 = 0.0, B2 = 0.0, X2 = 0.0, gm = 0.0;
             for (int j = 0; j < m; j++) {

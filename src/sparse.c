@@ -65,8 +65,8 @@ static int all_finite(const double *x, size_t len)
 }
 
 /* Cholesky factor of Kzz + jitter I in Lz (lower); Kzz is kept.  The jitter
- * starts at SPARSE_JITTER times the mean diagonal and grows tenfold while the
- * factorisation fails. */
+ * starts at *rel (at least SPARSE_JITTER) times the mean diagonal and grows
+ * tenfold while the factorisation fails; *rel returns the factor used. */
 int gplvm_factor_kzz(const double *Kzz, int m, double *Lz, double *jitter,
                      double *rel, int *retries)
 {
@@ -74,7 +74,7 @@ int gplvm_factor_kzz(const double *Kzz, int m, double *Lz, double *jitter,
     int info = 1;
     double md = 0.0;
     for (int i = 0; i < m; i++) md += Kzz[i + (size_t) i * m] / m;
-    *rel = SPARSE_JITTER;
+    if (!(*rel > SPARSE_JITTER)) *rel = SPARSE_JITTER;
     for (*retries = 0; *retries < MAX_JITTER_TRIES; (*retries)++) {
         *jitter = *rel * md;
         for (size_t i = 0; i < (size_t) m * m; i++) Lz[i] = Kzz[i];
@@ -115,7 +115,7 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
     const char uplo = 'L', trans = 'T';
     int npar = gplvm_kernel_check(k, q), info, status;
     int *map = (int *) R_alloc(npar, sizeof(int));
-    double s2, rel, one = 1.0, zero = 0.0;
+    double s2, rel = 0.0, one = 1.0, zero = 0.0;
     gplvm_kernel kf;
     gplvm_strip_white(k, npar, &kf, map, &s2);
     s2 += noise;

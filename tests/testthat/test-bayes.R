@@ -160,3 +160,23 @@ test_that("the Bayesian path checks its arguments", {
   expect_error(ll(approx = "fitc"), "'approx'")
   expect_error(ll(noise = 0), "'noise'")
 })
+
+test_that("Psi2 stays accurate when the variances dwarf the lengthscales", {
+  # RBF Psi2 of one point in the form of Titsias and Lawrence (2010):
+  # v^2 prod (1 + 2 S / l^2)^-1/2 exp(-(z - z')^2 / (4 l^2) -
+  # (mu - (z + z') / 2)^2 / (l^2 + 2 S))
+  set.seed(78)
+  Z <- matrix(rnorm(8, sd = 1e-8), 4, 2)
+  mu <- matrix(c(3, -2), 1)
+  S <- matrix(c(0.4, 0.3), 1)
+  l <- c(1e-8, 2e-8)
+  ref <- matrix(0, 4, 4)
+  for (a in 1:4) for (b in 1:4) {
+    zb <- (Z[a, ] + Z[b, ]) / 2
+    ref[a, b] <- 1.5^2 * prod((1 + 2 * S / l^2)^-0.5) *
+      exp(-sum((Z[a, ] - Z[b, ])^2 / (4 * l^2)) -
+            sum((mu - zb)^2 / (l^2 + 2 * S)))
+  }
+  ps <- .psi_stats(kern_rbf(1.5, l), mu, S, Z)
+  expect_lt(rel_err(ps$psi2, ref), 1e-12)
+})
