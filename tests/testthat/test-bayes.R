@@ -180,3 +180,12 @@ test_that("Psi2 stays accurate when the variances dwarf the lengthscales", {
   ps <- .psi_stats(kern_rbf(1.5, l), mu, S, Z)
   expect_lt(rel_err(ps$psi2, ref), 1e-12)
 })
+
+test_that("gplvm_check_gradient() checks the Bayesian bound, X_var included", {
+  set.seed(79)
+  dat <- bayes_data(n = 8, q = 2, m = 3)
+  chk <- gplvm_check_gradient(dat$Y, dat$X, psi_kernels()$all, 0.1,
+                              inducing = dat$Z, X_var = dat$S)
+  expect_equal(sum(grepl("^X_var\\[", chk$parameter)), 16L)
+  expect_lt(max(chk$rel_error), 1e-6)
+})
