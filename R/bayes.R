@@ -118,15 +118,31 @@
   theta <- kern_params(kernel)
   fixed <- .check_fixed(fixed, c(names(theta), "noise"))
 
+  # First q(X) and the inducing inputs alone, the kernel and the noise held
+  # at their starting values (the vargplvm toolbox's initialisation of the
+  # variational distribution), so that a poor start does not drive the
+  # hyperparameters; then everything.
+  obj0 <- .bayes_objective(Yc, kernel, noise, c(names(theta), "noise"), q,
+                           trace, nrow(Z0))
+  par0 <- unname(c(X0, log(S0), Z0))
+  ll0 <- obj0$eval(par0)$loglik
+  run0 <- .optimise_restarting(par0, obj0, method, min(.bayes_init_iters,
+                                                        maxit), reltol)
+  start <- obj0$eval(run0$opt$par)
   obj <- .bayes_objective(Yc, kernel, noise, fixed, q, trace, nrow(Z0))
-  par0 <- unname(c(X0, log(S0), Z0, log(theta[obj$free]),
+  par1 <- unname(c(start$X, log(start$S), start$Z, log(theta[obj$free]),
                    if (!"noise" %in% fixed) log(noise)))
-  ll0 <- obj$eval(par0)$loglik
-  run <- .optimise_restarting(par0, obj, method, maxit, reltol)
+  run <- .optimise_restarting(par1, obj, method,
+                              max(maxit - obj0$n_eval(), 1L), reltol)
+  run$time <- run$time + run0$time
   best <- obj$eval(run$opt$par)
   out <- .new_bgplvm(obj, best, run, Yc, X0, S0, Z0, ll0, fixed, method, pre)
+  out$optim$evaluations <- out$optim$evaluations + obj0$n_eval()
   .finish_fit(out, obj, run$opt)
 }
+
+# Evaluations of the first stage of a Bayesian fit (q(X) and Z alone).
+.bayes_init_iters <- 100L
 
 # The optimiser of gplvm(), restarted from the best point so far when an
 # evaluation fails (the bound overflows at some far trial points of a line
@@ -395,16 +411,19 @@ fitted.bgplvm <- function(object, ...) {
                   grad = -c(r$X[new, ], r$X_var[new, ] * S))
     last
   }
-  par0 <- c(object$X[near, ], log(object$X_var[near, ]))
   opt <- tryCatch(
-    stats::optim(par0, function(p) eval(p)$value, function(p) eval(p)$grad,
+    stats::optim(c(object$X[near, ], log(object$X_var[near, ])),
+                 function(p) eval(p)$value, function(p) eval(p)$grad,
                  method = "L-BFGS-B", control = list(maxit = maxit)),
     error = function(e) {
       stop(sprintf(paste("q(x) of 'newdata' could not be optimised (%s);",
                          "is it on the scale of the training data?"),
                    conditionMessage(e)), call. = FALSE)
     })
-  if (opt$convergence != 0L) {
+  # Code 52 (the line search found no decrease) is the precision limit
+  # here: the bound of all N + N* rows is computed to about 1e-12 of its
+  # terms, far coarser than the last changes of these few coordinates.
+  if (opt$convergence == 1L) {
     warning(sprintf(paste("q(x) of 'newdata' did not converge (code %d);",
                           "try a larger 'maxit'"), opt$convergence),
             call. = FALSE)

@@ -115,7 +115,11 @@
 #' where \eqn{f_q}{f_q} is the variance of the q-th principal component
 #' relative to the first's, the RBF variance the mean column variance
 #' \eqn{\bar v}{vbar}, the bias \eqn{0.1 \bar v}{0.1 vbar} and the noise
-#' \eqn{0.01 \bar v}{0.01 vbar}.  The result has class
+#' \eqn{0.01 \bar v}{0.01 vbar}.  The first 100 evaluations optimise
+#' \eqn{q(X)}{q(X)} and the inducing inputs alone, with the kernel and the
+#' noise held at these values (as the vargplvm toolbox initialises the
+#' variational distribution); then everything is optimised.  The result has
+#' class
 #' `c("bgplvm", "gplvm")` with the means in `X` and the variances in
 #' `X_var`; see [bgplvm-methods] for what its methods do.  When the bound
 #' cannot be evaluated at a trial point of the optimiser (an overflow far

@@ -75,9 +75,11 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     size_t mm = (size_t) m * m, nm = (size_t) n * m, md = (size_t) m * d;
 
     /* Kzz = L L'; Psi2 whitened, P2 = L^-1 Psi2 L^-T; B = I + beta P2 =
-     * Lb Lb'.  Rounding in P2 grows with the condition of Kzz, and with a
-     * large beta B can lose definiteness: then the jitter on Kzz grows
-     * tenfold (it is part of the bound, so the gradient stays exact). */
+     * Lb Lb'.  Lb comes from the factor of A = Kzz + beta Psi2 = La La' as
+     * Lb = L^-1 La: forming B first would lose definiteness to rounding
+     * when Kzz is ill-conditioned and beta large.  Should A fail, the
+     * jitter on Kzz grows tenfold (it is part of the bound, so the
+     * gradient stays exact). */
     double *Kzz = (double *) R_alloc(mm, sizeof(double));
     double *L = (double *) R_alloc(mm, sizeof(double));
     gplvm_kernel_sym(&kf, Z, m, q, Kzz);
@@ -99,14 +101,19 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
         status = gplvm_factor_kzz(Kzz, m, L, jitter, &rel, &kretries);
         *retries += kretries;
         if (status != GPLVM_OK) return status;
-        memcpy(P2, Psi2, mm * sizeof(double));
-        trsolve('L', 'N', m, m, L, m, P2);
-        trsolve('R', 'T', m, m, L, m, P2);
-        for (size_t i = 0; i < mm; i++) Lb[i] = beta * P2[i];
-        for (int i = 0; i < m; i++) Lb[i + (size_t) i * m] += 1.0;
+        for (size_t i = 0; i < mm; i++) Lb[i] = Kzz[i] + beta * Psi2[i];
+        for (int i = 0; i < m; i++) Lb[i + (size_t) i * m] += *jitter;
         F77_CALL(dpotrf)(&uplo, &m, Lb, &m, &info FCONE);
         if (info < 0) return GPLVM_LAPACK;
-        if (info == 0) break;
+        if (info == 0) {
+            for (int j = 0; j < m; j++)
+                for (int i = 0; i < j; i++) Lb[i + (size_t) j * m] = 0.0;
+            trsolve('L', 'N', m, m, L, m, Lb);
+            memcpy(P2, Psi2, mm * sizeof(double));
+            trsolve('L', 'N', m, m, L, m, P2);
+            trsolve('R', 'T', m, m, L, m, P2);
+            break;
+        }
         if (tries >= MAX_B_TRIES) return GPLVM_NOT_PD;
         rel *= 10.0;
         (*retries)++;
