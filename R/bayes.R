@@ -434,33 +434,33 @@ fitted.bgplvm <- function(object, ...) {
 }
 
 #' @rdname bgplvm-methods
-#' @param labels,dims As in [plot.gplvm()]; `dims` defaults to the two
+#' @param labels,dims,col As in [plot.gplvm()]; `dims` defaults to the two
 #'   dimensions of largest ARD relevance.
 #' @param uncertainty If `TRUE`, draw around each latent mean the ellipse
 #'   of one standard deviation of \eqn{q(x_n)}{q(x_n)} in the two
 #'   dimensions shown.
 #' @export
 plot.bgplvm <- function(x, labels = NULL, dims = NULL, uncertainty = FALSE,
-                        ...) {
+                        col = NULL, ...) {
   .check_gplvm(x, "x")
   uncertainty <- .check_flag(uncertainty, "uncertainty")
-  q <- ncol(x$X)
-  if (is.null(dims)) dims <- order(-.ard_relevance(x))[seq_len(min(2L, q))]
-  plot.gplvm(x, labels = labels, dims = dims, ...)
-  if (uncertainty && q >= 2L) {
-    grp <- if (is.null(labels)) rep(1L, nrow(x$X))
-           else as.integer(as.factor(labels))
-    col <- list(...)$col
-    if (is.null(col)) col <- eval(formals(plot.gplvm)$col)
-    col <- rep_len(col, max(grp))
+  dims <- .plot_dims(x, dims)
+  # the "gplvm" method, called as the user called this one so that the key
+  # is titled by the labels expression
+  mc <- match.call()
+  mc[[1L]] <- plot.gplvm
+  mc$uncertainty <- NULL
+  mc$dims <- dims
+  eval(mc, parent.frame())
+  if (uncertainty && ncol(x$X) >= 2L) {
+    fill <- .point_style(labels, nrow(x$X), col, NULL, "")$fill
     a <- c(seq(0, 2 * pi, length.out = 33), NA)
     sd <- sqrt(x$X_var[, dims, drop = FALSE])
     ex <- c(outer(cos(a), sd[, 1L]) + rep(x$X[, dims[1L]], each = 34))
     ey <- c(outer(sin(a), sd[, 2L]) + rep(x$X[, dims[2L]], each = 34))
-    do.call(graphics::clip, as.list(graphics::par("usr")))
-    for (g in unique(grp)) {
-      keep <- rep(grp == g, each = 34)
-      graphics::lines(ex[keep], ey[keep], col = col[g], lwd = 0.5)
+    for (f in unique(fill)) {
+      keep <- rep(fill == f, each = 34)
+      graphics::lines(ex[keep], ey[keep], col = f, lwd = 0.5)
     }
   }
   invisible(x)
