@@ -205,7 +205,7 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     for (int p = 0; p < kf.nparts; p++) nfpar += kf.npar[p];
     for (int i = 0; i < nfpar; i++) gpar[map[i]] = gf[i];
     for (int p = 0, pos = 0; p < k->nparts; pos += k->npar[p++])
-        if (k->type[p] == GPLVM_WHITE) gpar[pos] = *gnoise;
+        if (gplvm_psi_white(k, p)) gpar[pos] = *gnoise;
 
     if (!finite_all(gmu, (size_t) n * q) || !finite_all(gS, (size_t) n * q) ||
         !finite_all(gZ, (size_t) m * q) || !finite_all(gpar, npar) ||

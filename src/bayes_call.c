@@ -91,7 +91,7 @@ SEXP gplvm_bayes_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar,
     if (D <= 0.0) error("'ndim' must be positive");
     int has_nonwhite = 0;
     for (int p = 0; p < k.nparts; p++)
-        if (k.type[p] != GPLVM_WHITE) has_nonwhite = 1;
+        if (!gplvm_psi_white(&k, p)) has_nonwhite = 1;
     if (!has_nonwhite) error("'kernel' must have a part other than white");
     if (TYPEOF(gradient) != LGLSXP || LENGTH(gradient) != 1 ||
         LOGICAL(gradient)[0] == NA_LOGICAL)

@@ -168,6 +168,8 @@ int gplvm_factor_kzz(const double *Kzz, int m, double *Lz, double *jitter,
 /* Index of the first part of k without psi-statistics (anything but RBF,
  * linear, bias and white), or -1. */
 int gplvm_psi_unsupported(const gplvm_kernel *k);
+/* Whether part p of k is white noise. */
+int gplvm_psi_white(const gplvm_kernel *k, int p);
 
 /* psi0 (scalar), Psi1 (n x m) and Psi2 (m x m, full) of k under
  * q(x_n) = N(mu_n, diag S_n) (mu, S n x q) and inducing inputs Z (m x q).

@@ -41,20 +41,36 @@
 #define ROWS_PER_BLOCK 64
 #define BLOCK_GROUP 16
 
+/* What the psi-statistics see of a part. */
+enum { PSI_NONE = 0, PSI_RBF, PSI_LINEAR, PSI_BIAS, PSI_WHITE };
+
+/* The kind of part p of k: the one place that reads kernel type codes. */
+static int psi_kind(const gplvm_kernel *k, int p)
+{
+    switch (k->type[p]) {
+    case GPLVM_RBF: return PSI_RBF;
+    case GPLVM_LINEAR: return PSI_LINEAR;
+    case GPLVM_BIAS: return PSI_BIAS;
+    case GPLVM_WHITE: return PSI_WHITE;
+    default: return PSI_NONE;
+    }
+}
+
+int gplvm_psi_white(const gplvm_kernel *k, int p)
+{
+    return psi_kind(k, p) == PSI_WHITE;
+}
+
 typedef struct {
-    int type, ard, off;   /* code, one parameter per dimension, offset */
+    int type, ard, off;   /* PSI_* kind, one parameter per dimension, offset */
     double v;             /* RBF or bias variance */
     double *w;            /* q values: RBF 1 / l^2, linear variances */
 } psi_part;
 
 int gplvm_psi_unsupported(const gplvm_kernel *k)
 {
-    for (int p = 0; p < k->nparts; p++) {
-        int t = k->type[p];
-        if (t != GPLVM_RBF && t != GPLVM_LINEAR && t != GPLVM_BIAS &&
-            t != GPLVM_WHITE)
-            return p;
-    }
+    for (int p = 0; p < k->nparts; p++)
+        if (psi_kind(k, p) == PSI_NONE) return p;
     return -1;
 }
 
@@ -66,13 +82,13 @@ static psi_part *psi_parts(const gplvm_kernel *k, int q)
         const double *par = k->par + off;
         int np = k->npar[p];
         psi_part *a = pt + p;
-        a->type = k->type[p];
+        a->type = psi_kind(k, p);
         a->off = off;
         a->w = (double *) R_alloc(q, sizeof(double));
         a->v = par[0];
-        a->ard = a->type == GPLVM_RBF ? np > 2 : np > 1;
+        a->ard = a->type == PSI_RBF ? np > 2 : np > 1;
         for (int c = 0; c < q; c++) {
-            if (a->type == GPLVM_RBF) {
+            if (a->type == PSI_RBF) {
                 double l = par[a->ard ? 1 + c : 1];
                 a->w[c] = 1.0 / (l * l);
             } else {
@@ -401,10 +417,10 @@ static void part_psi1(const psi_part *a, const double *mu, const double *S,
                       int n, const double *Z, int m, int q, double *out,
                       int nthreads)
 {
-    if (a->type == GPLVM_RBF) {
+    if (a->type == PSI_RBF) {
         rbf_ctx x = {a, a, mu, S, Z, NULL, n, m, q, 1, out, NULL, NULL};
         over_rows(n, nthreads, 0, m, NULL, rbf_psi1_rows, &x);
-    } else if (a->type == GPLVM_LINEAR) {
+    } else if (a->type == PSI_LINEAR) {
         double *ZA = scale_cols(Z, m, q, a->w);
         matmul('N', 'T', n, m, q, 1.0, mu, n, ZA, m, 0.0, out);
     } else {
@@ -473,11 +489,11 @@ void gplvm_psi_stats(const gplvm_kernel *k, const double *mu,
     memset(Psi2, 0, mm * sizeof(double));
     for (int a = 0; a < np; a++) {
         P1[a] = NULL;
-        if (pt[a].type == GPLVM_WHITE) continue;
+        if (pt[a].type == PSI_WHITE) continue;
         P1[a] = (double *) R_alloc(nm, sizeof(double));
         part_psi1(pt + a, mu, S, n, Z, m, q, P1[a], nthreads);
         for (size_t i = 0; i < nm; i++) Psi1[i] += P1[a][i];
-        if (pt[a].type == GPLVM_LINEAR) {
+        if (pt[a].type == PSI_LINEAR) {
             for (int c = 0; c < q; c++) *psi0 += pt[a].w[c] * Cm[c + c * q];
         } else {
             *psi0 += n * pt[a].v;
@@ -487,18 +503,18 @@ void gplvm_psi_stats(const gplvm_kernel *k, const double *mu,
         for (int b = a; b < np; b++) {
             const psi_part *A = pt + a, *B = pt + b;
             int own = a == b;
-            if (A->type == GPLVM_WHITE || B->type == GPLVM_WHITE) continue;
-            if (A->type == GPLVM_BIAS || B->type == GPLVM_BIAS) {
+            if (A->type == PSI_WHITE || B->type == PSI_WHITE) continue;
+            if (A->type == PSI_BIAS || B->type == PSI_BIAS) {
                 /* bias x part: v colSums(Psi1 of the other part) 1' */
-                const psi_part *bias = A->type == GPLVM_BIAS ? A : B;
-                const double *other = A->type == GPLVM_BIAS ? P1[b] : P1[a];
+                const psi_part *bias = A->type == PSI_BIAS ? A : B;
+                const double *other = A->type == PSI_BIAS ? P1[b] : P1[a];
                 double *s = col_sums(other, n, m);
                 double f = own ? 0.5 : 1.0;
                 for (int l = 0; l < m; l++)
                     for (int j = 0; j < m; j++)
                         Psi2[j + (size_t) l * m] += f * bias->v *
                             (s[j] + s[l]);
-            } else if (A->type == GPLVM_RBF && B->type == GPLVM_RBF) {
+            } else if (A->type == PSI_RBF && B->type == PSI_RBF) {
                 rbf_ctx x = {A, B, mu, S, Z, NULL, n, m, q, own, NULL,
                              NULL, NULL};
                 memset(C, 0, mm * sizeof(double));
@@ -512,7 +528,7 @@ void gplvm_psi_stats(const gplvm_kernel *k, const double *mu,
                 } else {
                     add_sym(Psi2, C, m, 1.0);
                 }
-            } else if (A->type == GPLVM_LINEAR && B->type == GPLVM_LINEAR) {
+            } else if (A->type == PSI_LINEAR && B->type == PSI_LINEAR) {
                 /* Z A C B Z' */
                 double *ZA = scale_cols(Z, m, q, A->w);
                 double *ZB = scale_cols(Z, m, q, B->w);
@@ -524,9 +540,9 @@ void gplvm_psi_stats(const gplvm_kernel *k, const double *mu,
                 else add_sym(Psi2, C, m, 1.0);
             } else {
                 /* RBF x linear: T B Z' + its transpose */
-                const psi_part *r = A->type == GPLVM_RBF ? A : B;
-                const psi_part *lin = A->type == GPLVM_RBF ? B : A;
-                const double *Pr = A->type == GPLVM_RBF ? P1[a] : P1[b];
+                const psi_part *r = A->type == PSI_RBF ? A : B;
+                const psi_part *lin = A->type == PSI_RBF ? B : A;
+                const double *Pr = A->type == PSI_RBF ? P1[a] : P1[b];
                 double *Mt = (double *) R_alloc((size_t) n * q,
                                                 sizeof(double));
                 double *Qm = (double *) R_alloc((size_t) n * q,
@@ -579,7 +595,7 @@ void gplvm_psi_grad(const gplvm_kernel *k, const double *mu, const double *S,
     /* per-part Psi1 and its weights, W1 plus what the cross terms add */
     for (int a = 0; a < np; a++) {
         P1[a] = G1[a] = NULL;
-        if (pt[a].type == GPLVM_WHITE) continue;
+        if (pt[a].type == PSI_WHITE) continue;
         P1[a] = (double *) R_alloc(nm, sizeof(double));
         part_psi1(pt + a, mu, S, n, Z, m, q, P1[a], nthreads);
         G1[a] = (double *) R_alloc(nm, sizeof(double));
@@ -590,21 +606,21 @@ void gplvm_psi_grad(const gplvm_kernel *k, const double *mu, const double *S,
         for (int b = a; b < np; b++) {
             const psi_part *A = pt + a, *B = pt + b;
             int own = a == b;
-            if (A->type == GPLVM_WHITE || B->type == GPLVM_WHITE) continue;
-            if (A->type == GPLVM_BIAS && B->type == GPLVM_BIAS) {
+            if (A->type == PSI_WHITE || B->type == PSI_WHITE) continue;
+            if (A->type == PSI_BIAS && B->type == PSI_BIAS) {
                 /* own: n v^2 11'; pair: 2 n v v' 11' */
                 gpar[A->off] += 2.0 * n * B->v * sW2;
                 if (!own) gpar[B->off] += 2.0 * n * A->v * sW2;
-            } else if (A->type == GPLVM_BIAS || B->type == GPLVM_BIAS) {
-                int ib = A->type == GPLVM_BIAS ? a : b;
-                int io = A->type == GPLVM_BIAS ? b : a;
+            } else if (A->type == PSI_BIAS || B->type == PSI_BIAS) {
+                int ib = A->type == PSI_BIAS ? a : b;
+                int io = A->type == PSI_BIAS ? b : a;
                 double v = pt[ib].v, *s = col_sums(P1[io], n, m), t = 0.0;
                 for (int j = 0; j < m; j++) t += w2[j] * s[j];
                 gpar[pt[ib].off] += 2.0 * t;
                 for (int j = 0; j < m; j++)
                     for (int i = 0; i < n; i++)
                         G1[io][i + (size_t) j * n] += 2.0 * v * w2[j];
-            } else if (A->type == GPLVM_RBF && B->type == GPLVM_RBF) {
+            } else if (A->type == PSI_RBF && B->type == PSI_RBF) {
                 size_t alen = mq + 2 * (size_t) q + 2;
                 double *acc = (double *) R_alloc(alen, sizeof(double));
                 memset(acc, 0, alen * sizeof(double));
@@ -617,7 +633,7 @@ void gplvm_psi_grad(const gplvm_kernel *k, const double *mu, const double *S,
                 rbf_len_grad(B, q, acc + mq + q, gpar);
                 gpar[A->off] += acc[mq + 2 * q];
                 gpar[B->off] += acc[mq + 2 * q + 1];
-            } else if (A->type == GPLVM_LINEAR && B->type == GPLVM_LINEAR) {
+            } else if (A->type == PSI_LINEAR && B->type == PSI_LINEAR) {
                 /* f = s tr(P A C B), s = 1 (own) or 2 */
                 double s = own ? 1.0 : 2.0;
                 for (int c = 0; c < q; c++)
@@ -649,9 +665,9 @@ void gplvm_psi_grad(const gplvm_kernel *k, const double *mu, const double *S,
             } else {
                 /* RBF x linear, f = 2 sum Psi1 .* h, h = Mt V' + Qm (Z.V)',
                  * V = W2 Z B */
-                int ir = A->type == GPLVM_RBF ? a : b;
+                int ir = A->type == PSI_RBF ? a : b;
                 const psi_part *r = pt + ir;
-                const psi_part *lin = A->type == GPLVM_RBF ? B : A;
+                const psi_part *lin = A->type == PSI_RBF ? B : A;
                 const double *Pr = P1[ir];
                 double *Mt = (double *) R_alloc(nq, sizeof(double));
                 double *Qm = (double *) R_alloc(nq, sizeof(double));
@@ -700,12 +716,12 @@ void gplvm_psi_grad(const gplvm_kernel *k, const double *mu, const double *S,
     /* psi0 and Psi1 of each part with its accumulated weights */
     for (int a = 0; a < np; a++) {
         const psi_part *A = pt + a;
-        if (A->type == GPLVM_WHITE) continue;
-        if (A->type == GPLVM_BIAS) {
+        if (A->type == PSI_WHITE) continue;
+        if (A->type == PSI_BIAS) {
             double s = 0.0;
             for (size_t i = 0; i < nm; i++) s += G1[a][i];
             gpar[A->off] += s + g0 * n;
-        } else if (A->type == GPLVM_RBF) {
+        } else if (A->type == PSI_RBF) {
             size_t alen = mq + q + 1;
             double *acc = (double *) R_alloc(alen, sizeof(double));
             memset(acc, 0, alen * sizeof(double));
