@@ -147,16 +147,20 @@
 # The optimiser of gplvm(), restarted from the best point so far when an
 # evaluation fails (the bound overflows at some far trial points of a line
 # search) or L-BFGS-B's line search ends abnormally (code 52), at most 20
-# times, within `maxit` evaluations in all.
+# times, within `maxit` evaluations in all.  After a failure the restart's
+# first step is 4 times shorter, so that it does not repeat the failure.
 .optimise_restarting <- function(par0, obj, method, maxit, reltol) {
   start <- proc.time()[["elapsed"]]
+  step <- 1
   for (attempt in 0:20) {
     left <- maxit - obj$n_eval()
-    run <- tryCatch(.run_optimiser(par0, obj, method, max(left, 1L), reltol),
+    run <- tryCatch(.run_optimiser(par0, obj, method, max(left, 1L), reltol,
+                                   step),
                     error = function(e) e)
     failed <- inherits(run, "error")
     if (failed && (attempt == 20L || is.null(obj$best_par()))) stop(run)
     if (!failed && (run$opt$convergence != 52L || left <= 1L)) break
+    if (failed) step <- step / 4
     par0 <- obj$best_par()
   }
   run$time <- proc.time()[["elapsed"]] - start

@@ -215,8 +215,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 }
 
 # Runs the chosen optimiser on obj$fn and obj$gr from par0: list(opt, time).
-.run_optimiser <- function(par0, obj, method, maxit, reltol) {
+# step: optim()'s parscale (the first step of L-BFGS-B has length 1 in
+# units of it); SCG ignores it.
+.run_optimiser <- function(par0, obj, method, maxit, reltol, step = 1) {
   control <- list(maxit = maxit)
+  if (step != 1) control$parscale <- rep(step, length(par0))
   if (method == "L-BFGS-B") {
     control$factr <- reltol / .Machine$double.eps
   } else {

@@ -108,3 +108,30 @@ test_that("gplvm(bayesian = TRUE) checks its arguments", {
   expect_error(gplvm(Y, q = 2, bayesian = TRUE, noise = -1), "'noise'")
   expect_error(gplvm(Y, q = 2, bayesian = TRUE, fixed = "nope"), "'fixed'")
 })
+
+test_that("a failed evaluation restarts the optimiser from its best point", {
+  # minimum at 1.2; the function cannot be evaluated on (1.8, 2), where
+  # L-BFGS-B's first unit step from 0.9 lands
+  env <- new.env()
+  env$n <- 0L
+  env$best <- NULL
+  env$bestf <- Inf
+  f <- function(x) {
+    env$n <- env$n + 1L
+    if (x > 1.8 && x < 2) stop("cannot evaluate")
+    v <- 100 * (x - 1.2)^2
+    if (v < env$bestf) {
+      env$bestf <- v
+      env$best <- x
+    }
+    v
+  }
+  obj <- list(fn = f, gr = function(x) 200 * (x - 1.2),
+              best_par = function() env$best, n_eval = function() env$n)
+  expect_error(.run_optimiser(0.9, obj, "L-BFGS-B", 100L, 1e-10),
+               "cannot evaluate")
+  env$n <- 0L
+  run <- .optimise_restarting(0.9, obj, "L-BFGS-B", 100L, 1e-10)
+  expect_equal(run$opt$convergence, 0)
+  expect_equal(run$opt$par, 1.2, tolerance = 1e-6)
+})
