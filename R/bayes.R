@@ -17,7 +17,7 @@
                        "psi-statistics; the Bayesian GP-LVM ('X_var',",
                        "'bayesian = TRUE') takes sums of kern_rbf(),",
                        "kern_linear(), kern_bias() and kern_white()"),
-                 .kernel_labels[[bad[1L]]]), call. = FALSE)
+                 .kernel_def(bad[1L])$label), call. = FALSE)
   }
   parts
 }
@@ -347,7 +347,7 @@
 #' set.seed(1)
 #' i <- seq(1, 150, 3)
 #' fit <- gplvm(iris[i, 1:4], q = 3, bayesian = TRUE, inducing = 10,
-#'              maxit = 3000)
+#'              maxit = 3000, reltol = 1e-8)
 #' fit
 #' logLik(fit)
 #' head(fitted(fit))

@@ -141,7 +141,7 @@
 #' sparse <- gplvm(iris[, 1:4], q = 2, inducing = 20, maxit = 100)
 #' sparse
 #' bayes <- gplvm(iris[seq(1, 150, 3), 1:4], q = 3, bayesian = TRUE,
-#'                inducing = 10, maxit = 3000)
+#'                inducing = 10, maxit = 3000, reltol = 1e-8)
 #' bayes
 #' @export
 gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,

@@ -1,6 +1,6 @@
 /* .Call wrappers of the Bayesian GP-LVM: argument checks and outputs around
  * the pure-C engines of src/bayes.c and src/psi.c. */
-#include "gplvm.h"
+#include "calls.h"
 
 /* The kernel of a Bayesian evaluation: every part must have
  * psi-statistics. */

@@ -44,16 +44,16 @@
 /* What the psi-statistics see of a part. */
 enum { PSI_NONE = 0, PSI_RBF, PSI_LINEAR, PSI_BIAS, PSI_WHITE };
 
-/* The kind of part p of k: the one place that reads kernel type codes. */
+/* The kind of part p of k (checked), from its kernel table entry: the one
+ * place that reads kernel types. */
 static int psi_kind(const gplvm_kernel *k, int p)
 {
-    switch (k->type[p]) {
-    case GPLVM_RBF: return PSI_RBF;
-    case GPLVM_LINEAR: return PSI_LINEAR;
-    case GPLVM_BIAS: return PSI_BIAS;
-    case GPLVM_WHITE: return PSI_WHITE;
-    default: return PSI_NONE;
-    }
+    const gplvm_kernel_def *def = gplvm_part_def(k, p);
+    if (def->family == GPLVM_WHITE) return PSI_WHITE;
+    if (def->family == GPLVM_CONSTANT) return PSI_BIAS;
+    if (strcmp(def->name, "rbf") == 0) return PSI_RBF;
+    if (strcmp(def->name, "linear") == 0) return PSI_LINEAR;
+    return PSI_NONE;
 }
 
 int gplvm_psi_white(const gplvm_kernel *k, int p)
