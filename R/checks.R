@@ -108,6 +108,8 @@
                               f("approx") %in% names(.sparse_codes)),
     kernel = !is.null(tryCatch(.check_kernel(f("kernel"), q),
                                error = function(e) NULL)),
+    X_var = !inherits(object, "bgplvm") ||
+      (mat(f("X_var"), n, q) && all(f("X_var") > 0)),
     noise = num(f("noise")) && f("noise") > 0,
     center = num(f("center"), d),
     scale = is.null(f("scale")) || (num(f("scale"), d) && all(f("scale") > 0)),

@@ -82,6 +82,8 @@
 #'   the sparse model.
 #' @param approx The sparse approximation, `"vfe"` (default), `"fitc"` or
 #'   `"dtc"`; see [gplvm_loglik()].  Ignored without `inducing`.
+#' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see the
+#'   section below); `inducing` then defaults to `min(N, 50)`.
 #' @return An object of class `"gplvm"`: a list with `X` (the fitted latent
 #'   positions), `kernel`, `noise`, `loglik` (the log-likelihood
 #'   \eqn{\log p(Y \mid X, \theta)}{log p(Y | X, theta)} without the prior),
@@ -95,9 +97,40 @@
 #'   M by D and `Cfac` (M by M, with `tcrossprod(Cfac)` equal to
 #'   \eqn{K_{zz}^{-1} - B^{-1}}{Kzz^-1 - B^-1}, see [gplvm_loglik()])
 #'   replaces `chol`.
+#' @section Bayesian GP-LVM:
+#' With `bayesian = TRUE` the latent positions are integrated out under
+#' \eqn{q(X) = \prod_n N(\mu_n, \mathrm{diag}(S_n))}{q(X) = prod_n N(mu_n, diag(S_n))}
+#' and the variational lower bound \eqn{F} of Titsias and Lawrence (2010)
+#' on \eqn{\log p(Y)}{log p(Y)} (see [gplvm_loglik()]; it contains the KL
+#' divergence of \eqn{q(X)} from the unit Gaussian prior, so `prior` is
+#' ignored) is maximised over the means \eqn{\mu}{mu}, the variances
+#' \eqn{S}{S} (on the log scale), the M inducing inputs, the kernel
+#' parameters and the noise.  The default kernel is an RBF with one
+#' lengthscale per latent dimension (ARD) plus a bias; the lengthscales of
+#' the dimensions the data do not need grow, which switches them off, so
+#' `q` can be chosen generously.  Start: the means are the first `q`
+#' principal component scores, each scaled to standard deviation 1, the
+#' variances 0.1 (`init_sd` is ignored), the inducing inputs k-means
+#' centres of the means, the ARD lengthscales \eqn{1/\sqrt{f_q}}{1/sqrt(f_q)}
+#' where \eqn{f_q}{f_q} is the variance of the q-th principal component
+#' relative to the first's, the RBF variance the mean column variance
+#' \eqn{\bar v}{vbar}, the bias \eqn{0.1 \bar v}{0.1 vbar} and the noise
+#' \eqn{0.01 \bar v}{0.01 vbar}.  The first 100 evaluations optimise
+#' \eqn{q(X)}{q(X)} and the inducing inputs alone, with the kernel and the
+#' noise held at these values (as the vargplvm toolbox initialises the
+#' variational distribution); then everything is optimised.  The result has
+#' class
+#' `c("bgplvm", "gplvm")` with the means in `X` and the variances in
+#' `X_var`; see [bgplvm-methods] for what its methods do.  When the bound
+#' cannot be evaluated at a trial point of the optimiser (an overflow far
+#' from the optimum), the optimiser restarts from the best point so far
+#' (at most 20 times); `optim$failed_evaluations` counts such points.
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
+#'
+#'   Titsias, M. and Lawrence, N. D. (2010). Bayesian Gaussian process
+#'   latent variable model.  Proceedings of AISTATS, PMLR 9, 844--851.
 #' @seealso [predict.gplvm()], [plot.gplvm()], [summary.gplvm()],
 #'   [gplvm_loglik()].
 #' @examples
@@ -107,12 +140,15 @@
 #' head(fit$X)
 #' sparse <- gplvm(iris[, 1:4], q = 2, inducing = 20, maxit = 100)
 #' sparse
+#' bayes <- gplvm(iris[seq(1, 150, 3), 1:4], q = 3, bayesian = TRUE,
+#'                inducing = 10, maxit = 3000, reltol = 1e-8)
+#' bayes
 #' @export
 gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   scale = FALSE, prior = TRUE, fixed = character(),
                   method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 1000,
                   reltol = 1e-10, trace = 0, init_sd = 0.1, inducing = NULL,
-                  approx = c("vfe", "fitc", "dtc")) {
+                  approx = c("vfe", "fitc", "dtc"), bayesian = FALSE) {
   call <- match.call()
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L)
   q <- .check_count(q, "q", hi = min(dim(Y)))
@@ -124,6 +160,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   trace <- .check_count(trace, "trace", lo = 0L)
   init_sd <- .check_positive(init_sd, "init_sd")
   approx <- .check_approx(approx)
+  bayesian <- .check_flag(bayesian, "bayesian")
 
   if (all(Y == Y[rep(1L, nrow(Y)), , drop = FALSE])) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
@@ -144,6 +181,12 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                        "too far from 1 to fit; multiply it by a constant"),
                  max(abs(Y))), call. = FALSE)
   }
+  if (bayesian) {
+    return(.gplvm_bayes(Y, Yc, q, kernel, init, noise, fixed, method, maxit,
+                        reltol, trace, inducing, vbar,
+                        list(center = center, sds = sds, scale = scale,
+                             call = call)))
+  }
   if (is.null(kernel)) {
     kernel <- kern_rbf(variance = vbar, lengthscale = rep(1, q)) +
       kern_bias(variance = 0.1 * vbar)
@@ -162,7 +205,21 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   par0 <- unname(c(X0, Z0, log(theta[obj$free]),
                    if (!"noise" %in% fixed) log(noise)))
   ll0 <- obj$eval(par0)$loglik
+  run <- .run_optimiser(par0, obj, method, maxit, reltol)
+  best <- obj$eval(run$opt$par)
+  out <- .new_gplvm(obj, best, run$opt, Y = Yc, X0 = X0, ll0 = ll0,
+                    center = center, sds = sds, scale = scale, prior = prior,
+                    fixed = fixed, method = method, time = run$time,
+                    call = call, Z0 = Z0, approx = approx)
+  .finish_fit(out, obj, run$opt)
+}
+
+# Runs the chosen optimiser on obj$fn and obj$gr from par0: list(opt, time).
+# step: optim()'s parscale (the first step of L-BFGS-B has length 1 in
+# units of it); SCG ignores it.
+.run_optimiser <- function(par0, obj, method, maxit, reltol, step = 1) {
   control <- list(maxit = maxit)
+  if (step != 1) control$parscale <- rep(step, length(par0))
   if (method == "L-BFGS-B") {
     control$factr <- reltol / .Machine$double.eps
   } else {
@@ -174,13 +231,12 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   } else {
     stats::optim(par0, obj$fn, obj$gr, method = method, control = control)
   }
-  time <- proc.time()[["elapsed"]] - start
+  list(opt = opt, time = proc.time()[["elapsed"]] - start)
+}
 
-  best <- obj$eval(opt$par)
-  out <- .new_gplvm(obj, best, opt, Y = Yc, X0 = X0, ll0 = ll0,
-                    center = center, sds = sds, scale = scale, prior = prior,
-                    fixed = fixed, method = method, time = time, call = call,
-                    Z0 = Z0, approx = approx)
+# Warnings about the jitter and about convergence; returns the fit with the
+# optimiser's message completed.
+.finish_fit <- function(out, obj, opt) {
   if (obj$jitter_count() > 0L) {
     warning(sprintf(paste("jitter was added to the covariance diagonal in %d",
                           "of %d evaluations (largest %.3g)"),
@@ -290,17 +346,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     gX <- if (prior) r$X - u$X else r$X
     g <- unname(c(gX, r$inducing, (r$kernel * u$theta)[free],
                   if (fit_noise) r$noise * u$noise))
-    cache$n_eval <- cache$n_eval + 1L
-    if (if (m > 0L) r$retries > 0L else r$jitter > 0) {
-      cache$jitter_n <- cache$jitter_n + 1L
-      cache$jitter_max <- max(cache$jitter_max, r$jitter)
-    }
-    if (trace > 0L && cache$n_eval %% trace == 0L) {
-      cat(sprintf("eval %5d  loglik %14.6g  |grad| %10.4g  %8.1f s\n",
-                  cache$n_eval, r$loglik, sqrt(sum(g^2)),
-                  proc.time()[["elapsed"]] - cache$start))
-      flush(stdout())
-    }
+    .count_eval(cache, trace, "loglik", r$loglik, g,
+                if (m > 0L) r$retries > 0L else r$jitter > 0, r$jitter)
     res <- c(u, list(loglik = r$loglik, logprior = lp, grad = g,
                      jitter = r$jitter))
     cache$par <- par
@@ -313,6 +360,22 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
        n_eval = function() cache$n_eval,
        jitter_count = function() cache$jitter_n,
        jitter_max = function() cache$jitter_max)
+}
+
+# Counts one evaluation in `cache` (and the jitter it needed), printing a
+# progress line every `trace` evaluations.
+.count_eval <- function(cache, trace, label, value, g, jittered, jitter) {
+  cache$n_eval <- cache$n_eval + 1L
+  if (jittered) {
+    cache$jitter_n <- cache$jitter_n + 1L
+    cache$jitter_max <- max(cache$jitter_max, jitter)
+  }
+  if (trace > 0L && cache$n_eval %% trace == 0L) {
+    cat(sprintf("eval %5d  %s %14.6g  |grad| %10.4g  %8.1f s\n",
+                cache$n_eval, label, value, sqrt(sum(g^2)),
+                proc.time()[["elapsed"]] - cache$start))
+    flush(stdout())
+  }
 }
 
 # Square factor C (N x N) with C C' = Y Y', from the QR decomposition of Y'.

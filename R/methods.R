@@ -54,6 +54,7 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 # by the largest; 0 for every dimension when none has any spread (nothing
 # to divide by).
 .relevance <- function(x) {
+  if (inherits(x, "bgplvm")) return(.ard_relevance(x))
   w <- .kernel_dim_weights(x$kernel, ncol(x$X))
   r <- apply(x$X, 2L, stats::sd) * w
   r <- if (max(r) > 0) r / max(r) else rep(0, length(r))
@@ -62,7 +63,10 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 
 # For sparse fits: one line naming the approximation.
 .cat_sparse <- function(x) {
-  if (!is.null(x$approx)) {
+  if (inherits(x, c("bgplvm", "summary.bgplvm"))) {
+    cat(sprintf("Bayesian GP-LVM: q(X) with %d inducing inputs\n",
+                nrow(x$inducing)))
+  } else if (!is.null(x$approx)) {
     cat(sprintf("Sparse: %s with %d inducing inputs\n",
                 c(vfe = "variational bound (VFE)", fitc = "FITC",
                   dtc = "DTC")[[x$approx]], nrow(x$inducing)))
@@ -70,7 +74,8 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 }
 
 .loglik_label <- function(x) {
-  if (is.null(x$approx)) "Log-likelihood:"
+  if (inherits(x, c("bgplvm", "summary.bgplvm"))) "Lower bound on log p(Y):"
+  else if (is.null(x$approx)) "Log-likelihood:"
   else if (x$approx == "vfe") "Log-likelihood bound:"
   else "Approximate log-likelihood:"
 }
@@ -99,7 +104,9 @@ summary.gplvm <- function(object, ...) {
     loglik_init = object$loglik_init, logprior = object$logprior,
     prior = object$prior, df = object$df, optim = object$optim,
     time = object$time, approx = object$approx,
-    inducing = object$inducing), class = "summary.gplvm")
+    inducing = object$inducing),
+    class = c(if (inherits(object, "bgplvm")) "summary.bgplvm",
+              "summary.gplvm"))
 }
 
 #' @rdname gplvm-methods
@@ -111,8 +118,12 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
   cat("Kernel:", format(x$kernel), "\n")
   .cat_sparse(x)
   cat("\n")
-  cat("Latent dimension relevance (1 = most relevant):\n")
-  print(round(x$relevance, 4L))
+  if (inherits(x, "summary.bgplvm")) {
+    .cat_relevance(x$relevance)
+  } else {
+    cat("Latent dimension relevance (1 = most relevant):\n")
+    print(round(x$relevance, 4L))
+  }
   cat("\nHyperparameters", if (length(x$fixed)) paste0("(fixed: ",
       paste(x$fixed, collapse = ", "), ")"), ":\n", sep = "")
   print(x$coefficients, digits = digits)

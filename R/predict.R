@@ -92,6 +92,9 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   maxit <- .check_count(maxit, "maxit")
   Ys <- sweep(Ys, 2L, object$center)
   if (!is.null(object$scale)) Ys <- sweep(Ys, 2L, object$scale, `/`)
+  if (inherits(object, "bgplvm")) {
+    return(.infer_latent(object, Ys, maxit, rownames(newdata)))
+  }
   .project(object, Ys, maxit, rownames(newdata))
 }
 

@@ -69,4 +69,15 @@ SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
 SEXP gplvm_internal_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar,
                                SEXP par, SEXP noise, SEXP threads, SEXP ws);
 
+/* ---- src/bayes_call.c ---- */
+
+/* The Bayesian GP-LVM bound: list(bound, X, X_var, inducing, kernel,
+ * noise, jitter, retries, status). */
+SEXP gplvm_bayes_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar,
+                      SEXP par, SEXP noise, SEXP ndim, SEXP gradient,
+                      SEXP threads);
+/* psi-statistics: list(psi0, psi1, psi2). */
+SEXP gplvm_psi_call(SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar, SEXP par,
+                    SEXP threads);
+
 #endif

@@ -19,6 +19,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gplvm_kern_diag_call, 4),
     CALLDEF(gplvm_kern_grad_call, 6),
     CALLDEF(gplvm_kern_deriv_call, 6),
+    CALLDEF(gplvm_bayes_call, 11),
+    CALLDEF(gplvm_psi_call, 7),
     {NULL, NULL, 0}
 };
 
