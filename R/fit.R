@@ -114,7 +114,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   reltol = 1e-10, trace = 0, init_sd = 0.1, inducing = NULL,
                   approx = c("vfe", "fitc", "dtc")) {
   call <- match.call()
-  Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L)
+  Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L,
+                          allow_na = TRUE)
+  miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
   q <- .check_count(q, "q", hi = min(dim(Y)))
   scale <- .check_flag(scale, "scale")
   prior <- .check_flag(prior, "prior")
@@ -125,19 +127,19 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   init_sd <- .check_positive(init_sd, "init_sd")
   approx <- .check_approx(approx)
 
-  if (all(Y == Y[rep(1L, nrow(Y)), , drop = FALSE])) {
+  if (.no_variation(Y)) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
   }
-  center <- colMeans(Y)
+  center <- colMeans(Y, na.rm = TRUE)
   Yc <- sweep(Y, 2L, center)
   sds <- rep(1, ncol(Y))
   if (scale) {
-    sds <- sqrt(colSums(Yc^2) / (nrow(Y) - 1))
+    sds <- sqrt(colSums(Yc^2, na.rm = TRUE) / (colSums(!is.na(Yc)) - 1))
     sds[sds == 0] <- 1
     Yc <- sweep(Yc, 2L, sds, `/`)
   }
   names(sds) <- colnames(Y)
-  vbar <- sum(Yc^2) / (nrow(Y) * ncol(Y))
+  vbar <- sum(Yc^2, na.rm = TRUE) / sum(!is.na(Yc))
   # beyond these the variances under- or overflow during the fit
   if (!(vbar >= 1e-150 && vbar <= 1e150) || !all(is.finite(sds))) {
     stop(sprintf(paste("'Y' (largest absolute value %.3g) is on a scale",
@@ -151,14 +153,16 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   if (is.null(inducing)) .check_kernel(kernel, q)
   else .check_sparse_kernel(kernel, q)
   noise <- if (is.null(noise)) 0.1 * vbar else .check_positive(noise, "noise")
-  X0 <- .init_latent(init, Yc, q, init_sd)
+  X0 <- .init_latent(init, if (is.null(miss)) Yc else .svd_impute(Yc, q),
+                     q, init_sd)
   rownames(X0) <- rownames(Y)
   Z0 <- .init_inducing(inducing, X0)
   theta <- kern_params(kernel)
   fixed <- .check_fixed(fixed, c(names(theta), "noise"))
 
+  if (!is.null(miss)) .warn_patterns(miss, sparse = !is.null(inducing))
   obj <- .gplvm_objective(Yc, kernel, noise, fixed, prior, q, trace, Z0,
-                          approx)
+                          approx, miss)
   par0 <- unname(c(X0, Z0, log(theta[obj$free]),
                    if (!"noise" %in% fixed) log(noise)))
   ll0 <- obj$eval(par0)$loglik
@@ -180,7 +184,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   out <- .new_gplvm(obj, best, opt, Y = Yc, X0 = X0, ll0 = ll0,
                     center = center, sds = sds, scale = scale, prior = prior,
                     fixed = fixed, method = method, time = time, call = call,
-                    Z0 = Z0, approx = approx)
+                    Z0 = Z0, approx = approx, missing = miss)
   if (obj$jitter_count() > 0L) {
     warning(sprintf(paste("jitter was added to the covariance diagonal in %d",
                           "of %d evaluations (largest %.3g)"),
@@ -239,12 +243,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # eval(par) returns list(loglik, logprior, grad, kernel, noise, X, Z,
 # jitter).  With inducing inputs Z0 (else NULL) the sparse objective.
 .gplvm_objective <- function(Y, kernel, noise, fixed, prior, q, trace,
-                             Z0 = NULL, approx = "vfe") {
+                             Z0 = NULL, approx = "vfe", missing = NULL) {
   n <- nrow(Y)
   d <- ncol(Y)
   # A factor C with C C' = Y Y', computed once: makes each evaluation
   # O(N^3) instead of O(N^2 D) when D > N.
-  Yf <- if (d > n) .gram_factor(Y) else Y
+  Yf <- if (d > n && is.null(missing)) .gram_factor(Y) else Y
+  pats <- if (!is.null(missing)) .pattern_data(Y, missing)  # R/missing.R
   theta <- kern_params(kernel)
   free <- !names(theta) %in% fixed
   fit_noise <- !"noise" %in% fixed
@@ -279,7 +284,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   eval <- function(par) {
     if (identical(par, cache$par)) return(cache$res)
     u <- unpack(par)
-    r <- if (m > 0L) {
+    r <- if (!is.null(pats)) {
+      .loglik_missing(pats, u$X, u$kernel, u$noise, TRUE, u$Z, approx,
+                      workspace)
+    } else if (m > 0L) {
       .loglik_sparse_c(Yf, u$X, u$Z, u$kernel, u$noise, approx, TRUE,
                        ndim = d)
     } else {
@@ -302,7 +310,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
       flush(stdout())
     }
     res <- c(u, list(loglik = r$loglik, logprior = lp, grad = g,
-                     jitter = r$jitter))
+                     jitter = r$jitter, jitters = r$jitters))
     cache$par <- par
     cache$res <- res
     res
@@ -326,7 +334,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # The one constructor of "gplvm" objects.
 .new_gplvm <- function(obj, best, opt, Y, X0, ll0, center, sds, scale,
                        prior, fixed, method, time, call, Z0 = NULL,
-                       approx = NULL) {
+                       approx = NULL, missing = NULL) {
   X <- best$X
   dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
   sparse <- NULL
@@ -345,6 +353,12 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     alpha <- post$alpha
     sparse <- list(inducing = Z, inducing_init = Z0, approx = approx,
                    Cfac = post$Cfac)
+  }
+  if (!is.null(missing)) {  # each column from its observed rows: R/missing.R
+    alpha <- .missing_alpha(.missing_posterior(
+      Y, X, best$kernel, best$noise, list(jitter = best$jitters), best$Z,
+      approx, best$jitter), nrow(alpha), ncol(Y))
+    sparse$missing <- .missing_field(missing, best, !is.null(Z0))
   }
   structure(c(list(
     X = X, kernel = best$kernel, noise = best$noise,

@@ -78,7 +78,7 @@
 #' @export
 gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
                          inducing = NULL, approx = c("vfe", "fitc", "dtc")) {
-  Y <- .as_numeric_matrix(Y, "Y")
+  Y <- .as_numeric_matrix(Y, "Y", allow_na = TRUE)
   X <- .as_numeric_matrix(X, "X")
   if (nrow(X) != nrow(Y)) {
     stop(sprintf("'X' must have %d rows, like 'Y', not %d", nrow(Y),
@@ -87,11 +87,14 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   .check_kernel(kernel, ncol(X))
   noise <- .check_positive(noise, "noise")
   gradient <- .check_flag(gradient, "gradient")
+  miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
   if (!is.null(inducing)) {
     return(.gplvm_loglik_sparse(Y, X, kernel, noise, gradient, inducing,
-                                approx))
+                                approx, miss))
   }
-  res <- .loglik_c(Y, X, kernel, noise, gradient)
+  res <- if (is.null(miss)) .loglik_c(Y, X, kernel, noise, gradient)
+         else .loglik_missing(.pattern_data(Y, miss), X, kernel, noise,
+                              gradient)
   if (res$jitter > 0) {
     warning(.jitter_message(res$jitter), call. = FALSE)
   }

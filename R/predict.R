@@ -52,14 +52,19 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
     }
     mean <- .predict_mean(object, Xs)
     if (!se.fit) return(mean)
-    sd <- sqrt(.predict_var(object, Xs) + object$noise)
-    se <- outer(sd, if (is.null(object$scale)) rep(1, ncol(mean))
-                    else object$scale)
+    se <- if (!is.null(object$missing)) {
+      .missing_se(object, Xs)  # each column from its observed rows
+    } else {
+      outer(sqrt(.predict_var(object, Xs) + object$noise),
+            if (is.null(object$scale)) rep(1, ncol(mean)) else object$scale)
+    }
     dimnames(se) <- dimnames(mean)
     return(list(fit = mean, se.fit = se))
   }
   if (is.null(newdata)) return(object$X)
-  Ys <- .as_numeric_matrix(newdata, "newdata", allow_data_frame = TRUE)
+  Ys <- .as_numeric_matrix(newdata, "newdata", allow_data_frame = TRUE,
+                           allow_na = TRUE)
+  .check_missing_rows(is.na(Ys), rownames(Ys), "newdata")
   if (ncol(Ys) != ncol(object$Y)) {
     stop(sprintf("'newdata' must have %d columns, like the training data, %s",
                  ncol(object$Y), paste("not", ncol(Ys))), call. = FALSE)
@@ -149,9 +154,11 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   q <- ncol(X)
   m <- nrow(Ys)
   d <- ncol(Ys)
-  # nearest training row in data space
-  d2 <- outer(rowSums(Ys^2), rowSums(object$Y^2), `+`) -
-    2 * tcrossprod(Ys, object$Y)
+  # nearest training row in data space (missing entries at their column
+  # mean, missing training entries at their posterior mean)
+  Y0 <- replace(Ys, is.na(Ys), 0)
+  Yt <- .completed_Y(object)
+  d2 <- outer(rowSums(Y0^2), rowSums(Yt^2), `+`) - 2 * tcrossprod(Y0, Yt)
   X0 <- X[max.col(-d2, ties.method = "first"), , drop = FALSE]
   Kinv <- if (is.null(object$inducing)) chol2inv(object$chol)
           else tcrossprod(object$Cfac)
@@ -173,32 +180,47 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   matrix(opt$par, m, q, dimnames = list(rn, colnames(X)))
 }
 
-# Negative log predictive density of the rows of Ys (plus the prior) as a
-# function of their latent positions; fn and gr share one evaluation.
-.project_objective <- function(object, Ys, Kinv) {
+# Negative log predictive density of the observed entries of the rows of
+# Ys (plus the prior) as a function of their latent positions; fn and gr
+# share one evaluation.  `groups` (see .variance_groups()): the columns
+# sharing one predictive variance, each with its inverse covariance on its
+# support (NULL: all of it) and its explained(); Kinv is that of complete
+# training data.
+.project_objective <- function(object, Ys, Kinv,
+                               groups = .variance_groups(object, Kinv)) {
   m <- nrow(Ys)
   q <- ncol(object$X)
-  d <- ncol(Ys)
+  obs <- !is.na(Ys)
   last <- NULL
   eval <- function(par) {
     if (!is.null(last) && identical(par, last$par)) return(last)
     Xs <- matrix(par, m, q)
     Ks <- kern_matrix(object$kernel, Xs, .support(object))
-    B <- Ks %*% Kinv
     mu <- Ks %*% object$alpha
-    s2 <- object$noise +
-      pmax(.kern_diag(object$kernel, Xs) - .explained(object, Ks), 0)
-    res <- Ys - mu
-    rss <- rowSums(res^2)
-    val <- sum(d / 2 * log(2 * pi * s2) + rss / (2 * s2))
-    dm <- -res / s2                      # d value / d mu
-    ds <- d / (2 * s2) - rss / (2 * s2^2)  # d value / d s2
+    kd <- .kern_diag(object$kernel, Xs)
+    res <- replace(Ys - mu, !obs, 0)
     dk <- .kern_cross_grad(object$kernel, Xs, .support(object))
-    g <- vapply(seq_len(q), function(j) {
-      rowSums(dm * (dk$K[[j]] %*% object$alpha)) +
-        ds * (dk$diag[, j] - 2 * rowSums(B * dk$K[[j]]))
-    }, numeric(m))
-    g <- matrix(g, m, q)
+    val <- 0
+    dm <- res                              # d value / d mu
+    gs <- matrix(0, m, q)                  # through the variances
+    for (grp in groups) {
+      cols <- grp$cols
+      sub <- if (is.null(grp$support)) TRUE else grp$support
+      s2 <- object$noise + pmax(kd - grp$explained(Ks), 0)
+      d <- rowSums(obs[, cols, drop = FALSE])
+      rss <- rowSums(res[, cols, drop = FALSE]^2)
+      val <- val + sum(d / 2 * log(2 * pi * s2) + rss / (2 * s2))
+      dm[, cols] <- -res[, cols, drop = FALSE] / s2
+      ds <- d / (2 * s2) - rss / (2 * s2^2)  # d value / d s2
+      B <- Ks[, sub, drop = FALSE] %*% grp$Kinv
+      for (j in seq_len(q)) {
+        gs[, j] <- gs[, j] + ds * (dk$diag[, j] - 2 *
+          rowSums(B * dk$K[[j]][, sub, drop = FALSE]))
+      }
+    }
+    g <- matrix(vapply(seq_len(q), function(j) {
+      rowSums(dm * (dk$K[[j]] %*% object$alpha))
+    }, numeric(m)), m, q) + gs
     if (object$prior) {
       val <- val + sum(Xs^2) / 2
       g <- g + Xs
