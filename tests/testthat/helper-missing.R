@@ -36,8 +36,19 @@ posterior_by_column <- function(fit, j, Xs) {
        sd = sqrt(kss - rowSums(Ks * t(solve(K, t(Ks)))) + fit$noise))
 }
 
-# Missingness patterns for the tests of an n x d matrix.
-missing_patterns_for_tests <- function(n, d) {
+# Latent points X (n x 2), inducing inputs Z (4 x 2) and n x 4 data with
+# the entries of each mask of missing_masks() removed (list Ys).
+missing_test_data <- function(n) {
+  X <- matrix(rnorm(n * 2), n, 2)
+  Z <- matrix(rnorm(8), 4, 2)
+  Y0 <- matrix(rnorm(n * 4), n, 4)
+  list(X = X, Z = Z,
+       Ys = lapply(missing_masks(n, 4), function(m) replace(Y0, m, NA)))
+}
+
+# Missingness masks for the tests of an n x d matrix: one entry, a block,
+# random entries, a staircase (every column a different pattern).
+missing_masks <- function(n, d) {
   one <- matrix(FALSE, n, d)
   one[3, 2] <- TRUE
   block <- matrix(FALSE, n, d)

@@ -5,18 +5,13 @@
 
 test_that("with NA the exact log-likelihood is the sum of per-column densities", {
   set.seed(141)
-  n <- 12
-  d <- 4
-  q <- 2
-  X <- matrix(rnorm(n * q), n, q)
-  Y0 <- matrix(rnorm(n * d), n, d)
+  dat <- missing_test_data(12)
   worst <- 0
-  for (mask in missing_patterns_for_tests(n, d)) {
-    Y <- replace(Y0, mask, NA)
-    for (k in test_kernels(q)) {
+  for (Y in dat$Ys) {
+    for (k in test_kernels(2)) {
       noise <- runif(1, 0.05, 0.5)
-      ref <- loglik_by_column(Y, X, k, noise)
-      err <- abs(gplvm_loglik(Y, X, k, noise) - ref) / abs(ref)
+      ref <- loglik_by_column(Y, dat$X, k, noise)
+      err <- abs(gplvm_loglik(Y, dat$X, k, noise) - ref) / abs(ref)
       expect_lt(err, 1e-10)
       worst <- max(worst, err)
     }
@@ -27,19 +22,14 @@ test_that("with NA the exact log-likelihood is the sum of per-column densities",
 
 test_that("with NA the sparse objectives are sums of per-column ones", {
   set.seed(142)
-  n <- 12
-  d <- 4
-  q <- 2
-  X <- matrix(rnorm(n * q), n, q)
-  Z <- matrix(rnorm(4 * q), 4, q)
-  Y0 <- matrix(rnorm(n * d), n, d)
-  ks <- test_kernels(q)[c("rbf_ard", "matern52", "bias_white_rbf")]
-  for (mask in missing_patterns_for_tests(n, d)) {
-    Y <- replace(Y0, mask, NA)
+  dat <- missing_test_data(12)
+  ks <- test_kernels(2)[c("rbf_ard", "matern52", "bias_white_rbf")]
+  for (Y in dat$Ys) {
     for (approx in c("vfe", "fitc", "dtc")) {
       for (k in ks) {
-        ref <- sparse_by_column(Y, X, Z, k, 0.2, approx)
-        ll <- gplvm_loglik(Y, X, k, 0.2, inducing = Z, approx = approx)
+        ref <- sparse_by_column(Y, dat$X, dat$Z, k, 0.2, approx)
+        ll <- gplvm_loglik(Y, dat$X, k, 0.2, inducing = dat$Z,
+                           approx = approx)
         expect_lt(abs(ll - ref) / abs(ref), 1e-10)
       }
     }
@@ -48,18 +38,15 @@ test_that("with NA the sparse objectives are sums of per-column ones", {
 
 test_that("with NA every gradient component agrees with finite differences", {
   set.seed(143)
+  dat <- missing_test_data(10)
   n <- 10
-  d <- 4
-  q <- 2
-  X <- matrix(rnorm(n * q), n, q)
-  Z <- matrix(rnorm(4 * q), 4, q)
-  Y0 <- matrix(rnorm(n * d), n, d)
+  X <- dat$X
+  Z <- dat$Z
   ks <- list(kern_rbf(1.1, c(0.7, 1.2)) + kern_bias(0.3),
              kern_matern32(0.9, 1.4) + kern_linear(c(0.5, 1)) +
                kern_white(0.05))
   worst <- 0
-  for (mask in missing_patterns_for_tests(n, d)) {
-    Y <- replace(Y0, mask, NA)
+  for (Y in dat$Ys) {
     for (approx in c("exact", "vfe", "fitc", "dtc")) {
       for (k in ks) {
         zz <- if (approx == "exact") NULL else Z
