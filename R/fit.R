@@ -40,10 +40,30 @@
 #' sparse posterior (for `"vfe"` and `"dtc"` the same); `loglik` is then the
 #' bound (VFE) or the approximate log-likelihood (FITC, DTC).
 #'
+#' @section Missing values:
+#' `Y` may have missing entries (`NA` or `NaN`).  The log-likelihood is then
+#' a sum over columns, each column's marginal likelihood on the rows where
+#' it is observed, \eqn{\sum_d \log N(y_{O_d, d} \mid 0, K_{O_d O_d})}{sum_d
+#' log N(y[O_d, d] | 0, K[O_d, O_d])}.  Columns observed on the same rows
+#' (one missingness pattern) share a covariance, so each evaluation
+#' factorises it once per distinct pattern: the exact model costs the
+#' number of patterns times \eqn{O(N^3)}{O(N^3)} (a warning suggests the
+#' sparse model when there are more than 10 patterns), the sparse model the
+#' number of patterns times \eqn{O(N M^2)}{O(N M^2)}.  Centring and scaling
+#' use the observed entries of each column; `X` starts from the principal
+#' components of the data after iterative rank-`q` SVD imputation.  A row
+#' with every entry missing, or a column with fewer than two observed
+#' entries, is refused.  [fitted.gplvm()] fills every entry with its
+#' posterior mean, [gplvm_impute()] returns the imputed entries with their
+#' predictive standard deviations, and `predict(fit, newdata =)` accepts
+#' new rows with `NA` entries.  Without missing entries none of this
+#' changes the computation.
+#'
 #' Jitter that the C core has to add to the covariance diagonal during the
 #' fit is counted and reported in a single warning at the end.
 #'
-#' @param Y Numeric matrix or data frame of numeric columns, N by D (N >= 2).
+#' @param Y Numeric matrix or data frame of numeric columns, N by D (N >= 2),
+#'   possibly with missing (`NA`) entries (see Missing values).
 #'   Row names carry through to the latent matrix.
 #' @param q Latent dimension, an integer between 1 and `min(dim(Y))`.
 #' @param kernel A kernel (see [kernels]) whose parameters are the starting
@@ -94,12 +114,16 @@
 #'   (the fitted \eqn{Z}), `inducing_init` and `approx`; its `alpha` is
 #'   M by D and `Cfac` (M by M, with `tcrossprod(Cfac)` equal to
 #'   \eqn{K_{zz}^{-1} - B^{-1}}{Kzz^-1 - B^-1}, see [gplvm_loglik()])
-#'   replaces `chol`.
+#'   replaces `chol`.  A fit to data with missing entries has `Y` with its
+#'   `NA` entries, `missing` (a list: `mask`, `TRUE` where `Y` is missing,
+#'   and the jitter each pattern's covariance needed), and `alpha` holds
+#'   each column's \eqn{K_{OO}^{-1} y_O}{K_OO^-1 y_O} from its observed rows
+#'   (0 in the others); `chol` is still that of the covariance of all rows.
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
 #' @seealso [predict.gplvm()], [plot.gplvm()], [summary.gplvm()],
-#'   [gplvm_loglik()].
+#'   [gplvm_loglik()], [gplvm_impute()].
 #' @examples
 #' set.seed(1)
 #' fit <- gplvm(iris[1:60, 1:4], q = 2, maxit = 100)

@@ -16,6 +16,13 @@
 #' factorisation runs on R's BLAS and LAPACK, so a fast multithreaded BLAS
 #' speeds up the whole evaluation.
 #'
+#' @section Missing values:
+#' `Y` may have `NA` (or `NaN`) entries: the result is then the sum over
+#' columns of each column's log-likelihood on its observed rows (the sparse
+#' objectives likewise), computed by one evaluation per distinct pattern of
+#' observed rows, and the gradient is the sum of theirs.  Every row needs
+#' an observed entry and every column two.  See [gplvm()].
+#'
 #' @section Sparse approximations:
 #' With `inducing = Z` (M inducing inputs), \eqn{K} is replaced by
 #' \eqn{S = Q + \Lambda}{S = Q + Lambda} with
@@ -43,7 +50,7 @@
 #' objective, so the gradient accounts for it); if the factorisation fails
 #' it grows tenfold, at most five times, with a warning.
 #'
-#' @param Y Numeric data matrix, N by D.
+#' @param Y Numeric data matrix, N by D; `NA` entries are missing values.
 #' @param X Numeric latent matrix, N by Q.
 #' @param kernel A kernel, see [kernels].
 #' @param noise Noise variance \eqn{\sigma^2 > 0}.

@@ -18,9 +18,16 @@
 #' the predictive standard deviation of a new observation there (the GP's
 #' posterior variance plus the noise variance, times each column's scale).
 #'
+#' For a fit to data with missing entries (see [gplvm()]) the mean and
+#' variance of each column come from the training rows where it is
+#' observed, so `se.fit` and the projection's variances differ by column;
+#' entries missing in `newdata` are left out of its objective (a nearest
+#' training point is then found with them at their column means).
+#'
 #' @param object A fitted model from [gplvm()].
 #' @param newdata Numeric matrix or data frame with the columns of the
-#'   training data.
+#'   training data; `NA` entries are allowed (each row is projected from
+#'   its observed columns, and needs at least one).
 #' @param newlatent Numeric matrix with `q` columns of latent positions.
 #' @param se.fit With `newlatent`: also return the predictive standard
 #'   deviations.
