@@ -20,6 +20,21 @@ test_that("with NA the exact log-likelihood is the sum of per-column densities",
                   worst))
 })
 
+test_that("a pattern with more columns than rows is evaluated from its Gram factor", {
+  set.seed(1411)
+  Y <- matrix(rnorm(6 * 14), 6, 14)
+  Y[cbind(1:3, 1:3)] <- NA          # pattern of 11 complete columns
+  X <- matrix(rnorm(12), 6, 2)
+  k <- kern_rbf(1, c(0.8, 1.5)) + kern_bias(0.2)
+  pats <- .pattern_data(Y, .missing_patterns(Y))
+  full <- pats[[4]]                 # after columns 1, 2, 3
+  expect_identical(full$cols, 4:14)
+  expect_identical(dim(full$Y), c(6L, 6L))
+  expect_identical(full$ndim, 11L)
+  ref <- loglik_by_column(Y, X, k, 0.3)
+  expect_lt(abs(gplvm_loglik(Y, X, k, 0.3) - ref) / abs(ref), 1e-10)
+})
+
 test_that("with NA the sparse objectives are sums of per-column ones", {
   set.seed(142)
   dat <- missing_test_data(12)
