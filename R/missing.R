@@ -72,8 +72,8 @@
 .loglik_missing <- function(pats, X, kernel, noise, gradient, Z = NULL,
                             approx = "vfe", workspace = NULL) {
   out <- list(loglik = 0, X = matrix(0, nrow(X), ncol(X)), kernel = 0,
-              noise = 0, inducing = if (!is.null(Z)) 0, jitters = numeric(length(pats)),
-              retries = 0L)
+              noise = 0, inducing = if (!is.null(Z)) 0,
+              jitters = numeric(length(pats)), retries = 0L)
   for (i in seq_along(pats)) {
     p <- pats[[i]]
     Xp <- X[p$rows, , drop = FALSE]

@@ -16,7 +16,7 @@
 # without missing entries, to show what the per-pattern evaluation costs.
 #
 # Run from the package root after installing the package:
-#   Rscript bench/missing.R iris [maxit] [seeds]
+#   Rscript bench/missing.R iris [maxit] [seeds, e.g. 1,2,3]
 #   R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread:/usr/lib/R/lib:/usr/lib/x86_64-linux-gnu \
 #     Rscript bench/missing.R oil [maxit] [seeds] [inducing]
 # The oil data directory defaults to ../shared/data/oil (GPLVM_OIL_DIR).
@@ -27,7 +27,11 @@ options(width = 150)
 args <- commandArgs(trailingOnly = TRUE)
 data <- if (length(args) > 0L) args[1L] else "iris"
 maxit <- if (length(args) > 1L) as.integer(args[2L]) else 1000L
-seeds <- if (length(args) > 2L) seq_len(as.integer(args[3L])) else 1:3
+seeds <- if (length(args) > 2L) {
+  as.integer(strsplit(args[3L], ",")[[1L]])
+} else {
+  1:3
+}
 inducing <- if (length(args) > 3L) as.integer(args[4L]) else NULL
 q <- 2L
 

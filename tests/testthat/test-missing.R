@@ -208,12 +208,17 @@ test_that("projection of rows with NA uses their observed columns only", {
     ref <- ref - sum(dnorm(Ys[o, j], post$mean[o], post$sd[o], log = TRUE))
   }
   expect_equal(obj$fn(x), ref, tolerance = 1e-10)
-  # through predict(): an NA entry leaves the same result as any value whose
-  # column is not used, and whole-NA rows are refused
+  # the sparse model's per-pattern posteriors: gradient
+  expect_warning(sp <- gplvm(Y, maxit = 40, inducing = 8), "converge")
+  obj <- .project_objective(sp, Ys, tcrossprod(sp$Cfac))
+  expect_equal(obj$gr(x), num_grad(obj$fn, x), tolerance = 1e-6)
+  # through predict(); rows with nothing observed are refused
   new <- iris[c(2, 60, 120), 1:4]
   new[1, 2] <- NA
-  Xp <- predict(fit, newdata = new)
-  expect_true(all(is.finite(Xp)))
+  for (f in list(fit, sp)) {
+    Xp <- predict(f, newdata = new)
+    expect_true(all(is.finite(Xp)))
+  }
   expect_error(predict(fit, newdata = rbind(new, NA)), "'newdata' has rows")
 })
 
