@@ -248,3 +248,13 @@ test_that("a damaged missing-data field is caught", {
   bad$missing$jitter <- -1
   expect_error(gplvm_impute(bad), "damaged.*missing")
 })
+
+test_that("jitter needed by a pattern's covariance is reported", {
+  set.seed(150)
+  X <- matrix(rep(rnorm(2), each = 5), 5, 2)   # five identical points
+  Y <- matrix(rnorm(10), 5, 2)
+  Y[2, 1] <- NA
+  expect_warning(ll <- gplvm_loglik(Y, X, kern_bias(1), noise = 1e-300,
+                                    gradient = TRUE), "jitter")
+  expect_true(is.finite(ll) && all(is.finite(attr(ll, "gradient")$X)))
+})
