@@ -212,6 +212,20 @@ test_that("projection of rows with NA uses their observed columns only", {
   expect_warning(sp <- gplvm(Y, maxit = 40, inducing = 8), "converge")
   obj <- .project_objective(sp, Ys, tcrossprod(sp$Cfac))
   expect_equal(obj$gr(x), num_grad(obj$fn, x), tolerance = 1e-6)
+  # complete training data, new rows with NA: one shared variance
+  full <- small_fit()
+  obj <- .project_objective(full, Ys, chol2inv(full$chol))
+  expect_equal(obj$gr(x), num_grad(obj$fn, x), tolerance = 1e-6)
+  Ks <- kern_matrix(full$kernel, Xs, full$X)
+  sd <- sqrt(diag(kern_matrix(full$kernel, Xs)) + full$noise -
+               rowSums(Ks * t(solve(kern_matrix(full$kernel, full$X) +
+                                      diag(full$noise, nrow(full$X)),
+                                    t(Ks)))))
+  mu <- Ks %*% full$alpha
+  o <- !is.na(Ys)
+  ref <- sum(Xs^2) / 2 -
+    sum(dnorm(Ys[o], mu[o], matrix(sd, 3, 4)[o], log = TRUE))
+  expect_equal(obj$fn(x), ref, tolerance = 1e-10)
   # through predict(); rows with nothing observed are refused
   new <- iris[c(2, 60, 120), 1:4]
   new[1, 2] <- NA
