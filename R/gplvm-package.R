@@ -36,6 +36,8 @@
 #'     [kern_matrix()] computes covariance matrices.
 #'   \item [gplvm_loglik()]: the log-likelihood and its gradient with
 #'     respect to the latent positions, every hyperparameter and the noise.
+#'   \item [gplvm_check_gradient()]: that gradient against central
+#'     differences, component by component.
 #' }
 #'
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal

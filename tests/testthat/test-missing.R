@@ -197,7 +197,7 @@ test_that("projection of rows with NA uses their observed columns only", {
   Ys[3, c(1, 4)] <- NA
   obj <- .project_objective(fit, Ys, chol2inv(fit$chol))
   x <- rnorm(6, sd = 0.5)
-  expect_equal(obj$gr(x), num_grad(obj$fn, x), tolerance = 1e-6)
+  expect_equal(obj$gr(x), fd_gradient(obj$fn, x), tolerance = 1e-6)
   # the value: Gaussian densities of the observed entries, each column's
   # posterior from its own observed training rows, plus the prior
   Xs <- matrix(x, 3)
@@ -211,11 +211,11 @@ test_that("projection of rows with NA uses their observed columns only", {
   # the sparse model's per-pattern posteriors: gradient
   expect_warning(sp <- gplvm(Y, maxit = 40, inducing = 8), "converge")
   obj <- .project_objective(sp, Ys, tcrossprod(sp$Cfac))
-  expect_equal(obj$gr(x), num_grad(obj$fn, x), tolerance = 1e-6)
+  expect_equal(obj$gr(x), fd_gradient(obj$fn, x), tolerance = 1e-6)
   # complete training data, new rows with NA: one shared variance
   full <- small_fit()
   obj <- .project_objective(full, Ys, chol2inv(full$chol))
-  expect_equal(obj$gr(x), num_grad(obj$fn, x), tolerance = 1e-6)
+  expect_equal(obj$gr(x), fd_gradient(obj$fn, x), tolerance = 1e-6)
   Ks <- kern_matrix(full$kernel, Xs, full$X)
   sd <- sqrt(diag(kern_matrix(full$kernel, Xs)) + full$noise -
                rowSums(Ks * t(solve(kern_matrix(full$kernel, full$X) +

@@ -34,7 +34,7 @@ test_that("the projection objective's gradient matches finite differences", {
     Ys <- scale(as.matrix(iris[c(2, 60, 120), 1:4]), fit$center, FALSE)
     obj <- gplvm:::.project_objective(fit, Ys, chol2inv(fit$chol))
     x <- rnorm(6, sd = 0.5)
-    expect_equal(obj$gr(x), num_grad(obj$fn, x), tolerance = 1e-6)
+    expect_equal(obj$gr(x), fd_gradient(obj$fn, x), tolerance = 1e-6)
   }
 })
 

@@ -36,7 +36,7 @@ test_that("the sparse objective's gradient (X, Z, log-parameters) matches finite
   k <- kern_rbf(1, c(1, 2)) + kern_bias(0.1) + kern_white(0.01)
   obj <- .gplvm_objective(Y, k, 0.1, character(), TRUE, 2L, 0L, Z0, "vfe")
   par <- c(rnorm(30), Z0, log(kern_params(k)), log(0.1))
-  expect_equal(obj$gr(par), num_grad(obj$fn, par), tolerance = 1e-6)
+  expect_equal(obj$gr(par), fd_gradient(obj$fn, par), tolerance = 1e-6)
 })
 
 test_that("inducing = N starts at the latent positions; a matrix is used as given", {
@@ -89,7 +89,7 @@ test_that("the sparse projection objective's gradient matches finite differences
   Ys <- fit$Y[c(3, 20), ] + 0.01
   obj <- .project_objective(fit, Ys, tcrossprod(fit$Cfac))
   x <- rnorm(4, sd = 0.5)
-  expect_equal(obj$gr(x), num_grad(obj$fn, x), tolerance = 1e-6)
+  expect_equal(obj$gr(x), fd_gradient(obj$fn, x), tolerance = 1e-6)
 })
 
 test_that("bad sparse arguments to gplvm give errors naming them", {
