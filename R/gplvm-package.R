@@ -19,19 +19,23 @@
 #'   \item [gplvm()] fits the model and returns an object of class
 #'     `"gplvm"`.
 #'   \item Its methods ([gplvm-methods]): `print`, `summary`, `coef`,
-#'     `logLik` (so `AIC()` and `BIC()` work), `nobs`, `fitted` and
-#'     `residuals`.
+#'     `logLik` (so `AIC()` and `BIC()` work), `nobs`, `fitted`,
+#'     `residuals` and `as.data.frame`.
 #'   \item [predict.gplvm()] maps new data to latent positions
-#'     (`newdata`), and latent positions to data with their predictive
-#'     standard deviation (`newlatent`, `se.fit`).
+#'     (`newdata`), and latent positions to data with the standard errors
+#'     of the means and prediction intervals (`newlatent`, `se.fit`,
+#'     `interval`).
 #'   \item [plot.gplvm()] draws the latent positions over an image of the
-#'     predictive variance.
+#'     log10 precision of the latent function, light where the model is
+#'     confident; points and lines added afterwards land in latent
+#'     coordinates.  With ggplot2, [autoplot()][gplvm-ggplot2] does the
+#'     same.
 #' }
 #'
 #' @section Kernels and the likelihood:
 #' \itemize{
-#'   \item [kernels]: [kern_rbf()], [kern_matern32()], [kern_matern52()],
-#'     [kern_linear()], [kern_bias()], [kern_white()], and sums with `+`.
+#'   \item [kernels]: RBF, Matern, rational quadratic, periodic, linear,
+#'     MLP (arc-sine), bias and white kernels, and sums with `+`.
 #'   \item [kern_params()] and `kern_params<-` read and set hyperparameters;
 #'     [kern_matrix()] computes covariance matrices.
 #'   \item [gplvm_loglik()]: the log-likelihood and its gradient with

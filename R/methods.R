@@ -24,8 +24,8 @@ NULL
 #' @export
 print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   .check_gplvm(x, "x")
-  cat(sprintf("GP-LVM: %d points, %d data dimensions, %d latent dimensions\n",
-              nrow(x$X), ncol(x$Y), ncol(x$X)))
+  cat(sprintf("GP-LVM: %s\n", .describe_size(nrow(x$X), ncol(x$Y),
+                                             ncol(x$X))))
   cat("Kernel:", format(x$kernel), "\n")
   .cat_sparse(x)
   .cat_missing(x)  # R/missing.R
@@ -40,22 +40,21 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   invisible(x)
 }
 
-# Relevance of each latent dimension: its spread in units of the kernel's
-# length (sd(X_q) / l_q for the first stationary part, sd(X_q) sqrt(v_q) for
-# a linear one), divided by the largest.
-.relevance <- function(x) {
-  q <- ncol(x$X)
-  w <- rep(1, q)
-  for (p in .kernel_parts(x$kernel)) {
-    if (p$type %in% c("rbf", "matern32", "matern52")) {
-      w <- 1 / .per_dim(p$params$lengthscale, q)
-      break
-    }
-    if (p$type == "linear") {
-      w <- sqrt(.per_dim(p$params$variance, q))
-      break
-    }
+# "150 points, 4 data dimensions, 1 latent dimension"
+.describe_size <- function(n, d, q) {
+  count <- function(k, what) {
+    sprintf("%d %s%s", k, what, if (k == 1L) "" else "s")
   }
+  paste(count(n, "point"), count(d, "data dimension"),
+        count(q, "latent dimension"), sep = ", ")
+}
+
+# Relevance of each latent dimension: its spread in units of the kernel's
+# length (sd(X_q) / l_q for the first part with lengthscales,
+# sd(X_q) sqrt(v_q) for a linear one; see .kernel_dim_weights()), divided
+# by the largest.
+.relevance <- function(x) {
+  w <- .kernel_dim_weights(x$kernel, ncol(x$X))
   r <- apply(x$X, 2L, stats::sd) * w
   stats::setNames(r / max(r), colnames(x$X))
 }
@@ -78,8 +77,10 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 #' @rdname gplvm-methods
 #' @details `summary` adds the relevance of each latent dimension (the
 #'   standard deviation of its latent coordinates divided by the kernel's
-#'   lengthscale in that dimension, for the first RBF or Matern part, or
-#'   multiplied by the square root of the linear variance; then divided by
+#'   lengthscale in that dimension, for the first part with lengthscales,
+#'   or multiplied by the square root of the linear variance (MLP: weight
+#'   variance), whichever part with one value per dimension comes first;
+#'   then divided by
 #'   the largest, so the most relevant dimension has relevance 1), the
 #'   hyperparameters, the log-likelihood at the start and the end, and the
 #'   optimiser's details.
@@ -104,8 +105,7 @@ summary.gplvm <- function(object, ...) {
 print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
                                 ...) {
   cat("Call:\n", paste(deparse(x$call), collapse = "\n"), "\n\n", sep = "")
-  cat(sprintf("GP-LVM: %d points, %d data dimensions, %d latent dimensions\n",
-              x$n, x$d, x$q))
+  cat(sprintf("GP-LVM: %s\n", .describe_size(x$n, x$d, x$q)))
   cat("Kernel:", format(x$kernel), "\n")
   .cat_sparse(x)
   cat("\n")
@@ -190,4 +190,30 @@ residuals.gplvm <- function(object, ...) {
   Y <- sweep(Y, 2L, object$center, `+`)
   dimnames(Y) <- list(rownames(Y), names(object$center))
   Y
+}
+
+#' @rdname gplvm-methods
+#' @param row.names,optional As in [base::as.data.frame()]: `NULL` keeps
+#'   the data's row names; `optional` is ignored (the columns are always
+#'   named).
+#' @details `as.data.frame` returns the latent coordinates as a data frame,
+#'   one row per data row (with the data's row names) and one column per
+#'   latent dimension (`X1`, `X2`, ...), followed, for fits that have them,
+#'   by the variances of the latent positions (`X1.var`, ...).
+#' @export
+as.data.frame.gplvm <- function(x, row.names = NULL, optional = FALSE, ...) {
+  .check_gplvm(x, "x")
+  out <- as.data.frame(x$X)
+  V <- x$X_var
+  if (is.matrix(V) && all(dim(V) == dim(x$X))) {
+    out[paste0(colnames(x$X), ".var")] <- as.data.frame(V)
+  }
+  if (!is.null(row.names)) {
+    if (length(row.names) != nrow(out)) {
+      stop(sprintf("'row.names' must have length %d", nrow(out)),
+           call. = FALSE)
+    }
+    row.names(out) <- row.names
+  }
+  out
 }

@@ -191,16 +191,16 @@
        jitter_z = if (sparse) best$jitter else 0)
 }
 
-# Predictive standard deviations (noise included) of new observations at
-# latent points Xs for a fit with missing data, on the original scale: each
-# column from its own observed rows.  m x D.
+# Posterior standard deviations of the latent function (noise excluded, as
+# predict()'s se.fit) at latent points Xs for a fit with missing data, on
+# the original scale: each column from its own observed rows.  m x D.
 .missing_se <- function(object, Xs, post = .fit_posterior(object)) {
   Ks <- kern_matrix(object$kernel, Xs, .support(object))
   kd <- .kern_diag(object$kernel, Xs)
   scale <- if (is.null(object$scale)) rep(1, ncol(object$Y)) else object$scale
   se <- matrix(0, nrow(Xs), ncol(object$Y))
   for (p in post) {
-    sd <- sqrt(pmax(kd - p$explained(Ks), 0) + object$noise)
+    sd <- sqrt(pmax(kd - p$explained(Ks), 0))
     se[, p$cols] <- outer(sd, scale[p$cols])
   }
   se
@@ -303,11 +303,14 @@ gplvm_impute <- function(object) {
   Y <- .unscale(object, .completed_Y(object))
   sd <- matrix(0, nrow(Y), ncol(Y), dimnames = dimnames(Y))
   if (any(mask)) {
+    scale <- if (is.null(object$scale)) rep(1, ncol(Y)) else object$scale
     for (p in .fit_posterior(object)) {
       rows <- which(mask[, p$cols[1L]])
       if (length(rows)) {
         se <- .missing_se(object, object$X[rows, , drop = FALSE], list(p))
-        sd[rows, p$cols] <- se[, p$cols]
+        noise <- object$noise * scale[p$cols]^2
+        sd[rows, p$cols] <- sqrt(sweep(se[, p$cols, drop = FALSE]^2, 2L,
+                                       noise, `+`))
       }
     }
   }

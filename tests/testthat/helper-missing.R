@@ -24,8 +24,9 @@ sparse_by_column <- function(Y, X, Z, kernel, noise, approx) {
   }, 0))
 }
 
-# Posterior mean and predictive sd (noise included) of column j at latent
-# points Xs from its observed rows, for an exact fit, in model units.
+# Posterior mean, sd of the latent function (sd_f) and predictive sd
+# (noise included) of column j at latent points Xs from its observed rows,
+# for an exact fit, in model units.
 posterior_by_column <- function(fit, j, Xs) {
   o <- !is.na(fit$Y[, j])
   Xo <- fit$X[o, , drop = FALSE]
@@ -33,6 +34,7 @@ posterior_by_column <- function(fit, j, Xs) {
   Ks <- .kern_matrix_r(fit$kernel, Xs, Xo)
   kss <- diag(.kern_matrix_r(fit$kernel, Xs))
   list(mean = drop(Ks %*% solve(K, fit$Y[o, j])),
+       sd_f = sqrt(kss - rowSums(Ks * t(solve(K, t(Ks))))),
        sd = sqrt(kss - rowSums(Ks * t(solve(K, t(Ks)))) + fit$noise))
 }
 

@@ -172,7 +172,9 @@ test_that("fitted values and imputations are each column's posterior from its ob
     expect_true(all(imp$sd[-holes] == 0) && all(imp$sd[holes] > 0))
     se <- predict(fit, newlatent = fit$X, se.fit = TRUE)
     expect_equal(se$fit, f)
-    expect_equal(imp$sd[holes], se$se.fit[holes])
+    pred_sd <- sqrt(se$se.fit^2 +
+                      rep(se$residual.scale^2, each = nrow(se$se.fit)))
+    expect_equal(imp$sd[holes], pred_sd[holes])
     expect_true(all(is.na(residuals(fit)[holes])))
     if (sparse) next
     # an exact fit against the plain-R posterior of each column
@@ -181,7 +183,9 @@ test_that("fitted values and imputations are each column's posterior from its ob
       expect_equal(unname(f[, j]),
                    unname(post$mean * fit$scale[j] + fit$center[j]),
                    tolerance = 1e-8)
-      expect_equal(unname(se$se.fit[, j]), unname(post$sd * fit$scale[j]),
+      expect_equal(unname(se$se.fit[, j]), unname(post$sd_f * fit$scale[j]),
+                   tolerance = 1e-8)
+      expect_equal(unname(pred_sd[, j]), unname(post$sd * fit$scale[j]),
                    tolerance = 1e-8)
     }
   }
