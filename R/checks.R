@@ -13,6 +13,13 @@
                    paste(names(x)[!ok], collapse = ", ")), call. = FALSE)
     }
     x <- as.matrix(x)
+    # every column is numeric, but as.matrix() of 0 rows is logical
+    storage.mode(x) <- "double"
+  }
+  if (inherits(x, "Matrix") && requireNamespace("Matrix", quietly = TRUE)) {
+    # Matrix-package matrices (dense or sparse): the C code needs the dense
+    # copy anyway
+    x <- as.matrix(x)
   }
   if (!is.matrix(x) || !is.numeric(x)) {
     stop(sprintf("'%s' must be a numeric matrix%s", arg,
@@ -64,9 +71,14 @@
 }
 
 # Checks that `object` is a model fitted by gplvm() with every field the
-# methods use intact (types, shapes, finite values; latent positions with a
-# finite sum of squares, as no fit puts them beyond 1e154); stops naming
-# the damaged fields otherwise.  Returns the object invisibly.
+# methods use intact: types and shapes of all, finite values of the O(N D)
+# ones (latent positions with a finite sum of squares, as no fit puts them
+# beyond 1e154), and of the exact model's N x N Cholesky factor only the
+# shape and a finite positive diagonal, O(N): its N^2 entries are trusted,
+# as R's lm methods trust their qr component (a scan on every method call
+# would cost more than most methods, and still could not tell a factor
+# edited by hand from the fitted one).  Stops naming the damaged fields
+# otherwise.  Returns the object invisibly.
 .check_gplvm <- function(object, arg = "object") {
   if (!inherits(object, "gplvm") || !is.list(object)) {
     stop(sprintf("'%s' must be a model fitted by gplvm()", arg),
@@ -94,8 +106,7 @@
     Y = mat(.zero_na(f("Y")), n, d) && d >= 1L,
     missing = .valid_missing(f("missing"), f("Y")),
     alpha = mat(f("alpha"), m, d),
-    chol = if (is.null(Z)) mat(f("chol"), n, n) && all(diag(f("chol")) > 0)
-           else is.null(f("chol")),
+    chol = if (is.null(Z)) .is_factor(f("chol"), n) else is.null(f("chol")),
     inducing = is.null(Z) || (mat(Z, m, q) && m >= 1L &&
                               mat(f("Cfac"), m, m) &&
                               is.character(f("approx")) &&
@@ -125,6 +136,16 @@
                  paste(names(ok)[!ok], collapse = ", ")), call. = FALSE)
   }
   invisible(object)
+}
+
+# An n x n double matrix with a finite positive diagonal: what the solves
+# with a triangular factor need to be defined; its other entries unread.
+.is_factor <- function(R, n) {
+  if (!is.matrix(R) || !is.double(R) || nrow(R) != n || ncol(R) != n) {
+    return(FALSE)
+  }
+  d <- diag(R)
+  all(is.finite(d) & d > 0)
 }
 
 # One of `choices`; the whole vector (an argument left at its default)

@@ -339,7 +339,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     cache$res <- res
     res
   }
-  list(eval = eval, free = free,
+  list(eval = eval, free = free, workspace = workspace,
        fn = function(par) -(eval(par)$loglik + eval(par)$logprior),
        gr = function(par) -eval(par)$grad,
        n_eval = function() cache$n_eval,
@@ -363,11 +363,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
   sparse <- NULL
   if (is.null(Z0)) {
-    # the factor the C core used, jitter included
-    K <- kern_matrix(best$kernel, X) + diag(best$noise + best$jitter,
-                                            nrow(X))
-    R <- chol(K)
-    alpha <- backsolve(R, forwardsolve(t(R), Y, upper.tri = FALSE))
+    post <- .exact_posterior(Y, X, best$kernel, best$noise, best$jitter,
+                             obj$workspace)
+    R <- post$chol
+    alpha <- post$alpha
   } else {
     Z <- best$Z
     colnames(Z) <- colnames(X)

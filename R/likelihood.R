@@ -8,11 +8,21 @@
 #' If the Cholesky factorisation fails, jitter growing tenfold from
 #' \eqn{10^{-6}} times the mean diagonal of \eqn{K} is added (at most five
 #' times) and a warning says how much; if it still fails, an error is
-#' raised.
+#' raised.  The jitter is then part of the value, and the gradient is the
+#' gradient of that value (including the jitter's dependence on the
+#' parameters through the mean diagonal).
+#'
+#' The exact model takes at most 46340 rows (N^2 below 2^31, each N by N
+#' matrix under 16 GB); for more, use the sparse model.
 #'
 #' The O(N^2 Q) loops in C (kernel matrix, gradient contraction) run on
-#' `getOption("gplvm.threads", 1)` OpenMP threads where OpenMP is available;
-#' results are identical whatever the number of threads.  The O(N^3)
+#' `getOption("gplvm.threads", 1)` OpenMP threads where OpenMP is available,
+#' capped at the number of processors the process may use and at
+#' `OMP_THREAD_LIMIT` (a larger request is not an error).  In a process
+#' forked after the package has used two or more threads (as by
+#' `parallel::mclapply()`) they run on one thread, because OpenMP's thread
+#' pool does not survive `fork()`.  Results are identical whatever the number
+#' of threads.  The O(N^3)
 #' factorisation runs on R's BLAS and LAPACK, so a fast multithreaded BLAS
 #' speeds up the whole evaluation.
 #'
@@ -50,8 +60,9 @@
 #' objective, so the gradient accounts for it); if the factorisation fails
 #' it grows tenfold, at most five times, with a warning.
 #'
-#' @param Y Numeric data matrix, N by D; `NA` entries are missing values.
-#' @param X Numeric latent matrix, N by Q.
+#' @param Y Numeric data matrix, N by D (a Matrix-package matrix is
+#'   converted with `as.matrix()`); `NA` entries are missing values.
+#' @param X Numeric latent matrix, N by Q (likewise).
 #' @param kernel A kernel, see [kernels].
 #' @param noise Noise variance \eqn{\sigma^2 > 0}.
 #' @param gradient If `TRUE`, attach the gradient.
@@ -124,6 +135,7 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
 # jitter) or stops with a message explaining the status.
 .loglik_c <- function(Y, X, kernel, noise, gradient, ndim = ncol(Y),
                       workspace = NULL) {
+  .check_exact_size(nrow(Y))
   spec <- .kernel_spec(kernel, ncol(X))
   res <- .Call(C_gplvm_loglik_call, Y, X, spec$type, spec$npar, spec$par,
                noise, as.double(ndim), gradient, .gplvm_threads(), workspace)
@@ -131,12 +143,46 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   res
 }
 
+# The exact model holds N x N matrices: it keeps N^2 below 2^31 (N <= 46340,
+# each N x N matrix then under 16 GB), the range its C code and R's LAPACK
+# calls (32-bit sizes) are written and tested for.  Larger N: the sparse
+# model, whose memory is O(N M).
+.check_exact_size <- function(n) {
+  if (n > 46340L) {
+    stop(sprintf(paste("'Y' has %d rows, too many for the exact model",
+                       "(at most 46340, and each N x N matrix would need",
+                       "%.0f GB); use the sparse model, e.g. gplvm(Y,",
+                       "inducing = 500)"), n, n^2 * 8 / 2^30), call. = FALSE)
+  }
+  invisible(n)
+}
+
+# The end of an exact fit: frees the fit's workspace first, then returns
+# the upper Cholesky factor of the covariance the C core used (jitter
+# included) and alpha = K^-1 Y, so that at most one N x N matrix is held
+# at a time (the factor is built in place in C; no copy or transpose).
+.exact_posterior <- function(Y, X, kernel, noise, jitter, workspace = NULL) {
+  if (!is.null(workspace)) .workspace_free(workspace)
+  spec <- .kernel_spec(kernel, ncol(X))
+  R <- .Call(C_gplvm_chol_call, X, spec$type, spec$npar, spec$par,
+             noise + jitter)
+  list(chol = R, alpha = backsolve(R, backsolve(R, Y, transpose = TRUE)))
+}
+
 # Memory kept by C between evaluations (the N x N matrix), so that a fit
 # does not touch fresh pages at every call; freed when garbage collected.
 .loglik_workspace <- function() .Call(C_gplvm_workspace_call)
 
-# Threads for the O(N^2 Q) loops in C: option "gplvm.threads" (default 1).
-# Results do not depend on it.
+# Frees the buffer of a workspace now rather than at garbage collection;
+# returns the number of doubles freed.
+.workspace_free <- function(workspace) {
+  .Call(C_gplvm_workspace_free_call, workspace)
+}
+
+# Threads requested for the O(N^2 Q) loops in C: option "gplvm.threads"
+# (default 1), any positive whole number.  C caps it at what the machine
+# offers (src/threads.c), so a huge request is no error; it is capped here
+# only to fit an R integer.  Results do not depend on it.
 .gplvm_threads <- function() {
   n <- getOption("gplvm.threads", 1L)
   if (!is.numeric(n) || length(n) != 1L || !is.finite(n) || n < 1 ||
@@ -144,19 +190,42 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
     stop("option 'gplvm.threads' must be a positive whole number",
          call. = FALSE)
   }
-  as.integer(n)
+  as.integer(min(n, .Machine$integer.max))
 }
 
-.status_message <- function(status) {
-  switch(as.character(status),
-    "1" = paste("the covariance matrix is not positive definite, even with",
-                "added jitter; try a larger 'noise', a kernel with a white",
-                "or bias term, or rescaled data"),
+# The number of threads C actually uses for `n` requested.
+.threads_used <- function(n = .gplvm_threads()) {
+  .Call(C_gplvm_threads_call, n)
+}
+
+# Messages for the engines' status codes (src/gplvm.h).  The sparse
+# engine's three factorisations fail for three different reasons: 1 is its
+# k(Z, Z), 4 and 5 occur only there.
+.status_message <- function(status, sparse = FALSE) {
+  msg <- c(
+    "1" = if (sparse) {
+      paste("the covariance of the inducing inputs is not positive",
+            "definite, even with added jitter; move the inducing inputs",
+            "apart or change the kernel parameters")
+    } else {
+      paste("the covariance matrix is not positive definite, even with",
+            "added jitter; try a larger 'noise', a kernel with a white",
+            "or bias term, or rescaled data")
+    },
     "2" = paste("the covariance matrix or the log-likelihood is not finite;",
                 "rescale the data or the latent positions, or change the",
                 "kernel parameters"),
     "3" = "LAPACK reported an illegal argument (please report this bug)",
-    sprintf("unknown status %d from the C code", status))
+    "4" = paste("the FITC noise (noise plus the diagonal of Kxx - Q) is not",
+                "positive at some data points, through rounding errors in",
+                "Q; increase 'noise', or use approx = \"vfe\""),
+    "5" = paste("the inner M x M matrix of the sparse model (identity plus",
+                "the inducing covariances weighted by 1/noise) cannot be",
+                "factorised: 'noise' is too small for the scale of the",
+                "kernel variances; increase 'noise' or rescale the data"))
+  m <- msg[as.character(status)]
+  if (is.na(m)) sprintf("unknown status %d from the C code", status)
+  else unname(m)
 }
 
 .jitter_message <- function(jitter) {

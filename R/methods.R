@@ -52,11 +52,13 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 # Relevance of each latent dimension: its spread in units of the kernel's
 # length (sd(X_q) / l_q for the first part with lengthscales,
 # sd(X_q) sqrt(v_q) for a linear one; see .kernel_dim_weights()), divided
-# by the largest.
+# by the largest; 0 for every dimension when none has any spread (nothing
+# to divide by).
 .relevance <- function(x) {
   w <- .kernel_dim_weights(x$kernel, ncol(x$X))
   r <- apply(x$X, 2L, stats::sd) * w
-  stats::setNames(r / max(r), colnames(x$X))
+  r <- if (max(r) > 0) r / max(r) else rep(0, length(r))
+  stats::setNames(r, colnames(x$X))
 }
 
 # For sparse fits: one line naming the approximation.
@@ -81,7 +83,8 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 #'   or multiplied by the square root of the linear variance (MLP: weight
 #'   variance), whichever part with one value per dimension comes first;
 #'   then divided by
-#'   the largest, so the most relevant dimension has relevance 1), the
+#'   the largest, so the most relevant dimension has relevance 1; 0 for
+#'   every dimension if none has any spread), the
 #'   hyperparameters, the log-likelihood at the start and the end, and the
 #'   optimiser's details.
 #' @return `summary` returns an object of class `"summary.gplvm"`, printed

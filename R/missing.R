@@ -207,12 +207,12 @@
 }
 
 # Groups of columns sharing one predictive variance, for the projection of
-# new data: one group (every column, inverse covariance Kinv) for complete
+# new data: one group (every column, the fit's inverse covariance) for complete
 # training data, one per pattern otherwise.
-.variance_groups <- function(object, Kinv) {
+.variance_groups <- function(object) {
   if (is.null(object$missing)) {
     return(list(list(cols = seq_len(ncol(object$Y)), support = NULL,
-                     Kinv = Kinv,
+                     Kinv = NULL,
                      explained = function(Ks) .explained(object, Ks))))
   }
   .fit_posterior(object)

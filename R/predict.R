@@ -214,9 +214,19 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
 # inputs and (Kzz^-1 - B^-1)^-1 = (Cfac Cfac')^-1 of a sparse one.
 .explained <- function(object, Ks) {
   if (is.null(object$inducing)) {
-    colSums(forwardsolve(t(object$chol), t(Ks))^2)
+    colSums(backsolve(object$chol, t(Ks), transpose = TRUE)^2)
   } else {
     rowSums((Ks %*% object$Cfac)^2)
+  }
+}
+
+# Ks C^-1 for the C of .explained(), from the factor: no N x N inverse.
+.times_inverse <- function(object, Ks) {
+  if (is.null(object$inducing)) {
+    R <- object$chol
+    t(backsolve(R, backsolve(R, t(Ks), transpose = TRUE)))
+  } else {
+    tcrossprod(Ks %*% object$Cfac, object$Cfac)
   }
 }
 
@@ -238,9 +248,7 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   Yt <- .completed_Y(object)
   d2 <- outer(rowSums(Y0^2), rowSums(Yt^2), `+`) - 2 * tcrossprod(Y0, Yt)
   X0 <- X[max.col(-d2, ties.method = "first"), , drop = FALSE]
-  Kinv <- if (is.null(object$inducing)) chol2inv(object$chol)
-          else tcrossprod(object$Cfac)
-  obj <- .project_objective(object, Ys, Kinv)
+  obj <- .project_objective(object, Ys)
   opt <- tryCatch(
     stats::optim(c(X0), obj$fn, obj$gr, method = "L-BFGS-B",
                  control = list(maxit = maxit)),
@@ -261,11 +269,11 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
 # Negative log predictive density of the observed entries of the rows of
 # Ys (plus the prior) as a function of their latent positions; fn and gr
 # share one evaluation.  `groups` (see .variance_groups()): the columns
-# sharing one predictive variance, each with its inverse covariance on its
-# support (NULL: all of it) and its explained(); Kinv is that of complete
-# training data.
-.project_objective <- function(object, Ys, Kinv,
-                               groups = .variance_groups(object, Kinv)) {
+# sharing one predictive variance, each with its inverse covariance Kinv on
+# its support (NULL: all of it; Kinv NULL: that of the fit) and its
+# explained().
+.project_objective <- function(object, Ys,
+                               groups = .variance_groups(object)) {
   m <- nrow(Ys)
   q <- ncol(object$X)
   obs <- !is.na(Ys)
@@ -290,7 +298,9 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
       val <- val + sum(d / 2 * log(2 * pi * s2) + rss / (2 * s2))
       dm[, cols] <- -res[, cols, drop = FALSE] / s2
       ds <- d / (2 * s2) - rss / (2 * s2^2)  # d value / d s2
-      dB[, sub] <- dB[, sub] - 2 * ds * (Ks[, sub, drop = FALSE] %*% grp$Kinv)
+      B <- if (is.null(grp$Kinv)) .times_inverse(object, Ks)
+           else Ks[, sub, drop = FALSE] %*% grp$Kinv
+      dB[, sub] <- dB[, sub] - 2 * ds * B
       ds_all <- ds_all + ds
     }
     # d value / d Ks and d value / d k(x, x), contracted in C with the

@@ -13,15 +13,10 @@
   Z
 }
 
-# Checks `approx` against the three choices and returns one of them.
+# Checks `approx` against the three choices and returns one of them: one
+# string, or the untouched default (all three, meaning the first).
 .check_approx <- function(approx) {
-  if (!is.character(approx) || length(approx) < 1L || anyNA(approx) ||
-      !(approx[1L] %in% names(.sparse_codes))) {
-    stop(sprintf("'approx' must be one of %s",
-                 paste(sprintf("\"%s\"", names(.sparse_codes)),
-                       collapse = ", ")), call. = FALSE)
-  }
-  approx[1L]
+  .check_choice(approx, names(.sparse_codes), "approx")
 }
 
 # The sparse model needs a part other than white (white acts as noise).
@@ -41,12 +36,9 @@
   spec <- .kernel_spec(kernel, ncol(X))
   res <- .Call(C_gplvm_sparse_call, Y, X, Z, spec$type, spec$npar, spec$par,
                noise, as.double(ndim), .sparse_codes[[approx]], gradient)
-  if (res$status == 1L) {
-    stop("the covariance of the inducing inputs is not positive definite, ",
-         "even with added jitter; move the inducing inputs apart or change ",
-         "the kernel parameters", call. = FALSE)
+  if (res$status != 0L) {
+    stop(.status_message(res$status, sparse = TRUE), call. = FALSE)
   }
-  if (res$status != 0L) stop(.status_message(res$status), call. = FALSE)
   res
 }
 

@@ -4,6 +4,7 @@
 #include "calls.h"
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 
 /* Workspace kept between the evaluations of a fit: an external pointer to
  * a malloc'd block, grown on demand and freed by its finalizer.  Reusing
@@ -53,6 +54,14 @@ static double *workspace_get(SEXP ws, size_t len)
     return w->buf;
 }
 
+/* The exact model keeps N^2 below 2^31 (see .check_exact_size in R). */
+static void check_exact_size(int n)
+{
+    if ((double) n * n > INT_MAX)
+        error("the exact model takes at most 46340 rows, not %d; use the "
+              "sparse model (inducing inputs)", n);
+}
+
 /* Arguments shared by the .Call entries, checked. */
 typedef struct {
     int n, d, q, nthreads;
@@ -67,16 +76,14 @@ static void check_args(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
     gplvm_matrix_dims(Y, "Y", &a->n, &a->d);
     gplvm_matrix_dims(X, "X", &nx, &a->q);
     if (nx != a->n) error("'X' and 'Y' must have the same number of rows");
+    check_exact_size(a->n);
     gplvm_kernel_from_sexp(type, npar, par, a->q, &a->k);
     a->noise = gplvm_scalar_arg(noise, "noise");
     if (a->noise < 0.0) error("'noise' must be non-negative");
     if (TYPEOF(threads) != INTSXP || LENGTH(threads) != 1 ||
         INTEGER(threads)[0] < 1)
         error("'threads' must be one positive integer");
-    a->nthreads = INTEGER(threads)[0];
-#ifndef _OPENMP
-    a->nthreads = 1;
-#endif
+    a->nthreads = gplvm_threads(INTEGER(threads)[0]);
 }
 
 SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
@@ -209,4 +216,55 @@ SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     SEXP out = gplvm_named_list(names, 8, elts);
     UNPROTECT(8);
     return out;
+}
+
+/* The upper Cholesky factor R (R'R = K, zeros below the diagonal, as from
+ * R's chol()) of K = k(X, X) + diag_add I, built in the one n x n matrix
+ * that is returned: the end of a fit needs no other N x N copy. */
+SEXP gplvm_chol_call(SEXP X, SEXP type, SEXP npar, SEXP par, SEXP diag_add)
+{
+    int n, q, info;
+    const char uplo = 'L';
+    gplvm_kernel k;
+    gplvm_matrix_dims(X, "X", &n, &q);
+    check_exact_size(n);
+    gplvm_kernel_from_sexp(type, npar, par, q, &k);
+    double add = gplvm_scalar_arg(diag_add, "diag_add");
+    if (add < 0.0) error("'diag_add' must be non-negative");
+    SEXP R = PROTECT(allocMatrix(REALSXP, n, n));
+    double *K = REAL(R);
+    gplvm_kernel_sym(&k, REAL(X), n, q, K);
+    for (int i = 0; i < n; i++) K[i + (size_t) i * n] += add;
+    for (int i = 0; i < n; i++)
+        if (!R_FINITE(K[i + (size_t) i * n]))
+            error("the covariance matrix is not finite");
+    F77_CALL(dpotrf)(&uplo, &n, K, &n, &info FCONE);
+    if (info != 0)
+        error("the covariance matrix of the fit is not positive definite");
+    /* lower factor L = R' to upper R, zeros below */
+    for (int j = 0; j < n; j++)
+        for (int i = j + 1; i < n; i++) {
+            K[j + (size_t) i * n] = K[i + (size_t) j * n];
+            K[i + (size_t) j * n] = 0.0;
+        }
+    UNPROTECT(1);
+    return R;
+}
+
+/* Frees the buffer of a workspace (the pointer stays valid and grows again
+ * if used): called when a fit ends.  Returns the number of doubles freed. */
+SEXP gplvm_workspace_free_call(SEXP ws)
+{
+    if (TYPEOF(ws) != EXTPTRSXP ||
+        R_ExternalPtrTag(ws) != install("gplvm_workspace"))
+        error("'workspace' must be a gplvm workspace");
+    workspace *w = (workspace *) R_ExternalPtrAddr(ws);
+    double freed = 0.0;
+    if (w) {
+        freed = (double) w->len;
+        free(w->buf);
+        w->buf = NULL;
+        w->len = 0;
+    }
+    return ScalarReal(freed);
 }

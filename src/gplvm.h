@@ -24,9 +24,11 @@ enum { GPLVM_VFE = 1, GPLVM_FITC = 2, GPLVM_DTC = 3 };
  * messages. */
 enum {
     GPLVM_OK = 0,
-    GPLVM_NOT_PD = 1,     /* Cholesky failed even after adding jitter */
+    GPLVM_NOT_PD = 1,     /* Cholesky (sparse: of Kzz) failed even with jitter */
     GPLVM_NONFINITE = 2,  /* kernel matrix or result not finite */
-    GPLVM_LAPACK = 3      /* LAPACK reported an illegal argument */
+    GPLVM_LAPACK = 3,     /* LAPACK reported an illegal argument */
+    GPLVM_FITC_LAMBDA = 4, /* sparse FITC: noise + diag(Kxx - Q) not > 0 */
+    GPLVM_SPARSE_INNER = 5 /* sparse: I + V' Lambda^-1 V not factorised */
 };
 
 /* ---- The kernel table (src/kernel_table.c; one file per kernel) ----
@@ -226,16 +228,25 @@ enum {
 /* Wall-clock seconds from an arbitrary origin. */
 double gplvm_wtime(void);
 
+/* ---- src/threads.c ---- */
+
+/* The OpenMP threads to use for a request of `requested` (>= 1): at most
+ * the processors available and OMP_THREAD_LIMIT, and 1 in a process forked
+ * after another one started a thread pool (1 without OpenMP). */
+int gplvm_threads(int requested);
+
 /* Log-likelihood engine (src/likelihood.c).  Y is n x d (used as given:
  * any factor C with C C' = Y Y' gives the same result), `ndim` is the data
  * dimension D of the formula (equal to d unless a factor is passed).  K is
  * n x n workspace, A is n x d workspace.  On return *loglik holds L; if
  * want_grad, gX (n x q), gpar and *gnoise hold the gradient (they are
  * overwritten).  *jitter is what had to be added to the diagonal (0 when
- * the first Cholesky succeeded).  nthreads (>= 1) OpenMP threads run the
- * O(n^2 q) loops; the results do not depend on it.  phase: NULL, or
- * GPLVM_NPHASE doubles to which phase timings are added.  Returns a status
- * code.
+ * the first Cholesky succeeded); it is rel times the mean diagonal of
+ * Kf + noise I, and the gradient includes its dependence on the
+ * parameters, so that it is the gradient of the value returned.  nthreads
+ * (>= 1) OpenMP threads run the O(n^2 q) loops; the results do not depend
+ * on it.  phase: NULL, or GPLVM_NPHASE doubles to which phase timings are
+ * added.  Returns a status code.
  *
  * Cost: the O(n^3) dpotrf and dpotri, 2 n^2 d for A = K^-1 Y (dpotrs for
  * the value alone, dsymm from K^-1 with the gradient) and n^2 d for A A'

@@ -77,6 +77,7 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
     int info, npar = gplvm_kernel_check(k, q);
     double mean_diag, t0 = phase ? gplvm_wtime() : 0.0;
 
+    double rel = 0.0;   /* jitter / mean_diag */
     *jitter = 0.0;
     info = build_and_factor(k, X, n, q, noise, K, nthreads, &mean_diag,
                             phase, &t0);
@@ -84,7 +85,8 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
     /* Not positive definite: retry with jitter growing tenfold. */
     for (int t = 0; info > 0 && t < MAX_JITTER_TRIES; t++) {
         double md;
-        *jitter = mean_diag * 1e-6 * pow(10.0, t);
+        rel = 1e-6 * pow(10.0, t);
+        *jitter = mean_diag * rel;
         info = build_and_factor(k, X, n, q, noise + *jitter, K, nthreads,
                                 &md, phase, &t0);
     }
@@ -127,6 +129,16 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
                     FCONE FCONE);
     tick(phase, GPLVM_PH_SYRK, &t0);
     R_CheckUserInterrupt();
+
+    /* The jitter rel * mean(diag(Kf) + noise) depends on the parameters
+     * through the diagonal: dL/dtheta gains trace(G) rel / n times
+     * sum_i dK_ii/dtheta, which is G_ii += rel trace(G) / n (as in the
+     * sparse model), so that the gradient is that of the value returned. */
+    if (rel > 0.0) {
+        double trG = 0.0;
+        for (int i = 0; i < n; i++) trG += K[i + (size_t) i * n];
+        for (int i = 0; i < n; i++) K[i + (size_t) i * n] += rel * trG / n;
+    }
 
     memset(gX, 0, (size_t) n * q * sizeof(double));
     memset(gpar, 0, (size_t) npar * sizeof(double));

@@ -148,7 +148,8 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
             qd[i] += V[i + (size_t) j * n] * V[i + (size_t) j * n];
     for (int i = 0; i < n; i++) {
         double lam = s2 + (approx == GPLVM_FITC ? kd[i] - qd[i] : 0.0);
-        if (!(lam > 0.0)) return GPLVM_NOT_PD;
+        if (!R_FINITE(lam)) return GPLVM_NONFINITE;
+        if (lam <= 0.0) return GPLVM_FITC_LAMBDA;
         beta[i] = 1.0 / lam;
         trace += kd[i] - qd[i];
         logdet += log(lam);
@@ -164,7 +165,7 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
                     FCONE FCONE);
     for (int i = 0; i < m; i++) La[i + (size_t) i * m] += 1.0;
     F77_CALL(dpotrf)(&uplo, &m, La, &m, &info FCONE);
-    if (info > 0) return GPLVM_NOT_PD;
+    if (info > 0) return GPLVM_SPARSE_INNER;
     if (info < 0) return GPLVM_LAPACK;
     for (int i = 0; i < m; i++) logdet += 2.0 * log(La[i + (size_t) i * m]);
 
