@@ -40,10 +40,30 @@
 #' sparse posterior (for `"vfe"` and `"dtc"` the same); `loglik` is then the
 #' bound (VFE) or the approximate log-likelihood (FITC, DTC).
 #'
+#' @section Missing values:
+#' `Y` may have missing entries (`NA` or `NaN`).  The log-likelihood is then
+#' a sum over columns, each column's marginal likelihood on the rows where
+#' it is observed, \eqn{\sum_d \log N(y_{O_d, d} \mid 0, K_{O_d O_d})}{sum_d
+#' log N(y[O_d, d] | 0, K[O_d, O_d])}.  Columns observed on the same rows
+#' (one missingness pattern) share a covariance, so each evaluation
+#' factorises it once per distinct pattern: the exact model costs the
+#' number of patterns times \eqn{O(N^3)}{O(N^3)} (a warning suggests the
+#' sparse model when there are more than 10 patterns), the sparse model the
+#' number of patterns times \eqn{O(N M^2)}{O(N M^2)}.  Centring and scaling
+#' use the observed entries of each column; `X` starts from the principal
+#' components of the data after iterative rank-`q` SVD imputation.  A row
+#' with every entry missing, or a column with fewer than two observed
+#' entries, is refused.  [fitted.gplvm()] fills every entry with its
+#' posterior mean, [gplvm_impute()] returns the imputed entries with their
+#' predictive standard deviations, and `predict(fit, newdata =)` accepts
+#' new rows with `NA` entries.  Without missing entries none of this
+#' changes the computation.
+#'
 #' Jitter that the C core has to add to the covariance diagonal during the
 #' fit is counted and reported in a single warning at the end.
 #'
-#' @param Y Numeric matrix or data frame of numeric columns, N by D (N >= 2).
+#' @param Y Numeric matrix or data frame of numeric columns, N by D (N >= 2),
+#'   possibly with missing (`NA`) entries (see Missing values).
 #'   Row names carry through to the latent matrix.
 #' @param q Latent dimension, an integer between 1 and `min(dim(Y))`.
 #' @param kernel A kernel (see [kernels]) whose parameters are the starting
@@ -96,7 +116,11 @@
 #'   (the fitted \eqn{Z}), `inducing_init` and `approx`; its `alpha` is
 #'   M by D and `Cfac` (M by M, with `tcrossprod(Cfac)` equal to
 #'   \eqn{K_{zz}^{-1} - B^{-1}}{Kzz^-1 - B^-1}, see [gplvm_loglik()])
-#'   replaces `chol`.
+#'   replaces `chol`.  A fit to data with missing entries has `Y` with its
+#'   `NA` entries, `missing` (a list: `mask`, `TRUE` where `Y` is missing,
+#'   and the jitter each pattern's covariance needed), and `alpha` holds
+#'   each column's \eqn{K_{OO}^{-1} y_O}{K_OO^-1 y_O} from its observed rows
+#'   (0 in the others); `chol` is still that of the covariance of all rows.
 #' @section Bayesian GP-LVM:
 #' With `bayesian = TRUE` the latent positions are integrated out under
 #' \eqn{q(X) = \prod_n N(\mu_n, \mathrm{diag}(S_n))}{q(X) = prod_n N(mu_n, diag(S_n))}
@@ -132,7 +156,7 @@
 #'   Titsias, M. and Lawrence, N. D. (2010). Bayesian Gaussian process
 #'   latent variable model.  Proceedings of AISTATS, PMLR 9, 844--851.
 #' @seealso [predict.gplvm()], [plot.gplvm()], [summary.gplvm()],
-#'   [gplvm_loglik()].
+#'   [gplvm_loglik()], [gplvm_impute()].
 #' @examples
 #' set.seed(1)
 #' fit <- gplvm(iris[1:60, 1:4], q = 2, maxit = 100)
@@ -150,7 +174,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   reltol = 1e-10, trace = 0, init_sd = 0.1, inducing = NULL,
                   approx = c("vfe", "fitc", "dtc"), bayesian = FALSE) {
   call <- match.call()
-  Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L)
+  Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L,
+                          allow_na = TRUE)
+  miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
   q <- .check_count(q, "q", hi = min(dim(Y)))
   scale <- .check_flag(scale, "scale")
   prior <- .check_flag(prior, "prior")
@@ -162,19 +188,19 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   approx <- .check_approx(approx)
   bayesian <- .check_flag(bayesian, "bayesian")
 
-  if (all(Y == Y[rep(1L, nrow(Y)), , drop = FALSE])) {
+  if (.no_variation(Y)) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
   }
-  center <- colMeans(Y)
+  center <- colMeans(Y, na.rm = TRUE)
   Yc <- sweep(Y, 2L, center)
   sds <- rep(1, ncol(Y))
   if (scale) {
-    sds <- sqrt(colSums(Yc^2) / (nrow(Y) - 1))
+    sds <- sqrt(colSums(Yc^2, na.rm = TRUE) / (colSums(!is.na(Yc)) - 1))
     sds[sds == 0] <- 1
     Yc <- sweep(Yc, 2L, sds, `/`)
   }
   names(sds) <- colnames(Y)
-  vbar <- sum(Yc^2) / (nrow(Y) * ncol(Y))
+  vbar <- sum(Yc^2, na.rm = TRUE) / sum(!is.na(Yc))
   # beyond these the variances under- or overflow during the fit
   if (!(vbar >= 1e-150 && vbar <= 1e150) || !all(is.finite(sds))) {
     stop(sprintf(paste("'Y' (largest absolute value %.3g) is on a scale",
@@ -182,6 +208,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                  max(abs(Y))), call. = FALSE)
   }
   if (bayesian) {
+    if (!is.null(miss)) {
+      stop("'Y' must not contain NA with 'bayesian = TRUE': the Bayesian ",
+           "GP-LVM does not take missing values yet", call. = FALSE)
+    }
     return(.gplvm_bayes(Y, Yc, q, kernel, init, noise, fixed, method, maxit,
                         reltol, trace, inducing, vbar,
                         list(center = center, sds = sds, scale = scale,
@@ -194,14 +224,16 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   if (is.null(inducing)) .check_kernel(kernel, q)
   else .check_sparse_kernel(kernel, q)
   noise <- if (is.null(noise)) 0.1 * vbar else .check_positive(noise, "noise")
-  X0 <- .init_latent(init, Yc, q, init_sd)
+  X0 <- .init_latent(init, if (is.null(miss)) Yc else .svd_impute(Yc, q),
+                     q, init_sd)
   rownames(X0) <- rownames(Y)
   Z0 <- .init_inducing(inducing, X0)
   theta <- kern_params(kernel)
   fixed <- .check_fixed(fixed, c(names(theta), "noise"))
 
+  if (!is.null(miss)) .warn_patterns(miss, sparse = !is.null(inducing))
   obj <- .gplvm_objective(Yc, kernel, noise, fixed, prior, q, trace, Z0,
-                          approx)
+                          approx, miss)
   par0 <- unname(c(X0, Z0, log(theta[obj$free]),
                    if (!"noise" %in% fixed) log(noise)))
   ll0 <- obj$eval(par0)$loglik
@@ -210,7 +242,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   out <- .new_gplvm(obj, best, run$opt, Y = Yc, X0 = X0, ll0 = ll0,
                     center = center, sds = sds, scale = scale, prior = prior,
                     fixed = fixed, method = method, time = run$time,
-                    call = call, Z0 = Z0, approx = approx)
+                    call = call, Z0 = Z0, approx = approx, missing = miss)
   .finish_fit(out, obj, run$opt)
 }
 
@@ -295,12 +327,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # eval(par) returns list(loglik, logprior, grad, kernel, noise, X, Z,
 # jitter).  With inducing inputs Z0 (else NULL) the sparse objective.
 .gplvm_objective <- function(Y, kernel, noise, fixed, prior, q, trace,
-                             Z0 = NULL, approx = "vfe") {
+                             Z0 = NULL, approx = "vfe", missing = NULL) {
   n <- nrow(Y)
   d <- ncol(Y)
   # A factor C with C C' = Y Y', computed once: makes each evaluation
   # O(N^3) instead of O(N^2 D) when D > N.
-  Yf <- if (d > n) .gram_factor(Y) else Y
+  Yf <- if (d > n && is.null(missing)) .gram_factor(Y) else Y
+  pats <- if (!is.null(missing)) .pattern_data(Y, missing)  # R/missing.R
   theta <- kern_params(kernel)
   free <- !names(theta) %in% fixed
   fit_noise <- !"noise" %in% fixed
@@ -335,7 +368,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   eval <- function(par) {
     if (identical(par, cache$par)) return(cache$res)
     u <- unpack(par)
-    r <- if (m > 0L) {
+    r <- if (!is.null(pats)) {
+      .loglik_missing(pats, u$X, u$kernel, u$noise, TRUE, u$Z, approx,
+                      workspace)
+    } else if (m > 0L) {
       .loglik_sparse_c(Yf, u$X, u$Z, u$kernel, u$noise, approx, TRUE,
                        ndim = d)
     } else {
@@ -349,7 +385,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     .count_eval(cache, trace, "loglik", r$loglik, g,
                 if (m > 0L) r$retries > 0L else r$jitter > 0, r$jitter)
     res <- c(u, list(loglik = r$loglik, logprior = lp, grad = g,
-                     jitter = r$jitter))
+                     jitter = r$jitter, jitters = r$jitters))
     cache$par <- par
     cache$res <- res
     res
@@ -389,7 +425,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # The one constructor of "gplvm" objects.
 .new_gplvm <- function(obj, best, opt, Y, X0, ll0, center, sds, scale,
                        prior, fixed, method, time, call, Z0 = NULL,
-                       approx = NULL) {
+                       approx = NULL, missing = NULL) {
   X <- best$X
   dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
   sparse <- NULL
@@ -407,6 +443,12 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     alpha <- post$alpha
     sparse <- list(inducing = Z, inducing_init = Z0, approx = approx,
                    Cfac = post$Cfac)
+  }
+  if (!is.null(missing)) {  # each column from its observed rows: R/missing.R
+    alpha <- .missing_alpha(.missing_posterior(
+      Y, X, best$kernel, best$noise, list(jitter = best$jitters), best$Z,
+      approx, best$jitter), nrow(alpha), ncol(Y))
+    sparse$missing <- .missing_field(missing, best, !is.null(Z0))
   }
   structure(c(list(
     X = X, kernel = best$kernel, noise = best$noise,

@@ -26,6 +26,13 @@
 #' factorisation runs on R's BLAS and LAPACK, so a fast multithreaded BLAS
 #' speeds up the whole evaluation.
 #'
+#' @section Missing values:
+#' `Y` may have `NA` (or `NaN`) entries: the result is then the sum over
+#' columns of each column's log-likelihood on its observed rows (the sparse
+#' objectives likewise), computed by one evaluation per distinct pattern of
+#' observed rows, and the gradient is the sum of theirs.  Every row needs
+#' an observed entry and every column two.  See [gplvm()].
+#'
 #' @section Sparse approximations:
 #' With `inducing = Z` (M inducing inputs), \eqn{K} is replaced by
 #' \eqn{S = Q + \Lambda}{S = Q + Lambda} with
@@ -75,7 +82,7 @@
 #' \eqn{O(N M^2 Q)}{O(N M^2 Q)} time and \eqn{O(N M)}{O(N M)} memory.
 #'
 #' @param Y Numeric data matrix, N by D (a Matrix-package matrix is
-#'   converted with `as.matrix()`).
+#'   converted with `as.matrix()`); `NA` entries are missing values.
 #' @param X Numeric latent matrix, N by Q (likewise).
 #' @param kernel A kernel, see [kernels].
 #' @param noise Noise variance \eqn{\sigma^2 > 0}.
@@ -124,7 +131,7 @@
 gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
                          inducing = NULL, approx = c("vfe", "fitc", "dtc"),
                          X_var = NULL) {
-  Y <- .as_numeric_matrix(Y, "Y")
+  Y <- .as_numeric_matrix(Y, "Y", allow_na = TRUE)
   X <- .as_numeric_matrix(X, "X")
   if (nrow(X) != nrow(Y)) {
     stop(sprintf("'X' must have %d rows, like 'Y', not %d", nrow(Y),
@@ -133,15 +140,22 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   .check_kernel(kernel, ncol(X))
   noise <- .check_positive(noise, "noise")
   gradient <- .check_flag(gradient, "gradient")
+  miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
   if (!is.null(X_var)) {
+    if (!is.null(miss)) {
+      stop("'Y' must not contain NA with 'X_var': the Bayesian bound ",
+           "does not take missing values yet", call. = FALSE)
+    }
     return(.gplvm_loglik_bayes(Y, X, kernel, noise, gradient, inducing,
                                approx, X_var))
   }
   if (!is.null(inducing)) {
     return(.gplvm_loglik_sparse(Y, X, kernel, noise, gradient, inducing,
-                                approx))
+                                approx, miss))
   }
-  res <- .loglik_c(Y, X, kernel, noise, gradient)
+  res <- if (is.null(miss)) .loglik_c(Y, X, kernel, noise, gradient)
+         else .loglik_missing(.pattern_data(Y, miss), X, kernel, noise,
+                              gradient)
   if (res$jitter > 0) {
     warning(.jitter_message(res$jitter), call. = FALSE)
   }

@@ -28,6 +28,7 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
                                              ncol(x$X))))
   cat("Kernel:", format(x$kernel), "\n")
   .cat_sparse(x)
+  .cat_missing(x)  # R/missing.R
   cat("Noise variance:", format(x$noise, digits = digits), "\n")
   cat(.loglik_label(x), format(x$loglik, digits = digits),
       if (x$prior) sprintf("(log prior on X %s)",
@@ -179,8 +180,11 @@ nobs.gplvm <- function(object, ...) .check_gplvm(object)$nobs
 #' @rdname gplvm-methods
 #' @details `fitted` returns the posterior mean of the data at the fitted
 #'   latent positions on the original scale (centring and scaling undone);
-#'   it equals `predict(object, newlatent = object$X)`.  `residuals` returns
-#'   the data minus `fitted`.
+#'   it equals `predict(object, newlatent = object$X)`.  For data with
+#'   missing entries it fills every entry, missing ones included (each
+#'   column's posterior from its observed rows; see [gplvm_impute()] for
+#'   the imputed values with their standard deviations).  `residuals`
+#'   returns the data minus `fitted` (`NA` where the data are missing).
 #' @export
 fitted.gplvm <- function(object, ...) {
   .check_gplvm(object)

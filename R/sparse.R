@@ -43,13 +43,18 @@
 }
 
 # gplvm_loglik() with inducing inputs: checks and the result with its
-# gradient attribute.
+# gradient attribute.  miss: NULL, or Y's missingness (.missing_patterns).
 .gplvm_loglik_sparse <- function(Y, X, kernel, noise, gradient, inducing,
-                                 approx) {
+                                 approx, miss = NULL) {
   Z <- .check_inducing(inducing, ncol(X))
   approx <- .check_approx(approx)
   .check_sparse_kernel(kernel, ncol(X))
-  res <- .loglik_sparse_c(Y, X, Z, kernel, noise, approx, gradient)
+  res <- if (is.null(miss)) {
+    .loglik_sparse_c(Y, X, Z, kernel, noise, approx, gradient)
+  } else {
+    .loglik_missing(.pattern_data(Y, miss), X, kernel, noise, gradient, Z,
+                    approx)
+  }
   .warn_inducing_jitter(res)
   out <- res$loglik
   if (gradient) {
