@@ -1,8 +1,10 @@
 # Argument checks shared by every exported function.  Each stops with a
 # message that names the argument, before anything reaches C.
 
+# allow_na: NA and NaN entries are accepted (missing values); only
+# infinite ones are refused.
 .as_numeric_matrix <- function(x, arg, allow_data_frame = FALSE,
-                               min_rows = 1L) {
+                               min_rows = 1L, allow_na = FALSE) {
   if (allow_data_frame && is.data.frame(x)) {
     ok <- vapply(x, function(col) is.numeric(col) && !is.complex(col),
                  logical(1))
@@ -28,7 +30,10 @@
     stop(sprintf("'%s' must have at least %d row%s and one column", arg,
                  min_rows, if (min_rows == 1L) "" else "s"), call. = FALSE)
   }
-  if (!all(is.finite(x))) {
+  if (allow_na && any(is.infinite(x))) {
+    stop(sprintf("'%s' must not contain infinite values", arg), call. = FALSE)
+  }
+  if (!allow_na && !all(is.finite(x))) {
     stop(sprintf("'%s' must not contain NA, NaN or infinite values", arg),
          call. = FALSE)
   }
@@ -98,7 +103,8 @@
   m <- if (is.null(Z)) n else NROW(Z)
   ok <- c(
     X = mat(X, n, q) && n >= 1L && q >= 1L && is.finite(sum(X^2)),
-    Y = mat(f("Y"), n, d) && d >= 1L,
+    Y = mat(.zero_na(f("Y")), n, d) && d >= 1L,
+    missing = .valid_missing(f("missing"), f("Y")),
     alpha = mat(f("alpha"), m, d),
     chol = if (is.null(Z)) .is_factor(f("chol"), n) else is.null(f("chol")),
     inducing = is.null(Z) || (mat(Z, m, q) && m >= 1L &&
@@ -108,6 +114,8 @@
                               f("approx") %in% names(.sparse_codes)),
     kernel = !is.null(tryCatch(.check_kernel(f("kernel"), q),
                                error = function(e) NULL)),
+    X_var = !inherits(object, "bgplvm") ||
+      (mat(f("X_var"), n, q) && all(f("X_var") > 0)),
     noise = num(f("noise")) && f("noise") > 0,
     center = num(f("center"), d),
     scale = is.null(f("scale")) || (num(f("scale"), d) && all(f("scale") > 0)),

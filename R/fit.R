@@ -40,10 +40,30 @@
 #' sparse posterior (for `"vfe"` and `"dtc"` the same); `loglik` is then the
 #' bound (VFE) or the approximate log-likelihood (FITC, DTC).
 #'
+#' @section Missing values:
+#' `Y` may have missing entries (`NA` or `NaN`).  The log-likelihood is then
+#' a sum over columns, each column's marginal likelihood on the rows where
+#' it is observed, \eqn{\sum_d \log N(y_{O_d, d} \mid 0, K_{O_d O_d})}{sum_d
+#' log N(y[O_d, d] | 0, K[O_d, O_d])}.  Columns observed on the same rows
+#' (one missingness pattern) share a covariance, so each evaluation
+#' factorises it once per distinct pattern: the exact model costs the
+#' number of patterns times \eqn{O(N^3)}{O(N^3)} (a warning suggests the
+#' sparse model when there are more than 10 patterns), the sparse model the
+#' number of patterns times \eqn{O(N M^2)}{O(N M^2)}.  Centring and scaling
+#' use the observed entries of each column; `X` starts from the principal
+#' components of the data after iterative rank-`q` SVD imputation.  A row
+#' with every entry missing, or a column with fewer than two observed
+#' entries, is refused.  [fitted.gplvm()] fills every entry with its
+#' posterior mean, [gplvm_impute()] returns the imputed entries with their
+#' predictive standard deviations, and `predict(fit, newdata =)` accepts
+#' new rows with `NA` entries.  Without missing entries none of this
+#' changes the computation.
+#'
 #' Jitter that the C core has to add to the covariance diagonal during the
 #' fit is counted and reported in a single warning at the end.
 #'
-#' @param Y Numeric matrix or data frame of numeric columns, N by D (N >= 2).
+#' @param Y Numeric matrix or data frame of numeric columns, N by D (N >= 2),
+#'   possibly with missing (`NA`) entries (see Missing values).
 #'   Row names carry through to the latent matrix.
 #' @param q Latent dimension, an integer between 1 and `min(dim(Y))`.
 #' @param kernel A kernel (see [kernels]) whose parameters are the starting
@@ -82,6 +102,8 @@
 #'   the sparse model.
 #' @param approx The sparse approximation, `"vfe"` (default), `"fitc"` or
 #'   `"dtc"`; see [gplvm_loglik()].  Ignored without `inducing`.
+#' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see the
+#'   section below); `inducing` then defaults to `min(N, 50)`.
 #' @return An object of class `"gplvm"`: a list with `X` (the fitted latent
 #'   positions), `kernel`, `noise`, `loglik` (the log-likelihood
 #'   \eqn{\log p(Y \mid X, \theta)}{log p(Y | X, theta)} without the prior),
@@ -94,12 +116,47 @@
 #'   (the fitted \eqn{Z}), `inducing_init` and `approx`; its `alpha` is
 #'   M by D and `Cfac` (M by M, with `tcrossprod(Cfac)` equal to
 #'   \eqn{K_{zz}^{-1} - B^{-1}}{Kzz^-1 - B^-1}, see [gplvm_loglik()])
-#'   replaces `chol`.
+#'   replaces `chol`.  A fit to data with missing entries has `Y` with its
+#'   `NA` entries, `missing` (a list: `mask`, `TRUE` where `Y` is missing,
+#'   and the jitter each pattern's covariance needed), and `alpha` holds
+#'   each column's \eqn{K_{OO}^{-1} y_O}{K_OO^-1 y_O} from its observed rows
+#'   (0 in the others); `chol` is still that of the covariance of all rows.
+#' @section Bayesian GP-LVM:
+#' With `bayesian = TRUE` the latent positions are integrated out under
+#' \eqn{q(X) = \prod_n N(\mu_n, \mathrm{diag}(S_n))}{q(X) = prod_n N(mu_n, diag(S_n))}
+#' and the variational lower bound \eqn{F} of Titsias and Lawrence (2010)
+#' on \eqn{\log p(Y)}{log p(Y)} (see [gplvm_loglik()]; it contains the KL
+#' divergence of \eqn{q(X)} from the unit Gaussian prior, so `prior` is
+#' ignored) is maximised over the means \eqn{\mu}{mu}, the variances
+#' \eqn{S}{S} (on the log scale), the M inducing inputs, the kernel
+#' parameters and the noise.  The default kernel is an RBF with one
+#' lengthscale per latent dimension (ARD) plus a bias; the lengthscales of
+#' the dimensions the data do not need grow, which switches them off, so
+#' `q` can be chosen generously.  Start: the means are the first `q`
+#' principal component scores, each scaled to standard deviation 1, the
+#' variances 0.1 (`init_sd` is ignored), the inducing inputs k-means
+#' centres of the means, the ARD lengthscales \eqn{1/\sqrt{f_q}}{1/sqrt(f_q)}
+#' where \eqn{f_q}{f_q} is the variance of the q-th principal component
+#' relative to the first's, the RBF variance the mean column variance
+#' \eqn{\bar v}{vbar}, the bias \eqn{0.1 \bar v}{0.1 vbar} and the noise
+#' \eqn{0.01 \bar v}{0.01 vbar}.  The first 100 evaluations optimise
+#' \eqn{q(X)}{q(X)} and the inducing inputs alone, with the kernel and the
+#' noise held at these values (as the vargplvm toolbox initialises the
+#' variational distribution); then everything is optimised.  The result has
+#' class
+#' `c("bgplvm", "gplvm")` with the means in `X` and the variances in
+#' `X_var`; see [bgplvm-methods] for what its methods do.  When the bound
+#' cannot be evaluated at a trial point of the optimiser (an overflow far
+#' from the optimum), the optimiser restarts from the best point so far
+#' (at most 20 times); `optim$failed_evaluations` counts such points.
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
+#'
+#'   Titsias, M. and Lawrence, N. D. (2010). Bayesian Gaussian process
+#'   latent variable model.  Proceedings of AISTATS, PMLR 9, 844--851.
 #' @seealso [predict.gplvm()], [plot.gplvm()], [summary.gplvm()],
-#'   [gplvm_loglik()].
+#'   [gplvm_loglik()], [gplvm_impute()].
 #' @examples
 #' set.seed(1)
 #' fit <- gplvm(iris[1:60, 1:4], q = 2, maxit = 100)
@@ -107,14 +164,19 @@
 #' head(fit$X)
 #' sparse <- gplvm(iris[, 1:4], q = 2, inducing = 20, maxit = 100)
 #' sparse
+#' bayes <- gplvm(iris[seq(1, 150, 3), 1:4], q = 3, bayesian = TRUE,
+#'                inducing = 10, maxit = 3000, reltol = 1e-8)
+#' bayes
 #' @export
 gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   scale = FALSE, prior = TRUE, fixed = character(),
                   method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 1000,
                   reltol = 1e-10, trace = 0, init_sd = 0.1, inducing = NULL,
-                  approx = c("vfe", "fitc", "dtc")) {
+                  approx = c("vfe", "fitc", "dtc"), bayesian = FALSE) {
   call <- match.call()
-  Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L)
+  Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L,
+                          allow_na = TRUE)
+  miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
   q <- .check_count(q, "q", hi = min(dim(Y)))
   scale <- .check_flag(scale, "scale")
   prior <- .check_flag(prior, "prior")
@@ -124,25 +186,36 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   trace <- .check_count(trace, "trace", lo = 0L)
   init_sd <- .check_positive(init_sd, "init_sd")
   approx <- .check_approx(approx)
+  bayesian <- .check_flag(bayesian, "bayesian")
 
-  if (all(Y == Y[rep(1L, nrow(Y)), , drop = FALSE])) {
+  if (.no_variation(Y)) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
   }
-  center <- colMeans(Y)
+  center <- colMeans(Y, na.rm = TRUE)
   Yc <- sweep(Y, 2L, center)
   sds <- rep(1, ncol(Y))
   if (scale) {
-    sds <- sqrt(colSums(Yc^2) / (nrow(Y) - 1))
+    sds <- sqrt(colSums(Yc^2, na.rm = TRUE) / (colSums(!is.na(Yc)) - 1))
     sds[sds == 0] <- 1
     Yc <- sweep(Yc, 2L, sds, `/`)
   }
   names(sds) <- colnames(Y)
-  vbar <- sum(Yc^2) / (nrow(Y) * ncol(Y))
+  vbar <- sum(Yc^2, na.rm = TRUE) / sum(!is.na(Yc))
   # beyond these the variances under- or overflow during the fit
   if (!(vbar >= 1e-150 && vbar <= 1e150) || !all(is.finite(sds))) {
     stop(sprintf(paste("'Y' (largest absolute value %.3g) is on a scale",
                        "too far from 1 to fit; multiply it by a constant"),
                  max(abs(Y))), call. = FALSE)
+  }
+  if (bayesian) {
+    if (!is.null(miss)) {
+      stop("'Y' must not contain NA with 'bayesian = TRUE': the Bayesian ",
+           "GP-LVM does not take missing values yet", call. = FALSE)
+    }
+    return(.gplvm_bayes(Y, Yc, q, kernel, init, noise, fixed, method, maxit,
+                        reltol, trace, inducing, vbar,
+                        list(center = center, sds = sds, scale = scale,
+                             call = call)))
   }
   if (is.null(kernel)) {
     kernel <- kern_rbf(variance = vbar, lengthscale = rep(1, q)) +
@@ -151,18 +224,34 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   if (is.null(inducing)) .check_kernel(kernel, q)
   else .check_sparse_kernel(kernel, q)
   noise <- if (is.null(noise)) 0.1 * vbar else .check_positive(noise, "noise")
-  X0 <- .init_latent(init, Yc, q, init_sd)
+  X0 <- .init_latent(init, if (is.null(miss)) Yc else .svd_impute(Yc, q),
+                     q, init_sd)
   rownames(X0) <- rownames(Y)
   Z0 <- .init_inducing(inducing, X0)
   theta <- kern_params(kernel)
   fixed <- .check_fixed(fixed, c(names(theta), "noise"))
 
+  if (!is.null(miss)) .warn_patterns(miss, sparse = !is.null(inducing))
   obj <- .gplvm_objective(Yc, kernel, noise, fixed, prior, q, trace, Z0,
-                          approx)
+                          approx, miss)
   par0 <- unname(c(X0, Z0, log(theta[obj$free]),
                    if (!"noise" %in% fixed) log(noise)))
   ll0 <- obj$eval(par0)$loglik
+  run <- .run_optimiser(par0, obj, method, maxit, reltol)
+  best <- obj$eval(run$opt$par)
+  out <- .new_gplvm(obj, best, run$opt, Y = Yc, X0 = X0, ll0 = ll0,
+                    center = center, sds = sds, scale = scale, prior = prior,
+                    fixed = fixed, method = method, time = run$time,
+                    call = call, Z0 = Z0, approx = approx, missing = miss)
+  .finish_fit(out, obj, run$opt)
+}
+
+# Runs the chosen optimiser on obj$fn and obj$gr from par0: list(opt, time).
+# step: optim()'s parscale (the first step of L-BFGS-B has length 1 in
+# units of it); SCG ignores it.
+.run_optimiser <- function(par0, obj, method, maxit, reltol, step = 1) {
   control <- list(maxit = maxit)
+  if (step != 1) control$parscale <- rep(step, length(par0))
   if (method == "L-BFGS-B") {
     control$factr <- reltol / .Machine$double.eps
   } else {
@@ -174,13 +263,12 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   } else {
     stats::optim(par0, obj$fn, obj$gr, method = method, control = control)
   }
-  time <- proc.time()[["elapsed"]] - start
+  list(opt = opt, time = proc.time()[["elapsed"]] - start)
+}
 
-  best <- obj$eval(opt$par)
-  out <- .new_gplvm(obj, best, opt, Y = Yc, X0 = X0, ll0 = ll0,
-                    center = center, sds = sds, scale = scale, prior = prior,
-                    fixed = fixed, method = method, time = time, call = call,
-                    Z0 = Z0, approx = approx)
+# Warnings about the jitter and about convergence; returns the fit with the
+# optimiser's message completed.
+.finish_fit <- function(out, obj, opt) {
   if (obj$jitter_count() > 0L) {
     warning(sprintf(paste("jitter was added to the covariance diagonal in %d",
                           "of %d evaluations (largest %.3g)"),
@@ -239,12 +327,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # eval(par) returns list(loglik, logprior, grad, kernel, noise, X, Z,
 # jitter).  With inducing inputs Z0 (else NULL) the sparse objective.
 .gplvm_objective <- function(Y, kernel, noise, fixed, prior, q, trace,
-                             Z0 = NULL, approx = "vfe") {
+                             Z0 = NULL, approx = "vfe", missing = NULL) {
   n <- nrow(Y)
   d <- ncol(Y)
   # A factor C with C C' = Y Y', computed once: makes each evaluation
   # O(N^3) instead of O(N^2 D) when D > N.
-  Yf <- if (d > n) .gram_factor(Y) else Y
+  Yf <- if (d > n && is.null(missing)) .gram_factor(Y) else Y
+  pats <- if (!is.null(missing)) .pattern_data(Y, missing)  # R/missing.R
   theta <- kern_params(kernel)
   free <- !names(theta) %in% fixed
   fit_noise <- !"noise" %in% fixed
@@ -279,7 +368,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   eval <- function(par) {
     if (identical(par, cache$par)) return(cache$res)
     u <- unpack(par)
-    r <- if (m > 0L) {
+    r <- if (!is.null(pats)) {
+      .loglik_missing(pats, u$X, u$kernel, u$noise, TRUE, u$Z, approx,
+                      workspace)
+    } else if (m > 0L) {
       .loglik_sparse_c(Yf, u$X, u$Z, u$kernel, u$noise, approx, TRUE,
                        ndim = d)
     } else {
@@ -290,19 +382,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     gX <- if (prior) r$X - u$X else r$X
     g <- unname(c(gX, r$inducing, (r$kernel * u$theta)[free],
                   if (fit_noise) r$noise * u$noise))
-    cache$n_eval <- cache$n_eval + 1L
-    if (if (m > 0L) r$retries > 0L else r$jitter > 0) {
-      cache$jitter_n <- cache$jitter_n + 1L
-      cache$jitter_max <- max(cache$jitter_max, r$jitter)
-    }
-    if (trace > 0L && cache$n_eval %% trace == 0L) {
-      cat(sprintf("eval %5d  loglik %14.6g  |grad| %10.4g  %8.1f s\n",
-                  cache$n_eval, r$loglik, sqrt(sum(g^2)),
-                  proc.time()[["elapsed"]] - cache$start))
-      flush(stdout())
-    }
+    .count_eval(cache, trace, "loglik", r$loglik, g,
+                if (m > 0L) r$retries > 0L else r$jitter > 0, r$jitter)
     res <- c(u, list(loglik = r$loglik, logprior = lp, grad = g,
-                     jitter = r$jitter))
+                     jitter = r$jitter, jitters = r$jitters))
     cache$par <- par
     cache$res <- res
     res
@@ -313,6 +396,22 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
        n_eval = function() cache$n_eval,
        jitter_count = function() cache$jitter_n,
        jitter_max = function() cache$jitter_max)
+}
+
+# Counts one evaluation in `cache` (and the jitter it needed), printing a
+# progress line every `trace` evaluations.
+.count_eval <- function(cache, trace, label, value, g, jittered, jitter) {
+  cache$n_eval <- cache$n_eval + 1L
+  if (jittered) {
+    cache$jitter_n <- cache$jitter_n + 1L
+    cache$jitter_max <- max(cache$jitter_max, jitter)
+  }
+  if (trace > 0L && cache$n_eval %% trace == 0L) {
+    cat(sprintf("eval %5d  %s %14.6g  |grad| %10.4g  %8.1f s\n",
+                cache$n_eval, label, value, sqrt(sum(g^2)),
+                proc.time()[["elapsed"]] - cache$start))
+    flush(stdout())
+  }
 }
 
 # Square factor C (N x N) with C C' = Y Y', from the QR decomposition of Y'.
@@ -326,7 +425,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # The one constructor of "gplvm" objects.
 .new_gplvm <- function(obj, best, opt, Y, X0, ll0, center, sds, scale,
                        prior, fixed, method, time, call, Z0 = NULL,
-                       approx = NULL) {
+                       approx = NULL, missing = NULL) {
   X <- best$X
   dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
   sparse <- NULL
@@ -344,6 +443,12 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     alpha <- post$alpha
     sparse <- list(inducing = Z, inducing_init = Z0, approx = approx,
                    Cfac = post$Cfac)
+  }
+  if (!is.null(missing)) {  # each column from its observed rows: R/missing.R
+    alpha <- .missing_alpha(.missing_posterior(
+      Y, X, best$kernel, best$noise, list(jitter = best$jitters), best$Z,
+      approx, best$jitter), nrow(alpha), ncol(Y))
+    sparse$missing <- .missing_field(missing, best, !is.null(Z0))
   }
   structure(c(list(
     X = X, kernel = best$kernel, noise = best$noise,

@@ -26,6 +26,13 @@
 #' factorisation runs on R's BLAS and LAPACK, so a fast multithreaded BLAS
 #' speeds up the whole evaluation.
 #'
+#' @section Missing values:
+#' `Y` may have `NA` (or `NaN`) entries: the result is then the sum over
+#' columns of each column's log-likelihood on its observed rows (the sparse
+#' objectives likewise), computed by one evaluation per distinct pattern of
+#' observed rows, and the gradient is the sum of theirs.  Every row needs
+#' an observed entry and every column two.  See [gplvm()].
+#'
 #' @section Sparse approximations:
 #' With `inducing = Z` (M inducing inputs), \eqn{K} is replaced by
 #' \eqn{S = Q + \Lambda}{S = Q + Lambda} with
@@ -53,8 +60,29 @@
 #' objective, so the gradient accounts for it); if the factorisation fails
 #' it grows tenfold, at most five times, with a warning.
 #'
+#' @section Bayesian GP-LVM:
+#' With `X_var` (and `inducing`) the latent positions are distributions,
+#' \eqn{q(x_n) = N(\mu_n, \mathrm{diag}(S_n))}{q(x_n) = N(mu_n, diag(S_n))}
+#' with means `X` and variances `X_var`, and the value is the variational
+#' lower bound on \eqn{\log p(Y)}{log p(Y)} of Titsias and Lawrence (2010):
+#' \deqn{F = -\frac{ND}{2}\log 2\pi + \frac{ND}{2}\log\beta - \frac{D}{2}\log|A| + \frac{D}{2}\log|K_{zz}| - \frac{\beta}{2}\mathrm{tr}(YY^\top) + \frac{\beta^2}{2}\mathrm{tr}(Y^\top\Psi_1 A^{-1}\Psi_1^\top Y) - \frac{D\beta}{2}\psi_0 + \frac{D\beta}{2}\mathrm{tr}(K_{zz}^{-1}\Psi_2) - \mathrm{KL}}{F = -N D/2 log(2 pi) + N D/2 log(beta) - D/2 log|A| + D/2 log|Kzz| - beta/2 tr(Y Y') + beta^2/2 tr(Y' Psi1 A^-1 Psi1' Y) - D beta/2 psi0 + D beta/2 tr(Kzz^-1 Psi2) - KL}
+#' with \eqn{\beta = 1/\sigma^2}{beta = 1/noise},
+#' \eqn{A = K_{zz} + \beta\Psi_2}{A = Kzz + beta Psi2}, the
+#' psi-statistics \eqn{\psi_0 = \sum_n \langle k(x_n, x_n)\rangle}{psi0 = sum_n <k(x_n, x_n)>},
+#' \eqn{\Psi_1[n, m] = \langle k(x_n, z_m)\rangle}{Psi1[n, m] = <k(x_n, z_m)>},
+#' \eqn{\Psi_2 = \sum_n \langle k(Z, x_n) k(x_n, Z)\rangle}{Psi2 = sum_n <k(Z, x_n) k(x_n, Z)>}
+#' (expectations under \eqn{q}), and
+#' \eqn{\mathrm{KL} = \frac12\sum_{nq}(\mu_{nq}^2 + S_{nq} - \log S_{nq} - 1)}{KL = 1/2 sum(mu^2 + S - log S - 1)},
+#' the divergence of \eqn{q(X)} from the unit Gaussian prior.  The
+#' psi-statistics are in closed form for sums of [kern_rbf()] (isotropic or
+#' ARD), [kern_linear()] and [kern_bias()], cross terms of the sum included;
+#' [kern_white()] parts act as noise, as in the sparse model.  Other kernels
+#' have no closed form and are refused.  As `X_var` tends to 0 the bound
+#' tends to the VFE bound at `X` minus the KL term.  Cost
+#' \eqn{O(N M^2 Q)}{O(N M^2 Q)} time and \eqn{O(N M)}{O(N M)} memory.
+#'
 #' @param Y Numeric data matrix, N by D (a Matrix-package matrix is
-#'   converted with `as.matrix()`).
+#'   converted with `as.matrix()`); `NA` entries are missing values.
 #' @param X Numeric latent matrix, N by Q (likewise).
 #' @param kernel A kernel, see [kernels].
 #' @param noise Noise variance \eqn{\sigma^2 > 0}.
@@ -62,19 +90,29 @@
 #' @param inducing `NULL` (the exact model) or a numeric matrix of inducing
 #'   inputs \eqn{Z}, M by Q: the sparse model, see Details.
 #' @param approx The sparse approximation: `"vfe"` (default), `"fitc"` or
-#'   `"dtc"`.  Ignored when `inducing` is `NULL`.
+#'   `"dtc"`.  Ignored when `inducing` is `NULL`; must be `"vfe"` with
+#'   `X_var`.
+#' @param X_var `NULL`, or an N by Q matrix of positive latent variances:
+#'   the Bayesian GP-LVM bound, see the section below (`X` then holds the
+#'   latent means and `inducing` is required).
 #' @return The log-likelihood, a number.  With `gradient = TRUE` it has an
 #'   attribute `"gradient"`: a list with `X` (N by Q matrix,
 #'   \eqn{\partial L / \partial X}{dL/dX}), `kernel` (named vector, one entry
 #'   per hyperparameter on its natural scale, named as by [kern_params()]) and
 #'   `noise` (\eqn{\partial L / \partial \sigma^2}{dL/dnoise}); in the
-#'   sparse model also `inducing` (M by Q, \eqn{\partial L / \partial Z}{dL/dZ}).
+#'   sparse model also `inducing` (M by Q, \eqn{\partial L / \partial Z}{dL/dZ}),
+#'   and with `X_var` also `X_var` (N by Q,
+#'   \eqn{\partial F / \partial S}{dF/dS}; `X` is then
+#'   \eqn{\partial F / \partial \mu}{dF/dmu}).
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
 #'
 #'   Titsias, M. (2009). Variational learning of inducing variables in
 #'   sparse Gaussian processes.  Proceedings of AISTATS, PMLR 5, 567--574.
+#'
+#'   Titsias, M. and Lawrence, N. D. (2010). Bayesian Gaussian process
+#'   latent variable model.  Proceedings of AISTATS, PMLR 9, 844--851.
 #'
 #'   Snelson, E. and Ghahramani, Z. (2006). Sparse Gaussian processes using
 #'   pseudo-inputs.  Advances in Neural Information Processing Systems 18.
@@ -86,10 +124,14 @@
 #' ll
 #' Z <- X[1:4, ]
 #' gplvm_loglik(Y, X, kern_rbf(), noise = 0.1, inducing = Z, approx = "vfe")
+#' # the Bayesian GP-LVM bound, latent variances 0.05
+#' gplvm_loglik(Y, X, kern_rbf(1, c(1, 1)) + kern_bias(), noise = 0.1,
+#'              inducing = Z, X_var = matrix(0.05, 10, 2))
 #' @export
 gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
-                         inducing = NULL, approx = c("vfe", "fitc", "dtc")) {
-  Y <- .as_numeric_matrix(Y, "Y")
+                         inducing = NULL, approx = c("vfe", "fitc", "dtc"),
+                         X_var = NULL) {
+  Y <- .as_numeric_matrix(Y, "Y", allow_na = TRUE)
   X <- .as_numeric_matrix(X, "X")
   if (nrow(X) != nrow(Y)) {
     stop(sprintf("'X' must have %d rows, like 'Y', not %d", nrow(Y),
@@ -98,11 +140,22 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   .check_kernel(kernel, ncol(X))
   noise <- .check_positive(noise, "noise")
   gradient <- .check_flag(gradient, "gradient")
+  miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
+  if (!is.null(X_var)) {
+    if (!is.null(miss)) {
+      stop("'Y' must not contain NA with 'X_var': the Bayesian bound ",
+           "does not take missing values yet", call. = FALSE)
+    }
+    return(.gplvm_loglik_bayes(Y, X, kernel, noise, gradient, inducing,
+                               approx, X_var))
+  }
   if (!is.null(inducing)) {
     return(.gplvm_loglik_sparse(Y, X, kernel, noise, gradient, inducing,
-                                approx))
+                                approx, miss))
   }
-  res <- .loglik_c(Y, X, kernel, noise, gradient)
+  res <- if (is.null(miss)) .loglik_c(Y, X, kernel, noise, gradient)
+         else .loglik_missing(.pattern_data(Y, miss), X, kernel, noise,
+                              gradient)
   if (res$jitter > 0) {
     warning(.jitter_message(res$jitter), call. = FALSE)
   }

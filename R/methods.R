@@ -28,6 +28,7 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
                                              ncol(x$X))))
   cat("Kernel:", format(x$kernel), "\n")
   .cat_sparse(x)
+  .cat_missing(x)  # R/missing.R
   cat("Noise variance:", format(x$noise, digits = digits), "\n")
   cat(.loglik_label(x), format(x$loglik, digits = digits),
       if (x$prior) sprintf("(log prior on X %s)",
@@ -54,6 +55,7 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 # by the largest; 0 for every dimension when none has any spread (nothing
 # to divide by).
 .relevance <- function(x) {
+  if (inherits(x, "bgplvm")) return(.ard_relevance(x))
   w <- .kernel_dim_weights(x$kernel, ncol(x$X))
   r <- apply(x$X, 2L, stats::sd) * w
   r <- if (max(r) > 0) r / max(r) else rep(0, length(r))
@@ -62,7 +64,10 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 
 # For sparse fits: one line naming the approximation.
 .cat_sparse <- function(x) {
-  if (!is.null(x$approx)) {
+  if (inherits(x, c("bgplvm", "summary.bgplvm"))) {
+    cat(sprintf("Bayesian GP-LVM: q(X) with %d inducing inputs\n",
+                nrow(x$inducing)))
+  } else if (!is.null(x$approx)) {
     cat(sprintf("Sparse: %s with %d inducing inputs\n",
                 c(vfe = "variational bound (VFE)", fitc = "FITC",
                   dtc = "DTC")[[x$approx]], nrow(x$inducing)))
@@ -70,7 +75,8 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 }
 
 .loglik_label <- function(x) {
-  if (is.null(x$approx)) "Log-likelihood:"
+  if (inherits(x, c("bgplvm", "summary.bgplvm"))) "Lower bound on log p(Y):"
+  else if (is.null(x$approx)) "Log-likelihood:"
   else if (x$approx == "vfe") "Log-likelihood bound:"
   else "Approximate log-likelihood:"
 }
@@ -99,7 +105,9 @@ summary.gplvm <- function(object, ...) {
     loglik_init = object$loglik_init, logprior = object$logprior,
     prior = object$prior, df = object$df, optim = object$optim,
     time = object$time, approx = object$approx,
-    inducing = object$inducing), class = "summary.gplvm")
+    inducing = object$inducing),
+    class = c(if (inherits(object, "bgplvm")) "summary.bgplvm",
+              "summary.gplvm"))
 }
 
 #' @rdname gplvm-methods
@@ -111,8 +119,12 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
   cat("Kernel:", format(x$kernel), "\n")
   .cat_sparse(x)
   cat("\n")
-  cat("Latent dimension relevance (1 = most relevant):\n")
-  print(round(x$relevance, 4L))
+  if (inherits(x, "summary.bgplvm")) {
+    .cat_relevance(x$relevance)
+  } else {
+    cat("Latent dimension relevance (1 = most relevant):\n")
+    print(round(x$relevance, 4L))
+  }
   cat("\nHyperparameters", if (length(x$fixed)) paste0("(fixed: ",
       paste(x$fixed, collapse = ", "), ")"), ":\n", sep = "")
   print(x$coefficients, digits = digits)
@@ -168,8 +180,11 @@ nobs.gplvm <- function(object, ...) .check_gplvm(object)$nobs
 #' @rdname gplvm-methods
 #' @details `fitted` returns the posterior mean of the data at the fitted
 #'   latent positions on the original scale (centring and scaling undone);
-#'   it equals `predict(object, newlatent = object$X)`.  `residuals` returns
-#'   the data minus `fitted`.
+#'   it equals `predict(object, newlatent = object$X)`.  For data with
+#'   missing entries it fills every entry, missing ones included (each
+#'   column's posterior from its observed rows; see [gplvm_impute()] for
+#'   the imputed values with their standard deviations).  `residuals`
+#'   returns the data minus `fitted` (`NA` where the data are missing).
 #' @export
 fitted.gplvm <- function(object, ...) {
   .check_gplvm(object)

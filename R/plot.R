@@ -51,6 +51,9 @@
 #' is computed in C from the kernel's derivatives; a sparse fit uses its
 #' sparse posterior (the inducing inputs and their \eqn{(K_{zz}^{-1} -
 #' B^{-1})}{(Kzz^-1 - B^-1)} in place of \eqn{X}{X} and \eqn{K^{-1}}{K^-1}).
+#' A Bayesian fit uses its variational posterior at the latent means, the
+#' same form; a fit to data with missing entries uses the covariance of
+#' all rows in \eqn{\mathrm{Cov}(J)}{Cov(J)}, as its precision does.
 #' The grey runs from white (the lowest value on the grid) to dark grey (the
 #' highest), and the key is titled "log10" over "sqrt(det G)".
 #'

@@ -32,9 +32,17 @@
 #' posterior, whose mean and variance are computed from the M inducing
 #' inputs in \eqn{O(M^2)}{O(M^2)} per point.
 #'
+#' For a fit to data with missing entries (see [gplvm()]) the mean and
+#' variance of each column come from the training rows where it is
+#' observed, so `se.fit` and the projection's variances differ by column;
+#' entries missing in `newdata` are left out of its objective (a nearest
+#' training point is then found with them at their column means).
+#'
 #' @param object A fitted model from [gplvm()].
 #' @param newdata Numeric matrix or data frame of new data rows, with the
-#'   training data's columns (matched by name when both sides have names).
+#'   training data's columns (matched by name when both sides have names);
+#'   `NA` entries are allowed (each row is projected from its observed
+#'   columns, and needs at least one).
 #' @param newlatent Latent positions: a numeric matrix with `q` columns, or
 #'   a vector (one point when `q > 1`, one point per element when `q = 1`).
 #' @param se.fit With `newlatent`: also return the standard errors of the
@@ -89,9 +97,13 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   }
   if (is.null(newdata)) return(object$X)
   Ys <- .match_columns(newdata, object$center)
+  .check_missing_rows(is.na(Ys), rownames(Ys), "newdata")  # R/missing.R
   maxit <- .check_count(maxit, "maxit")
   Ys <- sweep(Ys, 2L, object$center)
   if (!is.null(object$scale)) Ys <- sweep(Ys, 2L, object$scale, `/`)
+  if (inherits(object, "bgplvm")) {
+    return(.infer_latent(object, Ys, maxit, rownames(newdata)))
+  }
   .project(object, Ys, maxit, rownames(newdata))
 }
 
@@ -144,7 +156,8 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
     }
     newdata <- newdata[, train, drop = FALSE]
   }
-  Ys <- .as_numeric_matrix(newdata, "newdata", allow_data_frame = TRUE)
+  Ys <- .as_numeric_matrix(newdata, "newdata", allow_data_frame = TRUE,
+                           allow_na = TRUE)
   if (ncol(Ys) != length(center)) {
     stop(sprintf("'newdata' must have %d columns, like the training data, %s",
                  length(center), paste("not", ncol(Ys))), call. = FALSE)
@@ -155,7 +168,11 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
 # se.fit, residual.scale and normal limits for predictions at Xs.
 .predict_spread <- function(object, Xs, mean, se.fit, interval, level) {
   scale <- if (is.null(object$scale)) rep(1, ncol(mean)) else object$scale
-  se <- outer(sqrt(.predict_var(object, Xs)), scale)
+  se <- if (!is.null(object$missing)) {
+    .missing_se(object, Xs)  # each column from its observed rows
+  } else {
+    outer(sqrt(.predict_var(object, Xs)), scale)
+  }
   dimnames(se) <- dimnames(mean)
   resid <- stats::setNames(sqrt(object$noise) * scale, colnames(mean))
   out <- list(fit = mean)
@@ -228,9 +245,11 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   q <- ncol(X)
   m <- nrow(Ys)
   d <- ncol(Ys)
-  # nearest training row in data space
-  d2 <- outer(rowSums(Ys^2), rowSums(object$Y^2), `+`) -
-    2 * tcrossprod(Ys, object$Y)
+  # nearest training row in data space (missing entries at their column
+  # mean, missing training entries at their posterior mean)
+  Y0 <- replace(Ys, is.na(Ys), 0)
+  Yt <- .completed_Y(object)
+  d2 <- outer(rowSums(Y0^2), rowSums(Yt^2), `+`) - 2 * tcrossprod(Y0, Yt)
   X0 <- X[max.col(-d2, ties.method = "first"), , drop = FALSE]
   obj <- .project_objective(object, Ys)
   opt <- tryCatch(
@@ -250,31 +269,48 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   matrix(opt$par, m, q, dimnames = list(rn, colnames(X)))
 }
 
-# Negative log predictive density of the rows of Ys (plus the prior) as a
-# function of their latent positions; fn and gr share one evaluation.
-.project_objective <- function(object, Ys) {
+# Negative log predictive density of the observed entries of the rows of
+# Ys (plus the prior) as a function of their latent positions; fn and gr
+# share one evaluation.  `groups` (see .variance_groups()): the columns
+# sharing one predictive variance, each with its inverse covariance Kinv on
+# its support (NULL: all of it; Kinv NULL: that of the fit) and its
+# explained().
+.project_objective <- function(object, Ys,
+                               groups = .variance_groups(object)) {
   m <- nrow(Ys)
   q <- ncol(object$X)
-  d <- ncol(Ys)
+  obs <- !is.na(Ys)
   last <- NULL
   eval <- function(par) {
     if (!is.null(last) && identical(par, last$par)) return(last)
     Xs <- matrix(par, m, q)
     Ks <- kern_matrix(object$kernel, Xs, .support(object))
-    B <- .times_inverse(object, Ks)
     mu <- Ks %*% object$alpha
-    s2 <- object$noise +
-      pmax(.kern_diag(object$kernel, Xs) - .explained(object, Ks), 0)
-    res <- Ys - mu
-    rss <- rowSums(res^2)
-    val <- sum(d / 2 * log(2 * pi * s2) + rss / (2 * s2))
-    dm <- -res / s2                      # d value / d mu
-    ds <- d / (2 * s2) - rss / (2 * s2^2)  # d value / d s2
+    kd <- .kern_diag(object$kernel, Xs)
+    res <- replace(Ys - mu, !obs, 0)
+    val <- 0
+    dm <- res                              # d value / d mu
+    ds_all <- 0                            # d value / d k(x, x)
+    dB <- matrix(0, m, ncol(Ks))           # d value / d Ks via the variances
+    for (grp in groups) {
+      cols <- grp$cols
+      sub <- if (is.null(grp$support)) TRUE else grp$support
+      s2 <- object$noise + pmax(kd - grp$explained(Ks), 0)
+      d <- rowSums(obs[, cols, drop = FALSE])
+      rss <- rowSums(res[, cols, drop = FALSE]^2)
+      val <- val + sum(d / 2 * log(2 * pi * s2) + rss / (2 * s2))
+      dm[, cols] <- -res[, cols, drop = FALSE] / s2
+      ds <- d / (2 * s2) - rss / (2 * s2^2)  # d value / d s2
+      B <- if (is.null(grp$Kinv)) .times_inverse(object, Ks)
+           else Ks[, sub, drop = FALSE] %*% grp$Kinv
+      dB[, sub] <- dB[, sub] - 2 * ds * B
+      ds_all <- ds_all + ds
+    }
     # d value / d Ks and d value / d k(x, x), contracted in C with the
     # kernel's derivatives in the new points
-    W <- tcrossprod(dm, object$alpha) - 2 * ds * B
+    W <- tcrossprod(dm, object$alpha) + dB
     g <- .kern_grad(object$kernel, Xs, W, .support(object))$X +
-      .kern_grad(object$kernel, Xs, ds)$X
+      .kern_grad(object$kernel, Xs, ds_all)$X
     if (object$prior) {
       val <- val + sum(Xs^2) / 2
       g <- g + Xs

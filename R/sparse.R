@@ -43,18 +43,19 @@
 }
 
 # gplvm_loglik() with inducing inputs: checks and the result with its
-# gradient attribute.
+# gradient attribute.  miss: NULL, or Y's missingness (.missing_patterns).
 .gplvm_loglik_sparse <- function(Y, X, kernel, noise, gradient, inducing,
-                                 approx) {
+                                 approx, miss = NULL) {
   Z <- .check_inducing(inducing, ncol(X))
   approx <- .check_approx(approx)
   .check_sparse_kernel(kernel, ncol(X))
-  res <- .loglik_sparse_c(Y, X, Z, kernel, noise, approx, gradient)
-  if (res$retries > 0L) {
-    warning(sprintf(paste("the covariance of the inducing inputs was not",
-                          "positive definite; added jitter %.3g to its",
-                          "diagonal"), res$jitter), call. = FALSE)
+  res <- if (is.null(miss)) {
+    .loglik_sparse_c(Y, X, Z, kernel, noise, approx, gradient)
+  } else {
+    .loglik_missing(.pattern_data(Y, miss), X, kernel, noise, gradient, Z,
+                    approx)
   }
+  .warn_inducing_jitter(res)
   out <- res$loglik
   if (gradient) {
     gX <- res$X
@@ -67,6 +68,15 @@
                                   noise = res$noise, inducing = gZ)
   }
   out
+}
+
+# Warns when the C evaluation `res` had to grow the jitter on k(Z, Z).
+.warn_inducing_jitter <- function(res) {
+  if (res$retries > 0L) {
+    warning(sprintf(paste("the covariance of the inducing inputs was not",
+                          "positive definite; added jitter %.3g to its",
+                          "diagonal"), res$jitter), call. = FALSE)
+  }
 }
 
 # Starting inducing inputs for gplvm(): NULL (exact model), k-means
@@ -117,11 +127,16 @@
   if (approx == "fitc") {
     lambda <- lambda + .kern_diag(sw$kernel, X) - rowSums(V^2)
   }
-  e <- eigen(diag(m) + crossprod(V / sqrt(lambda)), symmetric = TRUE)
+  c(list(support = Z, kernel = sw$kernel, noise = sw$noise),
+    .whitened_posterior(Ri, diag(m) + crossprod(V / sqrt(lambda)),
+                        crossprod(V, Y / lambda)))
+}
+
+# alpha = Ri A^-1 P and Cfac = Ri U diag(1 - 1/a)^1/2 from the whitened
+# matrix A = U diag(a) U' (M x M) and projection P (M x D); Ri = R^-1.
+.whitened_posterior <- function(Ri, A, P) {
+  e <- eigen(A, symmetric = TRUE)
   RU <- Ri %*% e$vectors
-  alpha <- RU %*% (crossprod(e$vectors, crossprod(V, Y / lambda)) /
-                     e$values)
-  list(support = Z, alpha = alpha,
-       Cfac = RU %*% diag(sqrt(pmax(1 - 1 / e$values, 0)), m),
-       kernel = sw$kernel, noise = sw$noise)
+  list(alpha = RU %*% (crossprod(e$vectors, P) / e$values),
+       Cfac = RU %*% diag(sqrt(pmax(1 - 1 / e$values, 0)), nrow(A)))
 }

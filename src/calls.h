@@ -73,5 +73,15 @@ SEXP gplvm_internal_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar,
  * gplvm_metric): list(G = q x q x m array, J = d x q x m array). */
 SEXP gplvm_metric_call(SEXP Xs, SEXP S, SEXP alpha, SEXP F, SEXP type,
                        SEXP npar, SEXP par, SEXP ndim);
+/* ---- src/bayes_call.c ---- */
+
+/* The Bayesian GP-LVM bound: list(bound, X, X_var, inducing, kernel,
+ * noise, jitter, retries, status). */
+SEXP gplvm_bayes_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar,
+                      SEXP par, SEXP noise, SEXP ndim, SEXP gradient,
+                      SEXP threads);
+/* psi-statistics: list(psi0, psi1, psi2). */
+SEXP gplvm_psi_call(SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar, SEXP par,
+                    SEXP threads);
 
 #endif

@@ -283,4 +283,47 @@ void gplvm_metric(const gplvm_kernel *k, const double *Xs, int m,
                   const double *S, int n, int q, const double *alpha, int d,
                   const double *F, int r, double ndim, double *G, double *J);
 
+/* Used by the sparse and Bayesian engines (src/sparse.c): the kernel
+ * without its white parts (kf, allocated with R_alloc), the map from kf's
+ * parameters to the full vector (total entries) and the white variance;
+ * and the Cholesky factor of Kzz + jitter I, the jitter starting at *rel
+ * (0: the default) times the mean diagonal (see src/sparse.c). */
+void gplvm_strip_white(const gplvm_kernel *k, int total, gplvm_kernel *kf,
+                       int *map, double *white);
+int gplvm_factor_kzz(const double *Kzz, int m, double *Lz, double *jitter,
+                     double *rel, int *retries);
+
+/* ---- src/psi.c: psi-statistics of the Bayesian GP-LVM ---- */
+
+/* Index of the first part of k without psi-statistics (anything but RBF,
+ * linear, bias and white), or -1. */
+int gplvm_psi_unsupported(const gplvm_kernel *k);
+/* Whether part p of k is white noise. */
+int gplvm_psi_white(const gplvm_kernel *k, int p);
+
+/* psi0 (scalar), Psi1 (n x m) and Psi2 (m x m, full) of k under
+ * q(x_n) = N(mu_n, diag S_n) (mu, S n x q) and inducing inputs Z (m x q).
+ * k must have no white parts.  Results do not depend on nthreads. */
+void gplvm_psi_stats(const gplvm_kernel *k, const double *mu,
+                     const double *S, int n, const double *Z, int m, int q,
+                     double *psi0, double *Psi1, double *Psi2, int nthreads);
+
+/* Adds the gradient of g0 psi0 + sum(W1 .* Psi1) + sum(W2 .* Psi2) (W2
+ * symmetric) with respect to mu, S (n x q), Z (m x q) and the parameters
+ * of k (natural scale, order of par) to gmu, gS, gZ, gpar. */
+void gplvm_psi_grad(const gplvm_kernel *k, const double *mu, const double *S,
+                    int n, const double *Z, int m, int q, double g0,
+                    const double *W1, const double *W2, double *gmu,
+                    double *gS, double *gZ, double *gpar, int nthreads);
+
+/* Bayesian GP-LVM bound (src/bayes.c, formulas there): Y n x d, latent
+ * means mu and variances S (n x q, S > 0), Z m x q.  Writes *bound and, if
+ * want_grad, gmu, gS (n x q), gZ (m x q), gpar (natural scale) and *gnoise;
+ * *jitter and *retries as in the sparse engine.  Returns a status code. */
+int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
+                       const double *mu, const double *S, const double *Z,
+                       int m, int q, const gplvm_kernel *k, double noise,
+                       int want_grad, int nthreads, double *bound,
+                       double *gmu, double *gS, double *gZ, double *gpar,
+                       double *gnoise, double *jitter, int *retries);
 #endif

@@ -30,7 +30,7 @@
 
 /* The kernel without its white parts (kf), the map from kf's parameters to
  * the full parameter vector, and the total white variance. */
-static void strip_white(const gplvm_kernel *k, int total, gplvm_kernel *kf,
+void gplvm_strip_white(const gplvm_kernel *k, int total, gplvm_kernel *kf,
                         int *map, double *white)
 {
     int *type = (int *) R_alloc(k->nparts, sizeof(int));
@@ -65,16 +65,16 @@ static int all_finite(const double *x, size_t len)
 }
 
 /* Cholesky factor of Kzz + jitter I in Lz (lower); Kzz is kept.  The jitter
- * starts at SPARSE_JITTER times the mean diagonal and grows tenfold while the
- * factorisation fails. */
-static int factor_kzz(const double *Kzz, int m, double *Lz, double *jitter,
-                      double *rel, int *retries)
+ * starts at *rel (at least SPARSE_JITTER) times the mean diagonal and grows
+ * tenfold while the factorisation fails; *rel returns the factor used. */
+int gplvm_factor_kzz(const double *Kzz, int m, double *Lz, double *jitter,
+                     double *rel, int *retries)
 {
     const char uplo = 'L';
     int info = 1;
     double md = 0.0;
     for (int i = 0; i < m; i++) md += Kzz[i + (size_t) i * m] / m;
-    *rel = SPARSE_JITTER;
+    if (!(*rel > SPARSE_JITTER)) *rel = SPARSE_JITTER;
     for (*retries = 0; *retries < MAX_JITTER_TRIES; (*retries)++) {
         *jitter = *rel * md;
         for (size_t i = 0; i < (size_t) m * m; i++) Lz[i] = Kzz[i];
@@ -115,9 +115,9 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
     const char uplo = 'L', trans = 'T';
     int npar = gplvm_kernel_check(k, q), info, status;
     int *map = (int *) R_alloc(npar, sizeof(int));
-    double s2, rel, one = 1.0, zero = 0.0;
+    double s2, rel = 0.0, one = 1.0, zero = 0.0;
     gplvm_kernel kf;
-    strip_white(k, npar, &kf, map, &s2);
+    gplvm_strip_white(k, npar, &kf, map, &s2);
     s2 += noise;
     if (kf.nparts < 1 || s2 <= 0.0) return GPLVM_LAPACK;
 
@@ -128,7 +128,7 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
     for (int j = 0; j < m; j++)
         for (int i = 0; i < j; i++) Kzz[i + (size_t) j * m] = 0.0;
     if (!all_finite(Kzz, (size_t) m * m)) return GPLVM_NONFINITE;
-    status = factor_kzz(Kzz, m, Lz, jitter, &rel, retries);
+    status = gplvm_factor_kzz(Kzz, m, Lz, jitter, &rel, retries);
     if (status != GPLVM_OK) return status;
 
     double *V = (double *) R_alloc((size_t) n * m, sizeof(double));

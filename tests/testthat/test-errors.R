@@ -10,7 +10,7 @@ test_that("gplvm_loglik checks its arguments", {
   expect_error(gplvm_loglik(Y, c(X), k, 0.1), "'X'")
   expect_error(gplvm_loglik(Y, X[-1, ], k, 0.1), "'X'.*10 rows")
   expect_error(gplvm_loglik(Y[0, ], X, k, 0.1), "'Y'")
-  expect_error(gplvm_loglik(replace(Y, 3, NA), X, k, 0.1), "'Y'.*NA")
+  expect_error(gplvm_loglik(replace(Y, 3, Inf), X, k, 0.1), "'Y'.*infinite")
   expect_error(gplvm_loglik(Y, replace(X, 3, Inf), k, 0.1), "'X'.*infinite")
   expect_error(gplvm_loglik(Y, replace(X, 3, NaN), k, 0.1), "'X'")
   expect_error(gplvm_loglik(Y, X, list(type = "rbf"), 0.1), "'kernel'")

@@ -1,0 +1,471 @@
+# The Bayesian GP-LVM (Titsias and Lawrence 2010): latent positions are
+# distributions q(x_n) = N(mu_n, diag S_n), integrated out of a variational
+# lower bound computed in C from the psi-statistics of the kernel (formulas
+# in src/bayes.c and src/psi.c).
+
+# Kernel parts with closed-form psi-statistics.
+.psi_types <- c("rbf", "linear", "bias", "white")
+
+# The Bayesian model needs psi-statistics for every part, and a part other
+# than white (white acts as noise, as in the sparse model).
+.check_psi_kernel <- function(kernel, q) {
+  parts <- .check_sparse_kernel(kernel, q)
+  types <- vapply(parts, `[[`, "", "type")
+  bad <- setdiff(types, .psi_types)
+  if (length(bad)) {
+    stop(sprintf(paste("'kernel' has a %s part, which has no closed-form",
+                       "psi-statistics; the Bayesian GP-LVM ('X_var',",
+                       "'bayesian = TRUE') takes sums of kern_rbf(),",
+                       "kern_linear(), kern_bias() and kern_white()"),
+                 .kernel_def(bad[1L])$label), call. = FALSE)
+  }
+  parts
+}
+
+# Checks X_var against the shape of X: positive and finite.
+.check_x_var <- function(X_var, X) {
+  S <- .as_numeric_matrix(X_var, "X_var")
+  if (!identical(dim(S), dim(X))) {
+    stop(sprintf("'X_var' must be a %d x %d matrix, like 'X', not %d x %d",
+                 nrow(X), ncol(X), nrow(S), ncol(S)), call. = FALSE)
+  }
+  if (any(S <= 0)) {
+    stop("'X_var' must be positive: variances of q(X)", call. = FALSE)
+  }
+  S
+}
+
+# One evaluation of the bound in C; callers have checked.  Returns the raw
+# list (bound, X, X_var, inducing, kernel, noise, jitter, retries) or stops.
+.loglik_bayes_c <- function(Y, X, S, Z, kernel, noise, gradient,
+                            ndim = ncol(Y)) {
+  spec <- .kernel_spec(kernel, ncol(X))
+  res <- .Call(C_gplvm_bayes_call, Y, X, S, Z, spec$type, spec$npar,
+               spec$par, noise, as.double(ndim), gradient, .gplvm_threads())
+  if (res$status == 1L) {
+    stop("the covariance of the inducing inputs, or the matrix of the ",
+         "bound, is not positive definite even with added jitter; move ",
+         "the inducing inputs apart or change the kernel parameters",
+         call. = FALSE)
+  }
+  if (res$status != 0L) stop(.status_message(res$status), call. = FALSE)
+  res
+}
+
+# psi-statistics of `kernel` (white parts removed) in C: list(psi0, psi1,
+# psi2).
+.psi_stats <- function(kernel, X, S, Z) {
+  spec <- .kernel_spec(.split_white(kernel, 1)$kernel, ncol(X))
+  .Call(C_gplvm_psi_call, X, S, Z, spec$type, spec$npar, spec$par,
+        .gplvm_threads())
+}
+
+# gplvm_loglik() with X_var: checks and the bound with its gradient
+# attribute.
+.gplvm_loglik_bayes <- function(Y, X, kernel, noise, gradient, inducing,
+                                approx, X_var) {
+  if (is.null(inducing)) {
+    stop("'inducing' must be given with 'X_var': the Bayesian GP-LVM ",
+         "bound needs inducing inputs", call. = FALSE)
+  }
+  S <- .check_x_var(X_var, X)
+  Z <- .check_inducing(inducing, ncol(X))
+  if (.check_approx(approx) != "vfe") {
+    stop("'approx' must be \"vfe\" with 'X_var': the Bayesian bound is ",
+         "variational", call. = FALSE)
+  }
+  .check_psi_kernel(kernel, ncol(X))
+  res <- .loglik_bayes_c(Y, X, S, Z, kernel, noise, gradient)
+  .warn_inducing_jitter(res)
+  out <- res$bound
+  if (gradient) {
+    named <- function(g, like) {
+      dimnames(g) <- dimnames(like)
+      g
+    }
+    attr(out, "gradient") <- list(
+      X = named(res$X, X),
+      kernel = stats::setNames(res$kernel, names(kern_params(kernel))),
+      noise = res$noise, inducing = named(res$inducing, Z),
+      X_var = named(res$X_var, S))
+  }
+  out
+}
+
+# ---- the fit: gplvm(bayesian = TRUE) ----
+
+# Fits the Bayesian GP-LVM to the centred (scaled) data Yc; Y is the data
+# as given (for row names), `pre` carries center, sds, scale and call.
+.gplvm_bayes <- function(Y, Yc, q, kernel, init, noise, fixed, method,
+                         maxit, reltol, trace, inducing, vbar, pre) {
+  n <- nrow(Yc)
+  s <- svd(Yc, nu = q, nv = 0L)
+  if (is.null(kernel)) {
+    frac <- pmax(s$d[seq_len(q)]^2 / s$d[1L]^2, 1e-8)
+    kernel <- kern_rbf(variance = vbar, lengthscale = 1 / sqrt(frac)) +
+      kern_bias(variance = 0.1 * vbar)
+  }
+  .check_psi_kernel(kernel, q)
+  noise <- if (is.null(noise)) 0.01 * vbar else .check_positive(noise, "noise")
+  X0 <- if (identical(init, "pca")) {
+    scale(.init_latent("pca", Yc, q, 1), center = FALSE)
+  } else {
+    .init_latent(init, Yc, q, 1)
+  }
+  X0 <- matrix(X0, n, q, dimnames = list(rownames(Y), paste0("X", seq_len(q))))
+  S0 <- matrix(0.1, n, q, dimnames = dimnames(X0))
+  Z0 <- .init_inducing(if (is.null(inducing)) min(n, 50L) else inducing, X0)
+  theta <- kern_params(kernel)
+  fixed <- .check_fixed(fixed, c(names(theta), "noise"))
+
+  # First q(X) and the inducing inputs alone, the kernel and the noise held
+  # at their starting values (the vargplvm toolbox's initialisation of the
+  # variational distribution), so that a poor start does not drive the
+  # hyperparameters; then everything.
+  obj0 <- .bayes_objective(Yc, kernel, noise, c(names(theta), "noise"), q,
+                           trace, nrow(Z0))
+  par0 <- unname(c(X0, log(S0), Z0))
+  ll0 <- obj0$eval(par0)$loglik
+  run0 <- .optimise_restarting(par0, obj0, method, min(.bayes_init_iters,
+                                                        maxit), reltol)
+  start <- obj0$eval(run0$opt$par)
+  obj <- .bayes_objective(Yc, kernel, noise, fixed, q, trace, nrow(Z0))
+  par1 <- unname(c(start$X, log(start$S), start$Z, log(theta[obj$free]),
+                   if (!"noise" %in% fixed) log(noise)))
+  run <- .optimise_restarting(par1, obj, method,
+                              max(maxit - obj0$n_eval(), 1L), reltol)
+  run$time <- run$time + run0$time
+  best <- obj$eval(run$opt$par)
+  out <- .new_bgplvm(obj, best, run, Yc, X0, S0, Z0, ll0, fixed, method, pre)
+  out$optim$evaluations <- out$optim$evaluations + obj0$n_eval()
+  .finish_fit(out, obj, run$opt)
+}
+
+# Evaluations of the first stage of a Bayesian fit (q(X) and Z alone).
+.bayes_init_iters <- 100L
+
+# The optimiser of gplvm(), restarted from the best point so far when an
+# evaluation fails (the bound overflows at some far trial points of a line
+# search) or L-BFGS-B's line search ends abnormally (code 52), at most 20
+# times, within `maxit` evaluations in all.  After a failure the restart's
+# first step is 4 times shorter, so that it does not repeat the failure.
+.optimise_restarting <- function(par0, obj, method, maxit, reltol) {
+  start <- proc.time()[["elapsed"]]
+  step <- 1
+  for (attempt in 0:20) {
+    left <- maxit - obj$n_eval()
+    run <- tryCatch(.run_optimiser(par0, obj, method, max(left, 1L), reltol,
+                                   step),
+                    error = function(e) e)
+    failed <- inherits(run, "error")
+    if (failed && (attempt == 20L || is.null(obj$best_par()))) stop(run)
+    if (!failed && (run$opt$convergence != 52L || left <= 1L)) break
+    if (failed) step <- step / 4
+    par0 <- obj$best_par()
+  }
+  run$time <- proc.time()[["elapsed"]] - start
+  run
+}
+
+# The negative bound and its gradient over
+# par = c(mu, log S, Z, log theta[free], log noise), from one cached C
+# evaluation per vector.
+.bayes_objective <- function(Y, kernel, noise, fixed, q, trace, m) {
+  n <- nrow(Y)
+  theta <- kern_params(kernel)
+  free <- !names(theta) %in% fixed
+  fit_noise <- !"noise" %in% fixed
+  nx <- n * q
+  nz <- m * q
+  cache <- new.env(parent = emptyenv())
+  cache$n_eval <- 0L
+  cache$jitter_n <- 0L
+  cache$jitter_max <- 0
+  cache$start <- proc.time()[["elapsed"]]
+  unpack <- function(par) {
+    th <- theta
+    th[free] <- exp(par[2L * nx + nz + seq_len(sum(free))])
+    s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
+    S <- matrix(exp(par[nx + seq_len(nx)]), n, q)
+    if (!all(is.finite(c(th, s2, S)) & c(th, s2, S) > 0)) {
+      stop(paste("the optimiser drove a kernel parameter, the noise or a",
+                 "latent variance to 0 or infinity; start from a kernel",
+                 "and noise on the scale of 'Y' (or leave them NULL), or",
+                 "fix some of them"), call. = FALSE)
+    }
+    k <- kernel
+    kern_params(k) <- th
+    list(X = matrix(par[seq_len(nx)], n, q), S = S,
+         Z = matrix(par[2L * nx + seq_len(nz)], m, q), kernel = k,
+         noise = s2, theta = th)
+  }
+  eval <- function(par) {
+    if (identical(par, cache$par)) return(cache$res)
+    u <- unpack(par)
+    r <- .loglik_bayes_c(Y, u$X, u$S, u$Z, u$kernel, u$noise, TRUE)
+    g <- unname(c(r$X, r$X_var * u$S, r$inducing,
+                  (r$kernel * u$theta)[free], if (fit_noise) r$noise * u$noise))
+    .count_eval(cache, trace, "bound", r$bound, g, r$retries > 0L, r$jitter)
+    cache$par <- par
+    cache$res <- c(u, list(loglik = r$bound, grad = g, jitter = r$jitter))
+    cache$res
+  }
+  # the best point so far, where a run stopped by a failed evaluation
+  # restarts (see .gplvm_bayes)
+  cache$failed <- 0L
+  cache$best <- -Inf
+  track <- function(par) {
+    res <- tryCatch(eval(par), error = function(e) {
+      cache$failed <- cache$failed + 1L
+      stop(e)
+    })
+    if (res$loglik > cache$best) {
+      cache$best <- res$loglik
+      cache$best_par <- par
+    }
+    res
+  }
+  list(eval = eval, free = free,
+       fn = function(par) -track(par)$loglik,
+       gr = function(par) -track(par)$grad,
+       best_par = function() cache$best_par,
+       n_failed = function() cache$failed,
+       n_eval = function() cache$n_eval,
+       jitter_count = function() cache$jitter_n,
+       jitter_max = function() cache$jitter_max)
+}
+
+# The variational posterior over the inducing outputs, as the sparse fits
+# store it (alpha, Cfac; see .sparse_posterior): with Kzz = R'R and the
+# whitened B = I + beta R^-T Psi2 R^-1, predictions at x* have mean
+# k(x*, Z) alpha, alpha = beta A^-1 Psi1' Y (A = Kzz + beta Psi2), and the
+# latent function's variance k(x*, x*) - |k(x*, Z) Cfac|^2 with
+# Cfac Cfac' = Kzz^-1 - A^-1.
+.bayes_posterior <- function(Y, X, S, Z, kernel, noise, jitter) {
+  sw <- .split_white(kernel, noise)
+  ps <- .psi_stats(kernel, X, S, Z)
+  m <- nrow(Z)
+  Ri <- backsolve(chol(kern_matrix(sw$kernel, Z) + diag(jitter, m)), diag(m))
+  beta <- 1 / sw$noise
+  .whitened_posterior(Ri, diag(m) + beta * crossprod(Ri, ps$psi2 %*% Ri),
+                      beta * crossprod(Ri, crossprod(ps$psi1, Y)))
+}
+
+# The one constructor of "bgplvm" objects.
+.new_bgplvm <- function(obj, best, run, Y, X0, S0, Z0, ll0, fixed, method,
+                        pre) {
+  X <- best$X
+  S <- best$S
+  dimnames(X) <- dimnames(S) <- dimnames(X0)
+  Z <- best$Z
+  colnames(Z) <- colnames(X)
+  post <- .bayes_posterior(Y, X, S, Z, best$kernel, best$noise, best$jitter)
+  opt <- run$opt
+  structure(list(
+    X = X, X_var = S, kernel = best$kernel, noise = best$noise,
+    loglik = best$loglik, logprior = 0, X_init = X0, X_var_init = S0,
+    loglik_init = ll0, center = pre$center,
+    scale = if (pre$scale) pre$sds else NULL, Y = Y, alpha = post$alpha,
+    chol = NULL, inducing = Z, inducing_init = Z0, approx = "vfe",
+    Cfac = post$Cfac, prior = FALSE, fixed = fixed,
+    df = length(opt$par), nobs = nrow(X),
+    optim = list(method = method, convergence = opt$convergence,
+                 message = opt$message, counts = opt$counts,
+                 evaluations = obj$n_eval(),
+                 failed_evaluations = obj$n_failed(),
+                 jitter_count = obj$jitter_count()),
+    time = run$time, call = pre$call), class = c("bgplvm", "gplvm"))
+}
+
+# ---- methods ----
+
+# A latent dimension counts as used when its ARD relevance is at least this
+# fraction of the largest.
+.relevance_cutoff <- 0.01
+
+# ARD relevance of each latent dimension: 1 / l_q^2 of the first RBF part
+# (the weight of dimension q in the kernel's squared distance), or the
+# variance a_q of the first linear part, divided by the largest.
+.ard_relevance <- function(x) {
+  q <- ncol(x$X)
+  w <- rep(1, q)
+  for (p in .kernel_parts(x$kernel)) {
+    if (p$type == "rbf") {
+      w <- 1 / .per_dim(p$params$lengthscale, q)^2
+      break
+    }
+    if (p$type == "linear") {
+      w <- .per_dim(p$params$variance, q)
+      break
+    }
+  }
+  stats::setNames(w / max(w), colnames(x$X))
+}
+
+.cat_relevance <- function(rel) {
+  cat("ARD relevance of each latent dimension (1 = most relevant):\n")
+  print(signif(rel, 3L))
+  cat(sprintf("Dimensions used (relevance >= %g): %d of %d\n",
+              .relevance_cutoff, sum(rel >= .relevance_cutoff),
+              length(rel)))
+}
+
+#' Methods for Bayesian GP-LVM fits
+#'
+#' A fit of `gplvm(Y, q, bayesian = TRUE)` has class `c("bgplvm", "gplvm")`:
+#' every method of [gplvm-methods] works, with these differences.
+#'
+#' `print` and `summary` add the ARD relevance of each latent dimension:
+#' \eqn{1/l_q^2}{1 / l_q^2} for the lengthscales \eqn{l_q} of the first
+#' RBF part (the weight of dimension \eqn{q} in the kernel's squared
+#' distance; the latent means have the unit Gaussian prior, so the weights
+#' are comparable), or the variances of the first linear part, divided by
+#' the largest; and the number of dimensions the fit uses, those with
+#' relevance at least 0.01.  `logLik` returns the variational lower bound
+#' \eqn{F \le \log p(Y)}{F <= log p(Y)} that was maximised (its class
+#' `"logLik_bound"` prints it as a bound); its `df` counts the means,
+#' variances and inducing inputs with the free hyperparameters and the
+#' noise.  `fitted` returns the posterior mean of the data averaged over
+#' each point's \eqn{q(x_n)}{q(x_n)}, \eqn{\Psi_1 \alpha}{Psi1 alpha} on
+#' the original scale, and `residuals` the data minus it.
+#' `predict(newlatent = )` gives the mean (and with `se.fit` the
+#' predictive standard deviation) of the variational posterior at given
+#' latent points; `predict(newdata = )` infers \eqn{q(x_*)}{q(x*)} for new
+#' rows by maximising the bound of the training and new data together over
+#' the new means and variances (everything else held at its fitted value),
+#' starting from the nearest training point in data space.
+#'
+#' @param x,object A fit from `gplvm(..., bayesian = TRUE)`.
+#' @param digits Significant digits to print.
+#' @param ... Passed to the `"gplvm"` method.
+#' @return `print`: `x`, invisibly.  `logLik`: the bound, of class
+#'   `c("logLik_bound", "logLik")`.  `fitted`, `residuals`: N by D
+#'   matrices.  `predict` with `newdata`: a list with the means `X` and
+#'   the variances `X_var` of \eqn{q(x_*)}{q(x*)}, one row per new row;
+#'   otherwise as [predict.gplvm()].
+#' @examples
+#' set.seed(1)
+#' i <- seq(1, 150, 3)
+#' fit <- gplvm(iris[i, 1:4], q = 3, bayesian = TRUE, inducing = 10,
+#'              maxit = 3000, reltol = 1e-8)
+#' fit
+#' logLik(fit)
+#' head(fitted(fit))
+#' predict(fit, newdata = iris[c(2, 60, 140), 1:4])
+#' plot(fit, labels = iris$Species[i], uncertainty = TRUE)
+#' @name bgplvm-methods
+NULL
+
+#' @rdname bgplvm-methods
+#' @export
+print.bgplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
+                         ...) {
+  NextMethod()
+  .cat_relevance(.ard_relevance(x))
+  invisible(x)
+}
+
+#' @rdname bgplvm-methods
+#' @export
+logLik.bgplvm <- function(object, ...) {
+  out <- NextMethod()
+  class(out) <- c("logLik_bound", "logLik")
+  out
+}
+
+#' @rdname bgplvm-methods
+#' @export
+print.logLik_bound <- function(x, digits = getOption("digits"), ...) {
+  cat("Variational lower bound on 'log Lik.' ",
+      format(c(x), digits = digits), " (df=", format(attr(x, "df")), ")\n",
+      sep = "")
+  invisible(x)
+}
+
+#' @rdname bgplvm-methods
+#' @export
+fitted.bgplvm <- function(object, ...) {
+  .check_gplvm(object)
+  ps <- .psi_stats(object$kernel, object$X, object$X_var, object$inducing)
+  M <- ps$psi1 %*% object$alpha
+  rownames(M) <- rownames(object$X)
+  .unscale(object, M)
+}
+
+# q(x*) for new centred, scaled rows Ys: maximises the bound of the
+# training and new rows over the new means and log variances.
+.infer_latent <- function(object, Ys, maxit, rn) {
+  n <- nrow(object$Y)
+  ns <- nrow(Ys)
+  q <- ncol(object$X)
+  Yall <- rbind(object$Y, Ys)
+  new <- n + seq_len(ns)
+  d2 <- outer(rowSums(Ys^2), rowSums(object$Y^2), `+`) -
+    2 * tcrossprod(Ys, object$Y)
+  near <- max.col(-d2, ties.method = "first")
+  last <- NULL
+  eval <- function(par) {
+    if (!is.null(last) && identical(par, last$par)) return(last)
+    S <- exp(matrix(par[-seq_len(ns * q)], ns, q))
+    r <- .loglik_bayes_c(Yall, rbind(object$X, matrix(par[seq_len(ns * q)],
+                                                      ns, q)),
+                         rbind(object$X_var, S), object$inducing,
+                         object$kernel, object$noise, TRUE)
+    last <<- list(par = par, value = -r$bound,
+                  grad = -c(r$X[new, ], r$X_var[new, ] * S))
+    last
+  }
+  opt <- tryCatch(
+    stats::optim(c(object$X[near, ], log(object$X_var[near, ])),
+                 function(p) eval(p)$value, function(p) eval(p)$grad,
+                 method = "L-BFGS-B", control = list(maxit = maxit)),
+    error = function(e) {
+      stop(sprintf(paste("q(x) of 'newdata' could not be optimised (%s);",
+                         "is it on the scale of the training data?"),
+                   conditionMessage(e)), call. = FALSE)
+    })
+  # Code 52 (the line search found no decrease) is the precision limit
+  # here: the bound of all N + N* rows is computed to about 1e-12 of its
+  # terms, far coarser than the last changes of these few coordinates.
+  if (opt$convergence == 1L) {
+    warning(sprintf(paste("q(x) of 'newdata' did not converge (code %d);",
+                          "try a larger 'maxit'"), opt$convergence),
+            call. = FALSE)
+  }
+  dn <- list(rn, colnames(object$X))
+  list(X = matrix(opt$par[seq_len(ns * q)], ns, q, dimnames = dn),
+       X_var = matrix(exp(opt$par[-seq_len(ns * q)]), ns, q, dimnames = dn))
+}
+
+#' @rdname bgplvm-methods
+#' @param labels,dims,col As in [plot.gplvm()]; `dims` defaults to the two
+#'   dimensions of largest ARD relevance.
+#' @param uncertainty If `TRUE`, draw around each latent mean the ellipse
+#'   of one standard deviation of \eqn{q(x_n)}{q(x_n)} in the two
+#'   dimensions shown.
+#' @export
+plot.bgplvm <- function(x, labels = NULL, dims = NULL, uncertainty = FALSE,
+                        col = NULL, ...) {
+  .check_gplvm(x, "x")
+  uncertainty <- .check_flag(uncertainty, "uncertainty")
+  dims <- .plot_dims(x, dims)
+  # the "gplvm" method, called as the user called this one so that the key
+  # is titled by the labels expression
+  mc <- match.call()
+  mc[[1L]] <- plot.gplvm
+  mc$uncertainty <- NULL
+  mc$dims <- dims
+  eval(mc, parent.frame())
+  if (uncertainty && ncol(x$X) >= 2L) {
+    fill <- .point_style(labels, nrow(x$X), col, NULL, "")$fill
+    a <- c(seq(0, 2 * pi, length.out = 33), NA)
+    sd <- sqrt(x$X_var[, dims, drop = FALSE])
+    ex <- c(outer(cos(a), sd[, 1L]) + rep(x$X[, dims[1L]], each = 34))
+    ey <- c(outer(sin(a), sd[, 2L]) + rep(x$X[, dims[2L]], each = 34))
+    for (f in unique(fill)) {
+      keep <- rep(fill == f, each = 34)
+      graphics::lines(ex[keep], ey[keep], col = f, lwd = 0.5)
+    }
+  }
+  invisible(x)
+}

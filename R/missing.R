@@ -1,0 +1,319 @@
+# Missing values in Y.  With NA entries the log-likelihood is a sum over
+# columns of each column's marginal likelihood on its observed rows,
+#   L = sum_d log N(y[O_d, d] | 0, K[O_d, O_d]),
+# so the columns observed on the same rows (one missingness pattern) share
+# one covariance: each distinct pattern is one call of the C engine (exact
+# or sparse) on its observed rows, X[O, ] and the pattern's columns of Y.
+# The value and the hyperparameter gradients are summed over the patterns;
+# the latent gradient is added back into the rows it came from.  Without NA
+# none of this runs: the callers keep their one-call path.
+
+# Missingness of Y: NULL when nothing is missing, else a list with `mask`
+# (TRUE where missing) and `patterns`, one list(rows, cols) per distinct
+# set of observed rows (rows: the observed rows; cols: the columns observed
+# there), in the order of first appearance.  Stops, naming them, on rows
+# with nothing observed and on columns observed fewer than twice.
+.missing_patterns <- function(Y, arg = "Y") {
+  mask <- is.na(Y)
+  if (!any(mask)) return(NULL)
+  .check_missing_rows(mask, rownames(Y), arg)
+  thin <- which(colSums(!mask) < 2L)
+  if (length(thin)) {
+    stop(sprintf(paste("'%s' has columns with fewer than two observed",
+                       "entries: %s; remove them"), arg,
+                 .name_some(colnames(Y), thin)), call. = FALSE)
+  }
+  key <- apply(mask, 2L, function(m) paste(which(m), collapse = ","))
+  groups <- split(seq_len(ncol(Y)), factor(key, levels = unique(key)))
+  list(mask = mask,
+       patterns = lapply(unname(groups), function(cols) {
+         list(rows = which(!mask[, cols[1L]]), cols = cols)
+       }))
+}
+
+.check_missing_rows <- function(mask, names, arg) {
+  empty <- which(rowSums(!mask) == 0L)
+  if (length(empty)) {
+    stop(sprintf("'%s' has rows with every entry missing: %s; remove them",
+                 arg, .name_some(names, empty)), call. = FALSE)
+  }
+}
+
+# "row names or numbers" of the first few of `which`.
+.name_some <- function(names, which) {
+  lab <- if (is.null(names)) as.character(which) else names[which]
+  if (length(lab) > 10L) {
+    lab <- c(lab[1:10], sprintf("... (%d in all)", length(which)))
+  }
+  paste(lab, collapse = ", ")
+}
+
+# More patterns than this make the exact model warn (each is one O(N^3)
+# factorisation per evaluation).
+.many_patterns <- 10L
+
+# Each pattern with the data its evaluations use: `Y` (its block of Y, or a
+# square factor of the block's Gram matrix when it has more columns than
+# rows, as .gplvm_objective does for complete data) and `ndim` (its number
+# of columns, the D of the formula).
+.pattern_data <- function(Y, miss) {
+  lapply(miss$patterns, function(p) {
+    Yp <- Y[p$rows, p$cols, drop = FALSE]
+    c(p, list(Y = if (ncol(Yp) > nrow(Yp)) .gram_factor(Yp) else Yp,
+              ndim = length(p$cols)))
+  })
+}
+
+# One evaluation with missing data: the exact (Z NULL) or sparse engine
+# once per pattern of `pats` (from .pattern_data).  Returns the list the
+# engines return (loglik, X, kernel, noise, inducing, jitter, retries),
+# summed over the patterns; `jitter` is the largest a pattern needed and
+# `jitters` has one entry per pattern.
+.loglik_missing <- function(pats, X, kernel, noise, gradient, Z = NULL,
+                            approx = "vfe", workspace = NULL) {
+  out <- list(loglik = 0, X = matrix(0, nrow(X), ncol(X)), kernel = 0,
+              noise = 0, inducing = if (!is.null(Z)) 0,
+              jitters = numeric(length(pats)), retries = 0L)
+  for (i in seq_along(pats)) {
+    p <- pats[[i]]
+    Xp <- X[p$rows, , drop = FALSE]
+    r <- if (is.null(Z)) {
+      .loglik_c(p$Y, Xp, kernel, noise, gradient, ndim = p$ndim,
+                workspace = workspace)
+    } else {
+      .loglik_sparse_c(p$Y, Xp, Z, kernel, noise, approx, gradient,
+                       ndim = p$ndim)
+    }
+    out$loglik <- out$loglik + r$loglik
+    out$jitters[i] <- r$jitter
+    out$retries <- max(out$retries, r$retries)
+    if (gradient) {
+      out$X[p$rows, ] <- out$X[p$rows, , drop = FALSE] + r$X
+      out$kernel <- out$kernel + r$kernel
+      out$noise <- out$noise + r$noise
+      if (!is.null(Z)) out$inducing <- out$inducing + r$inducing
+    }
+  }
+  out$jitter <- max(out$jitters)
+  out
+}
+
+# Warns when the exact model has many patterns to factorise.
+.warn_patterns <- function(miss, sparse) {
+  np <- length(miss$patterns)
+  if (!sparse && np > .many_patterns) {
+    warning(sprintf(paste("'Y' has %d distinct patterns of missing entries:",
+                          "each evaluation of the exact model factorises an",
+                          "N x N covariance once per pattern; the sparse",
+                          "model ('inducing') is faster"), np), call. = FALSE)
+  }
+}
+
+# TRUE when every column is constant on its observed entries.
+.no_variation <- function(Y) {
+  all(apply(Y, 2L, function(y) {
+    y <- y[!is.na(y)]
+    all(y == y[1L])
+  }))
+}
+
+# Iterative PCA (SVD) imputation of a centred matrix with NA entries:
+# start the missing entries at 0 (the column means), then repeatedly set
+# them to the rank-q reconstruction, until they change by less than `tol`
+# relative to the data.  Used to start the latent positions.
+.svd_impute <- function(Y, q, maxit = 500L, tol = 1e-8) {
+  miss <- is.na(Y)
+  Yf <- replace(Y, miss, 0)
+  if (!any(miss)) return(Yf)
+  size <- sqrt(sum(Yf^2))
+  for (it in seq_len(maxit)) {
+    s <- svd(Yf, nu = q, nv = q)
+    fit <- s$u %*% (s$d[seq_len(q)] * t(s$v))
+    change <- sqrt(sum((Yf[miss] - fit[miss])^2))
+    Yf[miss] <- fit[miss]
+    if (change <= tol * size) break
+  }
+  Yf
+}
+
+# The posterior of a fit with missing data, one entry per pattern: list(
+# rows, cols, alpha (the pattern's columns of alpha: N x d_p with zeros in
+# its unobserved rows for an exact fit, M x d_p for a sparse one), Kinv
+# (the inverse covariance on the support: the observed rows of an exact
+# fit, the inducing inputs of a sparse one, as predict's projection uses
+# it), support (those rows, or NULL for all of the support), explained
+# (a function of Ks = k(Xs, support) giving k(x, S) C^-1 k(S, x) per row, as
+# .explained() does for complete data)).
+.missing_posterior <- function(Y, X, kernel, noise, missing, Z = NULL,
+                               approx = "vfe", jitter = 0) {
+  miss <- .missing_patterns(Y)
+  lapply(seq_along(miss$patterns), function(i) {
+    p <- miss$patterns[[i]]
+    Yp <- Y[p$rows, p$cols, drop = FALSE]
+    Xp <- X[p$rows, , drop = FALSE]
+    if (is.null(Z)) {
+      R <- chol(kern_matrix(kernel, Xp) +
+                  diag(noise + missing$jitter[i], nrow(Xp)))
+      alpha <- matrix(0, nrow(X), length(p$cols))
+      alpha[p$rows, ] <- backsolve(R, forwardsolve(t(R), Yp))
+      c(p, list(alpha = alpha, Kinv = chol2inv(R), support = p$rows,
+                explained = function(Ks) {
+                  colSums(forwardsolve(t(R), t(Ks[, p$rows, drop = FALSE]))^2)
+                }))
+    } else {
+      post <- .sparse_posterior(Yp, Xp, Z, kernel, noise, approx, jitter)
+      Cfac <- post$Cfac
+      c(p, list(alpha = post$alpha, Kinv = tcrossprod(Cfac), support = NULL,
+                explained = function(Ks) rowSums((Ks %*% Cfac)^2)))
+    }
+  })
+}
+
+# The fit's posterior per pattern (see .missing_posterior).
+.fit_posterior <- function(object) {
+  .missing_posterior(object$Y, object$X, object$kernel, object$noise,
+                     object$missing, object$inducing, object$approx,
+                     object$missing$jitter_z)
+}
+
+# alpha of a fit with missing data: every pattern's columns in place.
+.missing_alpha <- function(post, nrow, ncol) {
+  alpha <- matrix(0, nrow, ncol)
+  for (p in post) alpha[, p$cols] <- p$alpha
+  alpha
+}
+
+# The `missing` field of a fit: the mask, the jitter each pattern's
+# covariance needed (exact), or that of k(Z, Z) (sparse).
+.missing_field <- function(miss, best, sparse) {
+  if (is.null(miss)) return(NULL)
+  list(mask = miss$mask, jitter = best$jitters,
+       jitter_z = if (sparse) best$jitter else 0)
+}
+
+# Posterior standard deviations of the latent function (noise excluded, as
+# predict()'s se.fit) at latent points Xs for a fit with missing data, on
+# the original scale: each column from its own observed rows.  m x D.
+.missing_se <- function(object, Xs, post = .fit_posterior(object)) {
+  Ks <- kern_matrix(object$kernel, Xs, .support(object))
+  kd <- .kern_diag(object$kernel, Xs)
+  scale <- if (is.null(object$scale)) rep(1, ncol(object$Y)) else object$scale
+  se <- matrix(0, nrow(Xs), ncol(object$Y))
+  for (p in post) {
+    sd <- sqrt(pmax(kd - p$explained(Ks), 0))
+    se[, p$cols] <- outer(sd, scale[p$cols])
+  }
+  se
+}
+
+# Groups of columns sharing one predictive variance, for the projection of
+# new data: one group (every column, the fit's inverse covariance) for complete
+# training data, one per pattern otherwise.
+.variance_groups <- function(object) {
+  if (is.null(object$missing)) {
+    return(list(list(cols = seq_len(ncol(object$Y)), support = NULL,
+                     Kinv = NULL,
+                     explained = function(Ks) .explained(object, Ks))))
+  }
+  .fit_posterior(object)
+}
+
+# The training data in the model's units with its missing entries set to
+# their posterior means.
+.completed_Y <- function(object) {
+  Y <- object$Y
+  if (!is.null(object$missing)) {
+    mean <- kern_matrix(object$kernel, object$X, .support(object)) %*%
+      object$alpha
+    Y[object$missing$mask] <- mean[object$missing$mask]
+  }
+  Y
+}
+
+# For print(): one line on the missing entries, if any.
+.cat_missing <- function(x) {
+  if (!is.null(x$missing)) {
+    cat(sprintf("Missing entries: %d (%.1f%%) in %d patterns\n",
+                sum(x$missing$mask), 100 * mean(x$missing$mask),
+                length(x$missing$jitter)))
+  }
+}
+
+# x with its NA entries set to 0 (when it is numeric), for checks of the
+# observed entries.
+.zero_na <- function(x) if (is.numeric(x)) replace(x, is.na(x), 0) else x
+
+# TRUE when `missing` is a valid field of a fit whose centred data is Y:
+# NULL for complete data, else the mask of Y's NA entries and jitters.
+.valid_missing <- function(missing, Y) {
+  if (is.null(missing)) return(is.numeric(Y) && !anyNA(Y))
+  if (!is.list(missing)) return(FALSE)
+  m <- missing$mask
+  is.logical(m) && is.matrix(m) && is.matrix(Y) &&
+    identical(dim(m), dim(Y)) && !anyNA(m) && identical(m, is.na(Y)) &&
+    all(rowSums(!m) > 0L) && all(colSums(!m) >= 2L) &&
+    is.numeric(missing$jitter) && all(is.finite(missing$jitter)) &&
+    all(missing$jitter >= 0) &&
+    length(missing$jitter) == length(.missing_patterns(Y)$patterns) &&
+    is.numeric(missing$jitter_z) && length(missing$jitter_z) == 1L &&
+    is.finite(missing$jitter_z) && missing$jitter_z >= 0
+}
+
+#' Impute the missing entries of the data of a GP-LVM
+#'
+#' For a model fitted by [gplvm()] to data with missing (`NA`) entries,
+#' returns the data with each missing entry replaced by its posterior mean
+#' given the fitted latent positions, and the predictive standard deviation
+#' of each imputed entry, both on the original scale (centring and scaling
+#' undone).
+#'
+#' The posterior of column \eqn{d} at the latent position of row \eqn{n}
+#' is that of a GP trained on the rows where column \eqn{d} is observed,
+#' \eqn{\mu = k(x_n, X_O) K_{OO}^{-1} y_{O,d}}{mu = k(x_n, X_O) K_OO^-1
+#' y[O, d]}, and its predictive variance is
+#' \eqn{k(x_n, x_n) - k(x_n, X_O) K_{OO}^{-1} k(X_O, x_n) + \sigma^2}{k(x_n,
+#' x_n) - k(x_n, X_O) K_OO^-1 k(X_O, x_n) + noise} (for a sparse fit, the
+#' sparse posterior of the same rows).  The means are the entries of
+#' `fitted(object)` at the missing positions.
+#'
+#' @param object A fitted model from [gplvm()].
+#' @return A list with `Y` (the data on the original scale, missing entries
+#'   imputed), `sd` (a matrix of the same shape: the predictive standard
+#'   deviation of each imputed entry, 0 for observed entries) and `missing`
+#'   (a logical matrix, `TRUE` where the data were missing).  For a fit
+#'   without missing entries `Y` is the data and `sd` is 0.
+#' @seealso [gplvm()], [fitted.gplvm()], [predict.gplvm()].
+#' @examples
+#' set.seed(1)
+#' Y <- as.matrix(iris[1:60, 1:4])
+#' holes <- sample(length(Y), 20)
+#' truth <- Y[holes]
+#' Y[holes] <- NA
+#' fit <- gplvm(Y, q = 2, maxit = 100)
+#' imp <- gplvm_impute(fit)
+#' cbind(truth = truth, imputed = imp$Y[holes], sd = imp$sd[holes])
+#' @export
+gplvm_impute <- function(object) {
+  .check_gplvm(object)
+  mask <- if (is.null(object$missing)) {
+    matrix(FALSE, nrow(object$Y), ncol(object$Y))
+  } else {
+    object$missing$mask
+  }
+  Y <- .unscale(object, .completed_Y(object))
+  sd <- matrix(0, nrow(Y), ncol(Y), dimnames = dimnames(Y))
+  if (any(mask)) {
+    scale <- if (is.null(object$scale)) rep(1, ncol(Y)) else object$scale
+    for (p in .fit_posterior(object)) {
+      rows <- which(mask[, p$cols[1L]])
+      if (length(rows)) {
+        se <- .missing_se(object, object$X[rows, , drop = FALSE], list(p))
+        noise <- object$noise * scale[p$cols]^2
+        sd[rows, p$cols] <- sqrt(sweep(se[, p$cols, drop = FALSE]^2, 2L,
+                                       noise, `+`))
+      }
+    }
+  }
+  dimnames(mask) <- dimnames(Y)
+  list(Y = Y, sd = sd, missing = mask)
+}

@@ -1,0 +1,68 @@
+# Bayesian GP-LVM on the oil flow training data (1000 x 12, three classes),
+# q = 10 latent dimensions and M = 50 inducing inputs, default kernel
+# (RBF with ARD plus bias): the ARD relevances, the number of dimensions
+# the fit uses, the leave-one-out 1-nearest-neighbour errors in the two
+# most relevant dimensions (of the latent means), wall time and
+# evaluations; saves the plot to bench/oil_bayes.png and the relevances to
+# bench/oil_bayes_ard.png.
+#
+# Run from the package root, after installing the package:
+#   Rscript bench/oil_bayes.R [maxit] [method] [scale] [figure file] [reltol]
+# The data directory defaults to ../shared/data/oil (GPLVM_OIL_DIR); with
+# GPLVM_SAVE_FIT=<file> the fit is saved there.  Defaults: maxit 3000,
+# L-BFGS-B, unscaled (centred) data, reltol 1e-10.
+# Papers: Titsias and Lawrence (2010) 3 errors, Damianou et al. (2016) 1;
+# the sparse point-estimate GP-LVM 26 (as quoted there).
+library(gplvm)
+
+dir <- Sys.getenv("GPLVM_OIL_DIR", "../shared/data/oil")
+Y <- as.matrix(read.table(file.path(dir, "DataTrn.txt")))
+labels <- max.col(as.matrix(read.table(file.path(dir, "DataTrnLbls.txt"))))
+colnames(Y) <- paste0("y", seq_len(ncol(Y)))
+classes <- factor(labels, labels = c("homogeneous", "annular", "stratified"))
+args <- commandArgs(trailingOnly = TRUE)
+maxit <- if (length(args) > 0L) as.integer(args[1L]) else 3000L
+method <- if (length(args) > 1L) args[2L] else "L-BFGS-B"
+scale <- if (length(args) > 2L) as.logical(args[3L]) else FALSE
+reltol <- if (length(args) > 4L) as.numeric(args[5L]) else 1e-10
+
+nn_errors <- function(X) {
+  D <- as.matrix(dist(X))
+  diag(D) <- Inf
+  sum(labels[apply(D, 1L, which.min)] != labels)
+}
+
+cat(sprintf("oil data: %d points, %d dimensions; BLAS/LAPACK %s\n",
+            nrow(Y), ncol(Y), basename(La_library())))
+cat(sprintf("PCA (2-D): %d leave-one-out 1-NN errors\n",
+            nn_errors(prcomp(Y)$x[, 1:2])))
+set.seed(1)
+start <- proc.time()[["elapsed"]]
+fit <- gplvm(Y, q = 10, bayesian = TRUE, inducing = 50, maxit = maxit,
+             scale = scale, reltol = reltol,
+             method = method, trace = 250)
+wall <- proc.time()[["elapsed"]] - start
+if (nzchar(Sys.getenv("GPLVM_SAVE_FIT"))) saveRDS(fit, Sys.getenv("GPLVM_SAVE_FIT"))
+print(fit)
+rel <- gplvm:::.ard_relevance(fit)
+dims <- order(-rel)[1:2]
+cat(sprintf("dimensions used (relevance >= 0.01): %d of 10\n",
+            sum(rel >= 0.01)))
+cat(sprintf("Bayesian GP-LVM, dimensions %s: %d leave-one-out 1-NN errors\n",
+            paste(dims, collapse = " and "), nn_errors(fit$X[, dims])))
+cat(sprintf("wall time %.1f s, %d evaluations, %.3f s per evaluation, convergence %d\n",
+            wall, fit$optim$evaluations, wall / fit$optim$evaluations,
+            fit$optim$convergence))
+
+fig <- if (length(args) > 3L) args[4L] else "bench/oil_bayes.png"
+png(fig, width = 620, height = 460)
+plot(fit, labels = classes, resolution = 50, uncertainty = TRUE,
+     main = sprintf("Oil flow, Bayesian GP-LVM (q = 10, M = 50): %d 1-NN errors",
+                    nn_errors(fit$X[, dims])))
+invisible(dev.off())
+png(sub("[.]png$", "_ard.png", fig), width = 460, height = 340)
+barplot(rel, names.arg = seq_along(rel), log = "y", ylim = c(1e-8, 1),
+        xlab = "latent dimension", ylab = "ARD relevance (1 / l^2, relative)",
+        main = "Oil flow, Bayesian GP-LVM: ARD relevances")
+abline(h = 0.01, lty = 2)
+invisible(dev.off())

@@ -1,0 +1,215 @@
+/* The Bayesian GP-LVM bound (Titsias and Lawrence 2010) and its gradient.
+ *
+ * q(X) = prod_n N(mu_n, diag S_n), inducing inputs Z (m x q),
+ * Kzz = k(Z, Z) + j I (jitter as in src/sparse.c), beta = 1 / s2 where s2
+ * is the noise plus the variances of the white parts (white acts as
+ * noise, as in the sparse model), and the psi-statistics of src/psi.c:
+ *   F = -N D/2 log 2 pi + N D/2 log beta - D/2 log|A| + D/2 log|Kzz|
+ *       - beta/2 tr(Y Y') + beta^2/2 tr(Y' Psi1 A^-1 Psi1' Y)
+ *       - D beta/2 psi0 + D beta/2 tr(Kzz^-1 Psi2) - KL(q(X) || N(0, I)),
+ *   A = Kzz + beta Psi2,  KL = 1/2 sum (mu^2 + S - log S - 1).
+ * In whitened form, Kzz = L L', P2 = L^-1 Psi2 L^-T, B = I + beta P2 =
+ * Lb Lb', c = Lb^-1 L^-1 Psi1' Y:
+ *   F = ... - D sum log diag Lb + beta^2/2 |c|^2 + D beta/2 tr(P2) - ...
+ * Gradient, with E = Lb^-T c (m x D):
+ *   dF/dpsi0 = -D beta / 2,  dF/dPsi1 = beta^2 Y E' L^-1,
+ *   dF/dPsi2 = L^-T (D beta/2 (I - B^-1) - beta^3/2 E E') L^-1,
+ *   dF/dKzz  = L^-T (D I - D/2 (B + B^-1) - beta^2/2 E E') L^-1,
+ * then the psi-statistics' and the kernel's contractions.  Time
+ * O(N M^2 Q + N M D + M^3), memory O(N M + N D + M^2).
+ */
+#include "gplvm.h"
+#include <math.h>
+#include <string.h>
+
+#define MAX_B_TRIES 6
+
+static void matmul(char ta, char tb, int m, int n, int k, double alpha,
+                   const double *A, int lda, const double *B, int ldb,
+                   double beta, double *C)
+{
+    F77_CALL(dgemm)(&ta, &tb, &m, &n, &k, &alpha, A, &lda, B, &ldb, &beta,
+                    C, &m FCONE FCONE);
+}
+
+/* B <- op(L)^-1 B (side 'L') or B op(L)^-1 (side 'R'), L lower. */
+static void trsolve(char side, char trans, int rows, int cols,
+                    const double *L, int ldl, double *B)
+{
+    const char uplo = 'L', diag = 'N';
+    const double one = 1.0;
+    F77_CALL(dtrsm)(&side, &uplo, &trans, &diag, &rows, &cols, &one, L,
+                    &ldl, B, &rows FCONE FCONE FCONE FCONE);
+}
+
+/* L^-T X L^-1 in place (X m x m). */
+static void unwhiten(const double *L, int m, double *X)
+{
+    trsolve('L', 'T', m, m, L, m, X);
+    trsolve('R', 'N', m, m, L, m, X);
+}
+
+static int finite_all(const double *x, size_t len)
+{
+    for (size_t i = 0; i < len; i++) if (!R_FINITE(x[i])) return 0;
+    return 1;
+}
+
+int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
+                       const double *mu, const double *S, const double *Z,
+                       int m, int q, const gplvm_kernel *k, double noise,
+                       int want_grad, int nthreads, double *bound,
+                       double *gmu, double *gS, double *gZ, double *gpar,
+                       double *gnoise, double *jitter, int *retries)
+{
+    const char uplo = 'L';
+    int npar = gplvm_kernel_check(k, q), info, status;
+    if (npar < 0 || gplvm_psi_unsupported(k) >= 0) return GPLVM_LAPACK;
+    int *map = (int *) R_alloc(npar, sizeof(int));
+    double s2, rel;
+    gplvm_kernel kf;
+    gplvm_strip_white(k, npar, &kf, map, &s2);
+    s2 += noise;
+    if (kf.nparts < 1 || !(s2 > 0.0)) return GPLVM_LAPACK;
+    double beta = 1.0 / s2;
+    size_t mm = (size_t) m * m, nm = (size_t) n * m, md = (size_t) m * d;
+
+    /* Kzz = L L'; Psi2 whitened, P2 = L^-1 Psi2 L^-T; B = I + beta P2 =
+     * Lb Lb'.  Lb comes from the factor of A = Kzz + beta Psi2 = La La' as
+     * Lb = L^-1 La: forming B first would lose definiteness to rounding
+     * when Kzz is ill-conditioned and beta large.  Should A fail, the
+     * jitter on Kzz grows tenfold (it is part of the bound, so the
+     * gradient stays exact). */
+    double *Kzz = (double *) R_alloc(mm, sizeof(double));
+    double *L = (double *) R_alloc(mm, sizeof(double));
+    gplvm_kernel_sym(&kf, Z, m, q, Kzz);
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < j; i++) Kzz[i + (size_t) j * m] = 0.0;
+    if (!finite_all(Kzz, mm)) return GPLVM_NONFINITE;
+    double psi0;
+    double *Psi1 = (double *) R_alloc(nm, sizeof(double));
+    double *Psi2 = (double *) R_alloc(mm, sizeof(double));
+    double *P2 = (double *) R_alloc(mm, sizeof(double));
+    double *Lb = (double *) R_alloc(mm, sizeof(double));
+    gplvm_psi_stats(&kf, mu, S, n, Z, m, q, &psi0, Psi1, Psi2, nthreads);
+    if (!R_FINITE(psi0) || !finite_all(Psi1, nm) || !finite_all(Psi2, mm))
+        return GPLVM_NONFINITE;
+    rel = 0.0;
+    *retries = 0;
+    for (int tries = 0;; tries++) {
+        int kretries;
+        status = gplvm_factor_kzz(Kzz, m, L, jitter, &rel, &kretries);
+        *retries += kretries;
+        if (status != GPLVM_OK) return status;
+        for (size_t i = 0; i < mm; i++) Lb[i] = Kzz[i] + beta * Psi2[i];
+        for (int i = 0; i < m; i++) Lb[i + (size_t) i * m] += *jitter;
+        F77_CALL(dpotrf)(&uplo, &m, Lb, &m, &info FCONE);
+        if (info < 0) return GPLVM_LAPACK;
+        if (info == 0) {
+            for (int j = 0; j < m; j++)
+                for (int i = 0; i < j; i++) Lb[i + (size_t) j * m] = 0.0;
+            trsolve('L', 'N', m, m, L, m, Lb);
+            memcpy(P2, Psi2, mm * sizeof(double));
+            trsolve('L', 'N', m, m, L, m, P2);
+            trsolve('R', 'T', m, m, L, m, P2);
+            break;
+        }
+        if (tries >= MAX_B_TRIES) return GPLVM_NOT_PD;
+        rel *= 10.0;
+        (*retries)++;
+    }
+    double trP2 = 0.0;
+    for (int i = 0; i < m; i++) trP2 += P2[i + (size_t) i * m];
+    double *c = (double *) R_alloc(md, sizeof(double));
+    matmul('T', 'N', m, d, n, 1.0, Psi1, n, Y, n, 0.0, c);
+    trsolve('L', 'N', m, d, L, m, c);
+    trsolve('L', 'N', m, d, Lb, m, c);
+
+    double logdet = 0.0, yy = 0.0, cc = 0.0, kl = 0.0;
+    for (int i = 0; i < m; i++) logdet += log(Lb[i + (size_t) i * m]);
+    for (size_t i = 0; i < (size_t) n * d; i++) yy += Y[i] * Y[i];
+    for (size_t i = 0; i < md; i++) cc += c[i] * c[i];
+    for (size_t i = 0; i < (size_t) n * q; i++)
+        kl += 0.5 * (mu[i] * mu[i] + S[i] - log(S[i]) - 1.0);
+    *bound = -0.5 * n * ndim * log(2.0 * M_PI) + 0.5 * n * ndim * log(beta)
+        - ndim * logdet - 0.5 * beta * yy + 0.5 * beta * beta * cc
+        - 0.5 * ndim * beta * psi0 + 0.5 * ndim * beta * trP2 - kl;
+    if (!R_FINITE(*bound)) return GPLVM_NONFINITE;
+    if (!want_grad) return GPLVM_OK;
+
+    /* E = Lb^-T c;  Binv = B^-1 */
+    trsolve('L', 'T', m, d, Lb, m, c);
+    double *E = c;
+    double *Binv = (double *) R_alloc(mm, sizeof(double));
+    memcpy(Binv, Lb, mm * sizeof(double));
+    F77_CALL(dpotri)(&uplo, &m, Binv, &m, &info FCONE);
+    if (info != 0) return info > 0 ? GPLVM_NOT_PD : GPLVM_LAPACK;
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < j; i++)
+            Binv[i + (size_t) j * m] = Binv[j + (size_t) i * m];
+
+    double *EE = (double *) R_alloc(mm, sizeof(double));
+    matmul('N', 'T', m, m, d, 1.0, E, m, E, m, 0.0, EE);
+    /* dF/dbeta */
+    double trBP = 0.0, tEPE = 0.0;
+    for (size_t i = 0; i < mm; i++) {
+        trBP += Binv[i] * P2[i];
+        tEPE += EE[i] * P2[i];
+    }
+    double gbeta = 0.5 * n * ndim / beta - 0.5 * ndim * trBP - 0.5 * yy +
+        beta * cc - 0.5 * beta * beta * tEPE - 0.5 * ndim * psi0 +
+        0.5 * ndim * trP2;
+    *gnoise = -beta * beta * gbeta;
+
+    double *W2 = (double *) R_alloc(mm, sizeof(double));
+    double *WK = (double *) R_alloc(mm, sizeof(double));
+    for (size_t i = 0; i < mm; i++) {
+        double b = beta * P2[i];   /* B - I */
+        W2[i] = -0.5 * ndim * beta * Binv[i] - 0.5 * beta * beta * beta * EE[i];
+        WK[i] = -0.5 * ndim * (Binv[i] + b) - 0.5 * beta * beta * EE[i];
+    }
+    for (int i = 0; i < m; i++) {
+        W2[i + (size_t) i * m] += 0.5 * ndim * beta;
+        WK[i + (size_t) i * m] += 0.5 * ndim;   /* D I - D/2 I from B */
+    }
+    unwhiten(L, m, W2);
+    unwhiten(L, m, WK);
+    /* W1 = beta^2 Y E' L^-1 */
+    double *W1 = Psi1;
+    matmul('N', 'T', n, m, d, beta * beta, Y, n, E, m, 0.0, W1);
+    trsolve('R', 'N', n, m, L, m, W1);
+
+    double *gf = (double *) R_alloc(npar, sizeof(double));
+    for (int i = 0; i < npar; i++) gf[i] = gpar[i] = 0.0;
+    for (size_t i = 0; i < (size_t) n * q; i++) {
+        gmu[i] = -mu[i];
+        gS[i] = -0.5 * (1.0 - 1.0 / S[i]);
+    }
+    for (size_t i = 0; i < (size_t) m * q; i++) gZ[i] = 0.0;
+    gplvm_psi_grad(&kf, mu, S, n, Z, m, q, -0.5 * ndim * beta, W1, W2,
+                   gmu, gS, gZ, gf, nthreads);
+
+    /* Kzz: symmetric weights, plus the jitter's dependence on the mean
+     * diagonal */
+    double trW = 0.0, trace_z;
+    for (int j = 0; j < m; j++)
+        for (int i = j + 1; i < m; i++) {
+            double s = 0.5 * (WK[i + (size_t) j * m] + WK[j + (size_t) i * m]);
+            WK[i + (size_t) j * m] = WK[j + (size_t) i * m] = s;
+        }
+    for (int i = 0; i < m; i++) trW += WK[i + (size_t) i * m];
+    for (int i = 0; i < m; i++) WK[i + (size_t) i * m] += rel * trW / m;
+    gplvm_kernel_grad(&kf, Z, m, q, WK, 0, gZ, gf, &trace_z, 1);
+
+    int nfpar = 0;
+    for (int p = 0; p < kf.nparts; p++) nfpar += kf.npar[p];
+    for (int i = 0; i < nfpar; i++) gpar[map[i]] = gf[i];
+    for (int p = 0, pos = 0; p < k->nparts; pos += k->npar[p++])
+        if (gplvm_psi_white(k, p)) gpar[pos] = *gnoise;
+
+    if (!finite_all(gmu, (size_t) n * q) || !finite_all(gS, (size_t) n * q) ||
+        !finite_all(gZ, (size_t) m * q) || !finite_all(gpar, npar) ||
+        !R_FINITE(*gnoise))
+        return GPLVM_NONFINITE;
+    return GPLVM_OK;
+}
