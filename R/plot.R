@@ -30,7 +30,7 @@
 #' @return `x`, invisibly.
 #' @examples
 #' set.seed(1)
-#' fit <- gplvm(iris[seq(1, 150, 3), 1:4], maxit = 100)
+#' fit <- gplvm(iris[seq(1, 150, 3), 1:4])
 #' plot(fit, labels = iris$Species[seq(1, 150, 3)])
 #' @export
 plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,

@@ -33,7 +33,7 @@
 #'   `se.fit`, two such matrices.
 #' @examples
 #' set.seed(1)
-#' fit <- gplvm(iris[1:60, 1:4], maxit = 100)
+#' fit <- gplvm(iris[1:60, 1:4])
 #' predict(fit, newdata = iris[61:65, 1:4])
 #' predict(fit, newlatent = fit$X[1:3, ], se.fit = TRUE)
 #' @export

@@ -1,15 +1,26 @@
 # Scaled conjugate gradients (Moller 1993, Neural Networks 6, 525-533), as
-# used by Lawrence's GP-LVM toolbox, written from the paper's algorithm.
-# Minimises fn with gradient gr from par; returns a list shaped like
-# optim()'s value.  Each iteration costs one gradient at a nearby point (for
-# the curvature along the search direction) and one evaluation at the trial
-# point; the gradient there is needed only when the step is accepted.
+# used by Lawrence's GP-LVM toolbox, written from the paper's algorithm and
+# checked step by step against Netlab's scg.m.  Minimises fn with gradient
+# gr from par; returns a list shaped like optim()'s value.  Each iteration
+# costs one gradient at a nearby point (for the curvature along the search
+# direction) and one value at the trial point; the gradient there is
+# needed only when the step is accepted.
+#
+# Stopping rule (Netlab's): after an accepted step, stop when the step
+# moved no parameter by more than xtol AND changed fn by no more than
+# reltol relative; either alone is not enough (a small change can come
+# from a short step early on, a short step from a badly scaled direction).
+# A value that is not finite (a failed evaluation) makes a failed step.
 .scg <- function(par, fn, gr, maxit = 1000L, reltol = 1e-10,
-                 xtol = 1e-10) {
+                 xtol = 1e-8) {
   sigma0 <- 1e-4
   x <- par
   fold <- fn(x)
   g <- gr(x)
+  if (!is.finite(fold) || !all(is.finite(g))) {
+    stop("the objective or its gradient is not finite at the start",
+         call. = FALSE)
+  }
   d <- -g
   success <- TRUE
   nsuccess <- 0L
@@ -35,6 +46,8 @@
       gplus <- gr(x + sigma * d)
       ngr <- ngr + 1L
       theta <- sum(d * (gplus - g)) / sigma
+      # no curvature information where the gradient failed
+      if (!is.finite(theta)) theta <- 0
     }
     # scale the curvature so that it is positive
     delta <- theta + lambda * kappa
@@ -45,27 +58,30 @@
     alpha <- -mu / delta
     xnew <- x + alpha * d
     # a step so long that the model cannot be evaluated is a failed step
-    fnew <- tryCatch(fn(xnew), error = function(e) Inf)
+    fnew <- tryCatch(fn(xnew), error = function(e) {
+      .stop_unless_numerical(e)
+      Inf
+    })
     nfn <- nfn + 1L
     ratio <- 2 * (fnew - fold) / (alpha * mu)
-    success <- is.finite(fnew) && ratio >= 0
+    success <- is.finite(fnew) && is.finite(ratio) && ratio >= 0
     if (success) {
       nsuccess <- nsuccess + 1L
       x <- xnew
-      small_step <- max(abs(alpha * d)) < xtol
+      small_step <- max(abs(alpha * d)) <= xtol
       small_change <- abs(fnew - fold) <= reltol * (abs(fold) + reltol)
       fold <- fnew
       gold <- g
       g <- gr(x)
       ngr <- ngr + 1L
-      if (small_step || small_change || all(g == 0)) {
+      if ((small_step && small_change) || all(g == 0)) {
         conv <- 0L
         msg <- "converged"
         break
       }
     }
-    if (!is.finite(ratio) || ratio < 0.25) lambda <- min(4 * lambda, 1e100)
-    if (is.finite(ratio) && ratio > 0.75) lambda <- max(lambda / 2, 1e-15)
+    if (!success || ratio < 0.25) lambda <- min(4 * lambda, 1e100)
+    if (success && ratio > 0.75) lambda <- max(lambda / 2, 1e-15)
     if (nsuccess == length(x)) {
       d <- -g
       nsuccess <- 0L
