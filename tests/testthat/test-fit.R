@@ -118,7 +118,7 @@ test_that("bad arguments give errors naming them", {
   expect_error(gplvm(Y, noise = -1), "'noise'")
   expect_error(gplvm(Y, scale = NA), "'scale'")
   expect_error(gplvm(Y, prior = "yes"), "'prior'")
-  expect_error(gplvm(Y, fixed = "lengthscale"), "'fixed'")
+  expect_error(gplvm(Y, fixed = "width"), "'fixed'")
   expect_error(gplvm(Y, method = "SANN"), "'arg'")
   expect_error(gplvm(Y, maxit = 0), "'maxit'")
   expect_error(gplvm(Y, reltol = 0), "'reltol'")

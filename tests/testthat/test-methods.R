@@ -22,7 +22,7 @@ test_that("coef, logLik, nobs and AIC fit together", {
   ll <- logLik(fit)
   expect_s3_class(ll, "logLik")
   expect_equal(attr(ll, "nobs"), 30L)
-  expect_equal(attr(ll, "df"), 30L * 2L + length(cf))
+  expect_equal(attr(ll, "df"), 30L * 2L + length(cf) - length(fit$fixed))
   expect_equal(nobs(fit), 30L)
   expect_equal(AIC(fit), -2 * as.numeric(ll) + 2 * attr(ll, "df"))
   expect_equal(BIC(fit), -2 * as.numeric(ll) + log(30) * attr(ll, "df"))

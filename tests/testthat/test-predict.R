@@ -53,7 +53,7 @@ test_that("newlatent gives means and standard deviations", {
   # far from the data the prediction is the prior: mean near the centre,
   # sd near the prior sd
   expect_true(all(ps$se.fit["far", ] > 3 * ps$se.fit[1, ]))
-  v <- sum(coef(fit)[c("rbf.variance", "bias.variance", "noise")])
+  v <- sum(coef(fit)[c("variance", "noise")])
   expect_equal(unname(ps$se.fit["far", ]),
                unname(sqrt(v) * fit$scale), tolerance = 0.05)
   # sd scales with the column's sd
