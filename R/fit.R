@@ -196,14 +196,15 @@
 #'   [gplvm_loglik()].
 #' @examples
 #' set.seed(1)
-#' fit <- gplvm(iris[1:60, 1:4], q = 2)
+#' Y <- iris[seq(1, 150, 5), 1:4]
+#' fit <- gplvm(Y, q = 2)
 #' fit
 #' fit$optim$convergence   # 0: converged
 #' head(fit$X)
 #' # continue a fit (here: already converged, so it stops at once)
-#' again <- gplvm(iris[1:60, 1:4], init = fit)
+#' again <- gplvm(Y, init = fit)
 #' again$objective - fit$objective
-#' sparse <- gplvm(iris[, 1:4], q = 2, inducing = 20)
+#' sparse <- gplvm(iris[seq(1, 150, 3), 1:4], q = 2, inducing = 10)
 #' sparse
 #' @export
 gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,

@@ -33,8 +33,8 @@
 #'   `se.fit`, two such matrices.
 #' @examples
 #' set.seed(1)
-#' fit <- gplvm(iris[1:60, 1:4])
-#' predict(fit, newdata = iris[61:65, 1:4])
+#' fit <- gplvm(iris[seq(1, 150, 3), 1:4])
+#' predict(fit, newdata = iris[c(2, 80, 140), 1:4])
 #' predict(fit, newlatent = fit$X[1:3, ], se.fit = TRUE)
 #' @export
 predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
