@@ -94,9 +94,12 @@
 #' every free hyperparameter and of the noise variance.  The objective and
 #' its gradient come from one C evaluation per parameter vector (the last
 #' one is cached, so `optim()`'s separate calls to `fn` and `gr` never
-#' factorise the same covariance twice); CG and SCG evaluate their trial
-#' points for the value alone (a Cholesky factorisation and a solve), and
-#' the gradient only where they need it.  When `ncol(Y) > nrow(Y)` a square
+#' factorise the same covariance twice).  CG evaluates its trial points
+#' for the value alone (a Cholesky factorisation and a solve, about a third
+#' of the cost of value and gradient at N = 1000), and the gradient only
+#' where it needs it; SCG does so while fewer than 2/3 of its recent steps
+#' succeed (when most succeed, the gradient at the trial point is needed
+#' anyway).  When `ncol(Y) > nrow(Y)` a square
 #' factor \eqn{C} with \eqn{C C^\top = Y Y^\top}{C C' = Y Y'} is computed once
 #' and used instead of `Y`, so no evaluation costs more than
 #' \eqn{O(N^3)}{O(N^3)}.
@@ -505,7 +508,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # with grad the gradient of the objective (to be maximised) in par.  With
 # inducing inputs Z0 (else NULL) the sparse objective.  noise_prior is the
 # absolute scale b of the noise prior (0: none).  fn evaluates the value
-# alone for CG and SCG, whose trial points mostly need no gradient; a
+# alone for CG, whose trial points mostly need no gradient, and fn_value
+# always (SCG chooses between them); a
 # vector at which the model cannot be evaluated gives fn a value that the
 # optimiser backs off from (Inf, or for L-BFGS-B, which needs finite
 # values, one far above the best so far) and gr the best point's gradient.
@@ -523,7 +527,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   nx <- n * q
   m <- if (is.null(Z0)) 0L else nrow(Z0)
   nz <- m * q
-  value_only <- method %in% c("CG", "SCG")
+  value_only <- method == "CG"   # SCG chooses per step (see .scg())
   cache <- new.env(parent = emptyenv())
   cache$par <- NULL
   cache$value_par <- NULL
@@ -622,7 +626,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     cache$n_failed <- cache$n_failed + 1L
     NULL
   }
-  fn <- function(par) {
+  fn_of <- function(value_only) function(par) {
     f <- tryCatch(if (value_only) value(par) else -eval(par)$objective,
                   error = failed)
     if (is.null(f) || !is.finite(f)) {
@@ -639,7 +643,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (is.null(b$grad)) b$grad <- -eval(b$par)$grad
     b$grad
   }
-  list(eval = eval, free = free, fn = fn, gr = gr,
+  list(eval = eval, free = free, fn = fn_of(value_only),
+       fn_value = fn_of(TRUE), gr = gr,
        best = function() cache$best[c("par", "value")],
        n_eval = function() cache$n_eval,
        n_failed = function() cache$n_failed,

@@ -55,7 +55,7 @@
 .run_optimiser <- function(obj, par, method, maxit, reltol) {
   if (method == "SCG") {
     return(.scg(par, obj$fn, obj$gr, maxit = maxit, reltol = reltol,
-                xtol = sqrt(reltol)))
+                xtol = sqrt(reltol), fn_value = obj$fn_value))
   }
   control <- list(maxit = maxit)
   if (method == "L-BFGS-B") {

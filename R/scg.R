@@ -4,7 +4,12 @@
 # gr from par; returns a list shaped like optim()'s value.  Each iteration
 # costs one gradient at a nearby point (for the curvature along the search
 # direction) and one value at the trial point; the gradient there is
-# needed only when the step is accepted.
+# needed only when the step is accepted.  With `fn_value` (the value alone,
+# cheaper than fn when fn also prepares the gradient) trial points are
+# evaluated by fn_value while fewer than 2/3 of recent steps succeed: a
+# value alone costs about a third of value and gradient (bench/converge.md),
+# so it pays only when the gradient at the trial point is usually not
+# needed.
 #
 # Stopping rule (Netlab's): after an accepted step, stop when the step
 # moved no parameter by more than xtol AND changed fn by no more than
@@ -12,7 +17,7 @@
 # from a short step early on, a short step from a badly scaled direction).
 # A value that is not finite (a failed evaluation) makes a failed step.
 .scg <- function(par, fn, gr, maxit = 1000L, reltol = 1e-10,
-                 xtol = 1e-8) {
+                 xtol = 1e-8, fn_value = NULL) {
   sigma0 <- 1e-4
   x <- par
   fold <- fn(x)
@@ -27,6 +32,7 @@
   lambda <- 1
   nfn <- 1L
   ngr <- 1L
+  rate <- 1                          # running share of successful steps
   conv <- 1L
   msg <- "maximum number of iterations reached"
   for (it in seq_len(maxit)) {
@@ -58,13 +64,15 @@
     alpha <- -mu / delta
     xnew <- x + alpha * d
     # a step so long that the model cannot be evaluated is a failed step
-    fnew <- tryCatch(fn(xnew), error = function(e) {
+    trial <- if (!is.null(fn_value) && rate < 2 / 3) fn_value else fn
+    fnew <- tryCatch(trial(xnew), error = function(e) {
       .stop_unless_numerical(e)
       Inf
     })
     nfn <- nfn + 1L
     ratio <- 2 * (fnew - fold) / (alpha * mu)
     success <- is.finite(fnew) && is.finite(ratio) && ratio >= 0
+    rate <- 0.9 * rate + 0.1 * success
     if (success) {
       nsuccess <- nsuccess + 1L
       x <- xnew
