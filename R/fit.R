@@ -10,7 +10,7 @@
 #' D, \eqn{K = k(X, X) + \sigma^2 I}{K = k(X, X) + s2 I} and \eqn{\bar v}{v}
 #' the mean column variance of \eqn{Y} (`sum(Y^2) / (N D)`), `gplvm()`
 #' maximises
-#' \deqn{\log p(Y \mid X, \theta, \sigma^2) + [\code{prior}]\,\log N(X \mid 0, I) + [\code{noise\_prior} > 0]\,\log \mathrm{IG}(\sigma^2 \mid 1, b)}{log p(Y | X, theta, s2) + [prior] log N(X | 0, I) + [noise_prior > 0] log IG(s2 | 1, b)}
+#' \deqn{\log p(Y \mid X, \theta, \sigma^2) + [\mathrm{prior}]\,\log N(X \mid 0, I) + [b > 0]\,\log \mathrm{IG}(\sigma^2 \mid 1, b)}{log p(Y | X, theta, s2) + [prior] log N(X | 0, I) + [b > 0] log IG(s2 | 1, b)}
 #' where
 #' \itemize{
 #'   \item \eqn{\log p(Y \mid X, \theta, \sigma^2) = -\frac{ND}{2}\log 2\pi - \frac{D}{2}\log|K| - \frac12\mathrm{tr}(K^{-1} Y Y^\top)}{log p(Y | X, theta, s2) = -N D/2 log(2 pi) - D/2 log|K| - 1/2 tr(K^-1 Y Y')}
