@@ -120,3 +120,15 @@
   }
   invisible(object)
 }
+
+# One of `choices`; the whole vector (an argument left at its default)
+# means the first.
+.check_choice <- function(x, choices, arg) {
+  if (identical(x, choices)) return(choices[1L])
+  if (!is.character(x) || length(x) != 1L || !(x %in% choices)) {
+    stop(sprintf("'%s' must be one of %s", arg,
+                 paste0("\"", choices, "\"", collapse = ", ")),
+         call. = FALSE)
+  }
+  x
+}

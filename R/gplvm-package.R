@@ -19,13 +19,17 @@
 #'   \item [gplvm()] fits the model and returns an object of class
 #'     `"gplvm"`.
 #'   \item Its methods ([gplvm-methods]): `print`, `summary`, `coef`,
-#'     `logLik` (so `AIC()` and `BIC()` work), `nobs`, `fitted` and
-#'     `residuals`.
+#'     `logLik` (so `AIC()` and `BIC()` work), `nobs`, `fitted`,
+#'     `residuals` and `as.data.frame`.
 #'   \item [predict.gplvm()] maps new data to latent positions
-#'     (`newdata`), and latent positions to data with their predictive
-#'     standard deviation (`newlatent`, `se.fit`).
+#'     (`newdata`), and latent positions to data with the standard errors
+#'     of the means and prediction intervals (`newlatent`, `se.fit`,
+#'     `interval`).
 #'   \item [plot.gplvm()] draws the latent positions over an image of the
-#'     predictive variance.
+#'     log10 precision of the latent function, light where the model is
+#'     confident; points and lines added afterwards land in latent
+#'     coordinates.  With ggplot2, [autoplot()][gplvm-ggplot2] does the
+#'     same.
 #' }
 #'
 #' @section Kernels and the likelihood:
@@ -36,6 +40,8 @@
 #'     [kern_matrix()] computes covariance matrices.
 #'   \item [gplvm_loglik()]: the log-likelihood and its gradient with
 #'     respect to the latent positions, every hyperparameter and the noise.
+#'   \item [gplvm_check_gradient()]: that gradient against central
+#'     differences, component by component.
 #' }
 #'
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal

@@ -24,8 +24,8 @@ NULL
 #' @export
 print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   .check_gplvm(x, "x")
-  cat(sprintf("GP-LVM: %d points, %d data dimensions, %d latent dimensions\n",
-              nrow(x$X), ncol(x$Y), ncol(x$X)))
+  cat(sprintf("GP-LVM: %s\n", .describe_size(nrow(x$X), ncol(x$Y),
+                                             ncol(x$X))))
   cat("Kernel:", format(x$kernel), "\n")
   .cat_sparse(x)
   cat("Noise variance:", format(x$noise, digits = digits), "\n")
@@ -37,6 +37,15 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
               if (x$optim$convergence == 0L) "converged"
               else sprintf("NOT converged (code %d)", x$optim$convergence)))
   invisible(x)
+}
+
+# "150 points, 4 data dimensions, 1 latent dimension"
+.describe_size <- function(n, d, q) {
+  count <- function(k, what) {
+    sprintf("%d %s%s", k, what, if (k == 1L) "" else "s")
+  }
+  paste(count(n, "point"), count(d, "data dimension"),
+        count(q, "latent dimension"), sep = ", ")
 }
 
 # Relevance of each latent dimension: its spread in units of the kernel's
@@ -103,8 +112,7 @@ summary.gplvm <- function(object, ...) {
 print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
                                 ...) {
   cat("Call:\n", paste(deparse(x$call), collapse = "\n"), "\n\n", sep = "")
-  cat(sprintf("GP-LVM: %d points, %d data dimensions, %d latent dimensions\n",
-              x$n, x$d, x$q))
+  cat(sprintf("GP-LVM: %s\n", .describe_size(x$n, x$d, x$q)))
   cat("Kernel:", format(x$kernel), "\n")
   .cat_sparse(x)
   cat("\n")
@@ -186,4 +194,30 @@ residuals.gplvm <- function(object, ...) {
   Y <- sweep(Y, 2L, object$center, `+`)
   dimnames(Y) <- list(rownames(Y), names(object$center))
   Y
+}
+
+#' @rdname gplvm-methods
+#' @param row.names,optional As in [base::as.data.frame()]: `NULL` keeps
+#'   the data's row names; `optional` is ignored (the columns are always
+#'   named).
+#' @details `as.data.frame` returns the latent coordinates as a data frame,
+#'   one row per data row (with the data's row names) and one column per
+#'   latent dimension (`X1`, `X2`, ...), followed, for fits that have them,
+#'   by the variances of the latent positions (`X1.var`, ...).
+#' @export
+as.data.frame.gplvm <- function(x, row.names = NULL, optional = FALSE, ...) {
+  .check_gplvm(x, "x")
+  out <- as.data.frame(x$X)
+  V <- x$X_var
+  if (is.matrix(V) && all(dim(V) == dim(x$X))) {
+    out[paste0(colnames(x$X), ".var")] <- as.data.frame(V)
+  }
+  if (!is.null(row.names)) {
+    if (length(row.names) != nrow(out)) {
+      stop(sprintf("'row.names' must have length %d", nrow(out)),
+           call. = FALSE)
+    }
+    row.names(out) <- row.names
+  }
+  out
 }

@@ -7,67 +7,177 @@
 #' (plus the unit Gaussian log prior on \eqn{x_*}{x*} when the model was
 #' fitted with one), starting from the fitted latent position of its nearest
 #' training point in data space.  All new points are optimised together
-#' (their objectives are independent) with L-BFGS-B.
+#' (their objectives are independent) with L-BFGS-B.  The result is a point
+#' estimate: `se.fit` and `interval` do not apply to it.
+#'
+#' `newdata`'s columns are matched to the training data's by name when both
+#' have column names (extra columns are ignored, missing ones are an
+#' error); otherwise they are taken in order and their number must equal
+#' the training data's.
+#'
+#' In the other direction, from latent positions to data, `newlatent` gives
+#' the posterior mean of the data at new latent points, on the original
+#' scale.  Following
+#' [stats::predict.lm()], `se.fit = TRUE` adds the standard error of that
+#' mean: the posterior standard deviation of the latent function,
+#' \eqn{\sqrt{k(x, x) - k(x, X) K^{-1} k(X, x)}}{sqrt(k(x, x) - k(x, X)
+#' K^-1 k(X, x))}, without the noise, times each column's scale; and
+#' `residual.scale`, the noise standard deviation of each column.  A new
+#' observation at \eqn{x}{x} has standard deviation
+#' `sqrt(se.fit^2 + residual.scale^2)`.  `interval = "confidence"` gives
+#' normal limits for the mean, `interval = "prediction"` for a new
+#' observation (noise included), at level `level`.
 #'
 #' For a sparse fit (see [gplvm()]) both directions use the sparse
 #' posterior, whose mean and variance are computed from the M inducing
 #' inputs in \eqn{O(M^2)}{O(M^2)} per point.
 #'
-#' In the other direction, `newlatent` gives the posterior mean of the data
-#' at new latent points on the original scale and, with `se.fit = TRUE`,
-#' the predictive standard deviation of a new observation there (the GP's
-#' posterior variance plus the noise variance, times each column's scale).
-#'
 #' @param object A fitted model from [gplvm()].
-#' @param newdata Numeric matrix or data frame with the columns of the
-#'   training data.
-#' @param newlatent Numeric matrix with `q` columns of latent positions.
-#' @param se.fit With `newlatent`: also return the predictive standard
-#'   deviations.
+#' @param newdata Numeric matrix or data frame of new data rows, with the
+#'   training data's columns (matched by name when both sides have names).
+#' @param newlatent Latent positions: a numeric matrix with `q` columns, or
+#'   a vector (one point when `q > 1`, one point per element when `q = 1`).
+#' @param se.fit With `newlatent`: also return the standard errors of the
+#'   predicted means and the noise standard deviations (see Details).
+#' @param interval With `newlatent`: `"none"` (the default),
+#'   `"confidence"` (limits for the mean) or `"prediction"` (limits for a new
+#'   observation, noise included).
+#' @param level Coverage of the limits, between 0 and 1.
 #' @param maxit With `newdata`: maximum number of L-BFGS-B iterations.
-#' @param ... Ignored.
+#' @param ... Not used: any further argument is an error (it catches
+#'   misspellings such as `new.data`).
 #' @return With neither `newdata` nor `newlatent`: the fitted latent
 #'   positions.  With `newdata`: a matrix of latent positions, one row per
 #'   row of `newdata`.  With `newlatent`: a matrix of predicted data, one row
-#'   per latent point, or with `se.fit = TRUE` a list with `fit` and
-#'   `se.fit`, two such matrices.
+#'   per latent point; or, with `se.fit = TRUE` or an `interval`, a list
+#'   with `fit` (that matrix), `se.fit` (a matrix of the same shape) and
+#'   `residual.scale` (a vector, one per column) when `se.fit = TRUE`, and
+#'   `lwr` and `upr` (matrices of the same shape) with an `interval`.
 #' @examples
 #' set.seed(1)
 #' fit <- gplvm(iris[seq(1, 150, 3), 1:4])
-#' predict(fit, newdata = iris[c(2, 80, 140), 1:4])
-#' predict(fit, newlatent = fit$X[1:3, ], se.fit = TRUE)
+#' X_new <- predict(fit, newdata = iris[c(2, 80, 140), 1:4])
+#' X_new
+#' p <- predict(fit, newlatent = X_new, se.fit = TRUE)
+#' p$se.fit                                   # uncertainty of the mean
+#' # a new observation's standard deviation
+#' sqrt(p$se.fit^2 + rep(p$residual.scale^2, each = nrow(p$se.fit)))
+#' predict(fit, newlatent = X_new[1, ], interval = "prediction")
 #' @export
 predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
-                          se.fit = FALSE, maxit = 200, ...) {
+                          se.fit = FALSE,
+                          interval = c("none", "confidence", "prediction"),
+                          level = 0.95, maxit = 200, ...) {
   .check_gplvm(object)
+  .check_no_dots(...)
   se.fit <- .check_flag(se.fit, "se.fit")
+  interval <- .check_choice(interval,
+                            c("none", "confidence", "prediction"), "interval")
   if (!is.null(newdata) && !is.null(newlatent)) {
     stop("give only one of 'newdata' and 'newlatent'", call. = FALSE)
   }
+  if (is.null(newlatent) && (se.fit || interval != "none")) {
+    stop(paste("'se.fit' and 'interval' apply to 'newlatent' only: latent",
+               "positions (with or without 'newdata') are point estimates"),
+         call. = FALSE)
+  }
   if (!is.null(newlatent)) {
-    Xs <- .as_numeric_matrix(newlatent, "newlatent")
-    if (ncol(Xs) != ncol(object$X)) {
-      stop(sprintf("'newlatent' must have %d columns, not %d",
-                   ncol(object$X), ncol(Xs)), call. = FALSE)
-    }
+    Xs <- .as_latent_matrix(newlatent, ncol(object$X))
     mean <- .predict_mean(object, Xs)
-    if (!se.fit) return(mean)
-    sd <- sqrt(.predict_var(object, Xs) + object$noise)
-    se <- outer(sd, if (is.null(object$scale)) rep(1, ncol(mean))
-                    else object$scale)
-    dimnames(se) <- dimnames(mean)
-    return(list(fit = mean, se.fit = se))
+    if (!se.fit && interval == "none") return(mean)
+    return(.predict_spread(object, Xs, mean, se.fit, interval, level))
   }
   if (is.null(newdata)) return(object$X)
-  Ys <- .as_numeric_matrix(newdata, "newdata", allow_data_frame = TRUE)
-  if (ncol(Ys) != ncol(object$Y)) {
-    stop(sprintf("'newdata' must have %d columns, like the training data, %s",
-                 ncol(object$Y), paste("not", ncol(Ys))), call. = FALSE)
-  }
+  Ys <- .match_columns(newdata, object$center)
   maxit <- .check_count(maxit, "maxit")
   Ys <- sweep(Ys, 2L, object$center)
   if (!is.null(object$scale)) Ys <- sweep(Ys, 2L, object$scale, `/`)
   .project(object, Ys, maxit, rownames(newdata))
+}
+
+# Stop on any argument that reached `...`.
+.check_no_dots <- function(...) {
+  n <- ...length()
+  if (n == 0L) return(invisible())
+  nm <- names(substitute(list(...)))[-1L]
+  if (is.null(nm)) nm <- rep("", n)
+  nm[!nzchar(nm)] <- "(unnamed)"
+  stop(sprintf("unknown argument%s: %s", if (n > 1L) "s" else "",
+               paste0("'", nm, "'", collapse = ", ")), call. = FALSE)
+}
+
+# newlatent as a matrix with q columns; a vector is one point (q > 1) or
+# one point per element (q = 1).
+.as_latent_matrix <- function(newlatent, q) {
+  if (is.null(dim(newlatent)) && is.numeric(newlatent)) {
+    if (q == 1L) {
+      newlatent <- matrix(newlatent, ncol = 1L,
+                          dimnames = list(names(newlatent), NULL))
+    } else if (length(newlatent) == q) {
+      newlatent <- matrix(newlatent, nrow = 1L)
+    } else {
+      stop(sprintf(paste("'newlatent' given as a vector must have %d",
+                         "elements, one latent point, not %d"),
+                   q, length(newlatent)), call. = FALSE)
+    }
+  }
+  Xs <- .as_numeric_matrix(newlatent, "newlatent")
+  if (ncol(Xs) != q) {
+    stop(sprintf("'newlatent' must have %d columns, not %d", q, ncol(Xs)),
+         call. = FALSE)
+  }
+  Xs
+}
+
+# newdata as a numeric matrix with the training columns: by name when both
+# sides have names, else by position with the same count.
+.match_columns <- function(newdata, center) {
+  train <- names(center)
+  have <- colnames(newdata)
+  if (!is.null(train) && !is.null(have) && (is.data.frame(newdata) ||
+                                            is.matrix(newdata))) {
+    miss <- setdiff(train, have)
+    if (length(miss)) {
+      stop(sprintf("'newdata' lacks the training column%s %s",
+                   if (length(miss) > 1L) "s" else "",
+                   paste0("'", miss, "'", collapse = ", ")), call. = FALSE)
+    }
+    newdata <- newdata[, train, drop = FALSE]
+  }
+  Ys <- .as_numeric_matrix(newdata, "newdata", allow_data_frame = TRUE)
+  if (ncol(Ys) != length(center)) {
+    stop(sprintf("'newdata' must have %d columns, like the training data, %s",
+                 length(center), paste("not", ncol(Ys))), call. = FALSE)
+  }
+  Ys
+}
+
+# se.fit, residual.scale and normal limits for predictions at Xs.
+.predict_spread <- function(object, Xs, mean, se.fit, interval, level) {
+  scale <- if (is.null(object$scale)) rep(1, ncol(mean)) else object$scale
+  se <- outer(sqrt(.predict_var(object, Xs)), scale)
+  dimnames(se) <- dimnames(mean)
+  resid <- stats::setNames(sqrt(object$noise) * scale, colnames(mean))
+  out <- list(fit = mean)
+  if (se.fit) {
+    out$se.fit <- se
+    out$residual.scale <- resid
+  }
+  if (interval != "none") {
+    if (!is.numeric(level) || length(level) != 1L || !is.finite(level) ||
+        level <= 0 || level >= 1) {
+      stop("'level' must be a single number between 0 and 1", call. = FALSE)
+    }
+    sd <- if (interval == "prediction") {
+      sqrt(se^2 + rep(resid^2, each = nrow(se)))
+    } else {
+      se
+    }
+    z <- stats::qnorm((1 + level) / 2)
+    out$lwr <- mean - z * sd
+    out$upr <- mean + z * sd
+  }
+  out
 }
 
 # Posterior mean at latent points Xs, on the original scale.

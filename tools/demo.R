@@ -1,7 +1,7 @@
 # Install gplvm from this checkout and run its main job:
 #   Rscript tools/demo.R
-# Installs gplvm (and any missing dependency, from CRAN) into the first
-# writable library, fits a two-dimensional GP-LVM to the four measurements
+# Installs gplvm with its vignette (and any missing dependency, from CRAN)
+# into the first writable library, so that vignette("gplvm") works, fits a two-dimensional GP-LVM to the four measurements
 # of R's iris data, prints the fit and writes the latent plot, coloured by
 # species, to gplvm-iris.png in the current directory, or to the file named
 # by the first argument.  The README's figure is made with
@@ -14,9 +14,11 @@ local({
 })
 
 root <- checkout_root()
-install_missing(description_packages(root, c("Depends", "Imports",
-                                             "LinkingTo")))
-install_checkout(root, writable_library())
+# knitr and rmarkdown build the vignette
+install_missing(c(description_packages(root, c("Depends", "Imports",
+                                               "LinkingTo")),
+                  "knitr", "rmarkdown"))
+install_with_vignette(root, writable_library())
 
 library(gplvm)
 set.seed(1)

@@ -51,23 +51,55 @@ install_missing <- function(pkgs) {
 # Compiling the C code needs R's headers, make and the BLAS/LAPACK link
 # libraries: Debian's r-base-dev.  Install it when it is missing and we can.
 ensure_build_tools <- function() {
+  ensure_debian_package("r-base-dev", "compiling gplvm may fail")
+}
+
+# Install the Debian package `pkg` with apt-get when it is missing and we
+# are root on Debian; otherwise say what may go wrong without it.
+ensure_debian_package <- function(pkg, consequence) {
   if (!nzchar(Sys.which("dpkg-query")) || !nzchar(Sys.which("apt-get"))) {
     return(invisible(FALSE))
   }
   status <- suppressWarnings(system2("dpkg-query",
-    c("-W", "-f='${Status}'", "r-base-dev"), stdout = TRUE, stderr = FALSE))
+    c("-W", "-f='${Status}'", pkg), stdout = TRUE, stderr = FALSE))
   if (any(grepl("ok installed", status))) return(invisible(FALSE))
   if (Sys.info()[["effective_user"]] != "root") {
-    message("r-base-dev is not installed; compiling gplvm may fail")
+    message(pkg, " is not installed; ", consequence)
     return(invisible(FALSE))
   }
-  message("Installing r-base-dev with apt-get")
+  message("Installing ", pkg, " with apt-get")
   Sys.setenv(DEBIAN_FRONTEND = "noninteractive")
-  system("apt-get update -qq && apt-get install -y -qq r-base-dev")
+  system(paste("apt-get update -qq && apt-get install -y -qq", pkg))
   invisible(TRUE)
 }
 
-# R CMD INSTALL the checkout into `lib`; stop if it fails.
+# Build a source package from the checkout (R CMD build, which builds the
+# vignette) in a temporary directory and install it into `lib`, so that
+# vignette("gplvm") works.  When the vignette cannot be built (no pandoc,
+# knitr or rmarkdown), say so and install the checkout without it.
+install_with_vignette <- function(root, lib) {
+  ensure_build_tools()
+  if (!nzchar(Sys.which("pandoc"))) {
+    ensure_debian_package("pandoc", "the vignette cannot be built")
+  }
+  build_dir <- tempfile("gplvm-build-")
+  dir.create(build_dir)
+  on.exit(unlink(build_dir, recursive = TRUE), add = TRUE)
+  r <- file.path(R.home("bin"), "R")
+  old <- setwd(build_dir)
+  status <- system2(r, c("CMD", "build", "--no-manual", shQuote(root)))
+  setwd(old)
+  tarball <- list.files(build_dir, "^gplvm_.*[.]tar[.]gz$", full.names = TRUE)
+  if (status != 0L || length(tarball) != 1L) {
+    message("R CMD build (with the vignette) failed; installing gplvm ",
+            "without its vignette")
+    return(install_checkout(root, lib))
+  }
+  install_checkout(tarball, lib)
+}
+
+# R CMD INSTALL the checkout (or a source tarball) into `lib`; stop if it
+# fails.
 install_checkout <- function(root, lib) {
   ensure_build_tools()
   dir.create(lib, recursive = TRUE, showWarnings = FALSE)

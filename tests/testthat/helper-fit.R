@@ -14,11 +14,3 @@ small_fit <- function(q = 2, ...) {
   i <- seq(1, 150, 5)
   suppressWarnings(gplvm(iris[i, 1:4], q = q, maxit = 60, ...))
 }
-
-# Central finite differences of f at x.
-num_grad <- function(f, x, h = 1e-5) {
-  vapply(seq_along(x), function(i) {
-    e <- replace(numeric(length(x)), i, h)
-    (f(x + e) - f(x - e)) / (2 * h)
-  }, 0)
-}

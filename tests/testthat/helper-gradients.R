@@ -1,10 +1,8 @@
-# Central finite differences, shared by the gradient tests.
-fd_gradient <- function(f, x, rel_step = 1e-5, abs_step = 1e-5) {
-  vapply(seq_along(x), function(i) {
-    h <- max(abs_step, rel_step * abs(x[i]))
-    e <- replace(numeric(length(x)), i, h)
-    (f(x + e) - f(x - e)) / (2 * h)
-  }, numeric(1))
+# Central finite differences, shared by the gradient tests: those of
+# gplvm_check_gradient(), with h_i = eps^(1/5) max(|x_i|, 1) (and h_i / 10,
+# h_i / 100), which test-check-gradient.R checks against hand-written ones.
+fd_gradient <- function(f, x) {
+  .numeric_gradient(f, x, .gradient_steps(x, 1))
 }
 
 rel_err <- function(a, b) {
@@ -28,4 +26,17 @@ test_kernels <- function(q = 3) {
     matern_bias = kern_matern52(1, 0.6) + kern_matern32(0.5, 2) +
       kern_bias(0.2)
   )
+}
+
+# The kernels of test_kernels() and a linear kernel with a white part, for
+# the sparse model.
+sparse_kernels <- function(q = 3) {
+  c(test_kernels(q), list(linear_white = kern_linear(0.8) + kern_white(0.05)))
+}
+
+# Data Y (n x d), latent X (n x q) and inducing inputs Z (m x q), all
+# standard normal.
+sparse_data <- function(n = 15, d = 3, q = 3, m = 5) {
+  list(Y = matrix(rnorm(n * d), n, d), X = matrix(rnorm(n * q), n, q),
+       Z = matrix(rnorm(m * q), m, q))
 }

@@ -49,3 +49,37 @@ test_that("kernel constructors and helpers check their arguments", {
   expect_error(kern_matrix(k, X, matrix(1, 2, 3)), "'X2'.*2 columns")
   expect_error(kern_matrix(kern_linear(c(1, 2, 3)), X), "'kernel'")
 })
+
+test_that("gplvm_check_gradient checks its arguments", {
+  set.seed(32)
+  dat <- sparse_data(n = 10, d = 2, q = 2)
+  Y <- dat$Y
+  X <- dat$X
+  k <- kern_rbf()
+  expect_error(gplvm_check_gradient("a", X, k, 0.1), "'Y'")
+  expect_error(gplvm_check_gradient(Y, X[-1, ], k, 0.1), "'X'.*10 rows")
+  expect_error(gplvm_check_gradient(Y, X, kern_rbf(1, 1:3), 0.1), "'kernel'")
+  expect_error(gplvm_check_gradient(Y, X, k, -1), "'noise'")
+  expect_error(gplvm_check_gradient(Y, X, k, 0.1, inducing = X[, 1]),
+               "'inducing'")
+  expect_error(gplvm_check_gradient(Y, X, k, 0.1, inducing = X[1:3, ],
+                                    approx = "exact"), "'approx'")
+  expect_error(gplvm_check_gradient(Y, X, k, 0.1, NULL, "fitc"), "'...'")
+  expect_error(gplvm_check_gradient(Y, X, k, 0.1, gradient = TRUE),
+               "'...'.*approx")
+  expect_error(gplvm_check_gradient(Y, X, k, 0.1, tol = 1e-3), "'...'")
+  expect_error(gplvm_check_gradient(Y, X, k, 0.1, tolerance = 0),
+               "'tolerance'")
+  expect_error(gplvm_check_gradient(Y, X, k, 0.1, tolerance = c(1, 2)),
+               "'tolerance'")
+  expect_error(gplvm_check_gradient(Y, X, k, 0.1, tolerance = NA),
+               "'tolerance'")
+  expect_error(gplvm_check_gradient(Y, X, k, 0.1, max_latent = 0),
+               "'max_latent'")
+  expect_error(gplvm_check_gradient(Y, X, k, 0.1, max_latent = 2.5),
+               "'max_latent'")
+  expect_error(gplvm_check_gradient(Y, X, k, 0.1, max_latent = -Inf),
+               "'max_latent'")
+  expect_error(gplvm_check_gradient(Y, X, k, 0.1, max_latent = "all"),
+               "'max_latent'")
+})

@@ -52,7 +52,7 @@ test_that("the objective's gradient matches finite differences", {
     par <- c(rnorm(nrow(Y) * 2), log(c(1.3, 0.8, 1.5)), log(0.1))
     g <- obj$gr(par)
     expect_equal(length(g), length(par))
-    expect_equal(g, num_grad(obj$fn, par), tolerance = 1e-6)
+    expect_equal(g, fd_gradient(obj$fn, par), tolerance = 1e-6)
   }
 })
 

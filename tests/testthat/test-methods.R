@@ -45,3 +45,74 @@ test_that("fitted and residuals are on the original scale", {
     expect_true(all(apply(residuals(fit), 2, var) < 0.2 * apply(Y, 2, var)))
   }
 })
+
+test_that("print and summary agree in number with one latent dimension", {
+  set.seed(4)
+  fit <- small_fit(q = 1)
+  expect_output(print(fit), "30 points, 4 data dimensions, 1 latent dimension\n")
+  expect_output(print(summary(fit)), "1 latent dimension\n")
+  expect_output(print(small_fit(q = 2)), "2 latent dimensions")
+  expect_identical(gplvm:::.describe_size(1L, 1L, 3L),
+                   "1 point, 1 data dimension, 3 latent dimensions")
+})
+
+test_that("as.data.frame gives the latent coordinates with the data's row names", {
+  set.seed(5)
+  fit <- small_fit()
+  df <- as.data.frame(fit)
+  expect_s3_class(df, "data.frame")
+  expect_named(df, c("X1", "X2"))
+  expect_equal(rownames(df), rownames(iris)[seq(1, 150, 5)])
+  expect_equal(as.matrix(df), fit$X)
+  expect_equal(rownames(as.data.frame(fit, row.names = paste0("r", 1:30))),
+               paste0("r", 1:30))
+  expect_error(as.data.frame(fit, row.names = "a"), "'row.names'")
+  # variances of the latent positions, for fits that have them
+  fit$X_var <- fit$X^2
+  expect_named(as.data.frame(fit), c("X1", "X2", "X1.var", "X2.var"))
+  expect_equal(as.data.frame(fit)$X2.var, unname(fit$X[, 2]^2))
+})
+
+test_that("ggplot2 methods are registered when ggplot2 loads, not before", {
+  # a fresh R: loading gplvm does not load ggplot2; loading ggplot2 then
+  # makes autoplot() and fortify() find the gplvm methods
+  r <- file.path(R.home("bin"), "Rscript")
+  code <- paste(
+    "library(gplvm); a <- 'ggplot2' %in% loadedNamespaces();",
+    "invisible(loadNamespace('ggplot2'));",
+    "m <- !is.null(utils::getS3method('autoplot', 'gplvm', optional = TRUE,",
+    "  envir = asNamespace('ggplot2')));",
+    "cat(a, m)")
+  out <- system2(r, c("-e", shQuote(code)), stdout = TRUE)
+  expect_identical(out, "FALSE TRUE")
+})
+
+test_that("autoplot and fortify draw and return the latent space", {
+  set.seed(6)
+  fit <- small_fit()
+  i <- seq(1, 150, 5)
+  p <- ggplot2::autoplot(fit, labels = iris$Species[i], resolution = 8)
+  expect_s3_class(p, "ggplot")
+  b <- ggplot2::ggplot_build(p)
+  # a raster of 8 x 8 cells with the log10 precision, then the points
+  expect_equal(nrow(b$data[[1]]), 64L)
+  expect_equal(sort(unique(p$layers[[1]]$data$log10_precision)),
+               sort(unique(c(gplvm:::.precision_grid(
+                 fit, 1:2, gplvm:::.span(fit$X[, 1]),
+                 gplvm:::.span(fit$X[, 2]), 8)$z))))
+  expect_equal(b$data[[2]]$x, unname(fit$X[, 1]))
+  expect_equal(length(unique(b$data[[2]]$colour)), 3L)
+  expect_s3_class(ggplot2::autoplot(fit, labels = iris$Petal.Width[i],
+                                    background = "none"), "ggplot")
+  expect_s3_class(ggplot2::autoplot(small_fit(q = 1)), "ggplot")
+  expect_error(ggplot2::autoplot(fit, labels = 1:3), "'labels'")
+  expect_error(ggplot2::autoplot(fit, bogus = 1), "'bogus'")
+  f <- ggplot2::fortify(fit, iris[i, ])
+  expect_named(f, c(names(iris), "X1", "X2"))
+  expect_equal(f$X1, unname(fit$X[, 1]))
+  expect_identical(ggplot2::fortify(fit), as.data.frame(fit))
+  expect_error(ggplot2::fortify(fit, iris), "'data' must have 30 rows")
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  expect_silent(print(p))
+})

@@ -34,42 +34,110 @@ test_that("the projection objective's gradient matches finite differences", {
     Ys <- scale(as.matrix(iris[c(2, 60, 120), 1:4]), fit$center, FALSE)
     obj <- gplvm:::.project_objective(fit, Ys, chol2inv(fit$chol))
     x <- rnorm(6, sd = 0.5)
-    expect_equal(obj$gr(x), num_grad(obj$fn, x), tolerance = 1e-6)
+    expect_equal(obj$gr(x), fd_gradient(obj$fn, x), tolerance = 1e-6)
   }
 })
 
-test_that("newlatent gives means and standard deviations", {
+test_that("newlatent gives means, their standard errors and intervals", {
   set.seed(4)
   fit <- small_fit(scale = TRUE)
-  Xs <- rbind(fit$X[1:3, ], far = c(50, 50))
+  Xs <- rbind(fit$X[1:3, ], far = c(1e3, 1e3))
   p <- predict(fit, newlatent = Xs)
   expect_equal(dim(p), c(4L, 4L))
   expect_equal(colnames(p), colnames(iris)[1:4])
   expect_equal(p[1:3, ], fitted(fit)[1:3, ])
   ps <- predict(fit, newlatent = Xs, se.fit = TRUE)
-  expect_named(ps, c("fit", "se.fit"))
+  expect_named(ps, c("fit", "se.fit", "residual.scale"))
   expect_equal(ps$fit, p)
-  expect_true(all(ps$se.fit > 0))
-  # far from the data the prediction is the prior: mean near the centre,
-  # sd near the prior sd
-  expect_true(all(ps$se.fit["far", ] > 3 * ps$se.fit[1, ]))
-  v <- sum(coef(fit)[c("variance", "noise")])
-  expect_equal(unname(ps$se.fit["far", ]),
-               unname(sqrt(v) * fit$scale), tolerance = 0.05)
-  # sd scales with the column's sd
-  expect_equal(unname(ps$se.fit[1, ] / ps$se.fit[1, 1]),
-               unname(fit$scale / fit$scale[1]))
+  # se.fit is the posterior sd of f (no noise), times each column's scale,
+  # against a plain-R reference
+  K <- kern_matrix(fit$kernel, fit$X) + diag(fit$noise, nrow(fit$X))
+  Ks <- kern_matrix(fit$kernel, Xs, fit$X)
+  v <- diag(kern_matrix(fit$kernel, Xs)) - rowSums(Ks * t(solve(K, t(Ks))))
+  expect_equal(ps$se.fit, outer(sqrt(v), fit$scale), tolerance = 1e-6,
+               ignore_attr = TRUE)
+  expect_equal(dimnames(ps$se.fit), dimnames(p))
+  expect_equal(ps$residual.scale, sqrt(fit$noise) * fit$scale)
+  expect_named(ps$residual.scale, colnames(p))
+  # far from the data the mean's sd is nearly the prior sd of f
+  v_f <- coef(fit)[["variance"]]
+  expect_equal(unname(ps$se.fit["far", ]), unname(sqrt(v_f) * fit$scale),
+               tolerance = 0.01)
+  pi <- predict(fit, newlatent = Xs, interval = "prediction", level = 0.9)
+  expect_named(pi, c("fit", "lwr", "upr"))
+  sd_new <- sqrt(ps$se.fit^2 + rep(ps$residual.scale^2, each = 4))
+  expect_equal(pi$upr, p + qnorm(0.95) * sd_new)
+  expect_equal(pi$lwr, p - qnorm(0.95) * sd_new)
+  ci <- predict(fit, newlatent = Xs, interval = "confidence", se.fit = TRUE)
+  expect_named(ci, c("fit", "se.fit", "residual.scale", "lwr", "upr"))
+  expect_equal(ci$upr, p + qnorm(0.975) * ps$se.fit)
+  # at the data the mean is known better than a new observation
+  expect_true(all(ps$se.fit[1:3, ] < rep(ps$residual.scale, each = 3)))
+})
+
+test_that("newlatent may be a vector: one point, or one per element for q = 1", {
+  set.seed(5)
+  fit <- small_fit()
+  expect_equal(predict(fit, newlatent = fit$X[2, ]),
+               predict(fit, newlatent = fit$X[2, , drop = FALSE]),
+               ignore_attr = TRUE)
+  expect_error(predict(fit, newlatent = c(0, 0, 0)), "'newlatent'.*2")
+  fit1 <- small_fit(q = 1)
+  x <- c(a = -0.1, b = 0, c = 0.1)
+  p <- predict(fit1, newlatent = x)
+  expect_equal(dim(p), c(3L, 4L))
+  expect_equal(rownames(p), names(x))
+  expect_equal(p, predict(fit1, newlatent = matrix(x)), ignore_attr = TRUE)
+})
+
+test_that("newdata's columns are matched by name, else counted", {
+  set.seed(6)
+  fit <- small_fit()
+  new <- iris[c(4, 77, 140), 1:4]
+  ref <- predict(fit, newdata = new)
+  expect_equal(predict(fit, newdata = new[, 4:1]), ref)
+  expect_equal(predict(fit, newdata = iris[c(4, 77, 140), 5:1]), ref)
+  expect_equal(predict(fit, newdata = as.matrix(new[, c(2, 1, 4, 3)])), ref)
+  renamed <- stats::setNames(new, c("a", "b", "c", "d"))
+  expect_error(predict(fit, newdata = renamed),
+               "'newdata' lacks the training columns 'Sepal.Length'")
+  # without names on one side, by position
+  expect_equal(predict(fit, newdata = unname(as.matrix(new))), ref,
+               ignore_attr = TRUE)
+  expect_error(predict(fit, newdata = unname(as.matrix(new))[, 1:3]),
+               "'newdata' must have 4 columns")
+  set.seed(7)
+  Y <- unname(as.matrix(iris[seq(1, 150, 5), 1:4]))
+  fit_unnamed <- suppressWarnings(gplvm(Y, maxit = 30))
+  expect_equal(predict(fit_unnamed, newdata = new),
+               predict(fit_unnamed, newdata = unname(as.matrix(new))),
+               ignore_attr = TRUE)
 })
 
 test_that("bad arguments to predict give errors naming them", {
   set.seed(5)
   fit <- small_fit()
-  expect_error(predict(fit, newdata = iris[1:3, 1:3]), "'newdata'.*4")
-  expect_error(predict(fit, newdata = iris[1:3, ]), "'newdata'")
+  expect_error(predict(fit, newdata = iris[1:3, 1:3]),
+               "'newdata' lacks the training column 'Petal.Width'")
+  expect_error(predict(fit, newdata = unname(as.matrix(iris[1:3, 1:3]))),
+               "'newdata'.*4")
   expect_error(predict(fit, newlatent = matrix(0, 2, 3)), "'newlatent'.*2")
   expect_error(predict(fit, newlatent = "a"), "'newlatent'")
   expect_error(predict(fit, newdata = iris[1:3, 1:4],
                        newlatent = fit$X[1:3, ]), "'newdata'")
   expect_error(predict(fit, newlatent = fit$X, se.fit = NA), "'se.fit'")
   expect_error(predict(fit, newdata = iris[1:3, 1:4], maxit = 0), "'maxit'")
+  # misspelt or unknown arguments are errors, not silently ignored
+  expect_error(predict(fit, new.data = iris[1:3, 1:4]),
+               "unknown argument: 'new.data'")
+  expect_error(predict(fit, newlatent = fit$X, foo = TRUE, bar = 3),
+               "unknown arguments: 'foo', 'bar'")
+  # se.fit and interval do not apply to latent positions
+  expect_error(predict(fit, newdata = iris[1:3, 1:4], se.fit = TRUE),
+               "'se.fit' and 'interval' apply to 'newlatent' only")
+  expect_error(predict(fit, se.fit = TRUE), "'se.fit'")
+  expect_error(predict(fit, newlatent = fit$X, interval = "bogus"),
+               "'interval' must be one of")
+  expect_error(predict(fit, newlatent = fit$X, interval = "prediction",
+                       level = 1), "'level'")
 })

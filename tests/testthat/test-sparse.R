@@ -2,16 +2,6 @@
 # against central finite differences, against the exact model at Z = X, and
 # the VFE lower bound.
 
-sparse_data <- function(n = 15, d = 3, q = 3, m = 5) {
-  list(Y = matrix(rnorm(n * d), n, d), X = matrix(rnorm(n * q), n, q),
-       Z = matrix(rnorm(m * q), m, q))
-}
-
-sparse_kernels <- function(q = 3) {
-  ks <- test_kernels(q)
-  c(ks, list(linear_white = kern_linear(0.8) + kern_white(0.05)))
-}
-
 test_that("sparse values equal the dense plain-R twin for every kernel", {
   set.seed(61)
   dat <- sparse_data()

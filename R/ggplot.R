@@ -1,0 +1,105 @@
+#' ggplot2 methods for fitted GP-LVMs
+#'
+#' `autoplot()` draws the latent space as [plot.gplvm()] does, as a ggplot:
+#' the latent positions over a raster of the log10 precision of the latent
+#' function (see "What is shaded" in [plot.gplvm()]), light where the model
+#' is confident.  `fortify()` returns the latent coordinates as a data
+#' frame, [as.data.frame.gplvm()], next to the columns of `data` if given.
+#'
+#' Both are registered as methods of ggplot2's generics when ggplot2 is
+#' loaded; ggplot2 is only suggested, and gplvm works without it.
+#'
+#' @param object,model A fitted model from [gplvm()].
+#' @param labels Optional vector or factor of length N without `NA`, as in
+#'   [plot.gplvm()]: a factor, character or logical vector colours and
+#'   shapes the points by level, a numeric one colours them on a continuous
+#'   scale.
+#' @param dims,resolution,background As in [plot.gplvm()].
+#' @param data Optional data frame with one row per data row, whose columns
+#'   are put before the latent coordinates.
+#' @param ... Not used: any further argument is an error.
+#' @return `autoplot()` a ggplot object; `fortify()` a data frame.
+#' @examples
+#' if (requireNamespace("ggplot2", quietly = TRUE)) {
+#'   set.seed(1)
+#'   i <- seq(1, 150, 3)
+#'   fit <- gplvm(iris[i, 1:4])
+#'   print(ggplot2::autoplot(fit, labels = iris$Species[i]))
+#'   head(ggplot2::fortify(fit, iris[i, ]))
+#' }
+#' @name gplvm-ggplot2
+NULL
+
+#' @rdname gplvm-ggplot2
+#' @exportS3Method ggplot2::autoplot
+autoplot.gplvm <- function(object, labels = NULL, dims = NULL,
+                           resolution = 60,
+                           background = c("precision", "none"), ...) {
+  .check_gplvm(object)
+  .check_no_dots(...)
+  dims <- .plot_dims(object, dims)
+  resolution <- .check_count(resolution, "resolution", lo = 2L, hi = 1000L)
+  background <- .check_choice(background, c("precision", "none"),
+                              "background")
+  style <- .point_style(labels, nrow(object$X), NULL, NULL, "")
+  name <- .short_name(substitute(labels))
+  if (!nzchar(name)) name <- "labels"
+  X <- object$X
+  pts <- as.data.frame(object)
+  nx <- colnames(X)[dims[1L]]
+  aes <- ggplot2::aes
+  if (ncol(X) == 1L) {
+    ny <- "log10_precision"
+    xr <- .span(X[, 1L])
+    gx <- seq(xr[1L], xr[2L], length.out = 5L * resolution)
+    curve <- stats::setNames(
+      data.frame(gx, .log_precision(object, matrix(gx))), c(nx, ny))
+    pts[[ny]] <- .log_precision(object, X)
+    p <- ggplot2::ggplot(pts, aes(x = !!as.name(nx), y = !!as.name(ny))) +
+      ggplot2::geom_line(data = curve, colour = "grey40") +
+      ggplot2::labs(y = "log10 precision of f")
+  } else {
+    ny <- colnames(X)[dims[2L]]
+    p <- ggplot2::ggplot(pts, aes(x = !!as.name(nx), y = !!as.name(ny)))
+    if (background == "precision") {
+      g <- .precision_grid(object, dims, .span(X[, dims[1L]]),
+                           .span(X[, dims[2L]]), resolution)
+      grid <- stats::setNames(expand.grid(g$x, g$y), c(nx, ny))
+      grid$log10_precision <- c(g$z)
+      p <- p +
+        ggplot2::geom_raster(data = grid,
+                             aes(fill = !!as.name("log10_precision"))) +
+        ggplot2::scale_fill_gradient(low = .precision_greys[1L],
+                                     high = "white",
+                                     name = "log10\nprecision")
+    }
+    p <- p + ggplot2::coord_cartesian(expand = FALSE)
+  }
+  if (style$type == "none") {
+    return(p + ggplot2::geom_point(colour = .okabe_ito[2L]))
+  }
+  pts[[name]] <- if (style$type == "numeric") labels else factor(labels)
+  lab <- as.name(name)
+  if (style$type == "numeric") {
+    return(p + ggplot2::geom_point(data = pts, aes(colour = !!lab)) +
+             ggplot2::scale_colour_viridis_c())
+  }
+  k <- length(style$levels)
+  p + ggplot2::geom_point(data = pts, aes(colour = !!lab, shape = !!lab)) +
+    ggplot2::scale_colour_manual(values = rep_len(.okabe_ito, k)) +
+    ggplot2::scale_shape_manual(values = rep_len(c(16, 15, 17, 18, 8), k))
+}
+
+#' @rdname gplvm-ggplot2
+#' @exportS3Method ggplot2::fortify
+fortify.gplvm <- function(model, data = NULL, ...) {
+  .check_no_dots(...)
+  out <- as.data.frame(model)
+  if (is.null(data)) return(out)
+  data <- as.data.frame(data)
+  if (nrow(data) != nrow(out)) {
+    stop(sprintf("'data' must have %d rows, one per data row, not %d",
+                 nrow(out), nrow(data)), call. = FALSE)
+  }
+  cbind(data, out)
+}
