@@ -57,6 +57,7 @@
     return(.scg(par, obj$fn, obj$gr, maxit = maxit, reltol = reltol,
                 xtol = sqrt(reltol), fn_value = obj$fn_value))
   }
+  if (method == "CG") return(.run_cg(obj, par, maxit, reltol))
   control <- list(maxit = maxit)
   if (method == "L-BFGS-B") {
     control$factr <- reltol / .Machine$double.eps
@@ -67,6 +68,36 @@
   # 51, 52: L-BFGS-B's warning or line-search failure, which the fresh
   # start in .optimise() settles
   if (opt$convergence %in% c(51L, 52L)) opt$convergence <- 0L
+  opt
+}
+
+# optim()'s CG, in chunks of `chunk` iterations: its own test rarely
+# fires on these objectives (it crept on for 10000 iterations on iris with
+# q = 1 at a largest gradient component of 4e-4), so a chunk that improves
+# the objective by at most `reltol` relative also ends the run.
+.run_cg <- function(obj, par, maxit, reltol, chunk = 200L) {
+  counts <- c(`function` = 0L, gradient = 0L)
+  value <- obj$fn(par)
+  left <- maxit
+  repeat {
+    opt <- stats::optim(par, obj$fn, obj$gr, method = "CG",
+                        control = list(maxit = min(chunk, left),
+                                       reltol = reltol))
+    used <- opt$counts
+    used[is.na(used)] <- 0L
+    counts <- counts + as.integer(used)
+    left <- left - min(chunk, left)
+    gain <- value - opt$value
+    par <- opt$par
+    value <- opt$value
+    if (opt$convergence == 0L ||
+        gain <= reltol * (abs(value) + reltol)) {
+      opt$convergence <- 0L
+      break
+    }
+    if (left <= 0L) break
+  }
+  opt$counts <- counts
   opt
 }
 
