@@ -10,7 +10,7 @@
 #' D, \eqn{K = k(X, X) + \sigma^2 I}{K = k(X, X) + s2 I} and \eqn{\bar v}{v}
 #' the mean column variance of \eqn{Y} (`sum(Y^2) / (N D)`), `gplvm()`
 #' maximises
-#' \deqn{\log p(Y \mid X, \theta, \sigma^2) + [\mathrm{prior}]\,\log N(X \mid 0, I) + [b > 0]\,\log \mathrm{IG}(\sigma^2 \mid 1, b)}{log p(Y | X, theta, s2) + [prior] log N(X | 0, I) + [b > 0] log IG(s2 | 1, b)}
+#' \deqn{\log p(Y \mid X, \theta, \sigma^2) + [\mathrm{prior}]\,\log N(X \mid 0, I) + [b > 0]\,\log \mathrm{IG}(\sigma^2 \mid 1, b)}{log p(Y | X, theta, s2) + 1(prior) log N(X | 0, I) + 1(b > 0) log IG(s2 | 1, b)}
 #' where
 #' \itemize{
 #'   \item \eqn{\log p(Y \mid X, \theta, \sigma^2) = -\frac{ND}{2}\log 2\pi - \frac{D}{2}\log|K| - \frac12\mathrm{tr}(K^{-1} Y Y^\top)}{log p(Y | X, theta, s2) = -N D/2 log(2 pi) - D/2 log|K| - 1/2 tr(K^-1 Y Y')}
@@ -34,7 +34,7 @@
 #' the log scale.  The value is `objective` in the fit.
 #'
 #' By default (`kernel = NULL`) the kernel is an RBF with one lengthscale,
-#' **fixed at 1**, plus a bias, and there is no prior on `X`.  The
+#' **fixed at 1**, and there is no prior on `X`.  The
 #' lengthscale then sets the unit of the latent space: latent distances are
 #' measured in lengthscales.  Without this, the objective has no maximiser:
 #' with a prior on `X` and a free lengthscale, scaling `X` and the
@@ -53,8 +53,10 @@
 #' The columns of `Y` are centred (and scaled to unit variance when
 #' `scale = TRUE`); `X` starts from the first `q` principal component
 #' scores, each rescaled to standard deviation `init_sd` (1: one
-#' lengthscale); the default kernel starts at variance \eqn{\bar v}{v} and
-#' bias \eqn{0.1 \bar v}{0.1 v}, the noise at \eqn{0.1 \bar v}{0.1 v}.
+#' lengthscale); the default kernel starts at variance \eqn{\bar v}{v}, the
+#' noise at \eqn{0.1 \bar v}{0.1 v}.  (A bias kernel is not part of the
+#' default: on centred data its variance tends to 0, a boundary without a
+#' maximiser.)
 #' Starting values that the optimiser cannot move from are handled before
 #' the fit: a free kernel variance, bias or white variance, or noise more
 #' than \eqn{10^6} times below or above \eqn{\bar v}{v} is moved to that
@@ -140,10 +142,9 @@
 #'   objective (see "The objective").
 #' @param fixed Character vector naming the parameters to hold at their
 #'   starting values: names as given by [kern_params()] of the kernel
-#'   (for the default kernel `"rbf.variance"`, `"rbf.lengthscale"`,
-#'   `"bias.variance"`), and `"noise"`.  `NULL` (the default) fixes
-#'   `"rbf.lengthscale"` of the default kernel and nothing of a kernel
-#'   given in `kernel`.
+#'   (for the default kernel `"variance"` and `"lengthscale"`), and
+#'   `"noise"`.  `NULL` (the default) fixes `"lengthscale"` of the default
+#'   kernel and nothing of a kernel given in `kernel`.
 #' @param method The optimiser: an [stats::optim()] method with gradients
 #'   (`"L-BFGS-B"`, `"BFGS"` or `"CG"`), or `"SCG"`, the scaled conjugate
 #'   gradients of Moller (1993) that Lawrence's toolbox uses (implemented in
