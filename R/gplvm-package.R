@@ -34,8 +34,8 @@
 #'
 #' @section Kernels and the likelihood:
 #' \itemize{
-#'   \item [kernels]: [kern_rbf()], [kern_matern32()], [kern_matern52()],
-#'     [kern_linear()], [kern_bias()], [kern_white()], and sums with `+`.
+#'   \item [kernels]: RBF, Matern, rational quadratic, periodic, linear,
+#'     MLP (arc-sine), bias and white kernels, and sums with `+`.
 #'   \item [kern_params()] and `kern_params<-` read and set hyperparameters;
 #'     [kern_matrix()] computes covariance matrices.
 #'   \item [gplvm_loglik()]: the log-likelihood and its gradient with

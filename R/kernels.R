@@ -4,21 +4,48 @@
 # and `params` (a named list of numeric vectors); a sum has type "sum" and
 # `parts`, a list of single kernels.
 
-.kernel_codes <- c(rbf = 1L, matern32 = 2L, matern52 = 3L, linear = 4L,
-                   bias = 5L, white = 6L)
+# The list of kernels comes from the kernel table in C (src/kernel_table.c):
+# name, printed label, family and parameter groups, in type-code order.
+# `ard` is the (1-based) group that may hold one value per latent
+# dimension, 0 when none may.  Read once per session.
+.kernel_table <- local({
+  tab <- NULL
+  function() {
+    if (is.null(tab)) tab <<- .Call(C_gplvm_kernel_table_call)
+    tab
+  }
+})
 
-.kernel_labels <- c(rbf = "RBF", matern32 = "Matern 3/2",
-                    matern52 = "Matern 5/2", linear = "linear",
-                    bias = "bias", white = "white")
+# Type codes: the position in the table.
+.kernel_codes <- function() {
+  tab <- .kernel_table()
+  stats::setNames(seq_along(tab$name), tab$name)
+}
+
+# The table's row for `type` as a list (name, label, family, params, ard).
+.kernel_def <- function(type) {
+  tab <- .kernel_table()
+  i <- match(type, tab$name)
+  list(name = tab$name[i], label = tab$label[i], family = tab$family[i],
+       params = tab$params[[i]], ard = tab$ard[i])
+}
 
 .new_kernel <- function(type, params) {
   structure(list(type = type, params = params), class = "gplvm_kernel")
 }
 
-.stationary_kernel <- function(type, variance, lengthscale) {
-  .new_kernel(type, list(
-    variance = .check_positive(variance, "variance"),
-    lengthscale = .check_positive(lengthscale, "lengthscale", len = NULL)))
+# The one constructor behind kern_*(): `...` are the parameter groups of
+# `type` in the table's order, each checked (the ARD group may have any
+# length; ?kernels says it must be 1 or q).
+.kernel <- function(type, ...) {
+  def <- .kernel_def(type)
+  params <- list(...)
+  stopifnot(identical(names(params), def$params))
+  for (i in seq_along(params)) {
+    params[[i]] <- .check_positive(params[[i]], def$params[i],
+                                   len = if (i == def$ard) NULL else 1L)
+  }
+  .new_kernel(type, params)
 }
 
 #' Covariance functions (kernels) for the GP-LVM
@@ -44,6 +71,22 @@
 #'   \item{`kern_white`}{\eqn{k = v} when \eqn{a} and \eqn{b} are the same
 #'     training point and 0 otherwise; it adds \eqn{v} to the diagonal of
 #'     `kern_matrix(kernel, X)` and nothing to a cross covariance.}
+#'   \item{`kern_mlp`}{the multi-layer perceptron (arc-sine) kernel of
+#'     Williams (1998), which Lawrence (2005) used on the oil flow data:
+#'     \deqn{k = v \frac{2}{\pi} \arcsin \frac{S}{\sqrt{A B}}}{k = v (2/pi) asin(S / sqrt(A B))}
+#'     with \eqn{S = \sum_q w_q a_q b_q + \beta}{S = sum_q w_q a_q b_q + beta},
+#'     \eqn{A = \sum_q w_q a_q^2 + \beta + 1}{A = sum_q w_q a_q^2 + beta + 1}
+#'     and \eqn{B} likewise for \eqn{b}; \eqn{w} is `weight_variance`
+#'     (one value or one per latent dimension), \eqn{\beta}{beta} is
+#'     `bias_variance`.  It is not stationary.}
+#'   \item{`kern_rq`}{rational quadratic,
+#'     \eqn{k = v (1 + r^2 / (2\alpha))^{-\alpha}}{k = v (1 + r^2 / (2 alpha))^(-alpha)}:
+#'     a scale mixture of RBF kernels, the RBF as \eqn{\alpha \to \infty}{alpha -> Inf}.}
+#'   \item{`kern_periodic`}{periodic (MacKay 1998),
+#'     \eqn{k = v \exp(-2 \sum_q \sin^2(\pi (a_q - b_q) / p) / l_q^2)}{k = v exp(-2 sum_q sin^2(pi (a_q - b_q) / p) / l_q^2)},
+#'     one period \eqn{p} for all latent dimensions, lengthscales shared or
+#'     ARD: an RBF of the inputs wrapped onto circles of circumference
+#'     \eqn{p}, for cyclic latent structure.}
 #' }
 #' Here \eqn{v} is `variance`, always a variance (not a standard
 #' deviation).  All parameters must be positive and finite.
@@ -53,50 +96,83 @@
 #' @param lengthscale Lengthscale \eqn{l}: one value (isotropic) or one per
 #'   latent dimension (ARD).
 #' @return An object of class `"gplvm_kernel"`.
+#' @references Williams, C. K. I. (1998). Computation with infinite neural
+#'   networks.  Neural Computation 10, 1203--1216.
+#'
+#'   MacKay, D. J. C. (1998). Introduction to Gaussian processes.  In
+#'   Neural Networks and Machine Learning, NATO ASI Series F 168, 133--166.
 #' @seealso [kern_params()], [kern_matrix()], [gplvm_loglik()].
 #' @examples
 #' k <- kern_rbf(variance = 2, lengthscale = c(1, 0.5)) + kern_bias(0.1)
 #' k
 #' kern_params(k)
 #' kern_matrix(k, matrix(rnorm(6), 3, 2))
+#' # the kernels Lawrence (2005) used on the oil data, and cyclic structure
+#' kern_mlp(weight_variance = c(1, 2), bias_variance = 0.5) + kern_bias()
+#' kern_periodic(lengthscale = 0.8, period = 2 * pi) + kern_rq(alpha = 0.5)
 #' @name kernels
 NULL
 
 #' @rdname kernels
 #' @export
 kern_rbf <- function(variance = 1, lengthscale = 1) {
-  .stationary_kernel("rbf", variance, lengthscale)
+  .kernel("rbf", variance = variance, lengthscale = lengthscale)
 }
 
 #' @rdname kernels
 #' @export
 kern_matern32 <- function(variance = 1, lengthscale = 1) {
-  .stationary_kernel("matern32", variance, lengthscale)
+  .kernel("matern32", variance = variance, lengthscale = lengthscale)
 }
 
 #' @rdname kernels
 #' @export
 kern_matern52 <- function(variance = 1, lengthscale = 1) {
-  .stationary_kernel("matern52", variance, lengthscale)
+  .kernel("matern52", variance = variance, lengthscale = lengthscale)
 }
 
 #' @rdname kernels
 #' @export
 kern_linear <- function(variance = 1) {
-  .new_kernel("linear", list(
-    variance = .check_positive(variance, "variance", len = NULL)))
+  .kernel("linear", variance = variance)
 }
 
 #' @rdname kernels
 #' @export
 kern_bias <- function(variance = 1) {
-  .new_kernel("bias", list(variance = .check_positive(variance, "variance")))
+  .kernel("bias", variance = variance)
 }
 
 #' @rdname kernels
 #' @export
 kern_white <- function(variance = 1) {
-  .new_kernel("white", list(variance = .check_positive(variance, "variance")))
+  .kernel("white", variance = variance)
+}
+
+#' @rdname kernels
+#' @param weight_variance,bias_variance For `kern_mlp`: the variances
+#'   \eqn{w} (one value or one per latent dimension) and \eqn{\beta}{beta}.
+#' @export
+kern_mlp <- function(variance = 1, weight_variance = 1, bias_variance = 1) {
+  .kernel("mlp", variance = variance, weight_variance = weight_variance,
+          bias_variance = bias_variance)
+}
+
+#' @rdname kernels
+#' @param alpha For `kern_rq`: the shape \eqn{\alpha}{alpha}.
+#' @export
+kern_rq <- function(variance = 1, lengthscale = 1, alpha = 1) {
+  .kernel("rq", variance = variance, lengthscale = lengthscale,
+          alpha = alpha)
+}
+
+#' @rdname kernels
+#' @param period For `kern_periodic`: the period \eqn{p}, shared by all
+#'   latent dimensions.
+#' @export
+kern_periodic <- function(variance = 1, lengthscale = 1, period = 1) {
+  .kernel("periodic", variance = variance, lengthscale = lengthscale,
+          period = period)
 }
 
 .kernel_parts <- function(kernel) {
@@ -133,17 +209,17 @@ kern_white <- function(variance = 1) {
   for (p in parts) {
     if (!(plain(p) || plain(p, "gplvm_kernel")) ||
         !is.character(p[["type"]]) || length(p[["type"]]) != 1L ||
-        !(p[["type"]] %in% names(.kernel_codes)) || !plain(p[["params"]])) {
+        !(p[["type"]] %in% .kernel_table()$name) || !plain(p[["params"]])) {
       bad("is damaged: a part has an unknown type or no parameters")
     }
-    want <- if (p$type %in% c("rbf", "matern32", "matern52")) {
-      c("variance", "lengthscale")
-    } else "variance"
+    def <- .kernel_def(p$type)
+    want <- def$params
     if (!identical(names(p$params), want)) {
       bad(sprintf("is damaged: a %s part must have parameters %s", p$type,
                   paste(want, collapse = ", ")))
     }
-    for (nm in want) {
+    for (i in seq_along(want)) {
+      nm <- want[i]
       x <- p$params[[nm]]
       if (!is.numeric(x) || length(x) < 1L || any(!is.finite(x)) ||
           any(x <= 0)) {
@@ -151,7 +227,7 @@ kern_white <- function(variance = 1) {
                     p$type, nm))
       }
       ard <- length(x) > 1L
-      if (ard && (nm == "variance") != (p$type == "linear")) {
+      if (ard && i != def$ard) {
         bad(sprintf("has a %s %s of length %d; only one is allowed",
                     p$type, nm, length(x)))
       }
@@ -168,7 +244,7 @@ kern_white <- function(variance = 1) {
 .kernel_spec <- function(kernel, q) {
   parts <- .check_kernel(kernel, q)
   par <- lapply(parts, function(p) as.double(unlist(p$params, FALSE, FALSE)))
-  list(type = unname(.kernel_codes[vapply(parts, `[[`, "", "type")]),
+  list(type = unname(.kernel_codes()[vapply(parts, `[[`, "", "type")]),
        npar = lengths(par, use.names = FALSE),
        par = unlist(par, use.names = FALSE))
 }
@@ -279,7 +355,7 @@ kern_matrix <- function(kernel, X, X2 = NULL) {
     sprintf("%s = %s", nm, paste(format(p$params[[nm]], digits = 4),
                                  collapse = ", "))
   }, "")
-  sprintf("%s (%s)", .kernel_labels[[p$type]], paste(vals, collapse = "; "))
+  sprintf("%s (%s)", .kernel_def(p$type)$label, paste(vals, collapse = "; "))
 }
 
 #' @rdname kernels
@@ -298,4 +374,52 @@ print.gplvm_kernel <- function(x, ...) {
 format.gplvm_kernel <- function(x, ...) {
   paste(vapply(.check_kernel(x, arg = "x"), .format_kernel_part, ""),
         collapse = " + ")
+}
+
+# ---- Kernel quantities for the rest of the package, all computed in C ----
+
+# Diagonal k(x_i, x_i) for the rows of X (white parts included: a new point
+# is its own neighbour).
+.kern_diag <- function(kernel, X) {
+  spec <- .kernel_spec(kernel, ncol(X))
+  .Call(C_gplvm_kern_diag_call, X, spec$type, spec$npar, spec$par)
+}
+
+# Contraction of weights W with the kernel's derivatives: with X2 = NULL, W
+# is a vector of nrow(X) weights on the diagonal k(x_i, x_i) (total
+# derivative in x_i); otherwise W (nrow(X) x nrow(X2)) weights k(X, X2).
+# Returns list(X = sum W dk/dX, X2 = sum W dk/dX2, kernel = sum W dk/dtheta).
+.kern_grad <- function(kernel, X, W, X2 = NULL) {
+  spec <- .kernel_spec(kernel, ncol(X))
+  .Call(C_gplvm_kern_grad_call, X, X2, W, spec$type, spec$npar, spec$par)
+}
+
+# dk(xs_i, x_j) / dxs_i for new points Xs and points X: an
+# nrow(X) x q x nrow(Xs) array (for each new point an N x q block).
+.kern_dx <- function(kernel, Xs, X) {
+  spec <- .kernel_spec(kernel, ncol(Xs))
+  .Call(C_gplvm_kern_deriv_call, Xs, X, spec$type, spec$npar, spec$par, 1L)
+}
+
+# d^2 k(x, x') / dx dx' at x' = x for the rows of X: a q x q x nrow(X) array.
+.kern_d2 <- function(kernel, X) {
+  spec <- .kernel_spec(kernel, ncol(X))
+  .Call(C_gplvm_kern_deriv_call, X, NULL, spec$type, spec$npar, spec$par,
+        2L)
+}
+
+# Per-dimension lengthscales or variances, recycled to q.
+.per_dim <- function(x, q) if (length(x) == 1L) rep(x, q) else x
+
+# How much each latent dimension counts for the kernel, from the first part
+# with a per-dimension (ARD) parameter group: 1 / l_q for lengthscales, the
+# square root of a variance or weight otherwise; 1 when there is none.
+.kernel_dim_weights <- function(kernel, q) {
+  for (p in .kernel_parts(kernel)) {
+    def <- .kernel_def(p$type)
+    if (def$ard == 0L) next
+    x <- .per_dim(p$params[[def$ard]], q)
+    return(if (def$params[def$ard] == "lengthscale") 1 / x else sqrt(x))
+  }
+  rep(1, q)
 }

@@ -49,21 +49,11 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 }
 
 # Relevance of each latent dimension: its spread in units of the kernel's
-# length (sd(X_q) / l_q for the first stationary part, sd(X_q) sqrt(v_q) for
-# a linear one), divided by the largest.
+# length (sd(X_q) / l_q for the first part with lengthscales,
+# sd(X_q) sqrt(v_q) for a linear one; see .kernel_dim_weights()), divided
+# by the largest.
 .relevance <- function(x) {
-  q <- ncol(x$X)
-  w <- rep(1, q)
-  for (p in .kernel_parts(x$kernel)) {
-    if (p$type %in% c("rbf", "matern32", "matern52")) {
-      w <- 1 / .per_dim(p$params$lengthscale, q)
-      break
-    }
-    if (p$type == "linear") {
-      w <- sqrt(.per_dim(p$params$variance, q))
-      break
-    }
-  }
+  w <- .kernel_dim_weights(x$kernel, ncol(x$X))
   r <- apply(x$X, 2L, stats::sd) * w
   stats::setNames(r / max(r), colnames(x$X))
 }
@@ -86,8 +76,10 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 #' @rdname gplvm-methods
 #' @details `summary` adds the relevance of each latent dimension (the
 #'   standard deviation of its latent coordinates divided by the kernel's
-#'   lengthscale in that dimension, for the first RBF or Matern part, or
-#'   multiplied by the square root of the linear variance; then divided by
+#'   lengthscale in that dimension, for the first part with lengthscales,
+#'   or multiplied by the square root of the linear variance (MLP: weight
+#'   variance), whichever part with one value per dimension comes first;
+#'   then divided by
 #'   the largest, so the most relevant dimension has relevance 1), the
 #'   hyperparameters, the log-likelihood at the start and the end, and the
 #'   optimiser's details.

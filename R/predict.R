@@ -212,47 +212,6 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   if (is.null(object$inducing)) object$X else object$inducing
 }
 
-# Diagonal of k(X, X) for new points (white parts included: a new point is
-# its own neighbour).
-.kern_diag <- function(kernel, X) {
-  Reduce(`+`, lapply(.kernel_parts(kernel), function(p) {
-    v <- p$params$variance
-    if (p$type == "linear") {
-      drop(X^2 %*% .per_dim(v, ncol(X)))
-    } else {
-      rep(v, nrow(X))
-    }
-  }))
-}
-
-# Derivatives of the cross covariance k(x_i, X) (m x N) with respect to
-# x_iq, one m x N matrix per latent dimension, and of k(x_i, x_i) (m x q).
-.kern_cross_grad <- function(kernel, Xs, X) {
-  q <- ncol(X)
-  dK <- replicate(q, matrix(0, nrow(Xs), nrow(X)), simplify = FALSE)
-  dd <- matrix(0, nrow(Xs), q)
-  for (p in .kernel_parts(kernel)) {
-    v <- p$params$variance
-    if (p$type == "linear") {
-      vq <- .per_dim(v, q)
-      for (j in seq_len(q)) {
-        dK[[j]] <- dK[[j]] + matrix(vq[j] * X[, j], nrow(Xs), nrow(X),
-                                    byrow = TRUE)
-        dd[, j] <- dd[, j] + 2 * vq[j] * Xs[, j]
-      }
-    } else if (p$type %in% c("rbf", "matern32", "matern52")) {
-      l <- .per_dim(p$params$lengthscale, q)
-      diffs <- lapply(seq_len(q), function(j) outer(Xs[, j], X[, j], "-"))
-      r2 <- Reduce(`+`, Map(function(d, lj) d^2 / lj^2, diffs, l))
-      psi <- .stationary_r(p$type, v, r2)$psi
-      for (j in seq_len(q)) {
-        dK[[j]] <- dK[[j]] - psi * diffs[[j]] / l[j]^2
-      }
-    }
-  }
-  list(K = dK, diag = dd)
-}
-
 # Latent positions for new centred, scaled data rows Ys.
 .project <- function(object, Ys, maxit, rn) {
   X <- object$X
@@ -303,12 +262,11 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
     val <- sum(d / 2 * log(2 * pi * s2) + rss / (2 * s2))
     dm <- -res / s2                      # d value / d mu
     ds <- d / (2 * s2) - rss / (2 * s2^2)  # d value / d s2
-    dk <- .kern_cross_grad(object$kernel, Xs, .support(object))
-    g <- vapply(seq_len(q), function(j) {
-      rowSums(dm * (dk$K[[j]] %*% object$alpha)) +
-        ds * (dk$diag[, j] - 2 * rowSums(B * dk$K[[j]]))
-    }, numeric(m))
-    g <- matrix(g, m, q)
+    # d value / d Ks and d value / d k(x, x), contracted in C with the
+    # kernel's derivatives in the new points
+    W <- tcrossprod(dm, object$alpha) - 2 * ds * B
+    g <- .kern_grad(object$kernel, Xs, W, .support(object))$X +
+      .kern_grad(object$kernel, Xs, ds)$X
     if (object$prior) {
       val <- val + sum(Xs^2) / 2
       g <- g + Xs

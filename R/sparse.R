@@ -77,32 +77,6 @@
   out
 }
 
-# Plain-R twin, dense (N x N), written from the formulas; `jitter` is the
-# relative jitter on k(Z, Z) (1e-8 in C unless it had to grow).
-.loglik_sparse_r <- function(Y, X, Z, kernel, noise, approx,
-                             jitter = 1e-8) {
-  parts <- .kernel_parts(kernel)
-  white <- vapply(parts, `[[`, "", "type") == "white"
-  s2 <- noise + sum(vapply(parts[white], function(p) p$params$variance, 0))
-  kf <- structure(list(type = "sum", parts = parts[!white]),
-                  class = "gplvm_kernel")
-  n <- nrow(Y)
-  d <- ncol(Y)
-  Kzz <- .kern_matrix_r(kf, Z)
-  Kzz <- Kzz + diag(jitter * mean(diag(Kzz)), nrow(Z))
-  Kxz <- .kern_matrix_r(kf, X, Z)
-  Q <- Kxz %*% solve(Kzz, t(Kxz))
-  kd <- diag(.kern_matrix_r(kf, X))
-  lambda <- s2 + if (approx == "fitc") kd - diag(Q) else 0
-  S <- Q + diag(lambda, n)
-  R <- chol(S)
-  A <- backsolve(R, forwardsolve(t(R), Y))
-  loglik <- -n * d / 2 * log(2 * pi) - d * sum(log(diag(R))) -
-    sum(A * Y) / 2
-  if (approx == "vfe") loglik <- loglik - d / (2 * s2) * sum(kd - diag(Q))
-  loglik
-}
-
 # Starting inducing inputs for gplvm(): NULL (exact model), k-means
 # centres of the starting latent positions X0 for a count M, or a matrix.
 .init_inducing <- function(inducing, X0) {

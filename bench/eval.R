@@ -19,7 +19,8 @@
 #            same matrix in the same evaluation: the fairest ratio on a
 #            loaded machine, where the floor timed apart drifts);
 #   R floor  chol() + chol2inv() in R on the same matrix;
-#   plain R  the plain-R twin gplvm:::.loglik_r() (skipped above --twin-max).
+#   plain R  the plain-R twin .loglik_r() of the test oracle
+#            (tests/testthat/helper-reference.R; skipped above --twin-max).
 # Medians over the repeats (N = 4000: at most 3); ratios are ratios of those
 # medians, all measured in this one run.
 #
@@ -88,6 +89,14 @@ if (length(args) >= 2L && args[1] == "--mem") {
   quit(save = "no")
 }
 
+# the plain-R twin lives in the tests' oracle, next to this script's checkout
+script <- sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))
+oracle <- file.path(dirname(normalizePath(script)), "..", "tests", "testthat",
+                    "helper-reference.R")
+oracle_env <- new.env(parent = asNamespace("gplvm"))
+if (file.exists(oracle)) sys.source(oracle, envir = oracle_env)
+.loglik_r <- oracle_env$.loglik_r
+
 ns <- as.integer(args[!grepl("^--", args)])
 if (!length(ns)) ns <- c(250L, 500L, 1000L, 2000L)
 reps <- as.integer(opt("reps", "10"))
@@ -104,7 +113,7 @@ timed <- function(expr) {
 ws <- gplvm:::.loglik_workspace()
 bench_c <- function(s, nthreads) {
   spec <- gplvm:::.kernel_spec(s$kernel, ncol(s$X))
-  .Call(gplvm:::C_gplvm_bench_call, s$Y, s$X, spec$type, spec$npar,
+  .Call(gplvm:::C_gplvm_internal_bench_call, s$Y, s$X, spec$type, spec$npar,
         spec$par, s$noise, nthreads, ws)
 }
 peak_memory <- function(n) {
@@ -145,7 +154,7 @@ for (n in ns) {
     fresh[i] <- timed(gplvm:::.loglik_c(s$Y, s$X, s$kernel, s$noise, TRUE))
     rfloor[i] <- timed(chol2inv(chol(K)))
     if (twin && (i <= 3L || n <= 1000L)) {
-      plain[i] <- timed(gplvm:::.loglik_r(s$Y, s$X, s$kernel, s$noise))
+      plain[i] <- timed(.loglik_r(s$Y, s$X, s$kernel, s$noise))
     }
   }
   med <- apply(eng, c(2, 3), median)
@@ -193,7 +202,7 @@ cat("\nColumns: eng_tK = C engine on K OpenMP threads (ratio_tK = eng_tK /",
     "count) over its own dpotrf + dpotri;\n  call = R-level",
     ".loglik_c() with", threads[1], "thread(s), reusing a workspace;",
     "call_fresh = without;\n  R_floor = chol2inv(chol(K))",
-    "in R; plain_R = gplvm:::.loglik_r(); plain_vs_call = speed-up over",
+    "in R; plain_R = the test oracle's .loglik_r(); plain_vs_call = speed-up over",
     "plain R;\n  eval_MB = peak RSS added by one evaluation (eval_NxN in",
     "units of 8 N^2 bytes); heap_MB = peak R heap (R_alloc included) added",
     "by it;\n  proc_MB = peak RSS of that whole process.\n\n")

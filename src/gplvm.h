@@ -1,26 +1,21 @@
-/* gplvm: shared declarations of the C core.
+/* gplvm: shared declarations of the pure-C core.
  *
- * Two layers: .Call wrappers (gplvm_*_call) check the SEXPs they receive and
- * allocate outputs; pure-C engines below take plain pointers and sizes and
- * never allocate R objects.  All matrices are column-major, as in R.
+ * The engines below take plain pointers and sizes and never see a SEXP;
+ * the .Call wrappers that check R's arguments and allocate R objects are
+ * in src/call_*.c and declared in src/calls.h.  All matrices are
+ * column-major, as in R.  Workspace comes from R_alloc (freed by R even
+ * when an error jumps out).
  */
 #ifndef GPLVM_H
 #define GPLVM_H
 
 #define USE_FC_LEN_T
 #include <R.h>
-#include <Rinternals.h>
 #include <R_ext/BLAS.h>
 #include <R_ext/Lapack.h>
 #ifndef FCONE
 #define FCONE
 #endif
-
-/* Kernel part codes; must match .kernel_codes in R/kernels.R. */
-enum {
-    GPLVM_RBF = 1, GPLVM_MATERN32 = 2, GPLVM_MATERN52 = 3,
-    GPLVM_LINEAR = 4, GPLVM_BIAS = 5, GPLVM_WHITE = 6
-};
 
 /* Sparse approximations; must match .sparse_codes in R/sparse.R. */
 enum { GPLVM_VFE = 1, GPLVM_FITC = 2, GPLVM_DTC = 3 };
@@ -34,11 +29,106 @@ enum {
     GPLVM_LAPACK = 3      /* LAPACK reported an illegal argument */
 };
 
-/* A kernel is a sum of `nparts` parts.  Part p has code type[p] and npar[p]
- * consecutive parameters in `par`, starting at offset sum(npar[0..p-1]):
- *   stationary (RBF, Matern): variance, then 1 (isotropic) or q (ARD)
- *                             lengthscales;
- *   linear: 1 (shared) or q (ARD) variances;  bias, white: variance. */
+/* ---- The kernel table (src/kernel_table.c; one file per kernel) ----
+ *
+ * Every kernel type is one gplvm_kernel_def.  Its family says how the
+ * generic passes (src/kernel_matrix.c, src/kernel_cross.c) use it:
+ *
+ *   GPLVM_RADIAL    k(a, b) = v f(r^2), r^2 = sum_c (a_c - b_c)^2 / l_c^2,
+ *                   f(0) = 1.  Parameters: variance v, lengthscale l (1 or
+ *                   q values), then `nextra` further scalars.  The kernel
+ *                   gives f and its derivatives as functions of r^2, on
+ *                   vectors (the hot loops).
+ *   GPLVM_PAIR      any other covariance: the kernel gives k(a, b), its
+ *                   derivatives in a, b and its parameters, and
+ *                   d^2 k / da db' at b = a, one pair of points at a time.
+ *   GPLVM_CONSTANT  k(a, b) = v.
+ *   GPLVM_WHITE     v on the diagonal of k(X, X), 0 elsewhere and in every
+ *                   cross covariance; noise for the sparse model.
+ */
+enum { GPLVM_RADIAL = 1, GPLVM_PAIR = 2, GPLVM_CONSTANT = 3,
+       GPLVM_WHITE = 4 };
+
+/* Radial kernels, for i < len:
+ *   value: f[i] = f(r2[i]) and c[i] = whatever the gradient can reuse
+ *          (RBF: its exponential), so that the engine can cache it; f and
+ *          c are the same array when value_is_cache is set;
+ *   grad:  with weights g[i], w[i] = -2 g[i] f'(r2[i]) (f' = df/dr^2),
+ *          acc[0] += sum_i g[i] f(r2[i]), acc[1 + e] += sum_i g[i] df/dt_e
+ *          for the extra parameters t_e.  c is NULL or holds what value()
+ *          wrote for the same r2; r2 is NULL when c is given and the
+ *          kernel's grad_uses_r2 is 0.
+ * `extra` points at the extra parameters (after the lengthscales). */
+typedef void (*gplvm_radial_value_fn)(const double *extra, int len,
+                                      const double *r2, double *f,
+                                      double *c);
+typedef void (*gplvm_radial_grad_fn)(const double *extra, int len,
+                                     const double *r2, const double *c,
+                                     const double *g, double *w,
+                                     double *acc);
+
+/* Pair kernels: a and b are points (q contiguous values), par the part's
+ * np parameters.
+ *   value: k(a, b);
+ *   grad:  adds s dk/da to ga, s dk/db to gb and s dk/dpar to gpar, each
+ *          skipped when NULL (ga and gb may be the same vector);
+ *   d2:    H (q x q) = d^2 k(a, b) / da db' at b = a. */
+typedef double (*gplvm_pair_value_fn)(const double *par, int np, int q,
+                                      const double *a, const double *b);
+typedef void (*gplvm_pair_grad_fn)(const double *par, int np, int q,
+                                   const double *a, const double *b,
+                                   double s, double *ga, double *gb,
+                                   double *gpar);
+typedef void (*gplvm_pair_d2_fn)(const double *par, int np, int q,
+                                 const double *a, double *H);
+
+/* Room for the psi-statistics of the Bayesian GP-LVM, for q(x_n) =
+ * N(mu_n, diag(S_n)) (mu, S: n x q) and inducing inputs Z (m x q), of
+ * ONE part:
+ *   psi0 = sum_n <k(x_n, x_n)>,  Psi1 (n x m) = <k(x_n, z_j)>,
+ *   Psi2 (m x m) = sum_n <k(z_i, x_n) k(x_n, z_j)>;
+ * psi_grad adds the contraction of dL/dpsi0 (g0), dL/dPsi1 (G1, n x m)
+ * and dL/dPsi2 (G2, m x m) to gmu, gS (n x q), gZ (m x q) and gpar.
+ * Cross terms of Psi2 between two parts of a sum are the Bayesian
+ * engine's business (they need both parts' Psi1-like factors).  A kernel
+ * without closed-form statistics leaves the pointer NULL. */
+typedef struct {
+    void (*stats)(const double *par, int np, const double *mu,
+                  const double *S, int n, const double *Z, int m, int q,
+                  double *psi0, double *Psi1, double *Psi2);
+    void (*grad)(const double *par, int np, const double *mu,
+                 const double *S, int n, const double *Z, int m, int q,
+                 double g0, const double *G1, const double *G2, double *gmu,
+                 double *gS, double *gZ, double *gpar);
+} gplvm_psi_ops;
+
+typedef struct {
+    const char *name;            /* R's type name, e.g. "rbf" */
+    const char *label;           /* printed name, e.g. "RBF" */
+    int family;                  /* GPLVM_RADIAL, ... */
+    int ngroups;                 /* parameter groups, in order: */
+    const char *const *groups;   /*   their names (R's argument names) */
+    int ard;                     /* the group that may hold q values
+                                  * (0-based), or -1 */
+    gplvm_radial_value_fn radial_value;
+    gplvm_radial_grad_fn radial_grad;
+    int grad_uses_r2;            /* radial_grad needs r2 even with c */
+    int value_is_cache;          /* radial: c is f itself (RBF), so that
+                                  * the engine may pass f == c */
+    gplvm_pair_value_fn pair_value;
+    gplvm_pair_grad_fn pair_grad;
+    gplvm_pair_d2_fn pair_d2;
+    const gplvm_psi_ops *psi;    /* NULL until written */
+} gplvm_kernel_def;
+
+/* The table: gplvm_kernel_defs[t - 1] is the kernel with type code t. */
+extern const gplvm_kernel_def *const gplvm_kernel_defs[];
+extern const int gplvm_nkernel_defs;
+
+/* A kernel is a sum of `nparts` parts.  Part p has type code type[p]
+ * (1-based index into the table) and npar[p] consecutive parameters in
+ * `par`, starting at offset sum(npar[0..p-1]), in the order of its
+ * definition's groups (the ARD group with 1 or q values, the others 1). */
 typedef struct {
     int nparts;
     const int *type;
@@ -50,9 +140,13 @@ typedef struct {
  * total parameter count, or -1 when the description is inconsistent. */
 int gplvm_kernel_check(const gplvm_kernel *k, int q);
 
+/* The definition of part p (k has been checked). */
+const gplvm_kernel_def *gplvm_part_def(const gplvm_kernel *k, int p);
+
+/* ---- Passes over the table: src/kernel_matrix.c ---- */
+
 /* Cross covariance: K (n x m, leading dimension n) = k(X, X2), X n x q,
- * X2 m x q.  White parts contribute nothing here (they are not a function of
- * the inputs). */
+ * X2 m x q.  White parts contribute nothing here. */
 void gplvm_kernel_cross(const gplvm_kernel *k, const double *X, int n,
                         const double *X2, int m, int q, double *K);
 
@@ -64,12 +158,12 @@ void gplvm_kernel_sym(const gplvm_kernel *k, const double *X, int n, int q,
 
 /* The engine's kernel pass.  Fills the lower triangle and the diagonal of
  * K (n x n) with k(X, X) like gplvm_kernel_sym, and caches in the strict
- * upper triangle, which dpotrf/dpotri with uplo = 'L' never reference, the
- * exponential factor e_ij of the first stationary part (RBF exp(-r^2/2),
- * Matern exp(-sqrt(3) r) or exp(-sqrt(5) r)) for the gradient pass: pair
- * i > j is stored at K[(i - j - 1) + (n - 1 - j) n], so that both the lower
- * column j and its cache are contiguous.  Columns are spread over nthreads
- * OpenMP threads; the result does not depend on nthreads. */
+ * upper triangle, which dpotrf/dpotri with uplo = 'L' never reference, what
+ * the first radial part's value() put in c (RBF: exp(-r^2/2)) for the
+ * gradient pass: pair i > j is stored at K[(i - j - 1) + (n - 1 - j) n], so
+ * that both the lower column j and its cache are contiguous.  Columns are
+ * spread over nthreads OpenMP threads; the result does not depend on
+ * nthreads. */
 void gplvm_kernel_sym_cached(const gplvm_kernel *k, const double *X, int n,
                              int q, double *K, int nthreads);
 
@@ -77,12 +171,45 @@ void gplvm_kernel_sym_cached(const gplvm_kernel *k, const double *X, int n,
  * diagonal; if `cached`, its strict upper triangle holds the cache written
  * by gplvm_kernel_sym_cached for the same X and kernel.  Adds dL/dX (n x q)
  * to gX and dL/dtheta (natural scale, order of par) to gpar, and stores
- * trace(G) in *trace.  Uses nthreads OpenMP threads over a fixed partition
- * of the columns (a function of n only), with partial sums combined in a
- * fixed order: the result is identical for every nthreads. */
+ * trace(G) in *trace.  Radial parts use nthreads OpenMP threads over a
+ * fixed partition of the columns (a function of n only), with partial sums
+ * combined in a fixed order: the result is identical for every nthreads. */
 void gplvm_kernel_grad(const gplvm_kernel *k, const double *X, int n, int q,
                        const double *G, int cached, double *gX, double *gpar,
                        double *trace, int nthreads);
+
+/* ---- Passes over the table: src/kernel_cross.c ---- */
+
+/* Diagonal d[i] = k(x_i, x_i) (n values); white parts add their variance. */
+void gplvm_kernel_diag(const gplvm_kernel *k, const double *X, int n, int q,
+                       double *d);
+
+/* Diagonal gradient contraction: adds sum_i g[i] dk(x_i, x_i)/d(X, theta)
+ * (the total derivative in x_i) to gX (n x q) and gpar. */
+void gplvm_kernel_grad_diag(const gplvm_kernel *k, const double *X, int n,
+                            int q, const double *g, double *gX, double *gpar);
+
+/* Cross gradient contraction.  W (n x m) holds dL/dK for K = k(X, Z) (each
+ * entry a free variable; no symmetry).  Adds sum_ij W_ij dK_ij/d(.) to
+ * gX (n x q), gZ (m x q; skipped when NULL) and gpar.  White parts
+ * contribute nothing. */
+void gplvm_kernel_grad_cross(const gplvm_kernel *k, const double *X, int n,
+                             const double *Z, int m, int q, const double *W,
+                             double *gX, double *gZ, double *gpar);
+
+/* Derivatives of the cross covariance in its first argument:
+ * D[j + c n + i n q] = dk(xs_i, x_j) / dxs_ic for new points Xs (m x q)
+ * and points X (n x q): for each new point an n x q block. */
+void gplvm_kernel_cross_dx(const gplvm_kernel *k, const double *Xs, int m,
+                           const double *X, int n, int q, double *D);
+
+/* Second derivative across the arguments at coincident points:
+ * H[c + d q + i q q] = d^2 k(a, b) / da_c db_d at a = b = x_i, for the m
+ * points X (m x q): a q x q block per point (white parts: 0). */
+void gplvm_kernel_d2(const gplvm_kernel *k, const double *X, int m, int q,
+                     double *H);
+
+/* ---- Engines ---- */
 
 /* Phases timed by the engine when its `phase` argument is not NULL (used by
  * the benchmark entry only); wall seconds are added to phase[GPLVM_PH_*]. */
@@ -99,40 +226,22 @@ enum {
 /* Wall-clock seconds from an arbitrary origin. */
 double gplvm_wtime(void);
 
-/* ---- src/kernels_cross.c: what the sparse model needs ---- */
-
-/* Diagonal d[i] = k(x_i, x_i) (n values); white parts add their variance. */
-void gplvm_kernel_diag(const gplvm_kernel *k, const double *X, int n, int q,
-                       double *d);
-
-/* Diagonal gradient contraction: adds sum_i g[i] dk(x_i, x_i)/d(X, theta)
- * to gX (n x q) and gpar (natural scale, order of par). */
-void gplvm_kernel_grad_diag(const gplvm_kernel *k, const double *X, int n,
-                            int q, const double *g, double *gX, double *gpar);
-
-/* Cross gradient contraction.  W (n x m) holds dL/dK for K = k(X, Z) (each
- * entry a free variable; no symmetry).  Adds sum_ij W_ij dK_ij/d(.) to
- * gX (n x q), gZ (m x q) and gpar.  White parts contribute nothing.  work
- * needs 2 n q doubles. */
-void gplvm_kernel_grad_cross(const gplvm_kernel *k, const double *X, int n,
-                             const double *Z, int m, int q, const double *W,
-                             double *gX, double *gZ, double *gpar,
-                             double *work);
-
-/* Log-likelihood engine.  Y is n x d (used as given: any factor C with
- * C C' = Y Y' gives the same result), `ndim` is the data dimension D of the
- * formula (equal to d unless a factor is passed).  K is n x n workspace,
- * A is n x d workspace.  On return *loglik holds L; if want_grad, gX
- * (n x q), gpar and *gnoise hold the gradient (they are overwritten).
- * *jitter is what had to be added to the diagonal (0 when the first
- * Cholesky succeeded).  nthreads (>= 1) OpenMP threads run the O(n^2 q)
- * loops; the results do not depend on it.  phase: NULL, or GPLVM_NPHASE
- * doubles to which phase timings are added.  Returns a status code.
+/* Log-likelihood engine (src/likelihood.c).  Y is n x d (used as given:
+ * any factor C with C C' = Y Y' gives the same result), `ndim` is the data
+ * dimension D of the formula (equal to d unless a factor is passed).  K is
+ * n x n workspace, A is n x d workspace.  On return *loglik holds L; if
+ * want_grad, gX (n x q), gpar and *gnoise hold the gradient (they are
+ * overwritten).  *jitter is what had to be added to the diagonal (0 when
+ * the first Cholesky succeeded).  nthreads (>= 1) OpenMP threads run the
+ * O(n^2 q) loops; the results do not depend on it.  phase: NULL, or
+ * GPLVM_NPHASE doubles to which phase timings are added.  Returns a status
+ * code.
  *
  * Cost: the O(n^3) dpotrf and dpotri, 2 n^2 d for A = K^-1 Y (dpotrs for
- * the value alone, dsymm from K^-1 with the gradient) and n^2 d for A A' (so O(n^3) and no n^2 D term when a factor with n columns is passed
- * for D > n), and O(n^2 q) for the kernel and the gradient, each one pass
- * over the lower triangle. */
+ * the value alone, dsymm from K^-1 with the gradient) and n^2 d for A A'
+ * (so O(n^3) and no n^2 D term when a factor with n columns is passed for
+ * D > n), and O(n^2 q) for the kernel and the gradient, each one pass over
+ * the lower triangle. */
 int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
                         const double *X, int q, const gplvm_kernel *k,
                         double noise, int want_grad, int nthreads,
@@ -152,30 +261,5 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
                         int want_grad, double *loglik, double *gX,
                         double *gZ, double *gpar, double *gnoise,
                         double *jitter, int *retries);
-
-SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
-                       SEXP par, SEXP noise, SEXP ndim, SEXP approx,
-                       SEXP gradient);
-/* ws: NULL, or a workspace from gplvm_workspace_call() whose K and A
- * buffers are then reused from call to call. */
-SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
-                       SEXP noise, SEXP ndim, SEXP gradient, SEXP threads,
-                       SEXP ws);
-/* Benchmark entry (bench/eval.R): one engine evaluation with phase timings
- * and total, then dpotrf + dpotri of the same K timed alone (the floor). */
-SEXP gplvm_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
-                      SEXP noise, SEXP threads, SEXP ws);
-/* A new, empty workspace (external pointer, freed by its finalizer). */
-SEXP gplvm_workspace_call(void);
-SEXP gplvm_kern_matrix_call(SEXP X, SEXP X2, SEXP type, SEXP npar, SEXP par);
-
-/* Shared by the wrappers: checks a kernel description received from R and
- * fills *k; errors (in R) when it is malformed. */
-void gplvm_kernel_from_sexp(SEXP type, SEXP npar, SEXP par, int q,
-                            gplvm_kernel *k);
-/* Checks that x is one finite double and returns it. */
-double gplvm_scalar_arg(SEXP x, const char *what);
-/* Checks that x is a double matrix and returns its dimensions. */
-void gplvm_matrix_dims(SEXP x, const char *what, int *nrow, int *ncol);
 
 #endif

@@ -1,15 +1,21 @@
 /* Registration only: the table of .Call entry points. */
-#include "gplvm.h"
+#include "calls.h"
 #include <R_ext/Rdynload.h>
 
-#define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
+/* through void (*)(void), which matches every function type, so that
+ * -Wextra's -Wcast-function-type has nothing to say */
+#define CALLDEF(name, n) {#name, (DL_FUNC) (void (*)(void)) &name, n}
 
 static const R_CallMethodDef call_methods[] = {
     CALLDEF(gplvm_loglik_call, 10),
-    CALLDEF(gplvm_bench_call, 8),
+    CALLDEF(gplvm_internal_bench_call, 8),
     CALLDEF(gplvm_workspace_call, 0),
-    CALLDEF(gplvm_kern_matrix_call, 5),
     CALLDEF(gplvm_sparse_call, 10),
+    CALLDEF(gplvm_kernel_table_call, 0),
+    CALLDEF(gplvm_kern_matrix_call, 5),
+    CALLDEF(gplvm_kern_diag_call, 4),
+    CALLDEF(gplvm_kern_grad_call, 6),
+    CALLDEF(gplvm_kern_deriv_call, 6),
     {NULL, NULL, 0}
 };
 

@@ -40,7 +40,7 @@ static void strip_white(const gplvm_kernel *k, int total, gplvm_kernel *kf,
     *white = 0.0;
     for (int p = 0; p < k->nparts; p++) {
         int np = k->npar[p];
-        if (k->type[p] == GPLVM_WHITE) {
+        if (gplvm_part_def(k, p)->family == GPLVM_WHITE) {
             *white += k->par[pos];
         } else {
             type[nf] = k->type[p];
@@ -257,12 +257,10 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
     /* contractions against the kernel derivatives */
     int nfpar = npar;
     double *gf = (double *) R_alloc(npar, sizeof(double));
-    double *work = (double *) R_alloc((size_t) 2 * (n > m ? n : m) * q,
-                                      sizeof(double));
     for (int i = 0; i < npar; i++) gf[i] = gpar[i] = 0.0;
     for (size_t i = 0; i < (size_t) n * q; i++) gX[i] = 0.0;
     for (size_t i = 0; i < (size_t) m * q; i++) gZ[i] = 0.0;
-    gplvm_kernel_grad_cross(&kf, X, n, Z, m, q, U, gX, gZ, gf, work);
+    gplvm_kernel_grad_cross(&kf, X, n, Z, m, q, U, gX, gZ, gf);
     double trace_z;
     gplvm_kernel_grad(&kf, Z, m, q, Wz, 0, gZ, gf, &trace_z, 1);
     if (approx != GPLVM_DTC) gplvm_kernel_grad_diag(&kf, X, n, q, gd, gX, gf);
@@ -270,73 +268,10 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
     for (int p = 0; p < kf.nparts; p++) nfpar += kf.npar[p];
     for (int i = 0; i < nfpar; i++) gpar[map[i]] = gf[i];
     for (int p = 0, pos = 0; p < k->nparts; pos += k->npar[p++])
-        if (k->type[p] == GPLVM_WHITE) gpar[pos] = *gnoise;
+        if (gplvm_part_def(k, p)->family == GPLVM_WHITE) gpar[pos] = *gnoise;
 
     if (!all_finite(gX, (size_t) n * q) || !all_finite(gZ, (size_t) m * q) ||
         !all_finite(gpar, npar) || !R_FINITE(*gnoise))
         return GPLVM_NONFINITE;
     return GPLVM_OK;
-}
-
-SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
-                       SEXP par, SEXP noise, SEXP ndim, SEXP approx,
-                       SEXP gradient)
-{
-    int n, d, nx, q, m, qz;
-    gplvm_kernel k;
-    gplvm_matrix_dims(Y, "Y", &n, &d);
-    gplvm_matrix_dims(X, "X", &nx, &q);
-    gplvm_matrix_dims(Z, "inducing", &m, &qz);
-    if (nx != n) error("'X' and 'Y' must have the same number of rows");
-    if (qz != q) error("'inducing' must have as many columns as 'X'");
-    gplvm_kernel_from_sexp(type, npar, par, q, &k);
-    double s2 = gplvm_scalar_arg(noise, "noise");
-    double D = gplvm_scalar_arg(ndim, "ndim");
-    if (s2 <= 0.0) error("'noise' must be positive");
-    if (D <= 0.0) error("'ndim' must be positive");
-    if (TYPEOF(approx) != INTSXP || LENGTH(approx) != 1 ||
-        INTEGER(approx)[0] < GPLVM_VFE || INTEGER(approx)[0] > GPLVM_DTC)
-        error("'approx' must be one integer code");
-    int has_nonwhite = 0;
-    for (int p = 0; p < k.nparts; p++)
-        if (k.type[p] != GPLVM_WHITE) has_nonwhite = 1;
-    if (!has_nonwhite) error("'kernel' must have a part other than white");
-    if (TYPEOF(gradient) != LGLSXP || LENGTH(gradient) != 1 ||
-        LOGICAL(gradient)[0] == NA_LOGICAL)
-        error("'gradient' must be TRUE or FALSE");
-    int want_grad = LOGICAL(gradient)[0];
-
-    const char *names[] = {"loglik", "X", "inducing", "kernel", "noise",
-                           "jitter", "retries", "status", ""};
-    SEXP out = PROTECT(mkNamed(VECSXP, names));
-    SEXP ll = PROTECT(ScalarReal(NA_REAL));
-    SEXP gX = PROTECT(allocMatrix(REALSXP, want_grad ? n : 0,
-                                  want_grad ? q : 0));
-    SEXP gZ = PROTECT(allocMatrix(REALSXP, want_grad ? m : 0,
-                                  want_grad ? q : 0));
-    SEXP gpar = PROTECT(allocVector(REALSXP, want_grad ? LENGTH(par) : 0));
-    SEXP gnoise = PROTECT(ScalarReal(NA_REAL));
-    SEXP jitter = PROTECT(ScalarReal(NA_REAL));
-    SEXP retries = PROTECT(ScalarInteger(0));
-    double *gXbuf = want_grad ? REAL(gX) :
-        (double *) R_alloc((size_t) n * q, sizeof(double));
-    double *gZbuf = want_grad ? REAL(gZ) :
-        (double *) R_alloc((size_t) m * q, sizeof(double));
-    double *gparbuf = want_grad ? REAL(gpar) :
-        (double *) R_alloc(LENGTH(par), sizeof(double));
-    int status = gplvm_sparse_engine(REAL(Y), n, d, D, REAL(X), REAL(Z), m,
-                                     q, &k, s2, INTEGER(approx)[0],
-                                     want_grad, REAL(ll), gXbuf, gZbuf,
-                                     gparbuf, REAL(gnoise), REAL(jitter),
-                                     INTEGER(retries));
-    SET_VECTOR_ELT(out, 0, ll);
-    SET_VECTOR_ELT(out, 1, gX);
-    SET_VECTOR_ELT(out, 2, gZ);
-    SET_VECTOR_ELT(out, 3, gpar);
-    SET_VECTOR_ELT(out, 4, gnoise);
-    SET_VECTOR_ELT(out, 5, jitter);
-    SET_VECTOR_ELT(out, 6, retries);
-    SET_VECTOR_ELT(out, 7, ScalarInteger(status));
-    UNPROTECT(8);
-    return out;
 }

@@ -107,9 +107,12 @@ set.seed(1)
 Y <- matrix(rnorm(8), 4, 2)
 X <- matrix(rnorm(8), 4, 2)
 X2 <- matrix(rnorm(6), 3, 2)
-kernels <- list(kern_rbf(1, c(1, 2)), kern_matern32(), kern_matern52(2, 0.5),
-                kern_linear(c(1, 2)), kern_bias(0.5) + kern_white(0.1),
-                kern_rbf() + kern_linear() + kern_matern32(1, c(2, 1)))
+# every kernel of the table with its defaults (white only in a sum: alone
+# it is noise to the sparse model), then sums
+kernels <- c(lapply(setdiff(ns$.kernel_table()$name, "white"), function(nm)
+               get(paste0("kern_", nm), ns)()),
+             list(kern_rbf(1, c(1, 2)) + kern_white(0.1),
+                  kern_rbf() + kern_linear() + kern_matern32(1, c(2, 1))))
 specs <- lapply(kernels, function(k) c(ns$.kernel_spec(k, 2L), kernel = list(k)))
 calls <- function() lapply(specs, function(s) list(
   .Call(ns$C_gplvm_kern_matrix_call, X, NULL, s$type, s$npar, s$par),

@@ -24,7 +24,15 @@ test_kernels <- function(q = 3) {
     two_rbf_linear = kern_rbf() + kern_rbf(2, c(1, 2, 3)[seq_len(q)]) +
       kern_linear(),
     matern_bias = kern_matern52(1, 0.6) + kern_matern32(0.5, 2) +
-      kern_bias(0.2)
+      kern_bias(0.2),
+    mlp = kern_mlp(1.2, 0.8, 0.5),
+    mlp_ard = kern_mlp(0.9, c(0.5, 1, 2)[seq_len(q)], 0.3),
+    rq = kern_rq(1.1, 0.9, 0.7),
+    rq_ard = kern_rq(0.8, c(1, 2, 0.5)[seq_len(q)], 2),
+    periodic = kern_periodic(1.2, 0.8, 2.5),
+    periodic_ard = kern_periodic(1, c(1, 0.5, 2)[seq_len(q)], 3),
+    mixed_new = kern_mlp(0.5, 1, 1) + kern_periodic(0.7, 1, 4) +
+      kern_rq(0.6, 1.5, 1) + kern_white(0.05)
   )
 }
 

@@ -205,7 +205,12 @@ test_that("the C entry points re-check what they are given", {
   calls <- list(
     captured_call(kern_matrix, k, X, X[1:3, ]),
     captured_call(.loglik_c, Y, X, k, 0.1, TRUE),
-    captured_call(.loglik_sparse_c, Y, X, X[1:3, ], k, 0.1, "fitc", TRUE))
+    captured_call(.loglik_sparse_c, Y, X, X[1:3, ], k, 0.1, "fitc", TRUE),
+    captured_call(.kern_diag, k, X),
+    captured_call(.kern_grad, k, X, Y[, 1]),
+    captured_call(.kern_grad, k, X, Y[, 1:2] %*% X[1:2, ], X[1:2, ]),
+    captured_call(.kern_dx, k, X[1:2, ], X),
+    captured_call(.kern_d2, k, X))
   bad <- list(NULL, 1L, 0L, -1L, 1:3, c(1L, 99L), c(-5L, 3L), NA_integer_,
               .Machine$integer.max, 1, -1, 0, NaN, Inf, NA_real_, 1e308,
               c(1, 2), numeric(0), integer(0), "a", TRUE, NA, list(1),

@@ -27,6 +27,8 @@ test_that("new points land next to their nearest training points", {
 test_that("the projection objective's gradient matches finite differences", {
   set.seed(3)
   k_list <- list(kern_rbf(1, c(1, 2)) + kern_bias(0.1),
+                 kern_mlp(1, c(0.5, 2), 0.5) + kern_rq(0.5, 0.8, 2),
+                 kern_periodic(1, c(1, 2), 3) + kern_linear(0.3),
                  kern_matern32(1, 0.7) + kern_linear(c(0.5, 0.2)),
                  kern_matern52(2, 1.1) + kern_white(0.01))
   for (k in k_list) {
@@ -140,4 +142,36 @@ test_that("bad arguments to predict give errors naming them", {
                "'interval' must be one of")
   expect_error(predict(fit, newlatent = fit$X, interval = "prediction",
                        level = 1), "'level'")
+})
+
+test_that("MLP, rational quadratic and periodic kernels fit, predict, project and plot, exact and sparse", {
+  set.seed(6)
+  i <- seq(1, 150, 5)
+  Y <- as.matrix(iris[i, 1:4])
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  kernels <- list(mlp = kern_mlp(1, c(1, 1), 1) + kern_bias(0.1),
+                  rq = kern_rq(1, c(1, 1), 1) + kern_bias(0.1),
+                  periodic = kern_periodic(1, c(1, 1), 4) + kern_bias(0.1))
+  for (nm in names(kernels)) {
+    for (m in list(NULL, 8)) {
+      # hyperparameters held (their gradients are checked in
+      # test-likelihood.R and test-sparse.R): on 30 points they drift on
+      # for thousands of iterations, while the latent positions converge
+      fit <- gplvm(Y, kernel = kernels[[nm]], inducing = m, noise = 0.05,
+                   fixed = c(names(kern_params(kernels[[nm]])), "noise"),
+                   reltol = 1e-8)
+      expect_identical(fit$optim$convergence, 0L)
+      expect_gt(fit$loglik, fit$loglik_init)
+      p <- predict(fit, newlatent = fit$X[1:3, ], se.fit = TRUE)
+      expect_true(all(is.finite(p$fit)) && all(p$se.fit > 0))
+      Ys <- scale(Y[c(2, 9, 20), ], fit$center, FALSE)
+      Kinv <- if (is.null(m)) chol2inv(fit$chol) else tcrossprod(fit$Cfac)
+      obj <- .project_objective(fit, Ys, Kinv)
+      x <- c(fit$X[c(2, 9, 20), ]) + rnorm(6, sd = 0.05)
+      expect_lt(rel_err(obj$gr(x), fd_gradient(obj$fn, x)), 1e-6)
+      expect_true(all(is.finite(predict(fit, newdata = Y[1:2, ]))))
+      expect_silent(plot(fit, resolution = 8))
+    }
+  }
 })
