@@ -138,7 +138,7 @@
   best <- obj$eval(run$opt$par)
   out <- .new_bgplvm(obj, best, run, Yc, X0, S0, Z0, ll0, fixed, method, pre)
   out$optim$evaluations <- out$optim$evaluations + obj0$n_eval()
-  .finish_fit(out, obj, run$opt)
+  .bayes_finish_fit(out, obj, run$opt)
 }
 
 # Evaluations of the first stage of a Bayesian fit (q(X) and Z alone).
@@ -154,7 +154,7 @@
   step <- 1
   for (attempt in 0:20) {
     left <- maxit - obj$n_eval()
-    run <- tryCatch(.run_optimiser(par0, obj, method, max(left, 1L), reltol,
+    run <- tryCatch(.bayes_run_optimiser(par0, obj, method, max(left, 1L), reltol,
                                    step),
                     error = function(e) e)
     failed <- inherits(run, "error")
@@ -468,4 +468,55 @@ plot.bgplvm <- function(x, labels = NULL, dims = NULL, uncertainty = FALSE,
     }
   }
   invisible(x)
+}
+
+# The Bayesian fit's optimiser run, end-of-fit warnings and evaluation
+# counter (the point-estimate fit's are in R/optimise.R and R/fit.R).
+.bayes_run_optimiser <- function(par0, obj, method, maxit, reltol, step = 1) {
+  control <- list(maxit = maxit)
+  if (step != 1) control$parscale <- rep(step, length(par0))
+  if (method == "L-BFGS-B") {
+    control$factr <- reltol / .Machine$double.eps
+  } else {
+    control$reltol <- reltol
+  }
+  start <- proc.time()[["elapsed"]]
+  opt <- if (method == "SCG") {
+    .scg(par0, obj$fn, obj$gr, maxit = maxit, reltol = reltol)
+  } else {
+    stats::optim(par0, obj$fn, obj$gr, method = method, control = control)
+  }
+  list(opt = opt, time = proc.time()[["elapsed"]] - start)
+}
+.bayes_finish_fit <- function(out, obj, opt) {
+  if (obj$jitter_count() > 0L) {
+    warning(sprintf(paste("jitter was added to the covariance diagonal in %d",
+                          "of %d evaluations (largest %.3g)"),
+                    obj$jitter_count(), obj$n_eval(), obj$jitter_max()),
+            call. = FALSE)
+  }
+  if (opt$convergence == 1L) {
+    opt$message <- "iteration limit 'maxit' reached"
+    out$optim$message <- opt$message
+  }
+  if (opt$convergence != 0L) {
+    warning(sprintf(paste("the optimiser did not converge (code %d%s);",
+                          "try a larger 'maxit'"), opt$convergence,
+                    if (is.null(opt$message)) "" else
+                      paste0(": ", opt$message)), call. = FALSE)
+  }
+  out
+}
+.count_eval <- function(cache, trace, label, value, g, jittered, jitter) {
+  cache$n_eval <- cache$n_eval + 1L
+  if (jittered) {
+    cache$jitter_n <- cache$jitter_n + 1L
+    cache$jitter_max <- max(cache$jitter_max, jitter)
+  }
+  if (trace > 0L && cache$n_eval %% trace == 0L) {
+    cat(sprintf("eval %5d  %s %14.6g  |grad| %10.4g  %8.1f s\n",
+                cache$n_eval, label, value, sqrt(sum(g^2)),
+                proc.time()[["elapsed"]] - cache$start))
+    flush(stdout())
+  }
 }

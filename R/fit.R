@@ -1,44 +1,126 @@
 #' Fit a Gaussian process latent variable model
 #'
 #' Finds latent positions `X` (N by `q`) for the rows of `Y` together with
-#' the kernel hyperparameters and the noise variance by maximising the GP-LVM
-#' log-likelihood of Lawrence (2005), plus the log of a unit Gaussian prior on
-#' `X` when `prior = TRUE`, with [stats::optim()] and the analytic gradient
-#' computed in C (see [gplvm_loglik()]).
+#' the kernel hyperparameters and the noise variance by maximising the
+#' objective below with [stats::optim()] (or scaled conjugate gradients)
+#' and the analytic gradient computed in C (see [gplvm_loglik()]).
 #'
+#' @section The objective:
+#' With \eqn{Y} the centred (and, with `scale = TRUE`, scaled) data, N by
+#' D, \eqn{K = k(X, X) + \sigma^2 I}{K = k(X, X) + s2 I} and \eqn{\bar v}{v}
+#' the mean column variance of \eqn{Y} (`sum(Y^2) / (N D)`), `gplvm()`
+#' maximises
+#' \deqn{\log p(Y \mid X, \theta, \sigma^2) + [\mathrm{prior}]\,\log N(X \mid 0, I) + [b > 0]\,\log \mathrm{IG}(\sigma^2 \mid 1, b)}{log p(Y | X, theta, s2) + 1(prior) log N(X | 0, I) + 1(b > 0) log IG(s2 | 1, b)}
+#' where
+#' \itemize{
+#'   \item \eqn{\log p(Y \mid X, \theta, \sigma^2) = -\frac{ND}{2}\log 2\pi - \frac{D}{2}\log|K| - \frac12\mathrm{tr}(K^{-1} Y Y^\top)}{log p(Y | X, theta, s2) = -N D/2 log(2 pi) - D/2 log|K| - 1/2 tr(K^-1 Y Y')}
+#'     is the log-likelihood (`loglik`; for a sparse fit the bound or
+#'     approximation of [gplvm_loglik()]);
+#'   \item \eqn{\log N(X \mid 0, I) = -\frac{Nq}{2}\log 2\pi - \frac12 \|X\|_F^2}{log N(X | 0, I) = -N q/2 log(2 pi) - |X|^2/2}
+#'     is the unit Gaussian prior on the latent positions of Lawrence
+#'     (2005), included when `prior = TRUE` (`logprior`);
+#'   \item \eqn{\log \mathrm{IG}(\sigma^2 \mid 1, b) = \log b - 2\log\sigma^2 - b/\sigma^2}{log IG(s2 | 1, b) = log b - 2 log s2 - b / s2},
+#'     \eqn{b = } `noise_prior` \eqn{\times \bar v}{* v}, is an
+#'     inverse-gamma prior (shape 1, scale \eqn{b}) on the noise variance,
+#'     included when `noise_prior > 0` (`logprior_noise`).  It keeps the
+#'     noise away from 0, where the likelihood of data with repeated rows
+#'     grows without bound.  With the default `noise_prior = 0.1` its
+#'     pull on \eqn{\log\sigma^2}{log s2} is \eqn{b/\sigma^2 - 2}{b / s2 - 2},
+#'     small against the likelihood's \eqn{ND/2}{N D / 2} unless the noise
+#'     falls far below \eqn{b}: on the oil flow data it moves the fitted
+#'     noise by well under 1\%.
+#' }
+#' No other term enters: the kernel hyperparameters have flat priors on
+#' the log scale.  The value is `objective` in the fit.
+#'
+#' By default (`kernel = NULL`) the kernel is an RBF with one lengthscale,
+#' **fixed at 1**, and there is no prior on `X`.  The
+#' lengthscale then sets the unit of the latent space: latent distances are
+#' measured in lengthscales.  Without this, the objective has no maximiser:
+#' with a prior on `X` and a free lengthscale, scaling `X` and the
+#' lengthscale down together leaves the likelihood unchanged and raises the
+#' prior, so the fit shrinks for as long as the optimiser runs; without a
+#' prior, the same scaling changes nothing and only the product is defined.
+#' (With the default kernel and no prior, fixing the lengthscale at 1 loses
+#' nothing: for any fit with lengthscale \eqn{l} the fit with \eqn{X / l}
+#' and lengthscale 1 has the same likelihood.)  The measurements behind
+#' this choice are in the package's `bench/converge.md`.  A kernel of your
+#' own is used as given, with every parameter free unless named in `fixed`:
+#' give an ARD or free lengthscale together with `prior = TRUE` and the
+#' objective again has no maximiser.
+#'
+#' @section Starting values:
+#' The columns of `Y` are centred (and scaled to unit variance when
+#' `scale = TRUE`); `X` starts from the first `q` principal component
+#' scores, each rescaled to standard deviation `init_sd` (1: one
+#' lengthscale); the default kernel starts at variance \eqn{\bar v}{v}, the
+#' noise at \eqn{0.1 \bar v}{0.1 v}.  (A bias kernel is not part of the
+#' default: on centred data its variance tends to 0, a boundary without a
+#' maximiser.)
+#' Starting values that the optimiser cannot move from are handled before
+#' the fit: a free kernel variance, bias or white variance, or noise more
+#' than \eqn{10^6} times below or above \eqn{\bar v}{v} is moved to that
+#' bound with a message; starting latent positions whose spread is below
+#' \eqn{10^{-4}} or above \eqn{10^3} lengthscales, or a start at which the
+#' model cannot be evaluated, is refused with an error naming the argument
+#' to change.  Exact duplicate rows of `Y` are fitted (the noise prior keeps
+#' the noise away from 0); with `noise_prior = 0` and a free noise they are
+#' refused with an error naming the rows.
+#'
+#' @section Convergence:
+#' The optimiser runs until its own tolerance `reltol` is met; it is then
+#' started afresh from its end point, without its memory of the curvature,
+#' and the fit has converged (`optim$convergence == 0`) when such a fresh
+#' start improves the objective by at most `10 * reltol` relative.  All the
+#' runs share the budget of `maxit` iterations.  A fit that is not
+#' converged (code 1: `maxit` reached; code 99: the optimiser stopped with
+#' an error, and the fit holds the best point found) ends with a warning;
+#' continue it with `gplvm(Y, init = fit)`.  `optim$max_gradient` is the
+#' largest absolute component of the objective's gradient with respect to
+#' the optimised vector (latent coordinates and log-parameters) at the end.
+#'
+#' A parameter vector at which the model cannot be evaluated (a covariance
+#' that is not positive definite even with jitter, or an overflow) counts
+#' as a failed evaluation: the optimiser backs off from it (L-BFGS-B sees a
+#' value far above the best so far, BFGS, CG and SCG an infinite one) and
+#' the count is `optim$failed`.
+#'
+#' In an interactive session a fit that runs for more than two seconds
+#' shows one line, updated in place, with the number of evaluations, the
+#' objective and the elapsed time; `options(gplvm.progress = FALSE)` turns
+#' it off, `TRUE` turns it on elsewhere.  It never appears inside knitr or
+#' with `trace > 0`.
+#'
+#' @section Computation:
 #' The optimised vector holds every latent coordinate and the logarithm of
 #' every free hyperparameter and of the noise variance.  The objective and
 #' its gradient come from one C evaluation per parameter vector (the last
 #' one is cached, so `optim()`'s separate calls to `fn` and `gr` never
-#' factorise the same covariance twice).  When `ncol(Y) > nrow(Y)` a square
+#' factorise the same covariance twice).  CG evaluates its trial points
+#' for the value alone (a Cholesky factorisation and a solve, about a third
+#' of the cost of value and gradient at N = 1000), and the gradient only
+#' where it needs it; SCG does so while fewer than 2/3 of its recent steps
+#' succeed (when most succeed, the gradient at the trial point is needed
+#' anyway).  When `ncol(Y) > nrow(Y)` a square
 #' factor \eqn{C} with \eqn{C C^\top = Y Y^\top}{C C' = Y Y'} is computed once
 #' and used instead of `Y`, so no evaluation costs more than
 #' \eqn{O(N^3)}{O(N^3)}.
 #'
-#' Defaults follow Lawrence's practice: the columns of `Y` are centred (and
-#' scaled to unit variance when `scale = TRUE`); `X` starts from the first
-#' `q` principal component scores, each rescaled to standard deviation
-#' `init_sd`; the kernel is an RBF with one lengthscale per latent dimension
-#' (ARD) plus a bias, started at variance equal to the mean column variance
-#' of the (centred, scaled) data, lengthscales 1, bias 0.1 of that variance;
-#' the noise variance starts at 0.1 of the mean column variance.  The small
-#' starting spread (`init_sd = 0.1`, a tenth of the starting lengthscale
-#' of the kernel) was chosen by measurement: on the oil flow data a start at
-#' standard deviation 1 reached a higher likelihood but a nearly
-#' one-dimensional latent space with four times as many nearest-neighbour
-#' class errors.
-#'
 #' With `inducing` the sparse GP-LVM is fitted instead: M inducing inputs
-#' \eqn{Z} (M by `q`) are optimised with everything else, and the objective
-#' is the sparse approximation `approx` of [gplvm_loglik()] (by default the
-#' variational lower bound of Titsias, 2009), which costs
-#' \eqn{O(N M^2)}{O(N M^2)} per evaluation instead of \eqn{O(N^3)}{O(N^3)}.
+#' \eqn{Z} (M by `q`) are optimised with everything else, and the
+#' log-likelihood term is the sparse approximation `approx` of
+#' [gplvm_loglik()] (by default the variational lower bound of Titsias,
+#' 2009), which costs \eqn{O(N M^2)}{O(N M^2)} per evaluation instead of
+#' \eqn{O(N^3)}{O(N^3)}.
 #' A number M starts \eqn{Z} at the centres of [stats::kmeans()] clusters
 #' of the starting latent positions (at the starting positions themselves
 #' when M = N, at a random subset of them if k-means fails); a matrix is used
 #' as given.  Predictions, fitted values and the plot of a sparse fit use the
 #' sparse posterior (for `"vfe"` and `"dtc"` the same); `loglik` is then the
 #' bound (VFE) or the approximate log-likelihood (FITC, DTC).
+#'
+#' Jitter that the C core has to add to the covariance diagonal during the
+#' fit is counted and reported in a single warning at the end.
 #'
 #' @section Missing values:
 #' `Y` may have missing entries (`NA` or `NaN`).  The log-likelihood is then
@@ -69,52 +151,68 @@
 #' @param kernel A kernel (see [kernels]) whose parameters are the starting
 #'   values; `NULL` gives the default described in Details.
 #' @param init `"pca"`, `"random"` (normal with standard deviation
-#'   `init_sd`), or a numeric N by `q` matrix of starting latent positions
-#'   (used as given).
+#'   `init_sd`), a numeric N by `q` matrix of starting latent positions
+#'   (used as given), or a fit of the same data by `gplvm()`, which is
+#'   continued: its latent positions, kernel, noise and (for a sparse fit)
+#'   inducing inputs are the starting values, and its `q`, `scale`,
+#'   `prior`, `noise_prior`, `fixed` and `approx` are used unless given.
 #' @param noise Starting (or, when fixed, the) noise variance; `NULL` gives
 #'   0.1 times the mean column variance of the centred data.
 #' @param scale If `TRUE`, divide each column of `Y` by its standard
 #'   deviation after centring.  Predictions and fitted values are returned
 #'   on the original scale either way.
-#' @param prior If `TRUE`, add the log of a unit Gaussian prior on `X`,
-#'   \eqn{-NQ/2 \log 2\pi - \|X\|_F^2/2}{-N q/2 log(2 pi) - |X|^2/2}, to the
-#'   objective.
+#' @param prior If `TRUE`, add the unit Gaussian prior on `X` to the
+#'   objective (see "The objective").
 #' @param fixed Character vector naming the parameters to hold at their
 #'   starting values: names as given by [kern_params()] of the kernel
-#'   (for the default kernel `"rbf.variance"`, `"rbf.lengthscale1"`, ...,
-#'   `"bias.variance"`), and `"noise"`.
+#'   (for the default kernel `"variance"` and `"lengthscale"`), and
+#'   `"noise"`.  `NULL` (the default) fixes `"lengthscale"` of the default
+#'   kernel and nothing of a kernel given in `kernel`.
 #' @param method The optimiser: an [stats::optim()] method with gradients
 #'   (`"L-BFGS-B"`, `"BFGS"` or `"CG"`), or `"SCG"`, the scaled conjugate
 #'   gradients of Moller (1993) that Lawrence's toolbox uses (implemented in
 #'   R in this package).
-#' @param maxit Maximum number of iterations.
+#' @param maxit Maximum number of iterations, shared by the optimiser's runs
+#'   (see "Convergence").
 #' @param reltol Relative convergence tolerance on the objective (passed as
 #'   `factr = reltol / .Machine$double.eps` to L-BFGS-B and as `reltol` to
-#'   BFGS and CG; SCG stops when an accepted step changes the objective by
-#'   less than `reltol` times its size).
+#'   BFGS and CG; SCG stops, as Netlab's `scg.m` does, when an accepted step
+#'   both changes the objective by less than `reltol` times its size and
+#'   moves no parameter by more than `sqrt(reltol)`).
 #' @param trace `0` for silence; a positive integer `k` prints the
 #'   evaluation count, the log-likelihood, the gradient norm and the elapsed
 #'   time every `k` evaluations.
 #' @param init_sd Standard deviation of each starting latent dimension for
-#'   `init = "pca"` and `"random"`.
+#'   `init = "pca"` and `"random"`, in the units of `X` (lengthscales, with
+#'   the default kernel).
 #' @param inducing `NULL` for the exact model; a number M (between 1 and N)
 #'   of inducing inputs, or an M by `q` matrix of their starting values, for
 #'   the sparse model.
 #' @param approx The sparse approximation, `"vfe"` (default), `"fitc"` or
 #'   `"dtc"`; see [gplvm_loglik()].  Ignored without `inducing`.
+#' @param noise_prior The scale of the inverse-gamma prior on the noise
+#'   variance, relative to the mean column variance of the centred data
+#'   (see "The objective"); `0` switches the prior off.
+#' @param restarts Number of starts: the first from `init`, the others from
+#'   random latent positions (`init = "random"`); the fit with the highest
+#'   objective is returned, and `restarts` in the fit holds every start's
+#'   objective.
 #' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see the
 #'   section below); `inducing` then defaults to `min(N, 50)`.
 #' @return An object of class `"gplvm"`: a list with `X` (the fitted latent
 #'   positions), `kernel`, `noise`, `loglik` (the log-likelihood
-#'   \eqn{\log p(Y \mid X, \theta)}{log p(Y | X, theta)} without the prior),
-#'   `logprior` (the log prior of `X`, 0 without prior), `X_init`,
-#'   `loglik_init`, `center`, `scale`, `Y` (the centred, scaled data),
-#'   `alpha` (\eqn{K^{-1} Y}{K^-1 Y}, used by `predict`), `prior`, `fixed`,
-#'   `df` (number of free parameters), `nobs`, `optim` (a list with
-#'   `method`, `convergence`, `message`, `counts`, `jitter_count`) and
-#'   `time` (wall seconds), and `call`.  A sparse fit also has `inducing`
-#'   (the fitted \eqn{Z}), `inducing_init` and `approx`; its `alpha` is
-#'   M by D and `Cfac` (M by M, with `tcrossprod(Cfac)` equal to
+#'   \eqn{\log p(Y \mid X, \theta)}{log p(Y | X, theta)} without the priors),
+#'   `logprior` (the log prior of `X`, 0 without prior), `logprior_noise`
+#'   (the log prior of the noise, 0 without), `objective` (their sum, the
+#'   maximised value), `X_init`, `loglik_init`, `center`, `scale`, `Y` (the
+#'   centred, scaled data), `alpha` (\eqn{K^{-1} Y}{K^-1 Y}, used by
+#'   `predict`), `prior`, `noise_prior`, `fixed`, `restarts`, `df` (number
+#'   of free parameters), `nobs`, `optim` (a list with `method`,
+#'   `convergence`, `message`, `counts`, `evaluations`, `runs`, `failed`,
+#'   `max_gradient`, `jitter_count`) and `time` (wall seconds), and `call`.
+#'   A sparse fit also has `inducing` (the fitted \eqn{Z}), `inducing_init`
+#'   and `approx`; its `alpha` is M by D and `Cfac` (M by M, with
+#'   `tcrossprod(Cfac)` equal to
 #'   \eqn{K_{zz}^{-1} - B^{-1}}{Kzz^-1 - B^-1}, see [gplvm_loglik()])
 #'   replaces `chol`.  A fit to data with missing entries has `Y` with its
 #'   `NA` entries, `missing` (a list: `mask`, `TRUE` where `Y` is missing,
@@ -155,29 +253,61 @@
 #'
 #'   Titsias, M. and Lawrence, N. D. (2010). Bayesian Gaussian process
 #'   latent variable model.  Proceedings of AISTATS, PMLR 9, 844--851.
+#'
+#'   Moller, M. F. (1993). A scaled conjugate gradient algorithm for fast
+#'   supervised learning.  Neural Networks 6, 525--533.
 #' @seealso [predict.gplvm()], [plot.gplvm()], [summary.gplvm()],
 #'   [gplvm_loglik()], [gplvm_impute()].
 #' @examples
 #' set.seed(1)
-#' fit <- gplvm(iris[1:60, 1:4], q = 2, maxit = 100)
+#' Y <- iris[seq(1, 150, 5), 1:4]
+#' fit <- gplvm(Y, q = 2)
 #' fit
+#' fit$optim$convergence   # 0: converged
 #' head(fit$X)
-#' sparse <- gplvm(iris[, 1:4], q = 2, inducing = 20, maxit = 100)
+#' # continue a fit (here: already converged, so it stops at once)
+#' again <- gplvm(Y, init = fit)
+#' again$objective - fit$objective
+#' sparse <- gplvm(iris[seq(1, 150, 3), 1:4], q = 2, inducing = 10)
 #' sparse
 #' bayes <- gplvm(iris[seq(1, 150, 3), 1:4], q = 3, bayesian = TRUE,
 #'                inducing = 10, maxit = 3000, reltol = 1e-8)
 #' bayes
 #' @export
 gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
-                  scale = FALSE, prior = TRUE, fixed = character(),
-                  method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 1000,
-                  reltol = 1e-10, trace = 0, init_sd = 0.1, inducing = NULL,
-                  approx = c("vfe", "fitc", "dtc"), bayesian = FALSE) {
+                  scale = FALSE, prior = FALSE, fixed = NULL,
+                  method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 10000,
+                  reltol = 1e-8, trace = 0, init_sd = 1, inducing = NULL,
+                  approx = c("vfe", "fitc", "dtc"), noise_prior = 0.1,
+                  restarts = 1, bayesian = FALSE) {
   call <- match.call()
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L,
                           allow_na = TRUE)
   miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
+  prev <- NULL
+  if (inherits(init, "gplvm")) {
+    # continue a fit: its settings unless given here
+    prev <- .check_gplvm(init, "init")
+    if (!identical(dim(prev$Y), dim(Y))) {
+      stop(sprintf("'init' is a fit of %d x %d data, but 'Y' is %d x %d",
+                   nrow(prev$Y), ncol(prev$Y), nrow(Y), ncol(Y)),
+           call. = FALSE)
+    }
+    if (missing(q)) q <- ncol(prev$X)
+    if (missing(scale)) scale <- !is.null(prev$scale)
+    if (missing(prior)) prior <- prev$prior
+    if (missing(fixed)) fixed <- prev$fixed
+    if (missing(noise_prior)) noise_prior <- prev$noise_prior %||% 0
+    if (missing(approx) && !is.null(prev$approx)) approx <- prev$approx
+    if (is.null(kernel)) kernel <- prev$kernel
+    if (is.null(noise)) noise <- prev$noise
+    if (is.null(inducing)) inducing <- prev$inducing
+  }
   q <- .check_count(q, "q", hi = min(dim(Y)))
+  if (!is.null(prev) && q != ncol(prev$X)) {
+    stop(sprintf("'q' must be %d, the latent dimension of 'init'",
+                 ncol(prev$X)), call. = FALSE)
+  }
   scale <- .check_flag(scale, "scale")
   prior <- .check_flag(prior, "prior")
   method <- match.arg(method)
@@ -186,7 +316,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   trace <- .check_count(trace, "trace", lo = 0L)
   init_sd <- .check_positive(init_sd, "init_sd")
   approx <- .check_approx(approx)
+  restarts <- .check_count(restarts, "restarts")
   bayesian <- .check_flag(bayesian, "bayesian")
+  if (!is.numeric(noise_prior) || length(noise_prior) != 1L ||
+      !is.finite(noise_prior) || noise_prior < 0) {
+    stop("'noise_prior' must be a single non-negative finite number",
+         call. = FALSE)
+  }
 
   if (.no_variation(Y)) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
@@ -217,75 +353,200 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                         list(center = center, sds = sds, scale = scale,
                              call = call)))
   }
-  if (is.null(kernel)) {
-    kernel <- kern_rbf(variance = vbar, lengthscale = rep(1, q)) +
-      kern_bias(variance = 0.1 * vbar)
+  default_kernel <- is.null(kernel)
+  if (default_kernel) {
+    kernel <- kern_rbf(variance = vbar, lengthscale = 1)
   }
   if (is.null(inducing)) .check_kernel(kernel, q)
   else .check_sparse_kernel(kernel, q)
   noise <- if (is.null(noise)) 0.1 * vbar else .check_positive(noise, "noise")
-  X0 <- .init_latent(init, if (is.null(miss)) Yc else .svd_impute(Yc, q),
-                     q, init_sd)
-  rownames(X0) <- rownames(Y)
-  Z0 <- .init_inducing(inducing, X0)
   theta <- kern_params(kernel)
+  if (is.null(fixed)) fixed <- if (default_kernel) "lengthscale"
   fixed <- .check_fixed(fixed, c(names(theta), "noise"))
+  if (noise_prior == 0 && !"noise" %in% fixed) .stop_duplicates(Yc)
+  # a continued fit starts where it ended, whatever its values
+  start <- if (is.null(prev)) .start_hyper(kernel, noise, fixed, vbar)
+           else list(kernel = kernel, noise = noise)
 
+  model <- list(Y = Yc, kernel = start$kernel, noise = start$noise,
+                fixed = fixed, prior = prior, q = q, trace = trace,
+                approx = approx, noise_prior = noise_prior * vbar,
+                method = method, maxit = maxit, reltol = reltol,
+                missing = miss)
+  # the PCA start of data with gaps: after rank-q SVD imputation
+  Yinit <- if (is.null(miss)) Yc else .svd_impute(Yc, q)
   if (!is.null(miss)) .warn_patterns(miss, sparse = !is.null(inducing))
-  obj <- .gplvm_objective(Yc, kernel, noise, fixed, prior, q, trace, Z0,
-                          approx, miss)
-  par0 <- unname(c(X0, Z0, log(theta[obj$free]),
-                   if (!"noise" %in% fixed) log(noise)))
-  ll0 <- obj$eval(par0)$loglik
-  run <- .run_optimiser(par0, obj, method, maxit, reltol)
-  best <- obj$eval(run$opt$par)
-  out <- .new_gplvm(obj, best, run$opt, Y = Yc, X0 = X0, ll0 = ll0,
-                    center = center, sds = sds, scale = scale, prior = prior,
-                    fixed = fixed, method = method, time = run$time,
-                    call = call, Z0 = Z0, approx = approx, missing = miss)
-  .finish_fit(out, obj, run$opt)
+  fits <- vector("list", restarts)
+  for (r in seq_len(restarts)) {
+    if (r == 1L && !is.null(prev)) {
+      X0 <- unname(prev$X)
+    } else {
+      X0 <- .init_latent(if (r == 1L) init else "random", Yinit, q,
+                         init_sd)
+      .check_latent_start(X0, model$kernel, init, init_sd)
+    }
+    rownames(X0) <- rownames(Y)
+    Z0 <- .init_inducing(inducing, X0)
+    fits[[r]] <- .fit_once(model, X0, Z0)
+  }
+  objectives <- vapply(fits, function(f) f$fit$objective, 0)
+  best <- fits[[which.max(objectives)]]
+  out <- best$fit
+  out$center <- center
+  out$scale <- if (scale) sds
+  out$noise_prior <- noise_prior
+  out$restarts <- objectives
+  out$call <- call
+  for (w in best$warnings) warning(w, call. = FALSE)
+  out
 }
 
-# Runs the chosen optimiser on obj$fn and obj$gr from par0: list(opt, time).
-# step: optim()'s parscale (the first step of L-BFGS-B has length 1 in
-# units of it); SCG ignores it.
-.run_optimiser <- function(par0, obj, method, maxit, reltol, step = 1) {
-  control <- list(maxit = maxit)
-  if (step != 1) control$parscale <- rep(step, length(par0))
-  if (method == "L-BFGS-B") {
-    control$factr <- reltol / .Machine$double.eps
-  } else {
-    control$reltol <- reltol
+`%||%` <- function(a, b) if (is.null(a)) b else a
+
+# One fit from latent start X0 (and inducing start Z0): the objective, the
+# check of the start, the optimiser, the fitted object.  Returns
+# list(fit, warnings) so that restarts warn only about the fit they keep.
+.fit_once <- function(model, X0, Z0) {
+  m <- model
+  progress <- .progress_line(.progress_enabled(m$trace))
+  on.exit(progress$done())
+  obj <- .gplvm_objective(m$Y, m$kernel, m$noise, m$fixed, m$prior, m$q,
+                          m$trace, Z0, m$approx, m$noise_prior, m$method,
+                          progress$update, m$missing)
+  theta <- kern_params(m$kernel)
+  par0 <- unname(c(X0, Z0, log(theta[obj$free]),
+                   if (!"noise" %in% m$fixed) log(m$noise)))
+  first <- tryCatch(obj$eval(par0), error = function(e) e)
+  if (inherits(first, "error")) {
+    stop(sprintf(paste("the model cannot be evaluated at the starting",
+                       "values (%s); change 'kernel', 'noise' or 'init'"),
+                 conditionMessage(first)), call. = FALSE)
   }
   start <- proc.time()[["elapsed"]]
-  opt <- if (method == "SCG") {
-    .scg(par0, obj$fn, obj$gr, maxit = maxit, reltol = reltol)
-  } else {
-    stats::optim(par0, obj$fn, obj$gr, method = method, control = control)
-  }
-  list(opt = opt, time = proc.time()[["elapsed"]] - start)
+  opt <- .optimise(obj, par0, m$method, m$maxit, m$reltol)
+  time <- proc.time()[["elapsed"]] - start
+  best <- obj$eval(opt$par)
+  opt$max_gradient <- max(abs(best$grad))
+  opt$failed <- obj$n_failed()
+  fit <- .new_gplvm(obj, best, opt, Y = m$Y, X0 = X0,
+                    ll0 = first$loglik, prior = m$prior, fixed = m$fixed,
+                    method = m$method, time = time, Z0 = Z0,
+                    approx = m$approx, missing = m$missing)
+  list(fit = fit, warnings = .fit_warnings(obj, opt,
+                                                 if (best$jittered) best$jitter
+                                                 else 0))
 }
 
-# Warnings about the jitter and about convergence; returns the fit with the
-# optimiser's message completed.
-.finish_fit <- function(out, obj, opt) {
-  if (obj$jitter_count() > 0L) {
-    warning(sprintf(paste("jitter was added to the covariance diagonal in %d",
-                          "of %d evaluations (largest %.3g)"),
-                    obj$jitter_count(), obj$n_eval(), obj$jitter_max()),
-            call. = FALSE)
+# The warnings a fit ends with: jitter in the fitted covariance, failed evaluations that stopped the
+# optimiser, no convergence.
+.fit_warnings <- function(obj, opt, final_jitter) {
+  w <- character()
+  # jitter at trial points the optimiser left behind does not matter
+  if (final_jitter > 0) {
+    w <- c(w, sprintf(paste("the fitted covariance matrix needed jitter %.3g",
+                            "on its diagonal (jitter was added in %d of %d",
+                            "evaluations)"), final_jitter,
+                      obj$jitter_count(), obj$n_eval()))
   }
-  if (opt$convergence == 1L) {
-    opt$message <- "iteration limit 'maxit' reached"
-    out$optim$message <- opt$message
+  if (opt$convergence == 99L) {
+    w <- c(w, sprintf(paste("the optimiser stopped with an error (%s) after",
+                            "%d failed evaluations; the fit is the best",
+                            "point found, not converged: continue it with",
+                            "gplvm(Y, init = fit) or try another 'method'"),
+                      opt$message, obj$n_failed()))
+  } else if (opt$convergence != 0L) {
+    w <- c(w, sprintf(paste("the optimiser did not converge (code %d: %s);",
+                            "continue the fit with gplvm(Y, init = fit) or",
+                            "give a larger 'maxit'"),
+                      opt$convergence, opt$message))
   }
-  if (opt$convergence != 0L) {
-    warning(sprintf(paste("the optimiser did not converge (code %d%s);",
-                          "try a larger 'maxit'"), opt$convergence,
-                    if (is.null(opt$message)) "" else
-                      paste0(": ", opt$message)), call. = FALSE)
+  w
+}
+
+# Starting hyperparameters the optimiser can move from: a free variance
+# (of a stationary, bias or white part) or noise more than 1e6 times away
+# from the data's mean column variance vbar is moved to that bound, with a
+# message; a fixed noise that small, with no white part, is refused.
+# Returns list(kernel, noise).
+.start_hyper <- function(kernel, noise, fixed, vbar) {
+  theta <- kern_params(kernel)
+  parts <- .kernel_parts(kernel)
+  type <- rep(vapply(parts, `[[`, "", "type"),
+              vapply(parts, function(p) length(unlist(p$params)), 1L))
+  value <- c(theta, noise = noise)
+  scaled <- c(grepl("variance", names(theta)) & type != "linear", TRUE)
+  lo <- 1e-6 * vbar
+  hi <- 1e6 * vbar
+  if ("noise" %in% fixed && noise < lo && !"white" %in% type) {
+    stop(sprintf(paste("'noise' is fixed at %.3g, more than 1e6 times below",
+                       "the mean column variance of 'Y' (%.3g): the",
+                       "covariance matrix is then numerically singular; fix",
+                       "a larger noise, add kern_white(), or let the noise",
+                       "be fitted"), noise, vbar), call. = FALSE)
   }
-  out
+  bad <- scaled & !names(value) %in% fixed & (value < lo | value > hi)
+  if (any(bad)) {
+    new <- pmin(pmax(value[bad], lo), hi)
+    message(sprintf(paste("starting %s %s more than 1e6 times %s the mean",
+                          "column variance of 'Y' (%.3g): the optimiser",
+                          "could not move %s; starting at %s instead (name",
+                          "%s in 'fixed' to keep %s)"),
+                    paste(names(value)[bad], collapse = ", "),
+                    if (sum(bad) > 1L) "are" else "is",
+                    if (all(value[bad] < lo)) "below"
+                    else if (all(value[bad] > hi)) "above" else "away from",
+                    vbar, if (sum(bad) > 1L) "them" else "it",
+                    paste(format(new, digits = 3), collapse = ", "),
+                    if (sum(bad) > 1L) "them" else "it",
+                    if (sum(bad) > 1L) "them" else "it"))
+    value[bad] <- new
+  }
+  kern_params(kernel) <- value[seq_along(theta)]
+  list(kernel = kernel, noise = value[["noise"]])
+}
+
+# Refuses starting latent positions the optimiser cannot move from: not
+# finite, or spread so far below or above the kernel's lengthscales that
+# the kernel is constant or diagonal.
+.check_latent_start <- function(X0, kernel, init, init_sd) {
+  arg <- if (is.character(init)) {
+    sprintf("'init_sd' = %.3g", init_sd)
+  } else "'init'"
+  if (!all(is.finite(X0)) || !is.finite(sum(X0^2))) {
+    stop(sprintf(paste("%s makes the starting latent positions overflow;",
+                       "use starting positions on the scale of the",
+                       "kernel's lengthscale (1 for the default kernel)"),
+                 arg), call. = FALSE)
+  }
+  stationary <- Filter(function(p) !is.null(p$params$lengthscale),
+                       .kernel_parts(kernel))
+  if (!length(stationary)) return(invisible())
+  spread <- sqrt(colMeans(sweep(X0, 2L, colMeans(X0))^2))
+  ratio <- max(spread / .per_dim(stationary[[1L]]$params$lengthscale,
+                                 ncol(X0)))
+  if (!(ratio >= 1e-4 && ratio <= 1e3)) {
+    stop(sprintf(paste("%s starts the latent positions at %.3g times the",
+                       "kernel's lengthscale, where the optimiser cannot",
+                       "move them; start them between 1e-4 and 1e3",
+                       "lengthscales (the default kernel's lengthscale",
+                       "is 1)"), arg, ratio), call. = FALSE)
+  }
+  invisible()
+}
+
+# With no noise prior and a free noise, exact duplicate rows of Y make the
+# likelihood unbounded (their latent positions meet and the noise tends to
+# 0): stop, naming the rows.
+.stop_duplicates <- function(Y) {
+  dup <- which(duplicated(Y))
+  if (!length(dup)) return(invisible())
+  first <- match(data.frame(t(Y[dup, , drop = FALSE])), data.frame(t(Y)))
+  pairs <- sprintf("%d = %d", first, dup)
+  stop(sprintf(paste("'Y' has duplicated rows (%s%s): with 'noise_prior' = 0",
+                     "and a free noise the likelihood has no maximum; set",
+                     "'noise_prior' > 0, fix the noise, or remove them"),
+               paste(pairs[seq_len(min(10L, length(pairs)))], collapse = ", "),
+               if (length(pairs) > 10L) ", ..." else ""), call. = FALSE)
 }
 
 # Starting latent positions.
@@ -301,8 +562,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   }
   if (!is.character(init) || length(init) != 1L ||
       !init %in% c("pca", "random")) {
-    stop("'init' must be \"pca\", \"random\" or a numeric matrix",
-         call. = FALSE)
+    stop(paste("'init' must be \"pca\", \"random\", a numeric matrix or a",
+               "fit by gplvm()"), call. = FALSE)
   }
   if (init == "random") return(matrix(stats::rnorm(n * q, sd = sd), n, q))
   s <- svd(Y, nu = q, nv = 0L)
@@ -323,11 +584,21 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   unique(fixed)
 }
 
-# The objective of the fit: closures sharing one cached C evaluation.
-# eval(par) returns list(loglik, logprior, grad, kernel, noise, X, Z,
-# jitter).  With inducing inputs Z0 (else NULL) the sparse objective.
+# The objective of the fit (see ?gplvm, "The objective"), to be minimised:
+# closures sharing one cached C evaluation.  eval(par) returns list(loglik,
+# logprior, logprior_noise, objective, grad, kernel, noise, X, Z, jitter)
+# with grad the gradient of the objective (to be maximised) in par.  With
+# inducing inputs Z0 (else NULL) the sparse objective.  noise_prior is the
+# absolute scale b of the noise prior (0: none).  fn evaluates the value
+# alone for CG, whose trial points mostly need no gradient, and fn_value
+# always (SCG chooses between them); a
+# vector at which the model cannot be evaluated gives fn a value that the
+# optimiser backs off from (Inf, or for L-BFGS-B, which needs finite
+# values, one far above the best so far) and gr the best point's gradient.
 .gplvm_objective <- function(Y, kernel, noise, fixed, prior, q, trace,
-                             Z0 = NULL, approx = "vfe", missing = NULL) {
+                             Z0 = NULL, approx = "vfe", noise_prior = 0,
+                             method = "L-BFGS-B", progress = NULL,
+                             missing = NULL) {
   n <- nrow(Y)
   d <- ncol(Y)
   # A factor C with C C' = Y Y', computed once: makes each evaluation
@@ -340,11 +611,15 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   nx <- n * q
   m <- if (is.null(Z0)) 0L else nrow(Z0)
   nz <- m * q
+  value_only <- method == "CG"   # SCG chooses per step (see .scg())
   cache <- new.env(parent = emptyenv())
   cache$par <- NULL
+  cache$value_par <- NULL
   cache$n_eval <- 0L
+  cache$n_failed <- 0L
   cache$jitter_n <- 0L
   cache$jitter_max <- 0
+  cache$best <- list(par = NULL, value = Inf, grad = NULL)
   cache$start <- proc.time()[["elapsed"]]
 
   unpack <- function(par) {
@@ -354,64 +629,115 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     th[free] <- exp(par[nx + nz + seq_len(sum(free))])
     s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
     if (!all(is.finite(c(th, s2)) & c(th, s2) > 0)) {
-      stop(paste("the optimiser drove a kernel parameter or the noise to 0",
-                 "or infinity; start from a kernel and noise on the scale",
-                 "of 'Y' (or leave them NULL), or fix some of them"),
+      stop("a kernel parameter or the noise under- or overflowed",
            call. = FALSE)
     }
     k <- kernel
     kern_params(k) <- th
     list(X = X, Z = Z, kernel = k, noise = s2, theta = th)
   }
+  # the priors' log densities and their gradients in X and in s2
+  priors <- function(u) {
+    px <- if (prior) .log_prior_latent(u$X) else list(value = 0, grad = 0)
+    pn <- if (noise_prior > 0) .log_prior_noise(u$noise, noise_prior)
+          else list(value = 0, grad = 0)
+    list(x = px, noise = pn)
+  }
   # one N x N buffer for the whole fit, not a fresh one per evaluation
   workspace <- if (m == 0L) .loglik_workspace()
+  loglik <- function(u, gradient) {
+    if (!is.null(pats)) {
+      .loglik_missing(pats, u$X, u$kernel, u$noise, gradient, u$Z, approx,
+                      workspace)
+    } else if (m > 0L) {
+      .loglik_sparse_c(Yf, u$X, u$Z, u$kernel, u$noise, approx, gradient,
+                       ndim = d)
+    } else {
+      .loglik_c(Yf, u$X, u$kernel, u$noise, gradient, ndim = d,
+                workspace = workspace)
+    }
+  }
+  # jitter beyond what the model itself adds (the sparse model's is part
+  # of its objective)
+  jittered <- function(r) if (m > 0L) r$retries > 0L else r$jitter > 0
+  count <- function(r, value) {
+    cache$n_eval <- cache$n_eval + 1L
+    if (jittered(r)) {
+      cache$jitter_n <- cache$jitter_n + 1L
+      cache$jitter_max <- max(cache$jitter_max, r$jitter)
+    }
+    if (!is.null(progress)) progress(cache$n_eval, value)
+  }
   eval <- function(par) {
     if (identical(par, cache$par)) return(cache$res)
     u <- unpack(par)
-    r <- if (!is.null(pats)) {
-      .loglik_missing(pats, u$X, u$kernel, u$noise, TRUE, u$Z, approx,
-                      workspace)
-    } else if (m > 0L) {
-      .loglik_sparse_c(Yf, u$X, u$Z, u$kernel, u$noise, approx, TRUE,
-                       ndim = d)
-    } else {
-      .loglik_c(Yf, u$X, u$kernel, u$noise, TRUE, ndim = d,
-                workspace = workspace)
-    }
-    lp <- if (prior) -nx / 2 * log(2 * pi) - sum(u$X^2) / 2 else 0
-    gX <- if (prior) r$X - u$X else r$X
+    r <- loglik(u, TRUE)
+    p <- priors(u)
+    obj <- r$loglik + p$x$value + p$noise$value
+    gX <- r$X + p$x$grad
     g <- unname(c(gX, r$inducing, (r$kernel * u$theta)[free],
-                  if (fit_noise) r$noise * u$noise))
-    .count_eval(cache, trace, "loglik", r$loglik, g,
-                if (m > 0L) r$retries > 0L else r$jitter > 0, r$jitter)
-    res <- c(u, list(loglik = r$loglik, logprior = lp, grad = g,
-                     jitter = r$jitter, jitters = r$jitters))
+                  if (fit_noise) (r$noise + p$noise$grad) * u$noise))
+    count(r, obj)
+    if (trace > 0L && cache$n_eval %% trace == 0L) {
+      cat(sprintf("eval %5d  loglik %14.6g  |grad| %10.4g  %8.1f s\n",
+                  cache$n_eval, r$loglik, sqrt(sum(g^2)),
+                  proc.time()[["elapsed"]] - cache$start))
+      flush(stdout())
+    }
+    res <- c(u, list(loglik = r$loglik, logprior = p$x$value,
+                     logprior_noise = p$noise$value, objective = obj,
+                     grad = g, jitter = r$jitter, jitters = r$jitters,
+                     jittered = jittered(r)))
     cache$par <- par
     cache$res <- res
+    if (-obj < cache$best$value) cache$best <- list(par = par, value = -obj,
+                                                    grad = -g)
     res
   }
+  value <- function(par) {
+    if (identical(par, cache$par)) return(-cache$res$objective)
+    if (identical(par, cache$value_par)) return(cache$value)
+    u <- unpack(par)
+    r <- loglik(u, FALSE)
+    p <- priors(u)
+    obj <- r$loglik + p$x$value + p$noise$value
+    count(r, obj)
+    cache$value_par <- par
+    cache$value <- -obj
+    if (-obj < cache$best$value) cache$best <- list(par = par, value = -obj,
+                                                    grad = NULL)
+    -obj
+  }
+  failed <- function(e) {
+    .stop_unless_numerical(e)
+    cache$n_failed <- cache$n_failed + 1L
+    NULL
+  }
+  fn_of <- function(value_only) function(par) {
+    f <- tryCatch(if (value_only) value(par) else -eval(par)$objective,
+                  error = failed)
+    if (is.null(f) || !is.finite(f)) {
+      if (method != "L-BFGS-B") return(Inf)
+      b <- cache$best$value
+      return(b + 1e3 * (1 + abs(b)))
+    }
+    f
+  }
+  gr <- function(par) {
+    r <- tryCatch(eval(par), error = failed)
+    if (!is.null(r)) return(-r$grad)
+    b <- cache$best
+    if (is.null(b$grad)) b$grad <- -eval(b$par)$grad
+    b$grad
+  }
   list(eval = eval, free = free, workspace = workspace,
-       fn = function(par) -(eval(par)$loglik + eval(par)$logprior),
-       gr = function(par) -eval(par)$grad,
+       fn = fn_of(value_only),
+       fn_value = fn_of(TRUE), gr = gr,
+       best = function() cache$best[c("par", "value")],
        n_eval = function() cache$n_eval,
+       n_failed = function() cache$n_failed,
        jitter_count = function() cache$jitter_n,
        jitter_max = function() cache$jitter_max)
-}
-
-# Counts one evaluation in `cache` (and the jitter it needed), printing a
-# progress line every `trace` evaluations.
-.count_eval <- function(cache, trace, label, value, g, jittered, jitter) {
-  cache$n_eval <- cache$n_eval + 1L
-  if (jittered) {
-    cache$jitter_n <- cache$jitter_n + 1L
-    cache$jitter_max <- max(cache$jitter_max, jitter)
-  }
-  if (trace > 0L && cache$n_eval %% trace == 0L) {
-    cat(sprintf("eval %5d  %s %14.6g  |grad| %10.4g  %8.1f s\n",
-                cache$n_eval, label, value, sqrt(sum(g^2)),
-                proc.time()[["elapsed"]] - cache$start))
-    flush(stdout())
-  }
 }
 
 # Square factor C (N x N) with C C' = Y Y', from the QR decomposition of Y'.
@@ -422,10 +748,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   C
 }
 
-# The one constructor of "gplvm" objects.
-.new_gplvm <- function(obj, best, opt, Y, X0, ll0, center, sds, scale,
-                       prior, fixed, method, time, call, Z0 = NULL,
-                       approx = NULL, missing = NULL) {
+# The one constructor of "gplvm" objects (gplvm() adds center, scale,
+# noise_prior, restarts and call).
+.new_gplvm <- function(obj, best, opt, Y, X0, ll0, prior, fixed, method,
+                       time, Z0 = NULL, approx = NULL, missing = NULL) {
   X <- best$X
   dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
   sparse <- NULL
@@ -453,13 +779,15 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   structure(c(list(
     X = X, kernel = best$kernel, noise = best$noise,
     loglik = best$loglik, logprior = best$logprior,
+    logprior_noise = best$logprior_noise, objective = best$objective,
     X_init = X0, loglik_init = ll0,
-    center = center, scale = if (scale) sds else NULL,
+    center = NULL, scale = NULL,
     Y = Y, alpha = alpha, chol = R, prior = prior, fixed = fixed,
     df = length(opt$par), nobs = nrow(X),
     optim = list(method = method, convergence = opt$convergence,
                  message = opt$message, counts = opt$counts,
-                 evaluations = obj$n_eval(),
+                 evaluations = obj$n_eval(), runs = opt$runs,
+                 failed = obj$n_failed(), max_gradient = opt$max_gradient,
                  jitter_count = obj$jitter_count()),
-    time = time, call = call), sparse), class = "gplvm")
+    time = time, call = NULL), sparse), class = "gplvm")
 }

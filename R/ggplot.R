@@ -25,7 +25,7 @@
 #' if (requireNamespace("ggplot2", quietly = TRUE)) {
 #'   set.seed(1)
 #'   i <- seq(1, 150, 3)
-#'   fit <- gplvm(iris[i, 1:4], maxit = 100)
+#'   fit <- gplvm(iris[i, 1:4])
 #'   print(ggplot2::autoplot(fit, labels = iris$Species[i]))
 #'   head(ggplot2::fortify(fit, iris[i, ]))
 #' }

@@ -9,7 +9,7 @@
 #' @return `print` returns `x` invisibly.
 #' @examples
 #' set.seed(1)
-#' fit <- gplvm(iris[1:60, 1:4], maxit = 100)
+#' fit <- gplvm(iris[seq(1, 150, 3), 1:4])
 #' print(fit)
 #' summary(fit)
 #' coef(fit)

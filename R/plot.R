@@ -133,7 +133,7 @@
 #' @examples
 #' set.seed(1)
 #' i <- seq(1, 150, 3)
-#' fit <- gplvm(iris[i, 1:4], maxit = 100)
+#' fit <- gplvm(iris[i, 1:4])
 #' plot(fit, labels = iris$Species[i], main = "iris")
 #' # the panel is in latent coordinates: add to it
 #' new <- predict(fit, newdata = iris[c(2, 101), 1:4])

@@ -63,8 +63,8 @@
 #'   `lwr` and `upr` (matrices of the same shape) with an `interval`.
 #' @examples
 #' set.seed(1)
-#' fit <- gplvm(iris[1:60, 1:4], maxit = 100)
-#' X_new <- predict(fit, newdata = iris[61:65, 1:4])
+#' fit <- gplvm(iris[seq(1, 150, 3), 1:4])
+#' X_new <- predict(fit, newdata = iris[c(2, 80, 140), 1:4])
 #' X_new
 #' p <- predict(fit, newlatent = X_new, se.fit = TRUE)
 #' p$se.fit                                   # uncertainty of the mean
@@ -209,7 +209,14 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
 # model's centred, scaled units.
 .predict_var <- function(object, Xs) {
   Ks <- kern_matrix(object$kernel, Xs, .support(object))
-  pmax(.kern_diag(object$kernel, Xs) - .explained(object, Ks), 0)
+  v <- .kern_diag(object$kernel, Xs) - .explained(object, Ks)
+  # the validator checks the factor's shape and diagonal only (O(N)):
+  # damage elsewhere shows here, and must not come back as NaN
+  if (!all(is.finite(v))) {
+    stop("the fit is damaged: its factor ('chol' or 'Cfac') gives ",
+         "non-finite predictive variances", call. = FALSE)
+  }
+  pmax(v, 0)
 }
 
 # k(x, S) C^-1 k(S, x) for each row of Ks = k(Xs, S), as a sum of squares:

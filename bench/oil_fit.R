@@ -7,16 +7,15 @@
 #   Rscript bench/oil_fit.R [n]      (n: a random subset of n points)
 # The data directory defaults to ../shared/data/oil (GPLVM_OIL_DIR).
 #
-# Recorded (2 shared cores, other jobs running; errors = leave-one-out 1-NN
-# errors in the 2-D latent space; PCA leaves 162, GTM 11):
-#   default (L-BFGS-B, maxit 1000, init_sd 0.1, centred): 6 errors,
-#     loglik 15918, 1032 evaluations, 346 s alone (550 s under load)
-#   init_sd = 1: 23 errors (loglik 16138, nearly 1-D latent space)
-#   scale = TRUE: 4 errors (loglik 6032 on the scaled data)
-#   method = "SCG", maxit 500: 3 errors, loglik 16263, 999 evaluations, 335 s
-#   method = "CG": stops with a parameter overflow in its line search
-#   (300-point subset: CG 5 errors after 3217 evaluations, SCG and
-#   L-BFGS-B 2 errors after about 1000)
+# Recorded for the current default (no prior on X, RBF lengthscale fixed
+# at 1, noise prior; issue 10, see bench/converge.md and bench/converge.R):
+#   convergence 0, 2159 evaluations, objective 16804.0, 0 errors
+#   (OpenBLAS, one thread).
+# Recorded for the old default (prior on X, free ARD lengthscales,
+# init_sd 0.1, maxit 1000; not converged): 6 errors, loglik 15918, 1032
+# evaluations, 346 s on the reference BLAS; init_sd = 1: 23 errors;
+# scale = TRUE: 4 errors; SCG (maxit 500): 3 errors; CG stopped with a
+# parameter overflow in its line search.
 library(gplvm)
 
 dir <- Sys.getenv("GPLVM_OIL_DIR", "../shared/data/oil")

@@ -129,7 +129,7 @@ test_that("a failed evaluation restarts the optimiser from its best point", {
   }
   obj <- list(fn = f, gr = function(x) 200 * (x - 1.2),
               best_par = function() env$best, n_eval = function() env$n)
-  expect_error(.run_optimiser(0.9, obj, "L-BFGS-B", 100L, 1e-10),
+  expect_error(.bayes_run_optimiser(0.9, obj, "L-BFGS-B", 100L, 1e-10),
                "cannot evaluate")
   env$n <- 0L
   run <- .optimise_restarting(0.9, obj, "L-BFGS-B", 100L, 1e-10)

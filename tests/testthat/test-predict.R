@@ -61,9 +61,8 @@ test_that("newlatent gives means, their standard errors and intervals", {
   expect_equal(dimnames(ps$se.fit), dimnames(p))
   expect_equal(ps$residual.scale, sqrt(fit$noise) * fit$scale)
   expect_named(ps$residual.scale, colnames(p))
-  # far from the data the mean's sd is nearly the prior sd of f (the data
-  # still inform the constant bias part)
-  v_f <- sum(coef(fit)[c("rbf.variance", "bias.variance")])
+  # far from the data the mean's sd is nearly the prior sd of f
+  v_f <- coef(fit)[["variance"]]
   expect_equal(unname(ps$se.fit["far", ]), unname(sqrt(v_f) * fit$scale),
                tolerance = 0.01)
   pi <- predict(fit, newlatent = Xs, interval = "prediction", level = 0.9)

@@ -58,7 +58,7 @@ test_that("methods, predict and plot work on sparse fits", {
   expect_output(print(fit), "bound")
   expect_output(print(summary(fit)), "10 inducing inputs")
   ll <- logLik(fit)
-  npar <- length(kern_params(fit$kernel)) + 1L
+  npar <- length(kern_params(fit$kernel)) + 1L - length(fit$fixed)
   expect_identical(attr(ll, "df"), 50L * 2L + 10L * 2L + npar)
   expect_equal(AIC(fit), -2 * fit$loglik + 2 * attr(ll, "df"))
   expect_identical(nobs(fit), 50L)
