@@ -1,11 +1,13 @@
 # Magnification factors of the GP-LVM on the oil flow training data
 # (1000 x 12, three classes): a default fit (q = 2, default kernel and
-# settings, continued if it stopped at its iteration limit), then plot(fit, background = "magnification") saved to
+# settings, continued if it stopped at its iteration limit), then
+# plot(fit, background = "magnification") saved to
 # bench/oil_magnification.png, with the time the background takes and the
 # range of log10 sqrt(det G) over the grid and at the data.
 #
 # Run from the package root, after installing the package, with OpenBLAS in
 # this process only:
+#   OPENBLAS_NUM_THREADS=1 \
 #   R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread:/usr/lib/R/lib:/usr/lib/x86_64-linux-gnu \
 #     Rscript bench/oil_magnification.R
 # The data directory defaults to ../shared/data/oil (GPLVM_OIL_DIR).
