@@ -75,7 +75,7 @@
 predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
                           se.fit = FALSE,
                           interval = c("none", "confidence", "prediction"),
-                          level = 0.95, maxit = 200, ...) {
+                          level = 0.95, maxit = 1000, ...) {
   .check_gplvm(object)
   .check_no_dots(...)
   se.fit <- .check_flag(se.fit, "se.fit")
