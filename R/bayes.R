@@ -154,8 +154,8 @@
   step <- 1
   for (attempt in 0:20) {
     left <- maxit - obj$n_eval()
-    run <- tryCatch(.bayes_run_optimiser(par0, obj, method, max(left, 1L), reltol,
-                                   step),
+    run <- tryCatch(.bayes_run_optimiser(par0, obj, method, max(left, 1L),
+                                         reltol, step),
                     error = function(e) e)
     failed <- inherits(run, "error")
     if (failed && (attempt == 20L || is.null(obj$best_par()))) stop(run)
