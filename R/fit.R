@@ -279,7 +279,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 10000,
                   reltol = 1e-8, trace = 0, init_sd = 1, inducing = NULL,
                   approx = c("vfe", "fitc", "dtc"), noise_prior = 0.1,
-                  restarts = 1, bayesian = FALSE) {
+                  restarts = 1, bayesian = FALSE, batch_size = NULL,
+                  epochs = NULL) {
   call <- match.call()
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L,
                           allow_na = TRUE)
@@ -324,6 +325,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
          call. = FALSE)
   }
 
+  mb <- .check_minibatch(batch_size, epochs, nrow(Y), inducing, bayesian,
+                         miss, approx, restarts)  # R/minibatch.R
   if (.no_variation(Y)) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
   }
@@ -387,7 +390,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     }
     rownames(X0) <- rownames(Y)
     Z0 <- .init_inducing(inducing, X0)
-    fits[[r]] <- .fit_once(model, X0, Z0)
+    fits[[r]] <- if (is.null(mb)) .fit_once(model, X0, Z0)
+                 else .fit_minibatch(model, X0, Z0, mb$batch_size, mb$epochs)
   }
   objectives <- vapply(fits, function(f) f$fit$objective, 0)
   best <- fits[[which.max(objectives)]]

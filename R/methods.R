@@ -72,6 +72,7 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
                 c(vfe = "variational bound (VFE)", fitc = "FITC",
                   dtc = "DTC")[[x$approx]], nrow(x$inducing)))
   }
+  .cat_minibatch(x)  # R/minibatch.R
 }
 
 .loglik_label <- function(x) {
@@ -105,7 +106,7 @@ summary.gplvm <- function(object, ...) {
     loglik_init = object$loglik_init, logprior = object$logprior,
     prior = object$prior, df = object$df, optim = object$optim,
     time = object$time, approx = object$approx,
-    inducing = object$inducing),
+    inducing = object$inducing, minibatch = object$minibatch),
     class = c(if (inherits(object, "bgplvm")) "summary.bgplvm",
               "summary.gplvm"))
 }

@@ -1,0 +1,413 @@
+# Stochastic minibatch training of the sparse GP-LVM (Hensman, Fusi and
+# Lawrence 2013): the uncollapsed variational bound with an explicit
+# q(u_d) = N(mu_d, S) per data column (mean mu, M x D; one covariance S
+# shared by the D columns, which is exact at the optimum, where every
+# column has the same S), so that a minibatch gives an unbiased estimate
+# of the bound and its gradient.  Formulas in ?gplvm, "Minibatch training".
+
+#' @section Minibatch training:
+#' With `batch_size` (and `inducing`), the sparse model is trained by
+#' stochastic minibatches (Hensman, Fusi and Lawrence, 2013), for data too
+#' large for full-batch evaluations.  The bound is then the uncollapsed
+#' variational bound with an explicit \eqn{q(u_d) = N(m_d, S)}{q(u_d) =
+#' N(m_d, S)} for the inducing values of each data column \eqn{d} (one
+#' mean per column, one covariance \eqn{S} shared by the columns, which
+#' loses nothing: at the optimum every column has the same \eqn{S}):
+#' \deqn{F = \sum_{n,d} \left[\log N(y_{nd} \mid a_n^\top m_d, \sigma^2) - \frac{a_n^\top S a_n + k(x_n, x_n) - k_n^\top a_n}{2\sigma^2}\right] - \sum_d \mathrm{KL}(q(u_d) \,\|\, N(0, K_{zz}))}{F = sum_{n,d} [log N(y_nd | a_n' m_d, s2) - (a_n' S a_n + k(x_n, x_n) - k_n' a_n) / (2 s2)] - sum_d KL(q(u_d) || N(0, Kzz))}
+#' with \eqn{k_n = k(Z, x_n)}{k_n = k(Z, x_n)} and
+#' \eqn{a_n = K_{zz}^{-1} k_n}{a_n = Kzz^-1 k_n}.  It is a sum over the rows,
+#' so a batch of \eqn{B} rows, its sum scaled by \eqn{N/B}{N/B}, gives an
+#' unbiased estimate of \eqn{F} and of its gradient.  Its maximum over
+#' \eqn{q(u)} is the collapsed VFE bound of [gplvm_loglik()].  \eqn{q(u)}
+#' is kept in whitened form (\eqn{u_d = R^\top v_d}{u_d = R' v_d},
+#' \eqn{K_{zz} = R^\top R}{Kzz = R'R}), so that it follows the inducing
+#' inputs and the kernel when they move.  The latent positions are point
+#' estimates, as in the full-batch model.
+#'
+#' Each epoch visits the rows once, in a new random order, in batches of
+#' `batch_size` rows (the last batch has the rows left over).  Each batch
+#' makes one step:
+#' \itemize{
+#'   \item \eqn{q(u)}: a natural gradient step, which for the Gaussian
+#'     likelihood moves the natural parameters a fraction
+#'     \eqn{\rho = \max(0.1, B/N)}{rho = max(0.1, B / N)} of the way to
+#'     the optimum for the batch (with \eqn{B = N}{B = N}, to the optimum);
+#'   \item the inducing inputs, the logarithms of the free kernel parameters
+#'     and of the noise: Adam (Kingma and Ba, 2015) with step size 0.01,
+#'     decay rates 0.9 and 0.999;
+#'   \item the latent positions of the batch's rows: Adam with step size
+#'     0.05, each row with its own moment estimates and step count; rows
+#'     outside the batch stay where they are.
+#' }
+#' The priors on `X` and on the noise (`prior`, `noise_prior`) enter as in
+#' the full-batch fit.  The start is that of the full-batch sparse fit,
+#' with \eqn{q(u)} at its optimum for the starting values; after the last
+#' epoch \eqn{q(u)} is set to its optimum for the final values, so that
+#' `loglik` is the collapsed VFE bound there and predictions use the
+#' sparse posterior.  Both take one pass over the data in batches.  Each
+#' step costs \eqn{O(B M^2 + M^3)}{O(B M^2 + M^3)} time and
+#' \eqn{O(B M + M^2)}{O(B M + M^2)} memory beyond the data, the latent
+#' positions and Adam's two moment estimates per latent coordinate: no N by
+#' M matrix is formed.
+#'
+#' With `trace > 0`, or in an interactive session (see the progress line
+#' above), one line per epoch shows the mean over the epoch's batches of
+#' the estimates of \eqn{F} (they were made at the parameters of the time,
+#' so the mean lags behind the bound at the end of the epoch).
+#' Minibatch training has no convergence test: it stops after `epochs`
+#' epochs, and `optim$convergence` is 1 with a message saying so, without
+#' a warning; `optim$evaluations` counts the steps.  The fit has a field
+#' `minibatch`: `batch_size`, `epochs`, `steps`, `rho`, `bound` (the mean
+#' minibatch estimate for each epoch) and `epoch_time` (seconds).  Not
+#' available with `bayesian = TRUE`, missing values, `approx` other than
+#' `"vfe"`, [kern_white()] parts (the noise plays their role) or
+#' `restarts > 1`.
+#' @param batch_size `NULL` for full-batch fitting, or the number of rows in
+#'   a minibatch (between 1 and N; `inducing` is required): see
+#'   "Minibatch training".
+#' @param epochs Number of passes over the data in minibatch training
+#'   (default 20); only with `batch_size`.
+#' @references Hensman, J., Fusi, N. and Lawrence, N. D. (2013). Gaussian
+#'   processes for big data.  Proceedings of UAI, 282--290.
+#'
+#'   Kingma, D. P. and Ba, J. (2015). Adam: a method for stochastic
+#'   optimization.  ICLR.
+#' @examples
+#' # minibatch training: 20 epochs of batches of 50 rows
+#' mb <- gplvm(iris[, 1:4], q = 2, inducing = 10, batch_size = 50,
+#'             epochs = 20)
+#' mb
+#' @name gplvm
+NULL
+
+# Fixed settings of the training (documented in ?gplvm): Adam's step sizes
+# for the global parameters (inducing inputs, log kernel parameters, log
+# noise) and for the latent rows, its decay rates, and the smallest natural
+# gradient step for q(u).
+.minibatch_settings <- list(lr = 0.01, lr_latent = 0.05, beta1 = 0.9,
+                            beta2 = 0.999, eps = 1e-8, rho_min = 0.1)
+
+# Checks batch_size and epochs for gplvm() (NULL batch_size: no minibatch
+# training) and returns list(batch_size, epochs) as integers, or NULL.
+.check_minibatch <- function(batch_size, epochs, n, inducing, bayesian,
+                             miss, approx, restarts) {
+  if (is.null(batch_size)) {
+    if (!is.null(epochs)) {
+      stop("'epochs' needs 'batch_size': it counts passes of minibatch ",
+           "training", call. = FALSE)
+    }
+    return(NULL)
+  }
+  if (is.null(inducing)) {
+    stop("'batch_size' needs 'inducing': minibatch training fits the ",
+         "sparse model, e.g. gplvm(Y, inducing = 100, batch_size = 500)",
+         call. = FALSE)
+  }
+  b <- .check_count(batch_size, "batch_size", hi = n)
+  e <- if (is.null(epochs)) 20L else .check_count(epochs, "epochs")
+  if (bayesian) {
+    stop("'batch_size' cannot be used with 'bayesian = TRUE': minibatch ",
+         "training fits latent points, not distributions", call. = FALSE)
+  }
+  if (!is.null(miss)) {
+    stop("'Y' must not contain NA with 'batch_size': minibatch training ",
+         "does not take missing values", call. = FALSE)
+  }
+  if (approx != "vfe") {
+    stop("'approx' must be \"vfe\" with 'batch_size': the uncollapsed ",
+         "bound is the variational one", call. = FALSE)
+  }
+  if (restarts != 1L) {
+    stop("'restarts' must be 1 with 'batch_size'", call. = FALSE)
+  }
+  list(batch_size = b, epochs = e)
+}
+
+# The kernel of a minibatch fit: white parts would act as noise in the
+# sparse model; the minibatch bound has only the noise variance for that.
+.check_minibatch_kernel <- function(kernel) {
+  if (any(vapply(.kernel_parts(kernel), `[[`, "", "type") == "white")) {
+    stop("'kernel' must not have a kern_white() part with 'batch_size': ",
+         "the noise variance plays its role", call. = FALSE)
+  }
+  invisible(kernel)
+}
+
+# Kzz = k(Z, Z) + j I with j = rel * mean(diag k(Z, Z)), rel from 1e-8
+# growing tenfold (at most 6 tries) until it factorises, as in the sparse
+# engine (src/sparse.c).  Returns list(R (upper, K = R'R), rel, jitter,
+# retries).
+.kzz_factor <- function(spec, Z) {
+  K0 <- .Call(C_gplvm_kern_matrix_call, Z, NULL, spec$type, spec$npar,
+              spec$par)
+  md <- mean(diag(K0))
+  rel <- 1e-8
+  for (retries in 0:5) {
+    K <- K0
+    diag(K) <- diag(K) + rel * md
+    R <- tryCatch(chol(K), error = function(e) NULL)
+    if (!is.null(R)) {
+      return(list(R = R, rel = rel, jitter = rel * md, retries = retries))
+    }
+    rel <- rel * 10
+  }
+  stop(.status_message(1L, sparse = TRUE), call. = FALSE)
+}
+
+# The uncollapsed bound on the rows Yb (B x D) at latent rows Xb, scaled by
+# `scale` (N / B for a minibatch), in whitened form: with Kzz = R'R (R
+# upper), u_d = R' v_d and q(v_d) = N(mv[, d], Sv), v_n = R^-T k_n,
+#   F = scale * sum_{n,d} [log N(y_nd | v_n' mv_d, s2) - v_n' Sv v_n / (2 s2)
+#       - (k_nn - |v_n|^2) / (2 s2)] - sum_d KL(N(mv_d, Sv) || N(0, I)),
+# which is the bound of Hensman et al. (2013) with q(u_d) = N(R' mv_d,
+# R' Sv R).  q(v) comes as its natural parameters: Lambda = Sv^-1 and
+# eta = Sv^-1 mv.  With gradient: dF/dXb, dF/dZ, dF/dtheta (natural
+# scale), dF/ds2, through dF/dKxz, dF/dk_nn and dF/dKzz (the latter through
+# the derivative of the Cholesky factor, Murray 2016) contracted by the
+# kernel passes in C; and the batch's optimum of q(v) in natural parameters
+# (Lambda_hat = I + scale/s2 V'V, eta_hat = scale/s2 V'Yb, V = Kxz R^-1),
+# the target of the natural gradient step.  Memory O(B M + M^2).
+.minibatch_bound <- function(Yb, Xb, Z, kernel, noise, Lambda, eta,
+                             scale = 1, gradient = TRUE) {
+  spec <- .kernel_spec(kernel, ncol(Xb))
+  b <- nrow(Yb)
+  d <- ncol(Yb)
+  m <- nrow(Z)
+  s2 <- noise
+  kz <- .kzz_factor(spec, Z)
+  Ri <- backsolve(kz$R, diag(m))
+  RL <- chol(Lambda)
+  Sv <- chol2inv(RL)
+  mv <- Sv %*% eta
+  Kxz <- .Call(C_gplvm_kern_matrix_call, Xb, Z, spec$type, spec$npar,
+               spec$par)
+  kd <- .Call(C_gplvm_kern_diag_call, Xb, spec$type, spec$npar, spec$par)
+  # V = Kxz R^-1 formed first (not Ri' Kzx Kxz Ri, which loses positive
+  # definiteness when Kzz is ill-conditioned)
+  V <- t(backsolve(kz$R, t(Kxz), transpose = TRUE))
+  VV <- crossprod(V)
+  Res <- Yb - V %*% mv
+  ImS <- diag(m) - Sv
+  trace_term <- sum(kd) - sum(ImS * VV)   # sum_n k_nn - |v_n|^2 + v_n'Sv v_n
+  kl <- (d * (sum(diag(Sv)) - m + 2 * sum(log(diag(RL)))) + sum(mv^2)) / 2
+  value <- scale * (-b * d / 2 * log(2 * pi * s2) - sum(Res^2) / (2 * s2) -
+                      d * trace_term / (2 * s2)) - kl
+  out <- list(value = value, jitter = kz$jitter, retries = kz$retries)
+  if (!gradient) return(out)
+  w <- scale / s2
+  # dF/dV = w (Res mv' + D V (I - Sv)); dF/dKxz = dF/dV R^-T, formed as
+  # Kxz G with G = R^-1 (I - Sv) R^-T (one O(B M^2) product); dF/dR =
+  # -V' dF/dV R^-T (upper part), with V' dF/dV from M x M products, back
+  # through the Cholesky factorisation to dF/dKzz (symmetric), plus the
+  # jitter's share
+  G <- Ri %*% tcrossprod(ImS, Ri)
+  dKxz <- w * (tcrossprod(Res, Ri %*% mv) + d * Kxz %*% G)
+  VdV <- w * (crossprod(V, Res) %*% t(mv) + d * VV %*% ImS)
+  Rbar <- -t(backsolve(kz$R, t(VdV)))
+  Lbar <- t(Rbar)
+  Lbar[upper.tri(Lbar)] <- 0
+  Phi <- kz$R %*% Lbar               # L' Lbar, L = R'
+  Phi[upper.tri(Phi)] <- 0
+  diag(Phi) <- diag(Phi) / 2
+  Wzz <- Ri %*% Phi %*% t(Ri)        # L^-T Phi L^-1
+  Wzz <- (Wzz + t(Wzz)) / 2
+  diag(Wzz) <- diag(Wzz) + kz$rel * sum(diag(Wzz)) / m
+  g1 <- .Call(C_gplvm_kern_grad_call, Xb, Z, dKxz, spec$type, spec$npar,
+              spec$par)
+  g2 <- .Call(C_gplvm_kern_grad_call, Z, Z, Wzz, spec$type, spec$npar,
+              spec$par)
+  g3 <- .Call(C_gplvm_kern_grad_call, Xb, NULL, rep(-w * d / 2, b),
+              spec$type, spec$npar, spec$par)
+  c(out, list(
+    X = g1$X + g3$X, inducing = g1$X2 + g2$X + g2$X2,
+    kernel = g1$kernel + g2$kernel + g3$kernel,
+    noise = scale * (-b * d / (2 * s2) + (sum(Res^2) + d * trace_term) /
+                       (2 * s2^2)),
+    Lambda_hat = diag(m) + w * VV, eta_hat = w * crossprod(V, Yb)))
+}
+
+# One pass over the rows of Y in chunks of `chunk` rows: the collapsed VFE
+# bound (Titsias 2009) at X, Z, kernel, noise from the sums V'V, V'Y
+# (V = Kxz R^-1, Kzz = R'R), sum k_nn and sum Y^2, and the optimal q(v) given them, both as
+# whitened natural parameters (Lambda, eta; see .minibatch_bound()) and as
+# the sparse posterior of a fit
+# (alpha, Cfac; see .whitened_posterior()).  Memory O(chunk M + M^2): no
+# N x M matrix.
+.minibatch_collapsed <- function(Y, X, Z, kernel, noise, chunk) {
+  spec <- .kernel_spec(kernel, ncol(X))
+  n <- nrow(Y)
+  d <- ncol(Y)
+  m <- nrow(Z)
+  kz <- .kzz_factor(spec, Z)
+  Ri <- backsolve(kz$R, diag(m))
+  # whitened V = Kxz R^-1 chunk by chunk (as the sparse engine does: more
+  # accurate than whitening Kzx Kxz afterwards when Kzz is ill-conditioned)
+  VV <- matrix(0, m, m)
+  VY <- matrix(0, m, d)
+  kd <- 0
+  for (start in seq(1L, n, by = chunk)) {
+    rows <- start:min(n, start + chunk - 1L)
+    Xc <- X[rows, , drop = FALSE]
+    V <- t(backsolve(kz$R, t(.Call(C_gplvm_kern_matrix_call, Xc, Z,
+                                   spec$type, spec$npar, spec$par)),
+                     transpose = TRUE))
+    VV <- VV + crossprod(V)
+    VY <- VY + crossprod(V, Y[rows, , drop = FALSE])
+    kd <- kd + sum(.Call(C_gplvm_kern_diag_call, Xc, spec$type, spec$npar,
+                         spec$par))
+  }
+  A <- diag(m) + VV / noise
+  LA <- chol(A)
+  proj <- backsolve(LA, VY, transpose = TRUE)
+  loglik <- -n * d / 2 * log(2 * pi * noise) - d * sum(log(diag(LA))) -
+    (sum(Y^2) / noise - sum(proj^2) / noise^2) / 2 -
+    d / (2 * noise) * (kd - sum(diag(VV)))
+  c(list(loglik = loglik, Lambda = A, eta = VY / noise, jitter = kz$jitter,
+         retries = kz$retries),
+    .whitened_posterior(Ri, A, VY / noise))
+}
+
+# One Adam step (Kingma and Ba 2015) on par with gradient g of the
+# objective to be maximised; state: first and second moments m, v and the
+# number of steps t (a vector for per-row steps of the latent positions).
+.adam_step <- function(par, g, state, lr) {
+  s <- .minibatch_settings
+  state$t <- state$t + 1L
+  state$m <- s$beta1 * state$m + (1 - s$beta1) * g
+  state$v <- s$beta2 * state$v + (1 - s$beta2) * g^2
+  mhat <- state$m / (1 - s$beta1^state$t)
+  vhat <- state$v / (1 - s$beta2^state$t)
+  list(par = par + lr * mhat / (sqrt(vhat) + s$eps), state = state)
+}
+
+# Minibatch training from latent start X0 and inducing start Z0 (see
+# ?gplvm, "Minibatch training"); model as built by gplvm().  Returns
+# list(fit, warnings) like .fit_once().
+.fit_minibatch <- function(model, X0, Z0, batch_size, epochs) {
+  mm <- model
+  st <- .minibatch_settings
+  Y <- mm$Y
+  n <- nrow(Y)
+  q <- mm$q
+  kernel <- .check_minibatch_kernel(mm$kernel)
+  theta <- kern_params(kernel)
+  free <- !names(theta) %in% mm$fixed
+  fit_noise <- !"noise" %in% mm$fixed
+  noise <- mm$noise
+  X <- unname(X0)
+  Z <- Z0
+  nz <- length(Z)
+  verbose <- mm$trace > 0L || .progress_enabled(mm$trace)
+  start <- proc.time()[["elapsed"]]
+  first <- .minibatch_collapsed(Y, X, Z, kernel, noise, batch_size)
+  Lambda <- first$Lambda
+  eta <- first$eta
+  glob <- c(Z, log(theta[free]), if (fit_noise) log(noise))
+  zero <- function(x) list(m = 0 * x, v = 0 * x, t = 0L)
+  adam_g <- zero(glob)
+  adam_x <- list(m = 0 * X, v = 0 * X, t = integer(n))
+  rho <- max(st$rho_min, batch_size / n)
+  steps <- 0L
+  jitter_n <- 0L
+  epoch_bound <- epoch_time <- numeric(epochs)
+  for (e in seq_len(epochs)) {
+    t0 <- proc.time()[["elapsed"]]
+    order <- sample.int(n)
+    total <- 0
+    for (from in seq(1L, n, by = batch_size)) {
+      rows <- order[from:min(n, from + batch_size - 1L)]
+      Xb <- X[rows, , drop = FALSE]
+      r <- .minibatch_bound(Y[rows, , drop = FALSE], Xb, Z, kernel, noise,
+                            Lambda, eta, n / length(rows))
+      gx <- r$X + if (mm$prior) -Xb else 0
+      gn <- r$noise + if (mm$noise_prior > 0) {
+        .log_prior_noise(noise, mm$noise_prior)$grad
+      } else 0
+      gg <- c(r$inducing, (r$kernel * theta)[free],
+              if (fit_noise) gn * noise)
+      if (!is.finite(r$value) || !all(is.finite(gx)) ||
+          !all(is.finite(gg))) {
+        stop(sprintf(paste("minibatch training diverged at epoch %d (the",
+                           "bound or its gradient is not finite); try a",
+                           "larger 'batch_size' or other starting values"),
+                     e), call. = FALSE)
+      }
+      total <- total + r$value
+      steps <- steps + 1L
+      jitter_n <- jitter_n + (r$retries > 0L)
+      # latent rows of the batch: Adam with per-row step counts
+      sx <- list(m = adam_x$m[rows, , drop = FALSE],
+                 v = adam_x$v[rows, , drop = FALSE], t = adam_x$t[rows])
+      ux <- .adam_step(Xb, gx, sx, st$lr_latent)
+      X[rows, ] <- ux$par
+      adam_x$m[rows, ] <- ux$state$m
+      adam_x$v[rows, ] <- ux$state$v
+      adam_x$t[rows] <- ux$state$t
+      # q(v): natural gradient step towards the batch's optimum
+      Lambda <- (1 - rho) * Lambda + rho * r$Lambda_hat
+      eta <- (1 - rho) * eta + rho * r$eta_hat
+      # inducing inputs, kernel parameters, noise: Adam
+      ug <- .adam_step(glob, gg, adam_g, st$lr)
+      glob <- ug$par
+      adam_g <- ug$state
+      Z <- matrix(glob[seq_len(nz)], ncol = q)
+      theta[free] <- exp(glob[nz + seq_len(sum(free))])
+      kern_params(kernel) <- theta
+      if (fit_noise) noise <- exp(glob[[length(glob)]])
+      if (!all(is.finite(c(theta, noise)) & c(theta, noise) > 0)) {
+        stop("minibatch training: a kernel parameter or the noise under- ",
+             "or overflowed", call. = FALSE)
+      }
+    }
+    epoch_bound[e] <- total / ceiling(n / batch_size)
+    epoch_time[e] <- proc.time()[["elapsed"]] - t0
+    if (verbose) {
+      cat(sprintf("epoch %4d/%d  mean minibatch bound %14.8g  %8.1f s\n",
+                  e, epochs, epoch_bound[e],
+                  proc.time()[["elapsed"]] - start))
+      flush(stdout())
+    }
+  }
+  # q(u) at its optimum given the final X, Z, kernel and noise: the bound
+  # is then the collapsed VFE bound
+  post <- .minibatch_collapsed(Y, X, Z, kernel, noise, batch_size)
+  time <- proc.time()[["elapsed"]] - start
+  px <- if (mm$prior) .log_prior_latent(X)$value else 0
+  pn <- if (mm$noise_prior > 0) .log_prior_noise(noise, mm$noise_prior)$value
+        else 0
+  dimnames(X) <- list(rownames(X0), paste0("X", seq_len(q)))
+  colnames(Z) <- colnames(X)
+  fit <- structure(list(
+    X = X, kernel = kernel, noise = noise, loglik = post$loglik,
+    logprior = px, logprior_noise = pn, objective = post$loglik + px + pn,
+    X_init = X0, loglik_init = first$loglik, center = NULL, scale = NULL,
+    Y = Y, alpha = post$alpha, chol = NULL, prior = mm$prior,
+    fixed = mm$fixed, df = length(X) + length(glob), nobs = n,
+    optim = list(method = "minibatch", convergence = 1L,
+                 message = sprintf(paste("stopped after %d epochs (minibatch",
+                                         "training has no convergence test)"),
+                                   epochs),
+                 counts = c(`function` = steps, gradient = steps),
+                 evaluations = steps, runs = 1L, failed = 0L,
+                 max_gradient = NA_real_, jitter_count = jitter_n),
+    time = time, call = NULL, inducing = Z, inducing_init = Z0,
+    approx = "vfe", Cfac = post$Cfac,
+    minibatch = list(batch_size = batch_size, epochs = epochs,
+                     steps = steps, rho = rho, bound = epoch_bound,
+                     epoch_time = epoch_time)),
+    class = "gplvm")
+  warn <- if (post$retries > 0L) {
+    sprintf(paste("the covariance of the inducing inputs needed jitter %.3g",
+                  "on its diagonal"), post$jitter)
+  }
+  list(fit = fit, warnings = warn)
+}
+
+# For print() and summary(): one line on minibatch training.
+.cat_minibatch <- function(x) {
+  mb <- x$minibatch
+  if (is.null(mb)) return(invisible())
+  cat(sprintf(paste("Minibatch training: %d epochs of batches of %d rows",
+                    "(%d steps); no convergence test\n"),
+              mb$epochs, mb$batch_size, mb$steps))
+}

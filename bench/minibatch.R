@@ -1,0 +1,129 @@
+# Stochastic minibatch training of the sparse GP-LVM (gplvm(..., batch_size,
+# epochs)); results and the commands that produced them: bench/minibatch.md.
+#
+#   Rscript bench/minibatch.R big [N] [epochs] [batch_size] [M]
+#     generated data, N rows (default 1e6) by D = 12, q = 2, M = 100
+#     inducing inputs: time per epoch and in total, memory (R's gc() "max
+#     used"; run under /usr/bin/time -v for the process's peak resident
+#     size), and the quality of the latent recovery on 2000 random rows
+#     (see `quality` below), for the PCA start and the fit.
+#   Rscript bench/minibatch.R oil [epochs] [batch_size] [M]
+#     the oil flow training data (GPLVM_OIL_DIR, default ../shared/data/oil)
+#     by minibatches against the full-batch sparse fit gplvm(Y, 2, inducing
+#     = M) (its default optimiser run to convergence): leave-one-out 1-NN
+#     errors in the latent space, bound, time.
+# Run from the package root with the package installed (R_LIBS).
+library(gplvm)
+
+args <- commandArgs(trailingOnly = TRUE)
+what <- if (length(args)) args[[1L]] else "oil"
+num <- function(i, default) {
+  if (length(args) >= i) as.numeric(args[[i]]) else default
+}
+cat(sprintf("%s; BLAS: %s; %s\n", R.version.string, extSoftVersion()[["BLAS"]],
+            format(Sys.time(), tz = "UTC", usetz = TRUE)))
+cat("load average at start:", readLines("/proc/loadavg"), "\n")
+
+timed <- function(expr) {
+  start <- proc.time()[["elapsed"]]
+  value <- expr
+  list(value = value, wall = proc.time()[["elapsed"]] - start)
+}
+
+report_fit <- function(fit, wall) {
+  mb <- fit$minibatch
+  if (!is.null(mb)) {
+    cat(sprintf(paste("minibatch: %d epochs of %d rows, %d steps;",
+                      "time per epoch median %.1f s (range %.1f-%.1f);",
+                      "training %.1f s, whole call %.1f s\n"),
+                mb$epochs, mb$batch_size, mb$steps,
+                stats::median(mb$epoch_time), min(mb$epoch_time),
+                max(mb$epoch_time), fit$time, wall))
+    cat("mean minibatch bound per epoch:",
+        format(mb$bound, digits = 6), "\n")
+  } else {
+    cat(sprintf("full batch: %d evaluations, convergence %d, %.1f s\n",
+                fit$optim$evaluations, fit$optim$convergence, wall))
+  }
+  cat(sprintf("bound %.6g (start %.6g), noise %.4g, kernel %s\n",
+              fit$loglik, fit$loglik_init, fit$noise, format(fit$kernel)))
+}
+
+if (what == "big") {
+  n <- num(2L, 1e6)
+  epochs <- num(3L, 10)
+  batch <- num(4L, 1000)
+  m <- num(5L, 100)
+  set.seed(1)
+  # a curved 2-D sheet in 12 dimensions: the latent truth t on a square,
+  # mapped through sines, cosines and a product, plus noise (sd 0.1)
+  t <- matrix(stats::runif(2 * n, -1.2, 1.2), n, 2)
+  W <- matrix(stats::rnorm(5 * 12), 5, 12)
+  Y <- cbind(sin(2 * t[, 1]), cos(2 * t[, 1]), sin(2 * t[, 2]),
+             cos(2 * t[, 2]), t[, 1] * t[, 2]) %*% W
+  Y <- Y + stats::rnorm(length(Y), sd = 0.1)
+  cat(sprintf("data: N = %d, D = %d, %.0f MB; batch_size %d, epochs %d, M %d\n",
+              nrow(Y), ncol(Y), object.size(Y) / 2^20, batch, epochs, m))
+  invisible(gc(reset = TRUE))
+  r <- timed(gplvm(Y, 2, inducing = m, batch_size = batch, epochs = epochs,
+                   trace = 1))
+  g <- gc()
+  fit <- r$value
+  report_fit(fit, r$wall)
+  cat(sprintf("R heap max used during the fit (gc, Ncells + Vcells): %.0f MB\n",
+              sum(g[, ncol(g)])))
+  # quality on 2000 random rows: the Spearman correlation of pairwise
+  # distances (latent against truth), and the share of each row's 10
+  # nearest neighbours in the truth that are among its 10 nearest in the
+  # latent space
+  quality <- function(X, idx) {
+    dt <- as.matrix(dist(t[idx, ]))
+    dx <- as.matrix(dist(X[idx, ]))
+    nn <- function(D) {
+      diag(D) <- Inf
+      t(apply(D, 1L, function(d) order(d)[1:10]))
+    }
+    a <- nn(dt)
+    b <- nn(dx)
+    c(distance_spearman = stats::cor(dt[upper.tri(dt)], dx[upper.tri(dx)],
+                                     method = "spearman"),
+      knn10_shared = mean(vapply(seq_len(nrow(a)), function(i)
+        length(intersect(a[i, ], b[i, ])) / 10, 0)))
+  }
+  set.seed(2)
+  idx <- sample.int(n, 2000L)
+  tab <- rbind(pca_start = quality(fit$X_init, idx),
+               minibatch = quality(fit$X, idx))
+  print(round(tab, 3))
+} else if (what == "oil") {
+  epochs <- num(2L, 200)
+  batch <- num(3L, 100)
+  m <- num(4L, 100)
+  dir <- Sys.getenv("GPLVM_OIL_DIR", "../shared/data/oil")
+  Y <- as.matrix(utils::read.table(file.path(dir, "DataTrn.txt")))
+  labels <- max.col(as.matrix(utils::read.table(file.path(dir,
+                                                        "DataTrnLbls.txt"))))
+  nn_errors <- function(X) {
+    D <- as.matrix(dist(X))
+    diag(D) <- Inf
+    sum(labels[apply(D, 1L, which.min)] != labels)
+  }
+  cat(sprintf("oil: %d x %d; PCA: %d leave-one-out 1-NN errors\n", nrow(Y),
+              ncol(Y), nn_errors(stats::prcomp(Y)$x[, 1:2])))
+  set.seed(1)
+  full <- timed(gplvm(Y, 2, inducing = m))
+  cat(sprintf("\nfull-batch sparse fit, M = %d: %d 1-NN errors\n", m,
+              nn_errors(full$value$X)))
+  report_fit(full$value, full$wall)
+  for (s in 1:3) {
+    set.seed(s)
+    mb <- timed(gplvm(Y, 2, inducing = m, batch_size = batch,
+                      epochs = epochs))
+    cat(sprintf("\nminibatch fit (seed %d), M = %d: %d 1-NN errors\n", s, m,
+                nn_errors(mb$value$X)))
+    report_fit(mb$value, mb$wall)
+  }
+} else {
+  stop("first argument: \"big\" or \"oil\"")
+}
+cat("load average at end:", readLines("/proc/loadavg"), "\n")

@@ -1,0 +1,44 @@
+# Plain-R twin of the uncollapsed minibatch bound (R/minibatch.R), written
+# point by point from Hensman, Fusi and Lawrence (2013) in the inducing
+# variables u themselves (not whitened): q(u_d) = N(mu_d, S) with
+# mu = R' Sv eta and S = R' Sv R for the whitened natural parameters
+# (Lambda = Sv^-1, eta) that the package stores, Kzz = R'R.
+minibatch_bound_r <- function(Y, X, Z, kernel, noise, Lambda, eta,
+                              scale = 1) {
+  m <- nrow(Z)
+  d <- ncol(Y)
+  Kzz <- .kern_matrix_r(kernel, Z)
+  Kzz <- Kzz + diag(1e-8 * mean(diag(Kzz)), m)
+  R <- chol(Kzz)
+  Sv <- solve(Lambda)
+  mu <- t(R) %*% Sv %*% eta
+  S <- t(R) %*% Sv %*% R
+  Kxz <- .kern_matrix_r(kernel, X, Z)
+  kd <- diag(.kern_matrix_r(kernel, X))
+  data <- 0
+  for (i in seq_len(nrow(Y))) {
+    a <- solve(Kzz, Kxz[i, ])
+    data <- data + sum(stats::dnorm(Y[i, ], drop(a %*% mu), sqrt(noise),
+                                    log = TRUE)) -
+      d * drop(t(a) %*% S %*% a) / (2 * noise) -
+      d * (kd[i] - sum(Kxz[i, ] * a)) / (2 * noise)
+  }
+  logdet <- function(A) c(determinant(A)$modulus)
+  kl <- 0
+  for (j in seq_len(d)) {
+    kl <- kl + (sum(diag(solve(Kzz, S))) +
+                  drop(t(mu[, j]) %*% solve(Kzz, mu[, j])) - m +
+                  logdet(Kzz) - logdet(S)) / 2
+  }
+  scale * data - kl
+}
+
+# A 1-D curve embedded non-linearly in 10 dimensions, with noise; t is the
+# position along it.
+make_curve10 <- function(n, noise = 0.05) {
+  t <- sort(stats::runif(n, 0, 3 * pi))
+  W <- matrix(stats::rnorm(40), 4, 10)
+  Y <- cbind(sin(t), cos(t), sin(2 * t), t / 3) %*% W +
+    matrix(stats::rnorm(n * 10, sd = noise), n, 10)
+  list(Y = Y, t = t)
+}

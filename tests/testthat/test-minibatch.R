@@ -1,0 +1,167 @@
+# Minibatch training (R/minibatch.R): the uncollapsed bound and its
+# gradient, its relation to the collapsed VFE bound, training, methods and
+# argument checks.
+
+minibatch_kernels <- function() {
+  list(rbf_ard_bias = kern_rbf(1.3, c(0.8, 1.2)) + kern_bias(0.3),
+       matern_linear = kern_matern52(0.8, 1.5) + kern_linear(0.6),
+       mlp = kern_mlp(1.2, 0.8, 0.5),
+       periodic_rq = kern_periodic(1, 1.1, 3) + kern_rq(0.7, 0.9, 2))
+}
+
+# a random q(v) in whitened natural parameters
+random_qv <- function(m, d) {
+  list(Lambda = crossprod(matrix(rnorm(m * m), m)) / m + diag(m),
+       eta = matrix(rnorm(m * d), m, d))
+}
+
+test_that("the minibatch bound equals its plain-R twin", {
+  set.seed(161)
+  dat <- sparse_data(n = 12, d = 3, q = 2, m = 5)
+  qv <- random_qv(5, 3)
+  for (k in minibatch_kernels()) {
+    for (scale in c(1, 3.5)) {
+      got <- .minibatch_bound(dat$Y, dat$X, dat$Z, k, 0.3, qv$Lambda,
+                              qv$eta, scale, gradient = FALSE)$value
+      want <- minibatch_bound_r(dat$Y, dat$X, dat$Z, k, 0.3, qv$Lambda,
+                                qv$eta, scale)
+      expect_equal(got, want, tolerance = 1e-10)
+    }
+  }
+})
+
+test_that("the minibatch bound's gradients match finite differences", {
+  set.seed(162)
+  dat <- sparse_data(n = 12, d = 3, q = 2, m = 5)
+  qv <- random_qv(5, 3)
+  scale <- 2.5
+  for (k in minibatch_kernels()) {
+    f <- function(X = dat$X, Z = dat$Z, theta = kern_params(k), s2 = 0.3) {
+      kk <- k
+      kern_params(kk) <- theta
+      .minibatch_bound(dat$Y, X, Z, kk, s2, qv$Lambda, qv$eta, scale,
+                       gradient = FALSE)$value
+    }
+    g <- .minibatch_bound(dat$Y, dat$X, dat$Z, k, 0.3, qv$Lambda, qv$eta,
+                          scale)
+    expect_equal(c(g$X), fd_gradient(function(x) f(X = matrix(x, 12)),
+                                     c(dat$X)), tolerance = 1e-6)
+    expect_equal(c(g$inducing), fd_gradient(function(z) f(Z = matrix(z, 5)),
+                                            c(dat$Z)), tolerance = 1e-6)
+    expect_equal(g$kernel, fd_gradient(function(th) f(theta = th),
+                                       kern_params(k)), tolerance = 1e-6,
+                 ignore_attr = TRUE)
+    expect_equal(g$noise, fd_gradient(function(s2) f(s2 = s2), 0.3),
+                 tolerance = 1e-6)
+  }
+})
+
+test_that("with the whole data and q(u) at its optimum the bound is the collapsed VFE bound", {
+  set.seed(163)
+  dat <- sparse_data(n = 25, d = 4, q = 2, m = 6)
+  k <- kern_rbf(1.1, c(0.9, 1.4)) + kern_bias(0.2)
+  vfe <- c(gplvm_loglik(dat$Y, dat$X, k, 0.25, inducing = dat$Z))
+  # the optimum from one chunked pass, for any chunk size
+  for (chunk in c(1L, 7L, 25L)) {
+    opt <- .minibatch_collapsed(dat$Y, dat$X, dat$Z, k, 0.25, chunk)
+    expect_equal(opt$loglik, vfe, tolerance = 1e-10)
+    expect_equal(.minibatch_bound(dat$Y, dat$X, dat$Z, k, 0.25, opt$Lambda,
+                                  opt$eta, gradient = FALSE)$value,
+                 vfe, tolerance = 1e-10)
+  }
+  # the natural gradient step of length 1 on the whole data reaches it from
+  # any q(u), and any other q(u) gives less
+  qv <- random_qv(6, 4)
+  r <- .minibatch_bound(dat$Y, dat$X, dat$Z, k, 0.25, qv$Lambda, qv$eta)
+  expect_lt(r$value, vfe)
+  expect_equal(r$Lambda_hat, opt$Lambda, tolerance = 1e-10)
+  expect_equal(r$eta_hat, opt$eta, tolerance = 1e-10)
+  # the posterior it gives is the sparse posterior of a full-batch fit
+  post <- .sparse_posterior(dat$Y, dat$X, dat$Z, k, 0.25, "vfe",
+                            1e-8 * mean(diag(kern_matrix(k, dat$Z))))
+  expect_equal(opt$alpha, post$alpha, tolerance = 1e-8)
+  expect_equal(tcrossprod(opt$Cfac), tcrossprod(post$Cfac),
+               tolerance = 1e-8)
+})
+
+test_that("minibatch training recovers a curve's ordering as well as the full-batch sparse fit", {
+  set.seed(164)
+  dat <- make_curve10(300)
+  full <- gplvm(dat$Y, q = 1, inducing = 15)
+  expect_identical(full$optim$convergence, 0L)
+  mb <- gplvm(dat$Y, q = 1, inducing = 15, batch_size = 50, epochs = 100)
+  rank_cor <- function(fit) abs(cor(fit$X[, 1], dat$t, method = "spearman"))
+  expect_gt(rank_cor(mb), rank_cor(full) - 0.05)
+  expect_gt(mb$loglik, mb$loglik_init)
+  # the fit's bound is the collapsed bound at its parameters
+  expect_equal(mb$loglik, c(gplvm_loglik(mb$Y, mb$X, mb$kernel, mb$noise,
+                                         inducing = mb$inducing)),
+               tolerance = 1e-10)
+  # epochs, steps and the honest convergence code
+  expect_identical(mb$minibatch$epochs, 100L)
+  expect_identical(mb$minibatch$steps, 600L)
+  expect_identical(mb$optim$convergence, 1L)
+  expect_match(mb$optim$message, "100 epochs")
+})
+
+test_that("latent rows outside the batch stay where they are", {
+  set.seed(165)
+  dat <- make_curve10(40)
+  # one epoch of one batch of 30 rows: 10 rows are never visited
+  fit <- gplvm(dat$Y, q = 1, inducing = 5, batch_size = 30, epochs = 1)
+  moved <- abs(fit$X - fit$X_init) > 0
+  expect_identical(sum(moved), 40L)  # the last batch has the other 10
+  fit <- gplvm(dat$Y[1:30, ], q = 1, inducing = 5, batch_size = 30,
+               epochs = 1)
+  expect_true(all(abs(fit$X - fit$X_init) > 0))
+})
+
+test_that("methods work on minibatch fits and say how they were trained", {
+  set.seed(166)
+  dat <- make_curve10(60)
+  fit <- gplvm(dat$Y, q = 2, inducing = 8, batch_size = 20, epochs = 5,
+               trace = 1) |> expect_output("epoch    5/5")
+  expect_output(print(fit), "Minibatch training: 5 epochs of batches of 20")
+  expect_output(print(fit), "NOT converged")
+  expect_output(print(summary(fit)), "Minibatch training: 5 epochs")
+  expect_output(print(summary(fit)), "no convergence test")
+  expect_equal(attr(logLik(fit), "df"), 60 * 2 + 8 * 2 + 2)
+  expect_equal(coef(fit)[["noise"]], fit$noise)
+  expect_equal(fitted(fit) + residuals(fit), dat$Y, ignore_attr = TRUE)
+  expect_equal(predict(fit), fit$X)
+  p <- predict(fit, newlatent = fit$X[1:3, ], se.fit = TRUE)
+  expect_true(all(is.finite(p$se.fit)))
+  expect_equal(dim(predict(fit, newdata = dat$Y[1:2, ])), c(2L, 2L))
+  pdf(NULL)
+  on.exit(dev.off())
+  expect_identical(plot(fit), fit)
+})
+
+test_that("bad minibatch arguments get errors naming them", {
+  set.seed(167)
+  Y <- make_curve10(30)$Y
+  expect_error(gplvm(Y, batch_size = 10), "'batch_size' needs 'inducing'")
+  expect_error(gplvm(Y, inducing = 5, batch_size = 2.5), "'batch_size'")
+  expect_error(gplvm(Y, inducing = 5, batch_size = 0), "'batch_size'")
+  expect_error(gplvm(Y, inducing = 5, batch_size = 31), "'batch_size'.*30")
+  expect_error(gplvm(Y, inducing = 5, batch_size = "10"), "'batch_size'")
+  expect_error(gplvm(Y, inducing = 5, batch_size = c(5, 10)), "'batch_size'")
+  expect_error(gplvm(Y, inducing = 5, batch_size = NA), "'batch_size'")
+  expect_error(gplvm(Y, inducing = 5, batch_size = 10, epochs = 0),
+               "'epochs'")
+  expect_error(gplvm(Y, inducing = 5, batch_size = 10, epochs = 1.5),
+               "'epochs'")
+  expect_error(gplvm(Y, inducing = 5, batch_size = 10, epochs = Inf),
+               "'epochs'")
+  expect_error(gplvm(Y, inducing = 5, epochs = 3), "'epochs' needs")
+  expect_error(gplvm(Y, inducing = 5, batch_size = 10, bayesian = TRUE),
+               "'batch_size'.*bayesian")
+  expect_error(gplvm(Y, inducing = 5, batch_size = 10, approx = "fitc"),
+               "'approx'")
+  expect_error(gplvm(Y, inducing = 5, batch_size = 10, restarts = 2),
+               "'restarts'")
+  expect_error(gplvm(replace(Y, 3, NA), inducing = 5, batch_size = 10),
+               "'Y'.*NA")
+  expect_error(gplvm(Y, kernel = kern_rbf() + kern_white(0.1), inducing = 5,
+                     batch_size = 10), "'kernel'.*kern_white")
+})
