@@ -280,33 +280,90 @@ NULL
   list(par = par + lr * mhat / (sqrt(vhat) + s$eps), state = state)
 }
 
+# The state of minibatch training, an environment updated in place by
+# .minibatch_step() (no copy of the N x q latent matrix per step): latent
+# positions X with their Adam moments and per-row step counts, the global
+# vector glob (Z, free log kernel parameters, log noise) with its Adam
+# state, q(v) as (Lambda, eta), and the model's fixed settings.
+.minibatch_state <- function(model, X0, Z0, qv, rho) {
+  s <- new.env(parent = emptyenv())
+  s$model <- model
+  s$kernel <- .check_minibatch_kernel(model$kernel)
+  s$theta <- kern_params(s$kernel)
+  s$free <- !names(s$theta) %in% model$fixed
+  s$fit_noise <- !"noise" %in% model$fixed
+  s$noise <- model$noise
+  s$X <- unname(X0)
+  s$Z <- Z0
+  s$glob <- c(Z0, log(s$theta[s$free]), if (s$fit_noise) log(s$noise))
+  s$adam_g <- list(m = 0 * s$glob, v = 0 * s$glob, t = 0L)
+  s$adam_x <- list(m = 0 * s$X, v = 0 * s$X, t = integer(nrow(s$X)))
+  s$Lambda <- qv$Lambda
+  s$eta <- qv$eta
+  s$rho <- rho
+  s
+}
+
+# One step of minibatch training on the rows `rows` (see ?gplvm,
+# "Minibatch training"): updates the state s in place and returns the
+# batch's estimate of the bound and whether Kzz needed more jitter.  Latent
+# rows outside `rows` are not touched.
+.minibatch_step <- function(s, rows) {
+  st <- .minibatch_settings
+  mm <- s$model
+  n <- nrow(s$X)
+  Xb <- s$X[rows, , drop = FALSE]
+  r <- .minibatch_bound(mm$Y[rows, , drop = FALSE], Xb, s$Z, s$kernel,
+                        s$noise, s$Lambda, s$eta, n / length(rows))
+  gx <- r$X + if (mm$prior) -Xb else 0
+  gn <- r$noise + if (mm$noise_prior > 0) {
+    .log_prior_noise(s$noise, mm$noise_prior)$grad
+  } else 0
+  gg <- c(r$inducing, (r$kernel * s$theta)[s$free],
+          if (s$fit_noise) gn * s$noise)
+  if (!is.finite(r$value) || !all(is.finite(gx)) || !all(is.finite(gg))) {
+    stop(paste("minibatch training diverged (the bound or its gradient is",
+               "not finite); try a larger 'batch_size' or other starting",
+               "values"), call. = FALSE)
+  }
+  # latent rows of the batch: Adam with per-row step counts
+  ux <- .adam_step(Xb, gx, list(m = s$adam_x$m[rows, , drop = FALSE],
+                                v = s$adam_x$v[rows, , drop = FALSE],
+                                t = s$adam_x$t[rows]), st$lr_latent)
+  s$X[rows, ] <- ux$par
+  s$adam_x$m[rows, ] <- ux$state$m
+  s$adam_x$v[rows, ] <- ux$state$v
+  s$adam_x$t[rows] <- ux$state$t
+  # q(v): natural gradient step towards the batch's optimum
+  s$Lambda <- (1 - s$rho) * s$Lambda + s$rho * r$Lambda_hat
+  s$eta <- (1 - s$rho) * s$eta + s$rho * r$eta_hat
+  # inducing inputs, kernel parameters, noise: Adam
+  ug <- .adam_step(s$glob, gg, s$adam_g, st$lr)
+  s$glob <- ug$par
+  s$adam_g <- ug$state
+  nz <- length(s$Z)
+  s$Z <- matrix(s$glob[seq_len(nz)], ncol = ncol(s$Z))
+  s$theta[s$free] <- exp(s$glob[nz + seq_len(sum(s$free))])
+  kern_params(s$kernel) <- s$theta
+  if (s$fit_noise) s$noise <- exp(s$glob[[length(s$glob)]])
+  if (!all(is.finite(c(s$theta, s$noise)) & c(s$theta, s$noise) > 0)) {
+    stop("minibatch training: a kernel parameter or the noise under- ",
+         "or overflowed", call. = FALSE)
+  }
+  list(value = r$value, jittered = r$retries > 0L)
+}
+
 # Minibatch training from latent start X0 and inducing start Z0 (see
 # ?gplvm, "Minibatch training"); model as built by gplvm().  Returns
 # list(fit, warnings) like .fit_once().
 .fit_minibatch <- function(model, X0, Z0, batch_size, epochs) {
-  mm <- model
-  st <- .minibatch_settings
-  Y <- mm$Y
-  n <- nrow(Y)
-  q <- mm$q
-  kernel <- .check_minibatch_kernel(mm$kernel)
-  theta <- kern_params(kernel)
-  free <- !names(theta) %in% mm$fixed
-  fit_noise <- !"noise" %in% mm$fixed
-  noise <- mm$noise
-  X <- unname(X0)
-  Z <- Z0
-  nz <- length(Z)
-  verbose <- mm$trace > 0L || .progress_enabled(mm$trace)
+  n <- nrow(model$Y)
+  verbose <- model$trace > 0L || .progress_enabled(model$trace)
   start <- proc.time()[["elapsed"]]
-  first <- .minibatch_collapsed(Y, X, Z, kernel, noise, batch_size)
-  Lambda <- first$Lambda
-  eta <- first$eta
-  glob <- c(Z, log(theta[free]), if (fit_noise) log(noise))
-  zero <- function(x) list(m = 0 * x, v = 0 * x, t = 0L)
-  adam_g <- zero(glob)
-  adam_x <- list(m = 0 * X, v = 0 * X, t = integer(n))
-  rho <- max(st$rho_min, batch_size / n)
+  first <- .minibatch_collapsed(model$Y, X0, Z0, model$kernel, model$noise,
+                                batch_size)
+  s <- .minibatch_state(model, X0, Z0, first,
+                        max(.minibatch_settings$rho_min, batch_size / n))
   steps <- 0L
   jitter_n <- 0L
   epoch_bound <- epoch_time <- numeric(epochs)
@@ -315,49 +372,10 @@ NULL
     order <- sample.int(n)
     total <- 0
     for (from in seq(1L, n, by = batch_size)) {
-      rows <- order[from:min(n, from + batch_size - 1L)]
-      Xb <- X[rows, , drop = FALSE]
-      r <- .minibatch_bound(Y[rows, , drop = FALSE], Xb, Z, kernel, noise,
-                            Lambda, eta, n / length(rows))
-      gx <- r$X + if (mm$prior) -Xb else 0
-      gn <- r$noise + if (mm$noise_prior > 0) {
-        .log_prior_noise(noise, mm$noise_prior)$grad
-      } else 0
-      gg <- c(r$inducing, (r$kernel * theta)[free],
-              if (fit_noise) gn * noise)
-      if (!is.finite(r$value) || !all(is.finite(gx)) ||
-          !all(is.finite(gg))) {
-        stop(sprintf(paste("minibatch training diverged at epoch %d (the",
-                           "bound or its gradient is not finite); try a",
-                           "larger 'batch_size' or other starting values"),
-                     e), call. = FALSE)
-      }
+      r <- .minibatch_step(s, order[from:min(n, from + batch_size - 1L)])
       total <- total + r$value
       steps <- steps + 1L
-      jitter_n <- jitter_n + (r$retries > 0L)
-      # latent rows of the batch: Adam with per-row step counts
-      sx <- list(m = adam_x$m[rows, , drop = FALSE],
-                 v = adam_x$v[rows, , drop = FALSE], t = adam_x$t[rows])
-      ux <- .adam_step(Xb, gx, sx, st$lr_latent)
-      X[rows, ] <- ux$par
-      adam_x$m[rows, ] <- ux$state$m
-      adam_x$v[rows, ] <- ux$state$v
-      adam_x$t[rows] <- ux$state$t
-      # q(v): natural gradient step towards the batch's optimum
-      Lambda <- (1 - rho) * Lambda + rho * r$Lambda_hat
-      eta <- (1 - rho) * eta + rho * r$eta_hat
-      # inducing inputs, kernel parameters, noise: Adam
-      ug <- .adam_step(glob, gg, adam_g, st$lr)
-      glob <- ug$par
-      adam_g <- ug$state
-      Z <- matrix(glob[seq_len(nz)], ncol = q)
-      theta[free] <- exp(glob[nz + seq_len(sum(free))])
-      kern_params(kernel) <- theta
-      if (fit_noise) noise <- exp(glob[[length(glob)]])
-      if (!all(is.finite(c(theta, noise)) & c(theta, noise) > 0)) {
-        stop("minibatch training: a kernel parameter or the noise under- ",
-             "or overflowed", call. = FALSE)
-      }
+      jitter_n <- jitter_n + r$jittered
     }
     epoch_bound[e] <- total / ceiling(n / batch_size)
     epoch_time[e] <- proc.time()[["elapsed"]] - t0
@@ -370,19 +388,22 @@ NULL
   }
   # q(u) at its optimum given the final X, Z, kernel and noise: the bound
   # is then the collapsed VFE bound
-  post <- .minibatch_collapsed(Y, X, Z, kernel, noise, batch_size)
+  X <- s$X
+  Z <- s$Z
+  post <- .minibatch_collapsed(model$Y, X, Z, s$kernel, s$noise, batch_size)
   time <- proc.time()[["elapsed"]] - start
-  px <- if (mm$prior) .log_prior_latent(X)$value else 0
-  pn <- if (mm$noise_prior > 0) .log_prior_noise(noise, mm$noise_prior)$value
-        else 0
-  dimnames(X) <- list(rownames(X0), paste0("X", seq_len(q)))
+  px <- if (model$prior) .log_prior_latent(X)$value else 0
+  pn <- if (model$noise_prior > 0) {
+    .log_prior_noise(s$noise, model$noise_prior)$value
+  } else 0
+  dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
   colnames(Z) <- colnames(X)
   fit <- structure(list(
-    X = X, kernel = kernel, noise = noise, loglik = post$loglik,
+    X = X, kernel = s$kernel, noise = s$noise, loglik = post$loglik,
     logprior = px, logprior_noise = pn, objective = post$loglik + px + pn,
     X_init = X0, loglik_init = first$loglik, center = NULL, scale = NULL,
-    Y = Y, alpha = post$alpha, chol = NULL, prior = mm$prior,
-    fixed = mm$fixed, df = length(X) + length(glob), nobs = n,
+    Y = model$Y, alpha = post$alpha, chol = NULL, prior = model$prior,
+    fixed = model$fixed, df = length(X) + length(s$glob), nobs = n,
     optim = list(method = "minibatch", convergence = 1L,
                  message = sprintf(paste("stopped after %d epochs (minibatch",
                                          "training has no convergence test)"),
@@ -393,7 +414,7 @@ NULL
     time = time, call = NULL, inducing = Z, inducing_init = Z0,
     approx = "vfe", Cfac = post$Cfac,
     minibatch = list(batch_size = batch_size, epochs = epochs,
-                     steps = steps, rho = rho, bound = epoch_bound,
+                     steps = steps, rho = s$rho, bound = epoch_bound,
                      epoch_time = epoch_time)),
     class = "gplvm")
   warn <- if (post$retries > 0L) {

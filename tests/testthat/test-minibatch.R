@@ -104,16 +104,27 @@ test_that("minibatch training recovers a curve's ordering as well as the full-ba
   expect_match(mb$optim$message, "100 epochs")
 })
 
-test_that("latent rows outside the batch stay where they are", {
+test_that("a step moves the batch's latent rows and no others", {
   set.seed(165)
-  dat <- make_curve10(40)
-  # one epoch of one batch of 30 rows: 10 rows are never visited
-  fit <- gplvm(dat$Y, q = 1, inducing = 5, batch_size = 30, epochs = 1)
-  moved <- abs(fit$X - fit$X_init) > 0
-  expect_identical(sum(moved), 40L)  # the last batch has the other 10
-  fit <- gplvm(dat$Y[1:30, ], q = 1, inducing = 5, batch_size = 30,
-               epochs = 1)
-  expect_true(all(abs(fit$X - fit$X_init) > 0))
+  Y <- scale(make_curve10(40)$Y, scale = FALSE)
+  X0 <- matrix(rnorm(40), 40, 1)
+  Z0 <- matrix(rnorm(5), 5, 1)
+  model <- list(Y = Y, kernel = kern_rbf(2, 1), noise = 0.1,
+                fixed = "lengthscale", prior = TRUE, noise_prior = 0.01)
+  qv <- .minibatch_collapsed(Y, X0, Z0, model$kernel, 0.1, 40L)
+  s <- .minibatch_state(model, X0, Z0, qv, rho = 0.5)
+  rows <- c(3L, 17L, 29L)
+  r <- .minibatch_step(s, rows)
+  expect_true(is.finite(r$value))
+  expect_identical(s$X[-rows, ], X0[-rows, ])
+  expect_true(all(s$X[rows, ] != X0[rows, ]))
+  expect_identical(s$adam_x$t, replace(integer(40), rows, 1L))
+  # Adam's first step moves each coordinate by its step size
+  expect_equal(abs(s$X[rows, ] - X0[rows, ]),
+               rep(.minibatch_settings$lr_latent, 3), tolerance = 1e-6)
+  expect_equal(abs(s$Z - Z0), matrix(.minibatch_settings$lr, 5, 1),
+               tolerance = 1e-6)
+  expect_false(identical(s$Lambda, qv$Lambda))
 })
 
 test_that("methods work on minibatch fits and say how they were trained", {
