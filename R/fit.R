@@ -279,7 +279,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 10000,
                   reltol = 1e-8, trace = 0, init_sd = 1, inducing = NULL,
                   approx = c("vfe", "fitc", "dtc"), noise_prior = 0.1,
-                  restarts = 1, bayesian = FALSE) {
+                  restarts = 1, bayesian = FALSE,
+                  back = c("none", "kernel", "mlp"), back_control = list()) {
   call <- match.call()
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L,
                           allow_na = TRUE)
@@ -302,6 +303,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (is.null(kernel)) kernel <- prev$kernel
     if (is.null(noise)) noise <- prev$noise
     if (is.null(inducing)) inducing <- prev$inducing
+    if (missing(back)) back <- .back_kind(prev)
+    if (missing(back_control) && identical(back, .back_kind(prev))) {
+      back_control <- prev$latent$control %||% list()
+    }
   }
   q <- .check_count(q, "q", hi = min(dim(Y)))
   if (!is.null(prev) && q != ncol(prev$X)) {
@@ -318,6 +323,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   approx <- .check_approx(approx)
   restarts <- .check_count(restarts, "restarts")
   bayesian <- .check_flag(bayesian, "bayesian")
+  back <- .check_back(back, back_control)  # R/back.R
+  if (back$kind != "none" && (bayesian || !is.null(miss))) {
+    stop(sprintf("'back' = \"%s\" needs %s", back$kind,
+                 if (bayesian) "'bayesian' = FALSE"
+                 else "complete data: 'Y' has missing entries"),
+         call. = FALSE)
+  }
   if (!is.numeric(noise_prior) || length(noise_prior) != 1L ||
       !is.finite(noise_prior) || noise_prior < 0) {
     stop("'noise_prior' must be a single non-negative finite number",
@@ -372,14 +384,19 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 fixed = fixed, prior = prior, q = q, trace = trace,
                 approx = approx, noise_prior = noise_prior * vbar,
                 method = method, maxit = maxit, reltol = reltol,
-                missing = miss)
+                missing = miss,
+                latent = .back_map(back$kind, Yc, q, back$control))
   # the PCA start of data with gaps: after rank-q SVD imputation
   Yinit <- if (is.null(miss)) Yc else .svd_impute(Yc, q)
   if (!is.null(miss)) .warn_patterns(miss, sparse = !is.null(inducing))
   fits <- vector("list", restarts)
   for (r in seq_len(restarts)) {
+    w0 <- NULL
     if (r == 1L && !is.null(prev)) {
       X0 <- unname(prev$X)
+      # the same mapping continues from its fitted weights
+      if (identical(model$latent$control, prev$latent$control) &&
+          back$kind == .back_kind(prev)) w0 <- prev$latent$par
     } else {
       X0 <- .init_latent(if (r == 1L) init else "random", Yinit, q,
                          init_sd)
@@ -387,7 +404,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     }
     rownames(X0) <- rownames(Y)
     Z0 <- .init_inducing(inducing, X0)
-    fits[[r]] <- .fit_once(model, X0, Z0)
+    fits[[r]] <- .fit_once(model, X0, Z0, w0)
   }
   objectives <- vapply(fits, function(f) f$fit$objective, 0)
   best <- fits[[which.max(objectives)]]
@@ -406,7 +423,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # One fit from latent start X0 (and inducing start Z0): the objective, the
 # check of the start, the optimiser, the fitted object.  Returns
 # list(fit, warnings) so that restarts warn only about the fit they keep.
-.fit_once <- function(model, X0, Z0) {
+.fit_once <- function(model, X0, Z0, w0 = NULL) {
   m <- model
   progress <- .progress_line(.progress_enabled(m$trace))
   on.exit(progress$done())
@@ -414,7 +431,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                           m$trace, Z0, m$approx, m$noise_prior, m$method,
                           progress$update, m$missing, m$latent)
   theta <- kern_params(m$kernel)
-  par0 <- unname(c(obj$latent$start(X0), Z0, log(theta[obj$free]),
+  par0 <- unname(c(w0 %||% obj$latent$start(X0), Z0, log(theta[obj$free]),
                    if (!"noise" %in% m$fixed) log(m$noise),
                    obj$prior$start()))
   first <- tryCatch(obj$eval(par0), error = function(e) e)
