@@ -199,6 +199,13 @@
 #'   objective.
 #' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see the
 #'   section below); `inducing` then defaults to `min(N, 50)`.
+#' @param back Back-constraint: `"none"` (free latent positions),
+#'   `"kernel"` or `"mlp"`: the latent positions are a mapping of the data
+#'   whose weights are fitted (see the section Back-constraints).
+#' @param back_control Settings of the mapping, a named list: for
+#'   `"kernel"`, `width` (the RBF kernel's width on the data; default the
+#'   median distance between rows); for `"mlp"`, `hidden` (the number of
+#'   tanh hidden units, default 5).
 #' @return An object of class `"gplvm"`: a list with `X` (the fitted latent
 #'   positions), `kernel`, `noise`, `loglik` (the log-likelihood
 #'   \eqn{\log p(Y \mid X, \theta)}{log p(Y | X, theta)} without the priors),
@@ -209,7 +216,9 @@
 #'   `predict`), `prior`, `noise_prior`, `fixed`, `restarts`, `df` (number
 #'   of free parameters), `nobs`, `optim` (a list with `method`,
 #'   `convergence`, `message`, `counts`, `evaluations`, `runs`, `failed`,
-#'   `max_gradient`, `jitter_count`) and `time` (wall seconds), and `call`.
+#'   `max_gradient`, `jitter_count`) and `time` (wall seconds), `latent`
+#'   (how `X` is parameterised: `kind` `"none"`, `"kernel"` or `"mlp"`,
+#'   with the fitted weights `par`; see Back-constraints) and `call`.
 #'   A sparse fit also has `inducing` (the fitted \eqn{Z}), `inducing_init`
 #'   and `approx`; its `alpha` is M by D and `Cfac` (M by M, with
 #'   `tcrossprod(Cfac)` equal to
@@ -219,6 +228,42 @@
 #'   and the jitter each pattern's covariance needed), and `alpha` holds
 #'   each column's \eqn{K_{OO}^{-1} y_O}{K_OO^-1 y_O} from its observed rows
 #'   (0 in the others); `chol` is still that of the covariance of all rows.
+#' @section Back-constraints:
+#' The GP-LVM keeps points that are far apart in data space apart in the
+#' latent space, but nothing keeps close points close.  With `back` the
+#' latent positions are a smooth function of the data, \eqn{X = g(Y; W)}{X
+#' = g(Y; W)} (Lawrence and Quinonero-Candela, 2006), so rows that are close
+#' in data space (centred, and scaled with `scale = TRUE`, as the model sees
+#' it) stay close; the optimiser works on the weights \eqn{W}{W} through
+#' the chain rule from the gradient in \eqn{X}{X}.  It works for the exact
+#' and the sparse model, not (yet) for the Bayesian one or for data with
+#' missing entries.
+#' \itemize{
+#'   \item `"kernel"`: \eqn{X = K_y A}{X = Ky A} with
+#'     \eqn{K_y}{Ky} the RBF kernel matrix
+#'     \eqn{\exp(-|y_i - y_j|^2 / (2 w^2))}{exp(-|y_i - y_j|^2 / (2 w^2))}
+#'     of the rows, \eqn{w}{w} the `width` (by default the median distance
+#'     between rows).  \eqn{K_y}{Ky} has full rank, so a free \eqn{A}{A}
+#'     could give any \eqn{X}{X}; \eqn{A}{A} is restricted to
+#'     \eqn{U S^{-1/2} B}{U S^-1/2 B} with \eqn{U, S}{U, S} the
+#'     eigenvectors and eigenvalues of \eqn{K_y}{Ky} above \eqn{10^{-6}}{1e-6}
+#'     times the largest (their number is the `rank` that `print` shows),
+#'     and \eqn{B}{B} is optimised: \eqn{X}{X} lies in the span of the
+#'     leading eigenvectors, the functions of the data that are smooth at
+#'     this width.  The start is the least-squares fit of \eqn{B}{B} to the
+#'     PCA (or given) start.
+#'   \item `"mlp"`: \eqn{X = \tanh(Y W_1 + b_1) W_2 + b_2}{X = tanh(Y W1 +
+#'     b1) W2 + b2} with `hidden` tanh units.  The start draws
+#'     \eqn{W_1}{W1} at random (standard deviation \eqn{1/\sqrt{D \bar
+#'     v}}{1 / sqrt(D v)}), fits \eqn{W_2, b_2}{W2, b2} by least squares to
+#'     the PCA (or given) start and then all the weights to it by up to 500
+#'     L-BFGS-B iterations.
+#' }
+#' `predict(fit, newdata = )` applies the mapping to new rows, with no
+#' optimisation (see [predict.gplvm()]); `fit$latent` holds the mapping,
+#' with its fitted weights in `par` and its settings in `control`, and a
+#' fit continued with `init = fit` continues from these weights.  `df`
+#' counts the mapping's weights instead of the latent coordinates.
 #' @section Bayesian GP-LVM:
 #' With `bayesian = TRUE` the latent positions are integrated out under
 #' \eqn{q(X) = \prod_n N(\mu_n, \mathrm{diag}(S_n))}{q(X) = prod_n N(mu_n, diag(S_n))}
@@ -251,6 +296,10 @@
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
 #'
+#'   Lawrence, N. D. and Quinonero-Candela, J. (2006). Local distance
+#'   preservation in the GP-LVM through back constraints.  Proceedings of
+#'   ICML, 513--520.
+#'
 #'   Titsias, M. and Lawrence, N. D. (2010). Bayesian Gaussian process
 #'   latent variable model.  Proceedings of AISTATS, PMLR 9, 844--851.
 #'
@@ -270,6 +319,10 @@
 #' again$objective - fit$objective
 #' sparse <- gplvm(iris[seq(1, 150, 3), 1:4], q = 2, inducing = 10)
 #' sparse
+#' # back-constrained: the latent positions are a kernel mapping of the data
+#' back <- gplvm(Y, q = 2, back = "kernel")
+#' back$optim$convergence
+#' predict(back, newdata = iris[c(2, 80), 1:4])   # the mapping, no optimiser
 #' bayes <- gplvm(iris[seq(1, 150, 3), 1:4], q = 3, bayesian = TRUE,
 #'                inducing = 10, maxit = 3000, reltol = 1e-8)
 #' bayes
