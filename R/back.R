@@ -78,6 +78,7 @@
   r <- sum(keep)
   U <- e$vectors[, keep, drop = FALSE]
   s <- e$values[keep]
+  rm(e)  # the closures below would keep all N^2 eigenvector entries
   F <- U * rep(sqrt(s), each = nrow(U))   # X = F B
   to_A <- U * rep(1 / sqrt(s), each = nrow(U))  # A = to_A B
   B <- function(w) matrix(w, r, q)

@@ -6,12 +6,17 @@
 #
 # Run from the package root, after installing the package:
 #   Rscript bench/back.R iris
-#   Rscript bench/back.R oil [fits.rds]
+#   Rscript bench/back.R oil [cache [models]]
 # The oil data directory defaults to ../shared/data/oil (GPLVM_OIL_DIR).
-# With fits.rds the oil fits are read from that file when it exists (and
-# written to it otherwise), so the projection timings can be repeated on
-# another BLAS without refitting.  Results: bench/back.md.
+# With a directory `cache` each fit is read from cache/<data>-<model>.rds
+# when that exists and written there otherwise (so the oil fits can run in
+# separate processes and the projection timings can be repeated on another
+# BLAS without refitting); with `models` (comma-separated, among none,
+# kernel, mlp) only those are fitted, and the script stops.
+# Results: bench/back.md.
 library(gplvm)
+options(width = 100)
+`%||%` <- function(a, b) if (is.null(a)) b else a
 
 args <- commandArgs(trailingOnly = TRUE)
 data_set <- if (length(args)) args[1L] else "iris"
@@ -62,19 +67,23 @@ nn_errors <- function(X) {
   sum(labels[apply(D, 1L, which.min)] != labels)
 }
 
-fits_file <- if (length(args) > 1L) args[2L]
-if (!is.null(fits_file) && file.exists(fits_file)) {
-  fits <- readRDS(fits_file)
-} else {
-  set.seed(1)
-  fits <- list()
-  for (b in c("none", "kernel", "mlp")) {
-    cat("fitting", b, "\n")
-    flush(stdout())
-    fits[[b]] <- gplvm(Y, q = 2, back = b)
+cache <- if (length(args) > 1L) args[2L]
+models <- if (length(args) > 2L) strsplit(args[3L], ",")[[1L]]
+fits <- list()
+for (b in models %||% c("none", "kernel", "mlp")) {
+  file <- if (!is.null(cache)) file.path(cache, sprintf("%s-%s.rds",
+                                                          data_set, b))
+  if (!is.null(file) && file.exists(file)) {
+    fits[[b]] <- readRDS(file)
+    next
   }
-  if (!is.null(fits_file)) saveRDS(fits, fits_file)
+  cat("fitting", b, "\n")
+  flush(stdout())
+  set.seed(1)
+  fits[[b]] <- gplvm(Y, q = 2, back = b)
+  if (!is.null(file)) saveRDS(fits[[b]], file)
 }
+if (!is.null(models)) quit(save = "no")
 
 pca <- prcomp(Y)$x[, 1:2]
 latent <- c(list(pca = pca), lapply(fits, `[[`, "X"))
