@@ -60,7 +60,7 @@
 #' `minibatch`: `batch_size`, `epochs`, `steps`, `rho`, `bound` (the mean
 #' minibatch estimate for each epoch) and `epoch_time` (seconds).  Not
 #' available with `bayesian = TRUE`, missing values, `approx` other than
-#' `"vfe"`, [kern_white()] parts (the noise plays their role) or
+#' `"vfe"`, [kern_white()] parts (the noise plays their role), `back` or
 #' `restarts > 1`.
 #' @param batch_size `NULL` for full-batch fitting, or the number of rows in
 #'   a minibatch (between 1 and N; `inducing` is required): see
@@ -90,7 +90,7 @@ NULL
 # Checks batch_size and epochs for gplvm() (NULL batch_size: no minibatch
 # training) and returns list(batch_size, epochs) as integers, or NULL.
 .check_minibatch <- function(batch_size, epochs, n, inducing, bayesian,
-                             miss, approx, restarts) {
+                             miss, approx, restarts, back = "none") {
   if (is.null(batch_size)) {
     if (!is.null(epochs)) {
       stop("'epochs' needs 'batch_size': it counts passes of minibatch ",
@@ -119,6 +119,10 @@ NULL
   }
   if (restarts != 1L) {
     stop("'restarts' must be 1 with 'batch_size'", call. = FALSE)
+  }
+  if (back != "none") {
+    stop("'back' must be \"none\" with 'batch_size': minibatch training ",
+         "fits free latent positions", call. = FALSE)
   }
   list(batch_size = b, epochs = e)
 }
