@@ -58,7 +58,10 @@
 #' epochs, and `optim$convergence` is 1 with a message saying so, without
 #' a warning; `optim$evaluations` counts the steps.  The fit has a field
 #' `minibatch`: `batch_size`, `epochs`, `steps`, `rho`, `bound` (the mean
-#' minibatch estimate for each epoch) and `epoch_time` (seconds).  Not
+#' minibatch estimate for each epoch) and `epoch_time` (seconds).  Continue
+#' it with more epochs by `gplvm(Y, init = fit, batch_size = B)` (Adam's
+#' moments start afresh, \eqn{q(u)} at its optimum), or by full-batch
+#' fitting with `gplvm(Y, init = fit)`.  Not
 #' available with `bayesian = TRUE`, missing values, `approx` other than
 #' `"vfe"`, [kern_white()] parts (the noise plays their role), `back` or
 #' `restarts > 1`.

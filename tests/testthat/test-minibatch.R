@@ -146,6 +146,11 @@ test_that("methods work on minibatch fits and say how they were trained", {
   pdf(NULL)
   on.exit(dev.off())
   expect_identical(plot(fit), fit)
+  # continued by more epochs, from where it ended
+  again <- gplvm(dat$Y, init = fit, batch_size = 20, epochs = 1)
+  expect_equal(again$X_init, fit$X, ignore_attr = TRUE)
+  expect_equal(again$inducing_init, fit$inducing, ignore_attr = TRUE)
+  expect_equal(again$loglik_init, fit$loglik, tolerance = 1e-10)
 })
 
 test_that("bad minibatch arguments get errors naming them", {
