@@ -217,12 +217,15 @@ NULL
 }
 
 # The fitted dynamics kernel's parameters, named "dynamics.<name>", for
-# coef(); empty without dynamics.
-.dynamics_coef <- function(fit) {
+# coef(); empty without dynamics.  fixed = TRUE: the names of the fixed
+# ones (the white variance), for summary().
+.dynamics_coef <- function(fit, fixed = FALSE) {
   dyn <- .fit_dynamics(fit)
-  if (is.null(dyn)) return(numeric())
-  th <- kern_params(dyn$kernel(dyn$par))
-  stats::setNames(th, paste0("dynamics.", names(th)))
+  if (is.null(dyn)) return(if (fixed) character() else numeric())
+  k <- dyn$kernel(dyn$par)
+  th <- kern_params(k)
+  names(th) <- paste0("dynamics.", names(th))
+  if (fixed) names(th)[.param_types(k) == "white"] else th
 }
 
 #' @rdname predict.gplvm

@@ -102,7 +102,8 @@ summary.gplvm <- function(object, ...) {
   structure(list(
     call = object$call, n = nrow(object$X), d = ncol(object$Y),
     q = ncol(object$X), kernel = object$kernel, coefficients = coef(object),
-    fixed = object$fixed, relevance = rel, loglik = object$loglik,
+    fixed = c(object$fixed, .dynamics_coef(object, fixed = TRUE)),
+    relevance = rel, loglik = object$loglik,
     loglik_init = object$loglik_init, logprior = object$logprior,
     prior = object$prior, df = object$df, optim = object$optim,
     time = object$time, approx = object$approx,

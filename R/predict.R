@@ -73,13 +73,13 @@
 #' predict(fit, newlatent = X_new[1, ], interval = "prediction")
 #' # forecasting with GP dynamics: a noisy loop in 5 dimensions
 #' set.seed(2)
-#' t <- seq(0, 4 * pi, length.out = 60)
+#' t <- seq(0, 4 * pi, length.out = 40)
 #' Y <- cbind(cos(t), sin(t), cos(t)^2, sin(2 * t), cos(t) * sin(t)) +
-#'   matrix(rnorm(300, sd = 0.05), 60)
-#' dyn <- gplvm(Y[1:50, ], q = 2, dynamics = TRUE)
-#' fc <- predict(dyn, ahead = 10)
+#'   matrix(rnorm(200, sd = 0.05), 40)
+#' dyn <- gplvm(Y[1:32, ], q = 2, dynamics = TRUE)
+#' fc <- predict(dyn, ahead = 8)
 #' round(fc$data[1:3, ], 2)
-#' round(Y[51:53, ], 2)   # what followed
+#' round(Y[33:35, ], 2)   # what followed
 #' @export
 predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
                           se.fit = FALSE,

@@ -119,6 +119,8 @@ test_that("every method works with a dynamics fit", {
   fit <- gplvm(Y, 2, dynamics = TRUE)
   expect_output(print(fit), "Dynamics \\(GPDM\\): RBF .* \\+ linear .*1 sequence")
   expect_output(print(summary(fit)), "Dynamics \\(GPDM\\)")
+  expect_output(print(summary(fit)),
+                "fixed: lengthscale, dynamics.white.variance")
   expect_identical(names(coef(fit)),
                    c("variance", "lengthscale", "noise",
                      "dynamics.rbf.variance", "dynamics.rbf.lengthscale",
