@@ -149,6 +149,15 @@ test_that("every method works with a dynamics fit", {
   expect_identical(drawn, 1L)
   plot(plain, trajectory = TRUE, resolution = 10)
   expect_identical(drawn, 2L)
+  # autoplot(): a path layer, one group per sequence
+  paths <- function(p) {
+    Filter(function(l) inherits(l$geom, "GeomPath") &&
+             !inherits(l$geom, "GeomLine"), p$layers)
+  }
+  expect_length(paths(ggplot2::autoplot(fit, resolution = 8)), 1L)
+  expect_length(paths(ggplot2::autoplot(plain, resolution = 8)), 0L)
+  expect_length(paths(ggplot2::autoplot(plain, resolution = 8,
+                                        trajectory = TRUE)), 1L)
 })
 
 test_that("bad dynamics, sequence, ahead and from arguments are refused, naming them", {
