@@ -31,7 +31,8 @@
 #'     noise by well under 1\%.
 #' }
 #' No other term enters: the kernel hyperparameters have flat priors on
-#' the log scale.  The value is `objective` in the fit.
+#' the log scale.  The value is `objective` in the fit.  With `dynamics`
+#' the prior on \eqn{X} is the GP dynamics of the section below instead.
 #'
 #' By default (`kernel = NULL`) the kernel is an RBF with one lengthscale,
 #' **fixed at 1**, and there is no prior on `X`.  The
@@ -209,7 +210,8 @@
 #' @return An object of class `"gplvm"`: a list with `X` (the fitted latent
 #'   positions), `kernel`, `noise`, `loglik` (the log-likelihood
 #'   \eqn{\log p(Y \mid X, \theta)}{log p(Y | X, theta)} without the priors),
-#'   `logprior` (the log prior of `X`, 0 without prior), `logprior_noise`
+#'   `logprior` (the log prior of `X`, 0 without prior; with `dynamics`
+#'   the log density of the dynamics, see GP dynamics), `logprior_noise`
 #'   (the log prior of the noise, 0 without), `objective` (their sum, the
 #'   maximised value), `X_init`, `loglik_init`, `center`, `scale`, `Y` (the
 #'   centred, scaled data), `alpha` (\eqn{K^{-1} Y}{K^-1 Y}, used by
@@ -333,7 +335,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   reltol = 1e-8, trace = 0, init_sd = 1, inducing = NULL,
                   approx = c("vfe", "fitc", "dtc"), noise_prior = 0.1,
                   restarts = 1, bayesian = FALSE,
-                  back = c("none", "kernel", "mlp"), back_control = list()) {
+                  back = c("none", "kernel", "mlp"), back_control = list(),
+                  dynamics = NULL, sequence = NULL) {
   call <- match.call()
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L,
                           allow_na = TRUE)
@@ -360,6 +363,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (missing(back_control) && identical(back, .back_kind(prev))) {
       back_control <- prev$latent$control %||% list()
     }
+    dyn <- .fit_dynamics(prev)  # R/gpdm.R
+    if (missing(dynamics) && !is.null(dyn)) {
+      dynamics <- dyn$kernel(dyn$par)
+      if (missing(sequence)) sequence <- dyn$sequence
+    }
   }
   q <- .check_count(q, "q", hi = min(dim(Y)))
   if (!is.null(prev) && q != ncol(prev$X)) {
@@ -383,6 +391,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                  else "complete data: 'Y' has missing entries"),
          call. = FALSE)
   }
+  # TRUE, FALSE or the GP dynamics prior: R/gpdm.R
+  prior <- .dynamics_prior(dynamics, sequence, prior, bayesian, nrow(Y), q)
   if (!is.numeric(noise_prior) || length(noise_prior) != 1L ||
       !is.finite(noise_prior) || noise_prior < 0) {
     stop("'noise_prior' must be a single non-negative finite number",
