@@ -3,6 +3,13 @@
 
 .sparse_codes <- c(vfe = 1L, fitc = 2L, dtc = 3L)
 
+# Rows per chunk of the chunked VFE / DTC evaluation (src/sparse_stats.c):
+# large enough for the BLAS to run at full speed, small enough for one
+# chunk's gradient pass to stay in the processor's cache; and the most
+# doubles (k(X, Z) and its cache: 2 N M) kept between the two passes.
+.sparse_chunk <- 2048L
+.sparse_store_max <- 2^26
+
 # Checks `inducing` (an M x q matrix) and returns it as a double matrix.
 .check_inducing <- function(inducing, q) {
   Z <- .as_numeric_matrix(inducing, "inducing")
@@ -30,12 +37,17 @@
 }
 
 # One sparse evaluation in C; callers have checked.  Returns the raw list
-# (loglik, X, inducing, kernel, noise, jitter, retries) or stops.
+# (loglik, X, inducing, kernel, noise, jitter, retries) or stops.  VFE and
+# DTC run `chunk` rows at a time (src/sparse_stats.c), keeping k(X, Z)
+# between the two passes while it takes at most .sparse_store_max doubles.
 .loglik_sparse_c <- function(Y, X, Z, kernel, noise, approx, gradient,
-                             ndim = ncol(Y)) {
+                             ndim = ncol(Y), chunk = .sparse_chunk,
+                             store = 2 * nrow(X) * nrow(Z) <=
+                               .sparse_store_max) {
   spec <- .kernel_spec(kernel, ncol(X))
   res <- .Call(C_gplvm_sparse_call, Y, X, Z, spec$type, spec$npar, spec$par,
-               noise, as.double(ndim), .sparse_codes[[approx]], gradient)
+               noise, as.double(ndim), .sparse_codes[[approx]], gradient,
+               as.integer(chunk), store)
   if (res$status != 0L) {
     stop(.status_message(res$status, sparse = TRUE), call. = FALSE)
   }
