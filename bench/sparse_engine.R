@@ -118,7 +118,7 @@ creps <- as.integer(opt("cluster-reps", "5"))
 big <- make(cn)
 cl <- parallel::makePSOCKcluster(2L)
 on.exit(parallel::stopCluster(cl))
-parallel::clusterCall(cl, base::.libPaths, .libPaths())
+parallel::clusterCall(cl, base::eval, call(".libPaths", .libPaths()))
 ev <- gplvm:::.cluster_evaluator(cl, big$Y)
 serial_once <- function() timed(
   gplvm:::.loglik_sparse_c(big$Y, big$X, big$Z, kernel, 0.1, "vfe", TRUE))
