@@ -32,6 +32,15 @@
 #' `gplvm(Y, init = fit)`, with or without a new cluster.  The cluster is
 #' the caller's: `gplvm()` neither starts nor stops it.
 #'
+#' Make the cluster with sockets that send at once: with R's default
+#' socket options every message of more than about 4 KB waits some 40 ms
+#' for TCP's delayed acknowledgement (Nagle's algorithm), twice per
+#' evaluation and worker.  Set `options(socketOptions = "no-delay")`
+#' before making the cluster, and pass the same to PSOCK workers:
+#' `makePSOCKcluster(2, rscript_args = c("-e",
+#' shQuote("options(socketOptions = 'no-delay')")))` (fork workers inherit
+#' it).
+#'
 #' Across machines, as in \code{?parallel::makePSOCKcluster}: give host
 #' names, e.g. `makePSOCKcluster(c("n1", "n1", "n2", "n2"))`, which needs
 #' R and \pkg{gplvm} installed on every host, `ssh` to each host without a
@@ -43,6 +52,16 @@
 #' `bench/sparse_engine.md`); the data go once, at the start.
 #' @param cluster `NULL`, or a cluster from package \pkg{parallel} on whose
 #'   workers a sparse fit evaluates its bound (see "Across a cluster").
+#' @examples
+#' # a sparse fit whose bound is evaluated by 2 worker processes
+#' op <- options(socketOptions = "no-delay")
+#' cl <- parallel::makePSOCKcluster(2, rscript_args = c("-e",
+#'   shQuote("options(socketOptions = 'no-delay')")))
+#' options(op)
+#' spread <- gplvm(iris[seq(1, 150, 3), 1:4], q = 2, inducing = 10,
+#'                 cluster = cl)
+#' parallel::stopCluster(cl)
+#' spread$optim$convergence
 #' @rdname gplvm
 #' @name gplvm
 NULL
@@ -125,12 +144,27 @@ NULL
   state$broken <- FALSE
   state$bytes <- list(sent = 0, received = 0)
   size <- function(x) as.numeric(length(serialize(x, NULL)))
+  state$seq <- 0
+  # every call carries a number the workers send back, so that an answer
+  # left over from an interrupted call is never taken for another
   run <- function(msgs, fun) {
-    res <- tryCatch(.cluster_run(cl, msgs, fun),
-                    gplvm_cluster_error = function(e) {
-                      state$broken <- TRUE
-                      stop(e)
-                    })
+    state$seq <- state$seq + 1
+    msgs <- lapply(msgs, function(a) c(a, seq = state$seq))
+    res <- tryCatch({
+      res <- .cluster_run(cl, msgs, fun)
+      in_step <- vapply(res, function(r) identical(r$seq, state$seq), TRUE)
+      if (!all(in_step)) {
+        stop(structure(class = c("gplvm_cluster_error", "error",
+                                 "condition"),
+                       list(message = paste("the workers of 'cluster' are",
+                                            "out of step (after an",
+                                            "interrupt?)"), call = NULL)))
+      }
+      res
+    }, gplvm_cluster_error = function(e) {
+      state$broken <- TRUE
+      stop(e)
+    })
     if (count_bytes) {
       state$bytes$sent <- state$bytes$sent +
         sum(vapply(msgs, function(a) size(list(fun, a)), 0))
@@ -207,7 +241,7 @@ NULL
   rows$pass1 <- list(X = a$X, Z = a$Z, spec = s, chunk = a$chunk,
                      store = r$store)
   r$store <- NULL
-  r
+  c(r, seq = a$seq)
 }
 
 # Pass 2 at the point of the last pass 1.
@@ -218,7 +252,7 @@ NULL
   r <- .Call(C_gplvm_sparse_grad_call, rows$Y, p$X, p$Z, s$type, s$npar,
              s$par, a$B, a$C, a$g0, p$chunk, p$store)
   rows$pass1$store <- NULL
-  r
+  c(r, seq = a$seq)
 }
 
 .cluster_worker_close <- function(key) {

@@ -3,7 +3,7 @@
 #
 #   Rscript bench/sparse_engine.R [--n=1e5] [--reps=7] [--chunk=2048]
 #                                 [--cluster-n=2e5] [--cluster-reps=5]
-#                                 [--no-cluster]
+#                                 [--no-cluster] [--nagle]
 #
 # Model: N points, M = 100 inducing inputs, D = 12, q = 2, RBF (ARD) +
 # white kernel, VFE, value and full gradient.  Run it once per BLAS (for
@@ -116,7 +116,13 @@ if ("--no-cluster" %in% args) quit(save = "no")
 cn <- as.numeric(opt("cluster-n", "2e5"))
 creps <- as.integer(opt("cluster-reps", "5"))
 big <- make(cn)
-cl <- parallel::makePSOCKcluster(2L)
+nodelay <- !"--nagle" %in% args
+if (nodelay) options(socketOptions = "no-delay")
+cl <- parallel::makePSOCKcluster(2L, rscript_args = if (nodelay)
+  c("-e", shQuote("options(socketOptions = 'no-delay')")))
+cat(sprintf("\ncluster: 2 PSOCK workers, sockets %s\n",
+            if (nodelay) "without Nagle's delay (no-delay)" else
+              "with R's default options"))
 on.exit(parallel::stopCluster(cl))
 parallel::clusterCall(cl, base::eval, call(".libPaths", .libPaths()))
 ev <- gplvm:::.cluster_evaluator(cl, big$Y)

@@ -1,9 +1,15 @@
 # Clusters for the tests of R/cluster.R: workers see the library this
 # process loaded gplvm from (the package under test), so they load the
 # same build.
+# Sockets without Nagle's delay, as ?gplvm advises (each exchange would
+# otherwise wait about 40 ms for TCP's delayed acknowledgement).
 test_cluster <- function(type = c("psock", "fork")) {
+  old <- options(socketOptions = "no-delay")
+  on.exit(options(old))
   cl <- switch(match.arg(type),
-               psock = parallel::makePSOCKcluster(2L),
+               psock = parallel::makePSOCKcluster(
+                 2L, rscript_args = c("-e", shQuote(
+                   "options(socketOptions = 'no-delay')"))),
                fork = parallel::makeForkCluster(2L))
   # an expression, so that the workers' own .libPaths() is called (a
   # function sent to them would carry a copy of its environment)
