@@ -109,6 +109,11 @@ NULL
             list(message = msg, call = NULL))
 }
 
+# A numerical failure of the model (status code from C), as an error.
+.stop_on_status <- function(status) {
+  if (status != 0L) stop(.status_message(status, sparse = TRUE), call. = FALSE)
+}
+
 # Runs fun(msgs[[w]]) on worker w, for all workers at once.
 .cluster_run <- function(cl, msgs, fun) {
   tryCatch(parallel::clusterApply(cl, msgs, fun),
@@ -170,11 +175,7 @@ NULL
         sum(vapply(msgs, function(a) size(list(fun, a)), 0))
       state$bytes$received <- state$bytes$received + sum(vapply(res, size, 0))
     }
-    for (r in res) {
-      if (r$status != 0L) {
-        stop(.status_message(r$status, sparse = TRUE), call. = FALSE)
-      }
-    }
+    for (r in res) .stop_on_status(r$status)
     res
   }
   loglik <- function(X, Z, kernel, noise, approx, gradient, ndim = ncol(Y)) {
@@ -184,18 +185,20 @@ NULL
     }
     state$bytes <- list(sent = 0, received = 0)
     spec <- .kernel_spec(kernel, ncol(X))
+    fac <- .Call(C_gplvm_sparse_factor_call, Z, spec$type, spec$npar,
+                 spec$par)
+    .stop_on_status(fac$status)
     st <- run(lapply(idx, function(i)
       list(key = key, X = X[i, , drop = FALSE], Z = Z, spec = spec,
-           chunk = chunk, keep = gradient)), .cluster_worker_stats)
+           Lz = fac$Lz, chunk = chunk, keep = gradient)),
+      .cluster_worker_stats)
     total <- function(f) Reduce(`+`, lapply(st, `[[`, f))
     g <- .Call(C_gplvm_sparse_global_call, Z, spec$type, spec$npar,
                spec$par, noise, as.double(ndim), .sparse_codes[[approx]],
-               total("n"), total("psi0"), total("yy"), total("P2"),
-               total("PY"), gradient)
-    if (g$status != 0L) {
-      stop(.status_message(g$status, sparse = TRUE), call. = FALSE)
-    }
-    out <- g[c("loglik", "jitter", "retries")]
+               fac$Lz, fac$rel, total("n"), total("psi0"), total("yy"),
+               total("Phi"), total("c"), gradient)
+    .stop_on_status(g$status)
+    out <- c(g["loglik"], fac[c("jitter", "retries")])
     if (!gradient) return(out)
     gr <- run(rep(list(list(key = key, B = g$B, C = g$C, g0 = g$g0)),
                   length(idx)), .cluster_worker_grad)
@@ -237,7 +240,7 @@ NULL
   rows <- .cluster_worker_data(a$key)
   s <- a$spec
   r <- .Call(C_gplvm_sparse_stats_call, rows$Y, a$X, a$Z, s$type, s$npar,
-             s$par, a$chunk, a$keep)
+             s$par, a$Lz, a$chunk, a$keep)
   rows$pass1 <- list(X = a$X, Z = a$Z, spec = s, chunk = a$chunk,
                      store = r$store)
   r$store <- NULL

@@ -128,14 +128,14 @@
 # Kzz^-1 - B^-1 = R^-1 (I - A^-1) R^-T, so Cfac = R^-1 U diag(1 - 1/a)^1/2,
 # which avoids the difference of two large inverses and keeps the variance
 # a sum of squares.  O(N M^2) time; for VFE and DTC (Lambda = s2 I) from
-# the sums Kxz'Kxz and Kxz'Y taken chunk by chunk in C, without an N x M
+# the sums V'V and V'Y taken chunk by chunk in C, without an N x M
 # matrix.  `jitter` is the absolute jitter on k(Z, Z) that the C
 # evaluation used.
 .sparse_posterior <- function(Y, X, Z, kernel, noise, approx, jitter) {
   sw <- .split_white(kernel, noise)
   m <- nrow(Z)
-  Ri <- backsolve(chol(kern_matrix(sw$kernel, Z) + diag(jitter, m)),
-                  diag(m))
+  R <- chol(kern_matrix(sw$kernel, Z) + diag(jitter, m))
+  Ri <- backsolve(R, diag(m))
   if (approx == "fitc") {
     V <- kern_matrix(sw$kernel, X, Z) %*% Ri
     lambda <- sw$noise + .kern_diag(sw$kernel, X) - rowSums(V^2)
@@ -144,12 +144,10 @@
   } else {
     spec <- .kernel_spec(sw$kernel, ncol(X))
     st <- .Call(C_gplvm_sparse_stats_call, Y, X, Z, spec$type, spec$npar,
-                spec$par, .sparse_chunk, FALSE)
-    if (st$status != 0L) {
-      stop(.status_message(st$status, sparse = TRUE), call. = FALSE)
-    }
-    A <- diag(m) + crossprod(Ri, st$P2 %*% Ri) / sw$noise
-    P <- crossprod(Ri, st$PY) / sw$noise
+                spec$par, t(R), .sparse_chunk, FALSE)
+    .stop_on_status(st$status)
+    A <- diag(m) + st$Phi / sw$noise   # V = Kxz R^-1
+    P <- st$c / sw$noise
   }
   c(list(support = Z, kernel = sw$kernel, noise = sw$noise),
     .whitened_posterior(Ri, A, P))

@@ -136,34 +136,67 @@ SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     return out;
 }
 
+SEXP gplvm_sparse_factor_call(SEXP Z, SEXP type, SEXP npar, SEXP par)
+{
+    sparse_args a;
+    stripped s;
+    /* no data here: Z stands for Y and X */
+    sparse_args_check(Z, Z, Z, type, npar, par, &a);
+    strip(&a, &s);
+    const char *names[] = {"Lz", "jitter", "rel", "retries", "status", ""};
+    SEXP Lz = PROTECT(allocMatrix(REALSXP, a.m, a.m));
+    SEXP jitter = PROTECT(ScalarReal(NA_REAL));
+    SEXP rel = PROTECT(ScalarReal(NA_REAL));
+    SEXP retries = PROTECT(ScalarInteger(0));
+    int status = gplvm_sparse_factor(&s.kf, REAL(Z), a.m, a.q, REAL(Lz),
+                                     REAL(jitter), REAL(rel),
+                                     INTEGER(retries));
+    SEXP code = PROTECT(ScalarInteger(status));
+    const SEXP elts[] = {Lz, jitter, rel, retries, code};
+    SEXP out = gplvm_named_list(names, 5, elts);
+    UNPROTECT(5);
+    return out;
+}
+
+/* A lower-triangular factor m x m with a positive diagonal. */
+static const double *factor_arg(SEXP Lz, int m)
+{
+    const double *L = matrix_arg(Lz, "Lz", m, m);
+    for (int i = 0; i < m; i++)
+        if (!(L[i + (size_t) i * m] > 0.0) || !R_FINITE(L[i + (size_t) i * m]))
+            error("'Lz' must have a positive finite diagonal");
+    return L;
+}
+
 SEXP gplvm_sparse_stats_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
-                             SEXP par, SEXP chunk, SEXP keep)
+                             SEXP par, SEXP Lz, SEXP chunk, SEXP keep)
 {
     sparse_args a;
     stripped s;
     sparse_args_check(Y, X, Z, type, npar, par, &a);
     strip(&a, &s);
+    int m = a.m;
+    const double *L = factor_arg(Lz, m);
     int nc = positive_int(chunk, "chunk");
     int want_store = gplvm_flag_arg(keep, "keep");
-    int m = a.m;
-    const char *names[] = {"n", "psi0", "yy", "P2", "PY", "store", "status",
+    const char *names[] = {"n", "psi0", "yy", "Phi", "c", "store", "status",
                            ""};
-    SEXP P2 = PROTECT(allocMatrix(REALSXP, m, m));
-    SEXP PY = PROTECT(allocMatrix(REALSXP, m, a.d));
+    SEXP Phi = PROTECT(allocMatrix(REALSXP, m, m));
+    SEXP c = PROTECT(allocMatrix(REALSXP, m, a.d));
     SEXP psi0 = PROTECT(ScalarReal(0.0));
     SEXP yy = PROTECT(ScalarReal(0.0));
     SEXP st = PROTECT(allocVector(REALSXP, want_store ?
                                   (R_xlen_t) gplvm_sparse_store_len(
                                       &s.kf, a.n, m) : 0));
-    memset(REAL(P2), 0, (size_t) m * m * sizeof(double));
-    memset(REAL(PY), 0, (size_t) m * a.d * sizeof(double));
+    memset(REAL(Phi), 0, (size_t) m * m * sizeof(double));
+    memset(REAL(c), 0, (size_t) m * a.d * sizeof(double));
     int status = gplvm_sparse_stats(&s.kf, REAL(Y), a.n, a.d, REAL(X),
-                                    REAL(Z), m, a.q, nc,
+                                    REAL(Z), m, a.q, L, nc,
                                     want_store ? REAL(st) : NULL, REAL(psi0),
-                                    REAL(yy), REAL(P2), REAL(PY), NULL);
+                                    REAL(yy), REAL(Phi), REAL(c), NULL);
     SEXP nobs = PROTECT(ScalarReal(a.n));
     SEXP code = PROTECT(ScalarInteger(status));
-    const SEXP elts[] = {nobs, psi0, yy, P2, PY,
+    const SEXP elts[] = {nobs, psi0, yy, Phi, c,
                          want_store ? st : R_NilValue, code};
     SEXP out = gplvm_named_list(names, 7, elts);
     UNPROTECT(7);
@@ -171,30 +204,33 @@ SEXP gplvm_sparse_stats_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
 }
 
 SEXP gplvm_sparse_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
-                              SEXP noise, SEXP ndim, SEXP approx, SEXP nobs,
-                              SEXP psi0, SEXP yy, SEXP P2, SEXP PY,
-                              SEXP gradient)
+                              SEXP noise, SEXP ndim, SEXP approx, SEXP Lz,
+                              SEXP rel, SEXP nobs, SEXP psi0, SEXP yy,
+                              SEXP Phi, SEXP c, SEXP gradient)
 {
     sparse_args a;
     stripped s;
-    /* no data here: PY (m x d) stands for Y, Z for X */
-    sparse_args_check(PY, Z, Z, type, npar, par, &a);
+    /* no data here: c (m x d) stands for Y, Z for X */
+    sparse_args_check(c, Z, Z, type, npar, par, &a);
     strip(&a, &s);
     int m = a.m;
-    const double *p2 = matrix_arg(P2, "P2", m, m);
+    const double *L = factor_arg(Lz, m);
+    const double *phi = matrix_arg(Phi, "Phi", m, m);
     double s2 = gplvm_scalar_arg(noise, "noise") + s.white;
     double D = gplvm_scalar_arg(ndim, "ndim");
+    double r = gplvm_scalar_arg(rel, "rel");
     double N = gplvm_scalar_arg(nobs, "nobs");
     double ps = gplvm_scalar_arg(psi0, "psi0");
     double y2 = gplvm_scalar_arg(yy, "yy");
     if (s2 <= 0.0) error("'noise' must be positive");
     if (D <= 0.0) error("'ndim' must be positive");
-    if (N < 1.0 || y2 < 0.0) error("'nobs' and 'yy' must be positive");
+    if (N < 1.0 || y2 < 0.0 || r < 0.0)
+        error("'nobs', 'yy' and 'rel' must be positive");
     int ap = approx_arg(approx, 1);
     int want_grad = gplvm_flag_arg(gradient, "gradient");
 
     const char *names[] = {"loglik", "B", "C", "g0", "noise", "inducing",
-                           "kernel", "jitter", "retries", "status", ""};
+                           "kernel", "status", ""};
     SEXP ll = PROTECT(ScalarReal(NA_REAL));
     SEXP B = PROTECT(allocMatrix(REALSXP, m, m));
     SEXP C = PROTECT(allocMatrix(REALSXP, m, a.d));
@@ -202,21 +238,17 @@ SEXP gplvm_sparse_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
     SEXP gnoise = PROTECT(ScalarReal(NA_REAL));
     SEXP gZ = PROTECT(allocMatrix(REALSXP, m, a.q));
     SEXP gpar = PROTECT(allocVector(REALSXP, a.npar));
-    SEXP jitter = PROTECT(ScalarReal(NA_REAL));
-    SEXP retries = PROTECT(ScalarInteger(0));
     double *gf = zeroed(s.nf);
     memset(REAL(gZ), 0, (size_t) m * a.q * sizeof(double));
     int status = gplvm_sparse_global(&s.kf, REAL(Z), m, a.q, a.d, D, s2, ap,
-                                     N, ps, y2, p2, REAL(PY), want_grad,
-                                     REAL(ll), REAL(B), REAL(C), REAL(g0),
-                                     REAL(gnoise), REAL(gZ), gf,
-                                     REAL(jitter), INTEGER(retries));
+                                     L, r, N, ps, y2, phi, REAL(c),
+                                     want_grad, REAL(ll), REAL(B), REAL(C),
+                                     REAL(g0), REAL(gnoise), REAL(gZ), gf);
     unstrip(&a, &s, gf, REAL(gnoise)[0], REAL(gpar));
     SEXP code = PROTECT(ScalarInteger(status));
-    const SEXP elts[] = {ll, B, C, g0, gnoise, gZ, gpar, jitter, retries,
-                         code};
-    SEXP out = gplvm_named_list(names, 10, elts);
-    UNPROTECT(10);
+    const SEXP elts[] = {ll, B, C, g0, gnoise, gZ, gpar, code};
+    SEXP out = gplvm_named_list(names, 8, elts);
+    UNPROTECT(8);
     return out;
 }
 

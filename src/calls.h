@@ -78,18 +78,19 @@ SEXP gplvm_metric_call(SEXP Xs, SEXP S, SEXP alpha, SEXP F, SEXP type,
 SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
                        SEXP par, SEXP noise, SEXP ndim, SEXP approx,
                        SEXP gradient, SEXP chunk, SEXP store);
-/* The steps of a VFE or DTC evaluation, for the rows a worker holds
- * (see src/sparse_stats.c): pass 1, list(n, psi0, yy, P2, PY, store,
+/* The steps of a VFE or DTC evaluation (see src/sparse_stats.c): the
+ * factor of k(Z, Z), list(Lz, jitter, rel, retries, status); */
+SEXP gplvm_sparse_factor_call(SEXP Z, SEXP type, SEXP npar, SEXP par);
+/* pass 1 over the rows a worker holds, list(n, psi0, yy, Phi, c, store,
  * status), with store the kept Kxz when `keep`, else NULL; */
 SEXP gplvm_sparse_stats_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
-                             SEXP par, SEXP chunk, SEXP keep);
+                             SEXP par, SEXP Lz, SEXP chunk, SEXP keep);
 /* the global step from summed statistics, list(loglik, B, C, g0, noise,
- * inducing, kernel, jitter, retries, status) (gradients: the Kzz part and
- * the noise); */
+ * inducing, kernel, status) (gradients: the Kzz part and the noise); */
 SEXP gplvm_sparse_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
-                              SEXP noise, SEXP ndim, SEXP approx, SEXP nobs,
-                              SEXP psi0, SEXP yy, SEXP P2, SEXP PY,
-                              SEXP gradient);
+                              SEXP noise, SEXP ndim, SEXP approx, SEXP Lz,
+                              SEXP rel, SEXP nobs, SEXP psi0, SEXP yy,
+                              SEXP Phi, SEXP c, SEXP gradient);
 /* pass 2, list(X, inducing, kernel, status): the rows' gradient and their
  * share of the others. */
 SEXP gplvm_sparse_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,

@@ -292,31 +292,40 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
  * `phase` is not NULL: */
 enum {
     GPLVM_SPH_KERNEL = 0, /* Kxz (and its cache) chunk by chunk */
-    GPLVM_SPH_STATS,      /* pass 1: P2 += Kxz_c' Kxz_c, PY += Kxz_c' Y_c */
-    GPLVM_SPH_GLOBAL,     /* the M x M work of gplvm_sparse_global */
+    GPLVM_SPH_STATS,      /* pass 1: V_c = Kxz_c Lz^-T, Phi += V_c' V_c,
+                           * c += V_c' Y_c */
+    GPLVM_SPH_GLOBAL,     /* the M x M work: factor and global step */
     GPLVM_SPH_DLDK,       /* pass 2: W = Y_c C' + 2 Kxz_c B */
     GPLVM_SPH_CONTRACT,   /* pass 2: W against the kernel's derivatives */
     GPLVM_NSPHASE
 };
 /* Doubles that keeping Kxz and its cache for all n rows takes. */
 size_t gplvm_sparse_store_len(const gplvm_kernel *kf, int n, int m);
+/* Lz (m x m, lower, zeros above) with Lz Lz' = k(Z, Z) + jitter I, the
+ * jitter as in gplvm_factor_kzz (*rel: its factor of the mean diagonal). */
+int gplvm_sparse_factor(const gplvm_kernel *kf, const double *Z, int m,
+                        int q, double *Lz, double *jitter, double *rel,
+                        int *retries);
 /* Pass 1 over the n rows of Y (n x d) and X (n x q), `chunk` rows at a
- * time: adds sum k(x_i, x_i) to *psi0, sum(Y^2) to *yy, Kxz'Kxz to P2
- * (m x m, returned full) and Kxz'Y to PY (m x d).  store: NULL, or
- * gplvm_sparse_store_len() doubles that keep Kxz for pass 2. */
+ * time, with V = Kxz Lz^-T: adds sum k(x_i, x_i) to *psi0, sum(Y^2) to
+ * *yy, V'V to Phi (m x m, returned full) and V'Y to c (m x d).  store:
+ * NULL, or gplvm_sparse_store_len() doubles that keep Kxz for pass 2. */
 int gplvm_sparse_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
                        const double *X, const double *Z, int m, int q,
-                       int chunk, double *store, double *psi0, double *yy,
-                       double *P2, double *PY, double *phase);
+                       const double *Lz, int chunk, double *store,
+                       double *psi0, double *yy, double *Phi, double *c,
+                       double *phase);
 /* The global step from the summed statistics of nobs rows: *loglik and,
- * if want_grad, B = dL/dP2 (m x m), C = dL/dPY (m x d), *g0 = dL/dpsi0,
- * *gnoise = dL/ds2, and adds the Kzz part to gZ (m x q) and gf. */
+ * if want_grad, B = dL/d(Kxz'Kxz) (m x m), C = dL/d(Kxz'Y) (m x d),
+ * *g0 = dL/dpsi0, *gnoise = dL/ds2, and adds the Kzz part to gZ (m x q)
+ * and gf.  Lz and rel from gplvm_sparse_factor. */
 int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
                         int q, int d, double ndim, double s2, int approx,
-                        double nobs, double psi0, double yy, const double *P2,
-                        const double *PY, int want_grad, double *loglik,
+                        const double *Lz, double rel, double nobs,
+                        double psi0, double yy, const double *Phi,
+                        const double *c, int want_grad, double *loglik,
                         double *B, double *C, double *g0, double *gnoise,
-                        double *gZ, double *gf, double *jitter, int *retries);
+                        double *gZ, double *gf);
 /* Pass 2: writes the rows' dL/dX to gX (n x q) and adds their share of
  * dL/dZ and dL/dtheta to gZ and gf; store as for pass 1, `stored` when it
  * holds pass 1's Kxz for the same X, Z and kernel. */

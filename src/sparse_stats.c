@@ -1,20 +1,23 @@
 /* The VFE and DTC bounds of the sparse GP-LVM from sums over data points,
- * chunk by chunk (the model is in src/sparse.c).  With lambda = s2 for
- * every point, the bound depends on the data only through
- *   psi0 = sum_n k(x_n, x_n),  P2 = Kxz' Kxz (M x M),  PY = Kxz' Y (M x D),
- *   yy = sum(Y^2) and N,
+ * chunk by chunk (the model is in src/sparse.c).  With Kzz = Lz Lz'
+ * (gplvm_sparse_factor) and lambda = s2 for every point, the bound depends
+ * on the data only through the sums over rows
+ *   psi0 = sum_n k(x_n, x_n),  Phi = V'V (M x M),  c = V'Y (M x D),
+ *   yy = sum(Y^2) and N,   with V = Kxz Lz^-T,
  * so one evaluation is
  *   pass 1 (gplvm_sparse_stats): each chunk of rows adds its share;
  *   global (gplvm_sparse_global): the bound and its derivatives in the
  *     statistics, in Kzz and in s2, O(M^3 + M^2 D);
  *   pass 2 (gplvm_sparse_grad): each chunk's dL/dKxz_c = Y_c C' + 2 Kxz_c B
- *     (C = dL/dPY, B = dL/dP2), contracted into its rows' dL/dX and its
- *     share of dL/dZ and dL/dtheta.
+ *     (C = dL/d(Kxz'Y), B = dL/d(Kxz'Kxz)), contracted into its rows'
+ *     dL/dX and its share of dL/dZ and dL/dtheta.
+ * Pass 1 whitens each chunk (V_c = Kxz_c Lz^-T) rather than forming
+ * Kxz'Kxz and whitening that: the latter would lose digits in proportion
+ * to the condition number of Kzz, the former to its square root.
  * The chunks live in one process (gplvm_sparse_chunked) or on the workers
  * of a cluster (R/cluster.R).  FITC's lambda_i is not a sum: src/sparse.c.
  *
- * Global step, whitened: Kzz = Lz Lz', Phi = Lz^-1 P2 Lz^-T,
- * c = Lz^-1 PY, A = I + Phi / s2 = La La', E = A^-1 c:
+ * Global step, with A = I + Phi / s2 = La La', E = A^-1 c:
  *   L = -N D/2 log(2 pi) - D/2 (N log s2 + log|A|) - yy / (2 s2)
  *       + tr(c' E) / (2 s2^2) [- D / (2 s2) (psi0 - tr Phi)]   ([.]: VFE)
  *   dL/dPhi = GP = -D / (2 s2) A^-1 - E E' / (2 s2^3) [+ D / (2 s2) I],
@@ -120,15 +123,34 @@ static int chunk_kernel(const gplvm_kernel *kf, const double *Xc, int nc,
     return all_finite(*K, (size_t) nc * m) ? GPLVM_OK : GPLVM_NONFINITE;
 }
 
+int gplvm_sparse_factor(const gplvm_kernel *kf, const double *Z, int m,
+                        int q, double *Lz, double *jitter, double *rel,
+                        int *retries)
+{
+    double *Kzz = (double *) R_alloc((size_t) m * m, sizeof(double));
+    gplvm_kernel_sym(kf, Z, m, q, Kzz);
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < j; i++) Kzz[i + (size_t) j * m] = 0.0;
+    if (!all_finite(Kzz, (size_t) m * m)) return GPLVM_NONFINITE;
+    *rel = 0.0;
+    int status = gplvm_factor_kzz(Kzz, m, Lz, jitter, rel, retries);
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < j; i++) Lz[i + (size_t) j * m] = 0.0;
+    return status;
+}
+
 int gplvm_sparse_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
                        const double *X, const double *Z, int m, int q,
-                       int chunk, double *store, double *psi0, double *yy,
-                       double *P2, double *PY, double *phase)
+                       const double *Lz, int chunk, double *store,
+                       double *psi0, double *yy, double *Phi, double *c,
+                       double *phase)
 {
     const char uplo = 'L', trans = 'T';
     double one = 1.0;
     if (chunk < 1) chunk = 1;
-    double *kd = (double *) R_alloc(chunk < n ? chunk : n, sizeof(double));
+    int len = chunk < n ? chunk : n;
+    double *kd = (double *) R_alloc(len, sizeof(double));
+    double *V = (double *) R_alloc((size_t) len * m, sizeof(double));
     for (size_t i = 0; i < (size_t) n * d; i++) *yy += Y[i] * Y[i];
     for (int i0 = 0; i0 < n; i0 += chunk) {
         int nc = n - i0 < chunk ? n - i0 : chunk;
@@ -141,9 +163,11 @@ int gplvm_sparse_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
         gplvm_kernel_diag(kf, Xc, nc, q, kd);
         for (int i = 0; i < nc; i++) *psi0 += kd[i];
         double t1 = phase ? gplvm_wtime() : 0.0;
-        F77_CALL(dsyrk)(&uplo, &trans, &m, &nc, &one, K, &nc, &one, P2, &m
+        memcpy(V, K, (size_t) nc * m * sizeof(double));
+        trsolve('R', 'T', nc, m, Lz, m, 1.0, V);
+        F77_CALL(dsyrk)(&uplo, &trans, &m, &nc, &one, V, &nc, &one, Phi, &m
                         FCONE FCONE);
-        gemm('T', 'N', m, d, nc, 1.0, K, nc, Y + i0, n, 1.0, PY, m);
+        gemm('T', 'N', m, d, nc, 1.0, V, nc, Y + i0, n, 1.0, c, m);
         if (phase) {
             phase[GPLVM_SPH_KERNEL] += t1 - t0;
             phase[GPLVM_SPH_STATS] += gplvm_wtime() - t1;
@@ -154,41 +178,22 @@ int gplvm_sparse_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
     /* dsyrk filled the lower triangle */
     for (int j = 0; j < m; j++)
         for (int i = 0; i < j; i++)
-            P2[i + (size_t) j * m] = P2[j + (size_t) i * m];
+            Phi[i + (size_t) j * m] = Phi[j + (size_t) i * m];
     return GPLVM_OK;
 }
 
 int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
                         int q, int d, double ndim, double s2, int approx,
-                        double nobs, double psi0, double yy, const double *P2,
-                        const double *PY, int want_grad, double *loglik,
+                        const double *Lz, double rel, double nobs,
+                        double psi0, double yy, const double *Phi,
+                        const double *c, int want_grad, double *loglik,
                         double *B, double *C, double *g0, double *gnoise,
-                        double *gZ, double *gf, double *jitter, int *retries)
+                        double *gZ, double *gf)
 {
     const char uplo = 'L';
-    int info, status, vfe = approx == GPLVM_VFE;
+    int info, vfe = approx == GPLVM_VFE;
     size_t mm = (size_t) m * m, md = (size_t) m * d;
-    double rel = 0.0;
-
-    double *Kzz = (double *) R_alloc(mm, sizeof(double));
-    double *Lz = (double *) R_alloc(mm, sizeof(double));
-    gplvm_kernel_sym(kf, Z, m, q, Kzz);
-    for (int j = 0; j < m; j++)
-        for (int i = 0; i < j; i++) Kzz[i + (size_t) j * m] = 0.0;
-    if (!all_finite(Kzz, mm)) return GPLVM_NONFINITE;
-    status = gplvm_factor_kzz(Kzz, m, Lz, jitter, &rel, retries);
-    if (status != GPLVM_OK) return status;
-
-    /* Phi, c, A = La La' */
-    double *Phi = (double *) R_alloc(mm, sizeof(double));
-    double *c = (double *) R_alloc(md, sizeof(double));
     double *La = (double *) R_alloc(mm, sizeof(double));
-    memcpy(Phi, P2, mm * sizeof(double));
-    trsolve('L', 'N', m, m, Lz, m, 1.0, Phi);
-    trsolve('R', 'T', m, m, Lz, m, 1.0, Phi);
-    symmetrise(Phi, m);
-    memcpy(c, PY, md * sizeof(double));
-    trsolve('L', 'N', m, d, Lz, m, 1.0, c);
     double trPhi = 0.0;
     for (int i = 0; i < m; i++) trPhi += Phi[i + (size_t) i * m];
     for (size_t i = 0; i < mm; i++) La[i] = Phi[i] / s2;
@@ -239,12 +244,10 @@ int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
 
     /* dL/dKzz = -1/2 Lz^-T sym(2 Phi GP + c Gc') Lz^-1, plus the jitter's
      * dependence on the mean diagonal */
-    double *Wz = Phi;   /* T = 2 Phi GP + c Gc', then dL/dKzz */
-    double *T = (double *) R_alloc(mm, sizeof(double));
-    gemm('N', 'N', m, m, m, 2.0, Phi, m, B, m, 0.0, T, m);
-    gemm('N', 'T', m, m, d, 1.0, c, m, C, m, 1.0, T, m);
-    symmetrise(T, m);
-    memcpy(Wz, T, mm * sizeof(double));
+    double *Wz = (double *) R_alloc(mm, sizeof(double));
+    gemm('N', 'N', m, m, m, 2.0, Phi, m, B, m, 0.0, Wz, m);
+    gemm('N', 'T', m, m, d, 1.0, c, m, C, m, 1.0, Wz, m);
+    symmetrise(Wz, m);
     trsolve('L', 'T', m, m, Lz, m, -0.5, Wz);
     trsolve('R', 'N', m, m, Lz, m, 1.0, Wz);
     symmetrise(Wz, m);
@@ -338,31 +341,36 @@ int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
     for (int p = 0; p < kf.nparts; p++) nf += kf.npar[p];
 
     size_t mm = (size_t) m * m, md = (size_t) m * d;
-    double *P2 = (double *) R_alloc(mm, sizeof(double));
-    double *PY = (double *) R_alloc(md, sizeof(double));
+    double *Lz = (double *) R_alloc(mm, sizeof(double));
+    double *Phi = (double *) R_alloc(mm, sizeof(double));
+    double *c = (double *) R_alloc(md, sizeof(double));
     double *B = (double *) R_alloc(mm, sizeof(double));
     double *C = (double *) R_alloc(md, sizeof(double));
     double *gf = (double *) R_alloc(nf > 0 ? nf : 1, sizeof(double));
     double *kstore = NULL;
-    double psi0 = 0.0, yy = 0.0, g0 = 0.0;
-    memset(P2, 0, mm * sizeof(double));
-    memset(PY, 0, md * sizeof(double));
+    double psi0 = 0.0, yy = 0.0, g0 = 0.0, rel;
+    memset(Phi, 0, mm * sizeof(double));
+    memset(c, 0, md * sizeof(double));
+    double t0 = phase ? gplvm_wtime() : 0.0;
+    status = gplvm_sparse_factor(&kf, Z, m, q, Lz, jitter, &rel, retries);
+    if (phase) phase[GPLVM_SPH_GLOBAL] += gplvm_wtime() - t0;
+    if (status != GPLVM_OK) return status;
     if (want_grad && store)
         kstore = (double *) R_alloc(gplvm_sparse_store_len(&kf, n, m),
                                     sizeof(double));
-    status = gplvm_sparse_stats(&kf, Y, n, d, X, Z, m, q, chunk, kstore,
-                                &psi0, &yy, P2, PY, phase);
+    status = gplvm_sparse_stats(&kf, Y, n, d, X, Z, m, q, Lz, chunk, kstore,
+                                &psi0, &yy, Phi, c, phase);
     if (status != GPLVM_OK) return status;
 
-    double t0 = phase ? gplvm_wtime() : 0.0;
+    t0 = phase ? gplvm_wtime() : 0.0;
     memset(gf, 0, (size_t) (nf > 0 ? nf : 1) * sizeof(double));
     if (want_grad) {
         memset(gZ, 0, (size_t) m * q * sizeof(double));
         for (int i = 0; i < npar; i++) gpar[i] = 0.0;
     }
-    status = gplvm_sparse_global(&kf, Z, m, q, d, ndim, s2, approx, n, psi0,
-                                 yy, P2, PY, want_grad, loglik, B, C, &g0,
-                                 gnoise, gZ, gf, jitter, retries);
+    status = gplvm_sparse_global(&kf, Z, m, q, d, ndim, s2, approx, Lz, rel,
+                                 n, psi0, yy, Phi, c, want_grad, loglik, B,
+                                 C, &g0, gnoise, gZ, gf);
     if (phase) phase[GPLVM_SPH_GLOBAL] += gplvm_wtime() - t0;
     if (status != GPLVM_OK || !want_grad) return status;
 

@@ -71,15 +71,18 @@ test_that("pass 1, the global step and pass 2 run apart give the engine's result
   k <- kern_rbf(1.2, c(0.8, 1.5)) + kern_linear(0.3) + kern_white(0.05)
   spec <- .kernel_spec(k, 2)
   rows <- list(1:13, 14:40)
+  fac <- .Call(C_gplvm_sparse_factor_call, dat$Z, spec$type, spec$npar,
+               spec$par)
   for (approx in c("vfe", "dtc")) {
     st <- lapply(rows, function(i) {
       .Call(C_gplvm_sparse_stats_call, dat$Y[i, ], dat$X[i, ], dat$Z,
-            spec$type, spec$npar, spec$par, 5L, FALSE)
+            spec$type, spec$npar, spec$par, fac$Lz, 5L, FALSE)
     })
     total <- function(f) Reduce(`+`, lapply(st, `[[`, f))
     g <- .Call(C_gplvm_sparse_global_call, dat$Z, spec$type, spec$npar,
-               spec$par, 0.2, 3, .sparse_codes[[approx]], total("n"),
-               total("psi0"), total("yy"), total("P2"), total("PY"), TRUE)
+               spec$par, 0.2, 3, .sparse_codes[[approx]], fac$Lz, fac$rel,
+               total("n"), total("psi0"), total("yy"), total("Phi"),
+               total("c"), TRUE)
     gr <- lapply(rows, function(i) {
       .Call(C_gplvm_sparse_grad_call, dat$Y[i, ], dat$X[i, ], dat$Z,
             spec$type, spec$npar, spec$par, g$B, g$C, g$g0, 5L, NULL)
@@ -98,10 +101,17 @@ test_that("the steps check their arguments", {
   dat <- sparse_data(n = 10, d = 2, q = 2, m = 3)
   spec <- .kernel_spec(kern_rbf(), 2)
   expect_error(.Call(C_gplvm_sparse_stats_call, dat$Y, dat$X, dat$Z,
-                     spec$type, spec$npar, spec$par, 0L, FALSE), "'chunk'")
+                     spec$type, spec$npar, spec$par, diag(3), 0L, FALSE),
+               "'chunk'")
+  expect_error(.Call(C_gplvm_sparse_stats_call, dat$Y, dat$X, dat$Z,
+                     spec$type, spec$npar, spec$par, -diag(3), 5L, FALSE),
+               "'Lz'")
   expect_error(.Call(C_gplvm_sparse_global_call, dat$Z, spec$type,
-                     spec$npar, spec$par, 0.1, 2, 2L, 10, 1, 1, diag(3),
-                     matrix(0, 3, 2), TRUE), "FITC")
+                     spec$npar, spec$par, 0.1, 2, 2L, diag(3), 1e-8, 10, 1,
+                     1, diag(3), matrix(0, 3, 2), TRUE), "FITC")
+  expect_error(.Call(C_gplvm_sparse_global_call, dat$Z, spec$type,
+                     spec$npar, spec$par, 0.1, 2, 1L, diag(3), 1e-8, 10, 1,
+                     1, diag(2), matrix(0, 3, 2), TRUE), "'Phi'")
   expect_error(.Call(C_gplvm_sparse_grad_call, dat$Y, dat$X, dat$Z,
                      spec$type, spec$npar, spec$par, diag(2),
                      matrix(0, 3, 2), 0, 5L, NULL), "'B'")
