@@ -415,10 +415,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   if (!is.null(cluster)) on.exit(cluster$close(), add = TRUE)
   obj <- .gplvm_objective(m$Y, m$kernel, m$noise, m$fixed, m$prior, m$q,
                           m$trace, Z0, m$approx, m$noise_prior, m$method,
-                          progress$update, m$missing, cluster)
+                          progress$update, m$missing, m$latent, cluster)
   theta <- kern_params(m$kernel)
-  par0 <- unname(c(X0, Z0, log(theta[obj$free]),
-                   if (!"noise" %in% m$fixed) log(m$noise)))
+  par0 <- unname(c(obj$latent$start(X0), Z0, log(theta[obj$free]),
+                   if (!"noise" %in% m$fixed) log(m$noise),
+                   obj$prior$start()))
   first <- tryCatch(obj$eval(par0), error = function(e) e)
   if (inherits(first, "error")) {
     stop(sprintf(paste("the model cannot be evaluated at the starting",
@@ -432,7 +433,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   opt$max_gradient <- max(abs(best$grad))
   opt$failed <- obj$n_failed()
   fit <- .new_gplvm(obj, best, opt, Y = m$Y, X0 = X0,
-                    ll0 = first$loglik, prior = m$prior, fixed = m$fixed,
+                    ll0 = first$loglik, fixed = m$fixed,
                     method = m$method, time = time, Z0 = Z0,
                     approx = m$approx, missing = m$missing)
   list(fit = fit, warnings = .fit_warnings(obj, opt,
@@ -594,7 +595,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # inducing inputs Z0 (else NULL) the sparse objective, evaluated across a
 # cluster when `cluster` is an evaluator from .cluster_evaluator().
 # noise_prior is the
-# absolute scale b of the noise prior (0: none).  fn evaluates the value
+# absolute scale b of the noise prior (0: none).  par is c(w, Z, log free
+# kernel parameters, [log noise], eta): `latent` maps w to X (NULL: w is X)
+# and `prior` (TRUE, FALSE or a prior object) has its own parameters eta;
+# see R/latent.R.  fn evaluates the value
 # alone for CG, whose trial points mostly need no gradient, and fn_value
 # always (SCG chooses between them); a
 # vector at which the model cannot be evaluated gives fn a value that the
@@ -603,7 +607,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 .gplvm_objective <- function(Y, kernel, noise, fixed, prior, q, trace,
                              Z0 = NULL, approx = "vfe", noise_prior = 0,
                              method = "L-BFGS-B", progress = NULL,
-                             missing = NULL, cluster = NULL) {
+                             missing = NULL, latent = NULL, cluster = NULL) {
   n <- nrow(Y)
   d <- ncol(Y)
   # A factor C with C C' = Y Y', computed once: makes each evaluation
@@ -613,7 +617,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   theta <- kern_params(kernel)
   free <- !names(theta) %in% fixed
   fit_noise <- !"noise" %in% fixed
-  nx <- n * q
+  map <- if (is.null(latent)) .latent_free(n, q) else latent  # R/latent.R
+  xprior <- .as_latent_prior(prior)
+  nx <- map$npar
   m <- if (is.null(Z0)) 0L else nrow(Z0)
   nz <- m * q
   value_only <- method == "CG"   # SCG chooses per step (see .scg())
@@ -627,23 +633,26 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   cache$best <- list(par = NULL, value = Inf, grad = NULL)
   cache$start <- proc.time()[["elapsed"]]
 
+  nhyper <- sum(free) + fit_noise
   unpack <- function(par) {
-    X <- matrix(par[seq_len(nx)], n, q)
+    w <- par[seq_len(nx)]
     th <- theta
     Z <- if (m > 0L) matrix(par[nx + seq_len(nz)], m, q)
     th[free] <- exp(par[nx + nz + seq_len(sum(free))])
-    s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
+    s2 <- if (fit_noise) exp(par[[nx + nz + nhyper]]) else noise
+    eta <- par[nx + nz + nhyper + seq_len(xprior$npar)]
     if (!all(is.finite(c(th, s2)) & c(th, s2) > 0)) {
       stop("a kernel parameter or the noise under- or overflowed",
            call. = FALSE)
     }
     k <- kernel
     kern_params(k) <- th
-    list(X = X, Z = Z, kernel = k, noise = s2, theta = th)
+    list(X = map$X(w), Z = Z, kernel = k, noise = s2, theta = th, w = w,
+         eta = eta)
   }
   # the priors' log densities and their gradients in X and in s2
   priors <- function(u) {
-    px <- if (prior) .log_prior_latent(u$X) else list(value = 0, grad = 0)
+    px <- xprior$logp(u$X, u$eta)
     pn <- if (noise_prior > 0) .log_prior_noise(u$noise, noise_prior)
           else list(value = 0, grad = 0)
     list(x = px, noise = pn)
@@ -681,9 +690,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     r <- loglik(u, TRUE)
     p <- priors(u)
     obj <- r$loglik + p$x$value + p$noise$value
-    gX <- r$X + p$x$grad
-    g <- unname(c(gX, r$inducing, (r$kernel * u$theta)[free],
-                  if (fit_noise) (r$noise + p$noise$grad) * u$noise))
+    gX <- r$X + p$x$X
+    g <- unname(c(map$pullback(u$w, gX), r$inducing,
+                  (r$kernel * u$theta)[free],
+                  if (fit_noise) (r$noise + p$noise$grad) * u$noise,
+                  p$x$eta))
     count(r, obj)
     if (trace > 0L && cache$n_eval %% trace == 0L) {
       cat(sprintf("eval %5d  loglik %14.6g  |grad| %10.4g  %8.1f s\n",
@@ -737,7 +748,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (is.null(b$grad)) b$grad <- -eval(b$par)$grad
     b$grad
   }
-  list(eval = eval, free = free, workspace = workspace,
+  list(eval = eval, free = free, workspace = workspace, latent = map,
+       prior = xprior,
        fn = fn_of(value_only),
        fn_value = fn_of(TRUE), gr = gr,
        best = function() cache$best[c("par", "value")],
@@ -757,7 +769,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 
 # The one constructor of "gplvm" objects (gplvm() adds center, scale,
 # noise_prior, restarts and call).
-.new_gplvm <- function(obj, best, opt, Y, X0, ll0, prior, fixed, method,
+.new_gplvm <- function(obj, best, opt, Y, X0, ll0, fixed, method,
                        time, Z0 = NULL, approx = NULL, missing = NULL) {
   X <- best$X
   dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
@@ -789,7 +801,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     logprior_noise = best$logprior_noise, objective = best$objective,
     X_init = X0, loglik_init = ll0,
     center = NULL, scale = NULL,
-    Y = Y, alpha = alpha, chol = R, prior = prior, fixed = fixed,
+    Y = Y, alpha = alpha, chol = R,
+    prior = obj$prior$kind == "gaussian", fixed = fixed,
+    latent = c(obj$latent, list(par = best$w)),
+    latent_prior = c(obj$prior, list(par = best$eta)),
     df = length(opt$par), nobs = nrow(X),
     optim = list(method = method, convergence = opt$convergence,
                  message = opt$message, counts = opt$counts,
