@@ -5,8 +5,9 @@
 #   pass 1: gets its latent rows, Z and the kernel, returns its share of
 #           psi0, yy, Kxz'Kxz (M x M) and Kxz'Y (M x D);
 #   (the master sums them and takes the global step, O(M^3 + M^2 D))
-#   pass 2: gets dL/dKxz'Kxz (M x M), dL/dKxz'Y (M x D) and dL/dpsi0,
-#           returns its rows' gradient and its share of the others.
+#   pass 2: gets M x M and M x D matrices (see src/sparse_stats.c) and
+#           dL/dpsi0, returns its rows' gradient and its share of the
+#           others.
 # The master never holds an N x M matrix.
 
 #' @section Across a cluster:
@@ -128,16 +129,26 @@ NULL
 # this process, chunk by chunk, so that the fit can end at its best point.
 .cluster_evaluator <- function(cl, Y, chunk = .sparse_chunk,
                                count_bytes = FALSE) {
-  ok <- tryCatch(unlist(parallel::clusterEvalQ(
-    cl, requireNamespace("gplvm", quietly = TRUE))),
-    error = function(e) stop(.cluster_failed(cl, e)))
-  if (!isTRUE(all(ok))) {
+  version <- tryCatch(unlist(parallel::clusterEvalQ(cl, {
+    if (requireNamespace("gplvm", quietly = TRUE)) {
+      unname(getNamespaceVersion("gplvm"))
+    } else NA_character_
+  })), error = function(e) stop(.cluster_failed(cl, e)))
+  if (anyNA(version)) {
     stop(sprintf(paste("worker%s %s of 'cluster' cannot load gplvm: install",
                        "it where the workers see it, or give them your",
                        "library with parallel::clusterEvalQ(cl,",
                        ".libPaths(\"<library>\"))"),
-                 if (sum(!ok) > 1L) "s" else "",
-                 paste(which(!ok), collapse = ", ")), call. = FALSE)
+                 if (sum(is.na(version)) > 1L) "s" else "",
+                 paste(which(is.na(version)), collapse = ", ")),
+         call. = FALSE)
+  }
+  mine <- unname(getNamespaceVersion("gplvm"))
+  if (any(version != mine)) {
+    stop(sprintf(paste("the workers of 'cluster' run gplvm %s, this",
+                       "process %s: install the same version on both"),
+                 paste(unique(version[version != mine]), collapse = ", "),
+                 mine), call. = FALSE)
   }
   n <- nrow(Y)
   idx <- Filter(length, parallel::splitIndices(n, length(cl)))
@@ -200,8 +211,8 @@ NULL
     .stop_on_status(g$status)
     out <- c(g["loglik"], fac[c("jitter", "retries")])
     if (!gradient) return(out)
-    gr <- run(rep(list(list(key = key, B = g$B, C = g$C, g0 = g$g0)),
-                  length(idx)), .cluster_worker_grad)
+    gr <- run(rep(list(list(key = key, Lz = fac$Lz, B = g$B, C = g$C,
+                            g0 = g$g0)), length(idx)), .cluster_worker_grad)
     gX <- matrix(0, n, ncol(X))
     for (w in seq_along(idx)) gX[idx[[w]], ] <- gr[[w]]$X
     c(out, list(X = gX,
@@ -253,7 +264,7 @@ NULL
   p <- rows$pass1
   s <- p$spec
   r <- .Call(C_gplvm_sparse_grad_call, rows$Y, p$X, p$Z, s$type, s$npar,
-             s$par, a$B, a$C, a$g0, p$chunk, p$store)
+             s$par, a$Lz, a$B, a$C, a$g0, p$chunk, p$store)
   rows$pass1$store <- NULL
   c(r, seq = a$seq)
 }

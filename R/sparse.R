@@ -6,7 +6,7 @@
 # Rows per chunk of the chunked VFE / DTC evaluation (src/sparse_stats.c):
 # large enough for the BLAS to run at full speed, small enough for one
 # chunk's gradient pass to stay in the processor's cache; and the most
-# doubles (k(X, Z) and its cache: 2 N M) kept between the two passes.
+# doubles kept between the two passes (512 MB).
 .sparse_chunk <- 2048L
 .sparse_store_max <- 2^26
 
@@ -38,11 +38,12 @@
 
 # One sparse evaluation in C; callers have checked.  Returns the raw list
 # (loglik, X, inducing, kernel, noise, jitter, retries) or stops.  VFE and
-# DTC run `chunk` rows at a time (src/sparse_stats.c), keeping k(X, Z)
-# between the two passes while it takes at most .sparse_store_max doubles.
+# DTC run `chunk` rows at a time (src/sparse_stats.c), keeping k(X, Z) and
+# its whitened form between the two passes while they (and a cache: at most
+# 3 N M doubles) take at most .sparse_store_max doubles.
 .loglik_sparse_c <- function(Y, X, Z, kernel, noise, approx, gradient,
                              ndim = ncol(Y), chunk = .sparse_chunk,
-                             store = 2 * nrow(X) * nrow(Z) <=
+                             store = 3 * nrow(X) * nrow(Z) <=
                                .sparse_store_max) {
   spec <- .kernel_spec(kernel, ncol(X))
   res <- .Call(C_gplvm_sparse_call, Y, X, Z, spec$type, spec$npar, spec$par,

@@ -3,7 +3,7 @@
 #
 #   Rscript bench/sparse_engine.R [--n=1e5] [--reps=7] [--chunk=2048]
 #                                 [--cluster-n=2e5] [--cluster-reps=5]
-#                                 [--no-cluster] [--nagle]
+#                                 [--no-cluster] [--only-cluster] [--nagle]
 #
 # Model: N points, M = 100 inducing inputs, D = 12, q = 2, RBF (ARD) +
 # white kernel, VFE, value and full gradient.  Run it once per BLAS (for
@@ -55,60 +55,64 @@ timed <- function(expr) {
   force(expr)
   proc.time()[["elapsed"]] - t0
 }
-dat <- make(n)
-has_phases <- exists("C_gplvm_internal_sparse_bench_call",
-                     envir = asNamespace("gplvm"))
+engine_part <- function() {
+  dat <- make(n)
+  has_phases <- exists("C_gplvm_internal_sparse_bench_call",
+                       envir = asNamespace("gplvm"))
+  cat(sprintf("gplvm from %s; N = %g, M = %d, D = %d, q = %d, %d repeats%s\n",
+              dirname(find.package("gplvm")), n, m, d, q, reps,
+              if (has_phases) sprintf(", chunk %d rows", chunk) else ""))
+  cat("load average before:", readLines("/proc/loadavg"), "\n")
+
+  Kxz <- kern_matrix(kern_rbf(1, c(1, 1.5)), dat$X, dat$Z)
+  set.seed(2)
+  B <- crossprod(matrix(rnorm(m * m), m))
+  floor_once <- function() timed({
+    crossprod(Kxz)
+    Kxz %*% B
+    exp(Kxz)
+  })
+  engine_once <- function() timed(
+    gplvm:::.loglik_sparse_c(dat$Y, dat$X, dat$Z, kernel, 0.1, "vfe", TRUE))
+  spec <- gplvm:::.kernel_spec(kernel, q)
+  phases_once <- function() {
+    .Call(gplvm:::C_gplvm_internal_sparse_bench_call, dat$Y, dat$X, dat$Z,
+          spec$type, spec$npar, spec$par, 0.1, chunk,
+          2 * n * m <= gplvm:::.sparse_store_max)
+  }
+  invisible(engine_once())
+  invisible(floor_once())
+  fl <- en <- numeric(reps)
+  ph <- NULL
+  for (i in seq_len(reps)) {
+    fl[i] <- floor_once()
+    en[i] <- engine_once()
+    if (has_phases) ph <- rbind(ph, phases_once())
+  }
+  cat(sprintf(paste("engine %.3f s, floor %.3f s, ratio %.2f",
+                    "(medians; engine range %.3f-%.3f s)\n"),
+              median(en), median(fl), median(en) / median(fl), min(en),
+              max(en)))
+  if (has_phases) {
+    cat("phases of the C engine (medians, s):\n")
+    print(round(apply(ph, 2, median), 4))
+  }
+  cat("load average after:", readLines("/proc/loadavg"), "\n")
+
+  if (nzchar(before)) {
+    cat("\n---- before (", before, ") ----\n", sep = "")
+    script <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE),
+                                       value = TRUE))
+    out <- system2(file.path(R.home("bin"), "Rscript"),
+                   c(script, paste0("--n=", n), paste0("--reps=", reps),
+                     "--no-cluster"),
+                   env = paste0("R_LIBS=", before), stdout = TRUE)
+    cat(out, sep = "\n")
+  }
+
+}
 cat("BLAS:  ", extSoftVersion()[["BLAS"]], "\nLAPACK:", La_library(), "\n")
-cat(sprintf("gplvm from %s; N = %g, M = %d, D = %d, q = %d, %d repeats%s\n",
-            dirname(find.package("gplvm")), n, m, d, q, reps,
-            if (has_phases) sprintf(", chunk %d rows", chunk) else ""))
-cat("load average before:", readLines("/proc/loadavg"), "\n")
-
-Kxz <- kern_matrix(kern_rbf(1, c(1, 1.5)), dat$X, dat$Z)
-set.seed(2)
-B <- crossprod(matrix(rnorm(m * m), m))
-floor_once <- function() timed({
-  crossprod(Kxz)
-  Kxz %*% B
-  exp(Kxz)
-})
-engine_once <- function() timed(
-  gplvm:::.loglik_sparse_c(dat$Y, dat$X, dat$Z, kernel, 0.1, "vfe", TRUE))
-spec <- gplvm:::.kernel_spec(kernel, q)
-phases_once <- function() {
-  .Call(gplvm:::C_gplvm_internal_sparse_bench_call, dat$Y, dat$X, dat$Z,
-        spec$type, spec$npar, spec$par, 0.1, chunk,
-        2 * n * m <= gplvm:::.sparse_store_max)
-}
-invisible(engine_once())
-invisible(floor_once())
-fl <- en <- numeric(reps)
-ph <- NULL
-for (i in seq_len(reps)) {
-  fl[i] <- floor_once()
-  en[i] <- engine_once()
-  if (has_phases) ph <- rbind(ph, phases_once())
-}
-cat(sprintf(paste("engine %.3f s, floor %.3f s, ratio %.2f",
-                  "(medians; engine range %.3f-%.3f s)\n"),
-            median(en), median(fl), median(en) / median(fl), min(en),
-            max(en)))
-if (has_phases) {
-  cat("phases of the C engine (medians, s):\n")
-  print(round(apply(ph, 2, median), 4))
-}
-cat("load average after:", readLines("/proc/loadavg"), "\n")
-
-if (nzchar(before)) {
-  cat("\n---- before (", before, ") ----\n", sep = "")
-  script <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE),
-                                     value = TRUE))
-  out <- system2(file.path(R.home("bin"), "Rscript"),
-                 c(script, paste0("--n=", n), paste0("--reps=", reps),
-                   "--no-cluster"),
-                 env = paste0("R_LIBS=", before), stdout = TRUE)
-  cat(out, sep = "\n")
-}
+if (!"--only-cluster" %in% args) engine_part()
 
 if ("--no-cluster" %in% args) quit(save = "no")
 
@@ -124,7 +128,7 @@ cat(sprintf("\ncluster: 2 PSOCK workers, sockets %s\n",
             if (nodelay) "without Nagle's delay (no-delay)" else
               "with R's default options"))
 on.exit(parallel::stopCluster(cl))
-parallel::clusterCall(cl, base::eval, call(".libPaths", .libPaths()))
+invisible(parallel::clusterCall(cl, base::eval, call(".libPaths", .libPaths())))
 ev <- gplvm:::.cluster_evaluator(cl, big$Y)
 serial_once <- function() timed(
   gplvm:::.loglik_sparse_c(big$Y, big$X, big$Z, kernel, 0.1, "vfe", TRUE))
@@ -132,15 +136,28 @@ cluster_once <- function() timed(
   ev$loglik(big$X, big$Z, kernel, 0.1, "vfe", TRUE))
 a <- gplvm:::.loglik_sparse_c(big$Y, big$X, big$Z, kernel, 0.1, "vfe", TRUE)
 b <- ev$loglik(big$X, big$Z, kernel, 0.1, "vfe", TRUE)
-cat(sprintf("\nN = %g: cluster minus serial, relative: loglik %.2g, X %.2g\n",
-            cn, abs(b$loglik - a$loglik) / abs(a$loglik),
-            max(abs(b$X - a$X)) / max(abs(a$X))))
+# the same sums added in another order in one process: chunks of 1999 rows
+o <- gplvm:::.loglik_sparse_c(big$Y, big$X, big$Z, kernel, 0.1, "vfe", TRUE,
+                              chunk = 1999L)
+rel <- function(x, y) max(abs(x - y)) / max(abs(y))
+cat(sprintf(paste("\nN = %g: relative differences from the serial",
+                  "evaluation (value, dX, dZ, dtheta):\n  cluster",
+                  "%.2g %.2g %.2g %.2g\n  serial, 1999-row chunks",
+                  "%.2g %.2g %.2g %.2g\n  (condition number of k(Z, Z):",
+                  "%.2g)\n"), cn,
+            rel(b$loglik, a$loglik), rel(b$X, a$X), rel(b$inducing,
+            a$inducing), rel(b$kernel, a$kernel), rel(o$loglik, a$loglik),
+            rel(o$X, a$X), rel(o$inducing, a$inducing), rel(o$kernel,
+            a$kernel), kappa(kern_matrix(kernel, big$Z), exact = TRUE)))
 se <- ce <- numeric(creps)
 for (i in seq_len(creps)) {
   se[i] <- serial_once()
   ce[i] <- cluster_once()
 }
-bytes <- ev$bytes()
+counted <- gplvm:::.cluster_evaluator(cl, big$Y, count_bytes = TRUE)
+invisible(counted$loglik(big$X, big$Z, kernel, 0.1, "vfe", TRUE))
+bytes <- counted$bytes()
+counted$close()
 cat(sprintf(paste("serial %.3f s, 2 PSOCK workers %.3f s per evaluation",
                   "(medians; speed-up %.2f)\n"),
             median(se), median(ce), median(se) / median(ce)))

@@ -253,14 +253,15 @@ SEXP gplvm_sparse_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
 }
 
 SEXP gplvm_sparse_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
-                            SEXP par, SEXP B, SEXP C, SEXP g0, SEXP chunk,
-                            SEXP store)
+                            SEXP par, SEXP Lz, SEXP B, SEXP C, SEXP g0,
+                            SEXP chunk, SEXP store)
 {
     sparse_args a;
     stripped s;
     sparse_args_check(Y, X, Z, type, npar, par, &a);
     strip(&a, &s);
     int m = a.m;
+    const double *L = factor_arg(Lz, m);
     const double *b = matrix_arg(B, "B", m, m);
     const double *c = matrix_arg(C, "C", m, a.d);
     double gd = gplvm_scalar_arg(g0, "g0");
@@ -279,7 +280,7 @@ SEXP gplvm_sparse_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     double *gf = zeroed(s.nf);
     memset(REAL(gZ), 0, (size_t) m * a.q * sizeof(double));
     int status = gplvm_sparse_grad(&s.kf, REAL(Y), a.n, a.d, REAL(X),
-                                   REAL(Z), m, a.q, nc, b, c, gd, kstore,
+                                   REAL(Z), m, a.q, L, nc, b, c, gd, kstore,
                                    kstore != NULL, REAL(gX), REAL(gZ), gf,
                                    NULL);
     unstrip(&a, &s, gf, 0.0, REAL(gpar));

@@ -94,8 +94,8 @@ SEXP gplvm_sparse_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
 /* pass 2, list(X, inducing, kernel, status): the rows' gradient and their
  * share of the others. */
 SEXP gplvm_sparse_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
-                            SEXP par, SEXP B, SEXP C, SEXP g0, SEXP chunk,
-                            SEXP store);
+                            SEXP par, SEXP Lz, SEXP B, SEXP C, SEXP g0,
+                            SEXP chunk, SEXP store);
 /* Internal, for bench/sparse_engine.R only: one VFE evaluation with its
  * phase timings (seconds) and total. */
 SEXP gplvm_internal_sparse_bench_call(SEXP Y, SEXP X, SEXP Z, SEXP type,

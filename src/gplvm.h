@@ -299,7 +299,8 @@ enum {
     GPLVM_SPH_CONTRACT,   /* pass 2: W against the kernel's derivatives */
     GPLVM_NSPHASE
 };
-/* Doubles that keeping Kxz and its cache for all n rows takes. */
+/* Doubles that keeping Kxz, V = Kxz Lz^-T and Kxz's cache for all n rows
+ * takes. */
 size_t gplvm_sparse_store_len(const gplvm_kernel *kf, int n, int m);
 /* Lz (m x m, lower, zeros above) with Lz Lz' = k(Z, Z) + jitter I, the
  * jitter as in gplvm_factor_kzz (*rel: its factor of the mean diagonal). */
@@ -309,14 +310,15 @@ int gplvm_sparse_factor(const gplvm_kernel *kf, const double *Z, int m,
 /* Pass 1 over the n rows of Y (n x d) and X (n x q), `chunk` rows at a
  * time, with V = Kxz Lz^-T: adds sum k(x_i, x_i) to *psi0, sum(Y^2) to
  * *yy, V'V to Phi (m x m, returned full) and V'Y to c (m x d).  store:
- * NULL, or gplvm_sparse_store_len() doubles that keep Kxz for pass 2. */
+ * NULL, or gplvm_sparse_store_len() doubles that keep Kxz and V for
+ * pass 2. */
 int gplvm_sparse_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
                        const double *X, const double *Z, int m, int q,
                        const double *Lz, int chunk, double *store,
                        double *psi0, double *yy, double *Phi, double *c,
                        double *phase);
 /* The global step from the summed statistics of nobs rows: *loglik and,
- * if want_grad, B = dL/d(Kxz'Kxz) (m x m), C = dL/d(Kxz'Y) (m x d),
+ * if want_grad, B = dL/dPhi Lz^-1 (m x m), C = Lz^-T dL/dc (m x d),
  * *g0 = dL/dpsi0, *gnoise = dL/ds2, and adds the Kzz part to gZ (m x q)
  * and gf.  Lz and rel from gplvm_sparse_factor. */
 int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
@@ -331,12 +333,12 @@ int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
  * holds pass 1's Kxz for the same X, Z and kernel. */
 int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
                       const double *X, const double *Z, int m, int q,
-                      int chunk, const double *B, const double *C, double g0,
-                      double *store, int stored, double *gX, double *gZ,
-                      double *gf, double *phase);
+                      const double *Lz, int chunk, const double *B,
+                      const double *C, double g0, double *store, int stored,
+                      double *gX, double *gZ, double *gf, double *phase);
 /* The three in one process, with the arguments and results of
- * gplvm_sparse_engine (VFE and DTC only); store: keep Kxz between the
- * passes (O(n m) memory) rather than compute it twice; otherwise
+ * gplvm_sparse_engine (VFE and DTC only); store: keep Kxz and V between
+ * the passes (O(n m) memory) rather than compute them twice; otherwise
  * O(chunk m + m^2 + m d) workspace.  phase: NULL or GPLVM_NSPHASE doubles. */
 int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
                          const double *X, const double *Z, int m, int q,

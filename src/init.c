@@ -17,7 +17,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gplvm_sparse_factor_call, 4),
     CALLDEF(gplvm_sparse_stats_call, 9),
     CALLDEF(gplvm_sparse_global_call, 15),
-    CALLDEF(gplvm_sparse_grad_call, 11),
+    CALLDEF(gplvm_sparse_grad_call, 12),
     CALLDEF(gplvm_internal_sparse_bench_call, 9),
     CALLDEF(gplvm_kernel_table_call, 0),
     CALLDEF(gplvm_kern_matrix_call, 5),

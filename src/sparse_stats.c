@@ -8,12 +8,15 @@
  *   pass 1 (gplvm_sparse_stats): each chunk of rows adds its share;
  *   global (gplvm_sparse_global): the bound and its derivatives in the
  *     statistics, in Kzz and in s2, O(M^3 + M^2 D);
- *   pass 2 (gplvm_sparse_grad): each chunk's dL/dKxz_c = Y_c C' + 2 Kxz_c B
- *     (C = dL/d(Kxz'Y), B = dL/d(Kxz'Kxz)), contracted into its rows'
- *     dL/dX and its share of dL/dZ and dL/dtheta.
- * Pass 1 whitens each chunk (V_c = Kxz_c Lz^-T) rather than forming
- * Kxz'Kxz and whitening that: the latter would lose digits in proportion
- * to the condition number of Kzz, the former to its square root.
+ *   pass 2 (gplvm_sparse_grad): each chunk's
+ *     dL/dKxz_c = (Y_c Gc' + 2 V_c GP) Lz^-1 = Y_c C' + 2 V_c B,
+ *     contracted into its rows' dL/dX and its share of dL/dZ and dL/dtheta.
+ * Both passes work on the whitened V_c = Kxz_c Lz^-T rather than on Kxz:
+ * forming Kxz'Kxz and whitening that, or multiplying Kxz by
+ * Lz^-T GP Lz^-1, would lose digits in proportion to the condition number
+ * of Kzz (1e-4 relative in dL/dZ with 100 inducing inputs in 2-D), the
+ * whitened form to its square root.  V is kept with Kxz between the
+ * passes when `store` allows.
  * The chunks live in one process (gplvm_sparse_chunked) or on the workers
  * of a cluster (R/cluster.R).  FITC's lambda_i is not a sum: src/sparse.c.
  *
@@ -21,7 +24,7 @@
  *   L = -N D/2 log(2 pi) - D/2 (N log s2 + log|A|) - yy / (2 s2)
  *       + tr(c' E) / (2 s2^2) [- D / (2 s2) (psi0 - tr Phi)]   ([.]: VFE)
  *   dL/dPhi = GP = -D / (2 s2) A^-1 - E E' / (2 s2^3) [+ D / (2 s2) I],
- *   dL/dc = Gc = E / s2^2,  B = Lz^-T GP Lz^-1,  C = Lz^-T Gc,
+ *   dL/dc = Gc = E / s2^2,  B = GP Lz^-1,  C = Lz^-T Gc,
  *   dL/dKzz = -1/2 Lz^-T sym(2 Phi GP + c Gc') Lz^-1 (Phi and c move with
  *     Lz^-1; the bound depends on Kzz, not on the choice of its root),
  *   dL/ds2 = -N D / (2 s2) + D tr(A^-1 Phi) / (2 s2^2) + yy / (2 s2^2)
@@ -86,7 +89,7 @@ static int has_cache(const gplvm_kernel *kf)
 
 size_t gplvm_sparse_store_len(const gplvm_kernel *kf, int n, int m)
 {
-    return (size_t) n * m * (1 + has_cache(kf));
+    return (size_t) n * m * (2 + has_cache(kf));
 }
 
 /* Rows i0 .. i0+nc-1 of X (ld n) as an nc x q matrix. */
@@ -99,20 +102,25 @@ static double *chunk_rows(const double *X, int n, int q, int i0, int nc)
     return Xc;
 }
 
-/* Kxz (nc x m) of one chunk, and its cache, at their place in `store`
- * (chunk after chunk: Kxz_c at i0 m, the caches after all of them at
- * n m + i0 m) or in fresh workspace when store is NULL. */
+/* Kxz (nc x m) of one chunk, V = Kxz Lz^-T and Kxz's cache, at their
+ * place in `store` (chunk after chunk: Kxz_c at i0 m, V_c at n m + i0 m,
+ * the cache at 2 n m + i0 m) or in fresh workspace when store is NULL.
+ * compute: fill K and its cache (else they are in the store already). */
 static int chunk_kernel(const gplvm_kernel *kf, const double *Xc, int nc,
                         int n, int i0, const double *Z, int m, int q,
-                        double *store, int compute, double **K, double **cache)
+                        double *store, int compute, double **K, double **V,
+                        double **cache)
 {
     int cached = has_cache(kf);
     double v = self_cache(kf);
+    size_t nm = (size_t) n * m, at = (size_t) i0 * m;
     if (store) {
-        *K = store + (size_t) i0 * m;
-        *cache = cached ? store + (size_t) n * m + (size_t) i0 * m : NULL;
+        *K = store + at;
+        *V = store + nm + at;
+        *cache = cached ? store + 2 * nm + at : NULL;
     } else {
         *K = (double *) R_alloc((size_t) nc * m, sizeof(double));
+        *V = (double *) R_alloc((size_t) nc * m, sizeof(double));
         *cache = cached ? (double *) R_alloc((size_t) nc * m, sizeof(double))
             : NULL;
     }
@@ -121,6 +129,14 @@ static int chunk_kernel(const gplvm_kernel *kf, const double *Xc, int nc,
     gplvm_kernel_cross_cached(kf, Xc, nc, Z, m, q, *K, v != 0.0 ? NULL :
                               *cache);
     return all_finite(*K, (size_t) nc * m) ? GPLVM_OK : GPLVM_NONFINITE;
+}
+
+/* V = K Lz^-T (nc x m). */
+static void whiten(const double *K, int nc, int m, const double *Lz,
+                   double *V)
+{
+    memcpy(V, K, (size_t) nc * m * sizeof(double));
+    trsolve('R', 'T', nc, m, Lz, m, 1.0, V);
 }
 
 int gplvm_sparse_factor(const gplvm_kernel *kf, const double *Z, int m,
@@ -150,21 +166,19 @@ int gplvm_sparse_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
     if (chunk < 1) chunk = 1;
     int len = chunk < n ? chunk : n;
     double *kd = (double *) R_alloc(len, sizeof(double));
-    double *V = (double *) R_alloc((size_t) len * m, sizeof(double));
     for (size_t i = 0; i < (size_t) n * d; i++) *yy += Y[i] * Y[i];
     for (int i0 = 0; i0 < n; i0 += chunk) {
         int nc = n - i0 < chunk ? n - i0 : chunk;
         const void *vmax = vmaxget();
-        double t0 = phase ? gplvm_wtime() : 0.0, *K, *cache;
+        double t0 = phase ? gplvm_wtime() : 0.0, *K, *V, *cache;
         double *Xc = chunk_rows(X, n, q, i0, nc);
         int status = chunk_kernel(kf, Xc, nc, n, i0, Z, m, q, store, 1, &K,
-                                  &cache);
+                                  &V, &cache);
         if (status != GPLVM_OK) return status;
         gplvm_kernel_diag(kf, Xc, nc, q, kd);
         for (int i = 0; i < nc; i++) *psi0 += kd[i];
         double t1 = phase ? gplvm_wtime() : 0.0;
-        memcpy(V, K, (size_t) nc * m * sizeof(double));
-        trsolve('R', 'T', nc, m, Lz, m, 1.0, V);
+        whiten(K, nc, m, Lz, V);
         F77_CALL(dsyrk)(&uplo, &trans, &m, &nc, &one, V, &nc, &one, Phi, &m
                         FCONE FCONE);
         gemm('T', 'N', m, d, nc, 1.0, V, nc, Y + i0, n, 1.0, c, m);
@@ -255,10 +269,8 @@ int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
     for (int i = 0; i < m; i++) trW += Wz[i + (size_t) i * m];
     for (int i = 0; i < m; i++) Wz[i + (size_t) i * m] += rel * trW / m;
 
-    /* B = Lz^-T GP Lz^-1, C = Lz^-T Gc */
-    trsolve('L', 'T', m, m, Lz, m, 1.0, B);
+    /* B = GP Lz^-1, C = Lz^-T Gc */
     trsolve('R', 'N', m, m, Lz, m, 1.0, B);
-    symmetrise(B, m);
     trsolve('L', 'T', m, d, Lz, m, 1.0, C);
 
     double trace_z;
@@ -270,9 +282,9 @@ int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
 
 int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
                       const double *X, const double *Z, int m, int q,
-                      int chunk, const double *B, const double *C, double g0,
-                      double *store, int stored, double *gX, double *gZ,
-                      double *gf, double *phase)
+                      const double *Lz, int chunk, const double *B,
+                      const double *C, double g0, double *store, int stored,
+                      double *gX, double *gZ, double *gf, double *phase)
 {
     if (chunk < 1) chunk = 1;
     int len = chunk < n ? chunk : n;
@@ -284,16 +296,17 @@ int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
     for (int i0 = 0; i0 < n; i0 += chunk) {
         int nc = n - i0 < chunk ? n - i0 : chunk;
         const void *vmax = vmaxget();
-        double t0 = phase ? gplvm_wtime() : 0.0, *K, *cache;
+        double t0 = phase ? gplvm_wtime() : 0.0, *K, *V, *cache;
         double *Xc = chunk_rows(X, n, q, i0, nc);
         int status = chunk_kernel(kf, Xc, nc, n, i0, Z, m, q, store, !stored,
-                                  &K, &cache);
+                                  &K, &V, &cache);
         if (status != GPLVM_OK) return status;
+        if (!stored) whiten(K, nc, m, Lz, V);
         double t1 = phase ? gplvm_wtime() : 0.0;
-        /* W = dL/dKxz_c = Y_c C' + 2 Kxz_c B (over v when Kxz is its own
-         * cache) */
+        /* W = dL/dKxz_c = (Y_c Gc' + 2 V_c GP) Lz^-1 = Y_c C' + 2 V_c B
+         * (over v when Kxz is its own cache) */
         gemm('N', 'T', nc, m, d, a, Y + i0, n, C, m, 0.0, W, nc);
-        gemm('N', 'N', nc, m, m, 2.0 * a, K, nc, B, m, 1.0, W, nc);
+        gemm('N', 'N', nc, m, m, 2.0 * a, V, nc, B, m, 1.0, W, nc);
         double t2 = phase ? gplvm_wtime() : 0.0;
         memset(gXc, 0, (size_t) nc * q * sizeof(double));
         gplvm_kernel_grad_cross_cached(kf, Xc, nc, Z, m, q, W, cache, gXc,
@@ -374,8 +387,9 @@ int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
     if (phase) phase[GPLVM_SPH_GLOBAL] += gplvm_wtime() - t0;
     if (status != GPLVM_OK || !want_grad) return status;
 
-    status = gplvm_sparse_grad(&kf, Y, n, d, X, Z, m, q, chunk, B, C, g0,
-                               kstore, kstore != NULL, gX, gZ, gf, phase);
+    status = gplvm_sparse_grad(&kf, Y, n, d, X, Z, m, q, Lz, chunk, B, C,
+                               g0, kstore, kstore != NULL, gX, gZ, gf,
+                               phase);
     if (status != GPLVM_OK) return status;
     add_mapped(gf, nf, map, gpar);
     for (int p = 0, pos = 0; p < k->nparts; pos += k->npar[p++])

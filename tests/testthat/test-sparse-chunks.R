@@ -85,7 +85,8 @@ test_that("pass 1, the global step and pass 2 run apart give the engine's result
                total("c"), TRUE)
     gr <- lapply(rows, function(i) {
       .Call(C_gplvm_sparse_grad_call, dat$Y[i, ], dat$X[i, ], dat$Z,
-            spec$type, spec$npar, spec$par, g$B, g$C, g$g0, 5L, NULL)
+            spec$type, spec$npar, spec$par, fac$Lz, g$B, g$C, g$g0, 5L,
+            NULL)
     })
     apart <- list(loglik = g$loglik, X = rbind(gr[[1]]$X, gr[[2]]$X),
                   inducing = g$inducing + gr[[1]]$inducing +
@@ -113,9 +114,9 @@ test_that("the steps check their arguments", {
                      spec$npar, spec$par, 0.1, 2, 1L, diag(3), 1e-8, 10, 1,
                      1, diag(2), matrix(0, 3, 2), TRUE), "'Phi'")
   expect_error(.Call(C_gplvm_sparse_grad_call, dat$Y, dat$X, dat$Z,
-                     spec$type, spec$npar, spec$par, diag(2),
+                     spec$type, spec$npar, spec$par, diag(3), diag(2),
                      matrix(0, 3, 2), 0, 5L, NULL), "'B'")
   expect_error(.Call(C_gplvm_sparse_grad_call, dat$Y, dat$X, dat$Z,
-                     spec$type, spec$npar, spec$par, diag(3),
+                     spec$type, spec$npar, spec$par, diag(3), diag(3),
                      matrix(0, 3, 2), 0, 5L, 1:3), "'store'")
 })
