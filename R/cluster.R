@@ -54,7 +54,10 @@
 #' @param cluster `NULL`, or a cluster from package \pkg{parallel} on whose
 #'   workers a sparse fit evaluates its bound (see "Across a cluster").
 #' @examples
-#' # a sparse fit whose bound is evaluated by 2 worker processes
+#' \dontrun{
+#' # a sparse fit whose bound is evaluated by 2 worker processes (not run:
+#' # starting them takes seconds, and each evaluation's exchange with
+#' # them costs more than the evaluation of so small a model)
 #' op <- options(socketOptions = "no-delay")
 #' cl <- parallel::makePSOCKcluster(2, rscript_args = c("-e",
 #'   shQuote("options(socketOptions = 'no-delay')")))
@@ -63,6 +66,7 @@
 #'                 cluster = cl)
 #' parallel::stopCluster(cl)
 #' spread$optim$convergence
+#' }
 #' @rdname gplvm
 #' @name gplvm
 NULL
