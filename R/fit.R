@@ -31,7 +31,8 @@
 #'     noise by well under 1\%.
 #' }
 #' No other term enters: the kernel hyperparameters have flat priors on
-#' the log scale.  The value is `objective` in the fit.
+#' the log scale.  The value is `objective` in the fit.  With `dynamics`
+#' the prior on \eqn{X} is the GP dynamics of the section below instead.
 #'
 #' By default (`kernel = NULL`) the kernel is an RBF with one lengthscale,
 #' **fixed at 1**, and there is no prior on `X`.  The
@@ -199,17 +200,27 @@
 #'   objective.
 #' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see the
 #'   section below); `inducing` then defaults to `min(N, 50)`.
+#' @param back Back-constraint: `"none"` (free latent positions),
+#'   `"kernel"` or `"mlp"`: the latent positions are a mapping of the data
+#'   whose weights are fitted (see the section Back-constraints).
+#' @param back_control Settings of the mapping, a named list: for
+#'   `"kernel"`, `width` (the RBF kernel's width on the data; default the
+#'   median distance between rows); for `"mlp"`, `hidden` (the number of
+#'   tanh hidden units, default 5).
 #' @return An object of class `"gplvm"`: a list with `X` (the fitted latent
 #'   positions), `kernel`, `noise`, `loglik` (the log-likelihood
 #'   \eqn{\log p(Y \mid X, \theta)}{log p(Y | X, theta)} without the priors),
-#'   `logprior` (the log prior of `X`, 0 without prior), `logprior_noise`
+#'   `logprior` (the log prior of `X`, 0 without prior; with `dynamics`
+#'   the log density of the dynamics, see GP dynamics), `logprior_noise`
 #'   (the log prior of the noise, 0 without), `objective` (their sum, the
 #'   maximised value), `X_init`, `loglik_init`, `center`, `scale`, `Y` (the
 #'   centred, scaled data), `alpha` (\eqn{K^{-1} Y}{K^-1 Y}, used by
 #'   `predict`), `prior`, `noise_prior`, `fixed`, `restarts`, `df` (number
 #'   of free parameters), `nobs`, `optim` (a list with `method`,
 #'   `convergence`, `message`, `counts`, `evaluations`, `runs`, `failed`,
-#'   `max_gradient`, `jitter_count`) and `time` (wall seconds), and `call`.
+#'   `max_gradient`, `jitter_count`) and `time` (wall seconds), `latent`
+#'   (how `X` is parameterised: `kind` `"none"`, `"kernel"` or `"mlp"`,
+#'   with the fitted weights `par`; see Back-constraints) and `call`.
 #'   A sparse fit also has `inducing` (the fitted \eqn{Z}), `inducing_init`
 #'   and `approx`; its `alpha` is M by D and `Cfac` (M by M, with
 #'   `tcrossprod(Cfac)` equal to
@@ -219,6 +230,42 @@
 #'   and the jitter each pattern's covariance needed), and `alpha` holds
 #'   each column's \eqn{K_{OO}^{-1} y_O}{K_OO^-1 y_O} from its observed rows
 #'   (0 in the others); `chol` is still that of the covariance of all rows.
+#' @section Back-constraints:
+#' The GP-LVM keeps points that are far apart in data space apart in the
+#' latent space, but nothing keeps close points close.  With `back` the
+#' latent positions are a smooth function of the data, \eqn{X = g(Y; W)}{X
+#' = g(Y; W)} (Lawrence and Quinonero-Candela, 2006), so rows that are close
+#' in data space (centred, and scaled with `scale = TRUE`, as the model sees
+#' it) stay close; the optimiser works on the weights \eqn{W}{W} through
+#' the chain rule from the gradient in \eqn{X}{X}.  It works for the exact
+#' and the sparse model, not (yet) for the Bayesian one or for data with
+#' missing entries.
+#' \itemize{
+#'   \item `"kernel"`: \eqn{X = K_y A}{X = Ky A} with
+#'     \eqn{K_y}{Ky} the RBF kernel matrix
+#'     \eqn{\exp(-|y_i - y_j|^2 / (2 w^2))}{exp(-|y_i - y_j|^2 / (2 w^2))}
+#'     of the rows, \eqn{w}{w} the `width` (by default the median distance
+#'     between rows).  \eqn{K_y}{Ky} has full rank, so a free \eqn{A}{A}
+#'     could give any \eqn{X}{X}; \eqn{A}{A} is restricted to
+#'     \eqn{U S^{-1/2} B}{U S^-1/2 B} with \eqn{U, S}{U, S} the
+#'     eigenvectors and eigenvalues of \eqn{K_y}{Ky} above \eqn{10^{-6}}{1e-6}
+#'     times the largest (their number is the `rank` that `print` shows),
+#'     and \eqn{B}{B} is optimised: \eqn{X}{X} lies in the span of the
+#'     leading eigenvectors, the functions of the data that are smooth at
+#'     this width.  The start is the least-squares fit of \eqn{B}{B} to the
+#'     PCA (or given) start.
+#'   \item `"mlp"`: \eqn{X = \tanh(Y W_1 + b_1) W_2 + b_2}{X = tanh(Y W1 +
+#'     b1) W2 + b2} with `hidden` tanh units.  The start draws
+#'     \eqn{W_1}{W1} at random (standard deviation \eqn{1/\sqrt{D \bar
+#'     v}}{1 / sqrt(D v)}), fits \eqn{W_2, b_2}{W2, b2} by least squares to
+#'     the PCA (or given) start and then all the weights to it by up to 500
+#'     L-BFGS-B iterations.
+#' }
+#' `predict(fit, newdata = )` applies the mapping to new rows, with no
+#' optimisation (see [predict.gplvm()]); `fit$latent` holds the mapping,
+#' with its fitted weights in `par` and its settings in `control`, and a
+#' fit continued with `init = fit` continues from these weights.  `df`
+#' counts the mapping's weights instead of the latent coordinates.
 #' @section Bayesian GP-LVM:
 #' With `bayesian = TRUE` the latent positions are integrated out under
 #' \eqn{q(X) = \prod_n N(\mu_n, \mathrm{diag}(S_n))}{q(X) = prod_n N(mu_n, diag(S_n))}
@@ -251,6 +298,10 @@
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
 #'
+#'   Lawrence, N. D. and Quinonero-Candela, J. (2006). Local distance
+#'   preservation in the GP-LVM through back constraints.  Proceedings of
+#'   ICML, 513--520.
+#'
 #'   Titsias, M. and Lawrence, N. D. (2010). Bayesian Gaussian process
 #'   latent variable model.  Proceedings of AISTATS, PMLR 9, 844--851.
 #'
@@ -270,6 +321,10 @@
 #' again$objective - fit$objective
 #' sparse <- gplvm(iris[seq(1, 150, 3), 1:4], q = 2, inducing = 10)
 #' sparse
+#' # back-constrained: the latent positions are a kernel mapping of the data
+#' back <- gplvm(Y, q = 2, back = "kernel")
+#' back$optim$convergence
+#' predict(back, newdata = iris[c(2, 80), 1:4])   # the mapping, no optimiser
 #' bayes <- gplvm(iris[seq(1, 150, 3), 1:4], q = 3, bayesian = TRUE,
 #'                inducing = 10, maxit = 3000, reltol = 1e-8)
 #' bayes
@@ -279,7 +334,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 10000,
                   reltol = 1e-8, trace = 0, init_sd = 1, inducing = NULL,
                   approx = c("vfe", "fitc", "dtc"), noise_prior = 0.1,
-                  restarts = 1, bayesian = FALSE, cluster = NULL) {
+                  restarts = 1, bayesian = FALSE,
+                  back = c("none", "kernel", "mlp"), back_control = list(),
+                  dynamics = NULL, sequence = NULL, cluster = NULL) {
   call <- match.call()
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L,
                           allow_na = TRUE)
@@ -302,6 +359,15 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (is.null(kernel)) kernel <- prev$kernel
     if (is.null(noise)) noise <- prev$noise
     if (is.null(inducing)) inducing <- prev$inducing
+    if (missing(back)) back <- .back_kind(prev)
+    if (missing(back_control) && identical(back, .back_kind(prev))) {
+      back_control <- prev$latent$control %||% list()
+    }
+    dyn <- .fit_dynamics(prev)  # R/gpdm.R
+    if (missing(dynamics) && !is.null(dyn)) {
+      dynamics <- dyn$kernel(dyn$par)
+      if (missing(sequence)) sequence <- dyn$sequence
+    }
   }
   q <- .check_count(q, "q", hi = min(dim(Y)))
   if (!is.null(prev) && q != ncol(prev$X)) {
@@ -318,6 +384,15 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   approx <- .check_approx(approx)
   restarts <- .check_count(restarts, "restarts")
   bayesian <- .check_flag(bayesian, "bayesian")
+  back <- .check_back(back, back_control)  # R/back.R
+  if (back$kind != "none" && (bayesian || !is.null(miss))) {
+    stop(sprintf("'back' = \"%s\" needs %s", back$kind,
+                 if (bayesian) "'bayesian' = FALSE"
+                 else "complete data: 'Y' has missing entries"),
+         call. = FALSE)
+  }
+  # TRUE, FALSE or the GP dynamics prior: R/gpdm.R
+  prior <- .dynamics_prior(dynamics, sequence, prior, bayesian, nrow(Y), q)
   if (!is.numeric(noise_prior) || length(noise_prior) != 1L ||
       !is.finite(noise_prior) || noise_prior < 0) {
     stop("'noise_prior' must be a single non-negative finite number",
@@ -373,14 +448,20 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 fixed = fixed, prior = prior, q = q, trace = trace,
                 approx = approx, noise_prior = noise_prior * vbar,
                 method = method, maxit = maxit, reltol = reltol,
-                missing = miss, cluster = cluster)
+                missing = miss,
+                latent = .back_map(back$kind, Yc, q, back$control),
+                cluster = cluster)
   # the PCA start of data with gaps: after rank-q SVD imputation
   Yinit <- if (is.null(miss)) Yc else .svd_impute(Yc, q)
   if (!is.null(miss)) .warn_patterns(miss, sparse = !is.null(inducing))
   fits <- vector("list", restarts)
   for (r in seq_len(restarts)) {
+    w0 <- NULL
     if (r == 1L && !is.null(prev)) {
       X0 <- unname(prev$X)
+      # the same mapping continues from its fitted weights
+      if (identical(model$latent$control, prev$latent$control) &&
+          back$kind == .back_kind(prev)) w0 <- prev$latent$par
     } else {
       X0 <- .init_latent(if (r == 1L) init else "random", Yinit, q,
                          init_sd)
@@ -388,7 +469,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     }
     rownames(X0) <- rownames(Y)
     Z0 <- .init_inducing(inducing, X0)
-    fits[[r]] <- .fit_once(model, X0, Z0)
+    fits[[r]] <- .fit_once(model, X0, Z0, w0)
   }
   objectives <- vapply(fits, function(f) f$fit$objective, 0)
   best <- fits[[which.max(objectives)]]
@@ -407,7 +488,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # One fit from latent start X0 (and inducing start Z0): the objective, the
 # check of the start, the optimiser, the fitted object.  Returns
 # list(fit, warnings) so that restarts warn only about the fit they keep.
-.fit_once <- function(model, X0, Z0) {
+.fit_once <- function(model, X0, Z0, w0 = NULL) {
   m <- model
   progress <- .progress_line(.progress_enabled(m$trace))
   on.exit(progress$done())
@@ -417,7 +498,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                           m$trace, Z0, m$approx, m$noise_prior, m$method,
                           progress$update, m$missing, m$latent, cluster)
   theta <- kern_params(m$kernel)
-  par0 <- unname(c(obj$latent$start(X0), Z0, log(theta[obj$free]),
+  par0 <- unname(c(w0 %||% obj$latent$start(X0), Z0, log(theta[obj$free]),
                    if (!"noise" %in% m$fixed) log(m$noise),
                    obj$prior$start()))
   first <- tryCatch(obj$eval(par0), error = function(e) e)

@@ -98,8 +98,11 @@
 #' @return The log-likelihood, a number.  With `gradient = TRUE` it has an
 #'   attribute `"gradient"`: a list with `X` (N by Q matrix,
 #'   \eqn{\partial L / \partial X}{dL/dX}), `kernel` (named vector, one entry
-#'   per hyperparameter on its natural scale, named as by [kern_params()]) and
-#'   `noise` (\eqn{\partial L / \partial \sigma^2}{dL/dnoise}); in the
+#'   per hyperparameter on its natural scale, named as by [kern_params()]),
+#'   `noise` (\eqn{\partial L / \partial \sigma^2}{dL/dnoise}) and, for
+#'   the exact model with no missing entries, `Y` (N by D, the gradient in
+#'   the data, \eqn{\partial L / \partial Y = -K^{-1} Y}{dL/dY = -K^-1 Y},
+#'   which GP dynamics need: there the outputs are latent positions); in the
 #'   sparse model also `inducing` (M by Q, \eqn{\partial L / \partial Z}{dL/dZ}),
 #'   and with `X_var` also `X_var` (N by Q,
 #'   \eqn{\partial F / \partial S}{dF/dS}; `X` is then
@@ -163,10 +166,14 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   if (gradient) {
     gX <- res$X
     dimnames(gX) <- dimnames(X)
-    attr(out, "gradient") <- list(X = gX,
-                                  kernel = stats::setNames(res$kernel,
-                                             names(kern_params(kernel))),
-                                  noise = res$noise)
+    attr(out, "gradient") <- c(list(X = gX,
+                                    kernel = stats::setNames(res$kernel,
+                                               names(kern_params(kernel))),
+                                    noise = res$noise),
+                               # the outputs' gradient: complete data only
+                               if (is.null(miss)) {
+                                 list(Y = array(res$Y, dim(Y), dimnames(Y)))
+                               })
   }
   out
 }

@@ -1,7 +1,8 @@
 #' Methods for fitted GP-LVMs
 #'
 #' `print` shows a compact description of a fit: its size, kernel, noise,
-#' log-likelihood and convergence.
+#' log-likelihood and convergence, and the back-constraint when the fit has
+#' one (see `back` in [gplvm()]).
 #'
 #' @param x,object A fitted model from [gplvm()].
 #' @param digits Significant digits to print.
@@ -28,11 +29,13 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
                                              ncol(x$X))))
   cat("Kernel:", format(x$kernel), "\n")
   .cat_sparse(x)
+  .cat_back(.describe_back(x))  # R/back.R
   .cat_missing(x)  # R/missing.R
   cat("Noise variance:", format(x$noise, digits = digits), "\n")
   cat(.loglik_label(x), format(x$loglik, digits = digits),
       if (x$prior) sprintf("(log prior on X %s)",
                            format(x$logprior, digits = digits)), "\n")
+  .cat_dynamics(.fit_dynamics(x), x$logprior, digits)  # R/gpdm.R
   cat(sprintf("Optimiser: %s, %d evaluations, %s\n", x$optim$method,
               x$optim$evaluations,
               if (x$optim$convergence == 0L) "converged"
@@ -105,7 +108,8 @@ summary.gplvm <- function(object, ...) {
     loglik_init = object$loglik_init, logprior = object$logprior,
     prior = object$prior, df = object$df, optim = object$optim,
     time = object$time, approx = object$approx,
-    inducing = object$inducing),
+    inducing = object$inducing, back = .describe_back(object),
+    dynamics = .fit_dynamics(object)),
     class = c(if (inherits(object, "bgplvm")) "summary.bgplvm",
               "summary.gplvm"))
 }
@@ -118,6 +122,7 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
   cat(sprintf("GP-LVM: %s\n", .describe_size(x$n, x$d, x$q)))
   cat("Kernel:", format(x$kernel), "\n")
   .cat_sparse(x)
+  .cat_back(x$back)
   cat("\n")
   if (inherits(x, "summary.bgplvm")) {
     .cat_relevance(x$relevance)
@@ -134,6 +139,7 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
   if (x$prior) {
     cat("Log prior on X:", format(x$logprior, digits = digits), "\n")
   }
+  .cat_dynamics(x$dynamics, x$logprior, digits)
   o <- x$optim
   cat(sprintf("Optimiser: %s, %d evaluations, %.2f s; %s\n", o$method,
               o$evaluations, x$time,
@@ -150,19 +156,24 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
 
 #' @rdname gplvm-methods
 #' @details `coef` returns the kernel hyperparameters (named as by
-#'   [kern_params()]) and the noise variance (`noise`).
+#'   [kern_params()]) and the noise variance (`noise`), and for a fit with
+#'   GP dynamics the parameters of the dynamics kernel (named
+#'   `"dynamics."` followed by their [kern_params()] name).
 #' @export
 coef.gplvm <- function(object, ...) {
   .check_gplvm(object)
-  c(kern_params(object$kernel), noise = object$noise)
+  c(kern_params(object$kernel), noise = object$noise,
+    .dynamics_coef(object))  # R/gpdm.R
 }
 
 #' @rdname gplvm-methods
 #' @details `logLik` returns \eqn{\log p(Y \mid X, \theta)}{log p(Y | X,
 #'   theta)} at the fitted latent positions and hyperparameters, without the
 #'   prior on `X`, for the centred (and scaled) data.  Its `df` attribute
-#'   counts every optimised quantity: the `N * q` latent coordinates plus the
-#'   free hyperparameters and the noise (unless fixed), and for a sparse
+#'   counts every optimised quantity: the `N * q` latent coordinates (for
+#'   a back-constrained fit instead the mapping's weights) plus the
+#'   free hyperparameters and the noise (unless fixed), the free parameters
+#'   of the dynamics kernel of a fit with GP dynamics, and for a sparse
 #'   fit the `M * q` inducing coordinates; its value is then the bound or
 #'   approximation that was maximised.  Its `nobs`
 #'   attribute is N, the number of rows of `Y`, so `AIC()` and `BIC()` work.

@@ -100,13 +100,15 @@ SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
 
     double *K = workspace_get(ws, (size_t) n * (n + a.d)), *A = K + (size_t) n * n;
 
-    const char *names[] = {"loglik", "X", "kernel", "noise", "jitter",
+    const char *names[] = {"loglik", "X", "kernel", "noise", "Y", "jitter",
                            "status", ""};
     SEXP ll = PROTECT(allocVector(REALSXP, 1));
     SEXP gX = PROTECT(allocMatrix(REALSXP, want_grad ? n : 0,
                                   want_grad ? q : 0));
     SEXP gpar = PROTECT(allocVector(REALSXP, want_grad ? LENGTH(par) : 0));
     SEXP gnoise = PROTECT(allocVector(REALSXP, 1));
+    SEXP gY = PROTECT(allocMatrix(REALSXP, want_grad ? n : 0,
+                                  want_grad ? a.d : 0));
     SEXP jitter = PROTECT(allocVector(REALSXP, 1));
     REAL(ll)[0] = NA_REAL;
     REAL(gnoise)[0] = NA_REAL;
@@ -117,11 +119,12 @@ SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
     int status = gplvm_loglik_engine(REAL(Y), n, a.d, D, REAL(X), q, &a.k,
                                      a.noise, want_grad, a.nthreads, K, A,
                                      REAL(ll), gXbuf, gparbuf, REAL(gnoise),
+                                     want_grad ? REAL(gY) : NULL,
                                      REAL(jitter), NULL);
     SEXP st = PROTECT(ScalarInteger(status));
-    const SEXP elts[] = {ll, gX, gpar, gnoise, jitter, st};
-    SEXP out = gplvm_named_list(names, 6, elts);
-    UNPROTECT(6);
+    const SEXP elts[] = {ll, gX, gpar, gnoise, gY, jitter, st};
+    SEXP out = gplvm_named_list(names, 7, elts);
+    UNPROTECT(7);
     return out;
 }
 
@@ -146,7 +149,7 @@ SEXP gplvm_internal_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar,
     double t0 = gplvm_wtime();
     int status = gplvm_loglik_engine(REAL(Y), n, a.d, a.d, REAL(X), q, &a.k,
                                      a.noise, 1, a.nthreads, K, A, &ll, gX,
-                                     gpar, &gnoise, &jitter, t);
+                                     gpar, &gnoise, NULL, &jitter, t);
     t[6] = gplvm_wtime() - t0;
     if (status != GPLVM_OK) error("evaluation failed with status %d", status);
 

@@ -253,10 +253,12 @@ int gplvm_threads(int requested);
  * dimension D of the formula (equal to d unless a factor is passed).  K is
  * n x n workspace, A is n x d workspace.  On return *loglik holds L; if
  * want_grad, gX (n x q), gpar and *gnoise hold the gradient (they are
- * overwritten).  *jitter is what had to be added to the diagonal (0 when
- * the first Cholesky succeeded); it is rel times the mean diagonal of
- * Kf + noise I, and the gradient includes its dependence on the
- * parameters, so that it is the gradient of the value returned.  nthreads
+ * overwritten), and so does gY (n x d, the gradient in the outputs,
+ * dL/dY = -K^-1 Y) unless it is NULL.  *jitter is what had to be added to
+ * the diagonal (0 when the first Cholesky succeeded); it is rel times
+ * the mean diagonal of Kf + noise I, and the gradient includes its
+ * dependence on the parameters, so that it is the gradient of the value
+ * returned.  nthreads
  * (>= 1) OpenMP threads run the O(n^2 q) loops; the results do not depend
  * on it.  phase: NULL, or GPLVM_NPHASE doubles to which phase timings are
  * added.  Returns a status code.
@@ -271,7 +273,8 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
                         double noise, int want_grad, int nthreads,
                         double *K, double *A,
                         double *loglik, double *gX, double *gpar,
-                        double *gnoise, double *jitter, double *phase);
+                        double *gnoise, double *gY, double *jitter,
+                        double *phase);
 
 /* Sparse engine (src/sparse.c, formulas there): Y n x d, X n x q, inducing
  * inputs Z m x q, approx one of GPLVM_VFE, GPLVM_FITC, GPLVM_DTC.  White
