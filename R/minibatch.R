@@ -63,8 +63,8 @@
 #' moments start afresh, \eqn{q(u)} at its optimum), or by full-batch
 #' fitting with `gplvm(Y, init = fit)`.  Not
 #' available with `bayesian = TRUE`, missing values, `approx` other than
-#' `"vfe"`, [kern_white()] parts (the noise plays their role), `back` or
-#' `restarts > 1`.
+#' `"vfe"`, [kern_white()] parts (the noise plays their role), `back`,
+#' `dynamics`, `cluster` or `restarts > 1`.
 #' @param batch_size `NULL` for full-batch fitting, or the number of rows in
 #'   a minibatch (between 1 and N; `inducing` is required): see
 #'   "Minibatch training".
@@ -92,8 +92,10 @@ NULL
 
 # Checks batch_size and epochs for gplvm() (NULL batch_size: no minibatch
 # training) and returns list(batch_size, epochs) as integers, or NULL.
+# dynamics, cluster: whether GP dynamics or a cluster were asked for.
 .check_minibatch <- function(batch_size, epochs, n, inducing, bayesian,
-                             miss, approx, restarts, back = "none") {
+                             miss, approx, restarts, back = "none",
+                             dynamics = FALSE, cluster = FALSE) {
   if (is.null(batch_size)) {
     if (!is.null(epochs)) {
       stop("'epochs' needs 'batch_size': it counts passes of minibatch ",
@@ -126,6 +128,14 @@ NULL
   if (back != "none") {
     stop("'back' must be \"none\" with 'batch_size': minibatch training ",
          "fits free latent positions", call. = FALSE)
+  }
+  if (dynamics) {
+    stop("'dynamics' cannot be used with 'batch_size': the dynamics prior ",
+         "couples all the rows", call. = FALSE)
+  }
+  if (cluster) {
+    stop("'cluster' cannot be used with 'batch_size': minibatch training ",
+         "runs in one process", call. = FALSE)
   }
   list(batch_size = b, epochs = e)
 }

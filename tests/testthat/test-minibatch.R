@@ -178,6 +178,8 @@ test_that("bad minibatch arguments get errors naming them", {
                "'restarts'")
   expect_error(gplvm(Y, inducing = 5, batch_size = 10, back = "kernel"),
                "'back'.*batch_size")
+  expect_error(gplvm(Y, inducing = 5, batch_size = 10, dynamics = TRUE),
+               "'dynamics'.*batch_size")
   expect_error(gplvm(replace(Y, 3, NA), inducing = 5, batch_size = 10),
                "'Y'.*NA")
   expect_error(gplvm(Y, kernel = kern_rbf() + kern_white(0.1), inducing = 5,
