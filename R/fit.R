@@ -240,13 +240,17 @@
 #' \eqn{0.01 \bar v}{0.01 vbar}.  The first 100 evaluations optimise
 #' \eqn{q(X)}{q(X)} and the inducing inputs alone, with the kernel and the
 #' noise held at these values (as the vargplvm toolbox initialises the
-#' variational distribution); then everything is optimised.  The result has
-#' class
+#' variational distribution); then everything is optimised, by the same
+#' driver and convergence check as the other fits (see "Convergence"; the
+#' first phase counts towards `maxit`).  The result has class
 #' `c("bgplvm", "gplvm")` with the means in `X` and the variances in
-#' `X_var`; see [bgplvm-methods] for what its methods do.  When the bound
-#' cannot be evaluated at a trial point of the optimiser (an overflow far
-#' from the optimum), the optimiser restarts from the best point so far
-#' (at most 20 times); `optim$failed_evaluations` counts such points.
+#' `X_var`; see [bgplvm-methods] for what its methods do.  A point at which
+#' the bound cannot be evaluated (an overflow far from the optimum) counts
+#' in `optim$failed`, as for the other fits.  `init = fit` with a Bayesian
+#' fit continues it from its means, variances, inducing inputs, kernel and
+#' noise (`bayesian` then defaults to `TRUE`), and `restarts = k` adds
+#' starts from standard normal means, keeping the fit with the highest
+#' bound.
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
@@ -298,6 +302,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (missing(prior)) prior <- prev$prior
     if (missing(fixed)) fixed <- prev$fixed
     if (missing(noise_prior)) noise_prior <- prev$noise_prior %||% 0
+    if (missing(bayesian)) bayesian <- inherits(prev, "bgplvm")
     if (missing(approx) && !is.null(prev$approx)) approx <- prev$approx
     if (is.null(kernel)) kernel <- prev$kernel
     if (is.null(noise)) noise <- prev$noise
@@ -349,7 +354,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
            "GP-LVM does not take missing values yet", call. = FALSE)
     }
     return(.gplvm_bayes(Y, Yc, q, kernel, init, noise, fixed, method, maxit,
-                        reltol, trace, inducing, vbar,
+                        reltol, trace, inducing, vbar, restarts, prev,
                         list(center = center, sds = sds, scale = scale,
                              call = call)))
   }
@@ -389,15 +394,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     Z0 <- .init_inducing(inducing, X0)
     fits[[r]] <- .fit_once(model, X0, Z0)
   }
-  objectives <- vapply(fits, function(f) f$fit$objective, 0)
-  best <- fits[[which.max(objectives)]]
-  out <- best$fit
+  out <- .best_fit(fits)
   out$center <- center
   out$scale <- if (scale) sds
   out$noise_prior <- noise_prior
-  out$restarts <- objectives
   out$call <- call
-  for (w in best$warnings) warning(w, call. = FALSE)
   out
 }
 
@@ -678,12 +679,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     g <- unname(c(gX, r$inducing, (r$kernel * u$theta)[free],
                   if (fit_noise) (r$noise + p$noise$grad) * u$noise))
     count(r, obj)
-    if (trace > 0L && cache$n_eval %% trace == 0L) {
-      cat(sprintf("eval %5d  loglik %14.6g  |grad| %10.4g  %8.1f s\n",
-                  cache$n_eval, r$loglik, sqrt(sum(g^2)),
-                  proc.time()[["elapsed"]] - cache$start))
-      flush(stdout())
-    }
+    .trace_eval(trace, cache$n_eval, "loglik", r$loglik, g, cache$start,
+                NULL)
     res <- c(u, list(loglik = r$loglik, logprior = p$x$value,
                      logprior_noise = p$noise$value, objective = obj,
                      grad = g, jitter = r$jitter, jitters = r$jitters,
