@@ -200,6 +200,13 @@
 #'   objective.
 #' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see the
 #'   section below); `inducing` then defaults to `min(N, 50)`.
+#' @param back Back-constraint: `"none"` (free latent positions),
+#'   `"kernel"` or `"mlp"`: the latent positions are a mapping of the data
+#'   whose weights are fitted (see the section Back-constraints).
+#' @param back_control Settings of the mapping, a named list: for
+#'   `"kernel"`, `width` (the RBF kernel's width on the data; default the
+#'   median distance between rows); for `"mlp"`, `hidden` (the number of
+#'   tanh hidden units, default 5).
 #' @return An object of class `"gplvm"`: a list with `X` (the fitted latent
 #'   positions), `kernel`, `noise`, `loglik` (the log-likelihood
 #'   \eqn{\log p(Y \mid X, \theta)}{log p(Y | X, theta)} without the priors),
@@ -210,7 +217,9 @@
 #'   `predict`), `prior`, `noise_prior`, `fixed`, `restarts`, `df` (number
 #'   of free parameters), `nobs`, `optim` (a list with `method`,
 #'   `convergence`, `message`, `counts`, `evaluations`, `runs`, `failed`,
-#'   `max_gradient`, `jitter_count`) and `time` (wall seconds), and `call`.
+#'   `max_gradient`, `jitter_count`) and `time` (wall seconds), `latent`
+#'   (how `X` is parameterised: `kind` `"none"`, `"kernel"` or `"mlp"`,
+#'   with the fitted weights `par`; see Back-constraints) and `call`.
 #'   A sparse fit also has `inducing` (the fitted \eqn{Z}), `inducing_init`
 #'   and `approx`; its `alpha` is M by D and `Cfac` (M by M, with
 #'   `tcrossprod(Cfac)` equal to
@@ -220,6 +229,42 @@
 #'   and the jitter each pattern's covariance needed), and `alpha` holds
 #'   each column's \eqn{K_{OO}^{-1} y_O}{K_OO^-1 y_O} from its observed rows
 #'   (0 in the others); `chol` is still that of the covariance of all rows.
+#' @section Back-constraints:
+#' The GP-LVM keeps points that are far apart in data space apart in the
+#' latent space, but nothing keeps close points close.  With `back` the
+#' latent positions are a smooth function of the data, \eqn{X = g(Y; W)}{X
+#' = g(Y; W)} (Lawrence and Quinonero-Candela, 2006), so rows that are close
+#' in data space (centred, and scaled with `scale = TRUE`, as the model sees
+#' it) stay close; the optimiser works on the weights \eqn{W}{W} through
+#' the chain rule from the gradient in \eqn{X}{X}.  It works for the exact
+#' and the sparse model, not (yet) for the Bayesian one or for data with
+#' missing entries.
+#' \itemize{
+#'   \item `"kernel"`: \eqn{X = K_y A}{X = Ky A} with
+#'     \eqn{K_y}{Ky} the RBF kernel matrix
+#'     \eqn{\exp(-|y_i - y_j|^2 / (2 w^2))}{exp(-|y_i - y_j|^2 / (2 w^2))}
+#'     of the rows, \eqn{w}{w} the `width` (by default the median distance
+#'     between rows).  \eqn{K_y}{Ky} has full rank, so a free \eqn{A}{A}
+#'     could give any \eqn{X}{X}; \eqn{A}{A} is restricted to
+#'     \eqn{U S^{-1/2} B}{U S^-1/2 B} with \eqn{U, S}{U, S} the
+#'     eigenvectors and eigenvalues of \eqn{K_y}{Ky} above \eqn{10^{-6}}{1e-6}
+#'     times the largest (their number is the `rank` that `print` shows),
+#'     and \eqn{B}{B} is optimised: \eqn{X}{X} lies in the span of the
+#'     leading eigenvectors, the functions of the data that are smooth at
+#'     this width.  The start is the least-squares fit of \eqn{B}{B} to the
+#'     PCA (or given) start.
+#'   \item `"mlp"`: \eqn{X = \tanh(Y W_1 + b_1) W_2 + b_2}{X = tanh(Y W1 +
+#'     b1) W2 + b2} with `hidden` tanh units.  The start draws
+#'     \eqn{W_1}{W1} at random (standard deviation \eqn{1/\sqrt{D \bar
+#'     v}}{1 / sqrt(D v)}), fits \eqn{W_2, b_2}{W2, b2} by least squares to
+#'     the PCA (or given) start and then all the weights to it by up to 500
+#'     L-BFGS-B iterations.
+#' }
+#' `predict(fit, newdata = )` applies the mapping to new rows, with no
+#' optimisation (see [predict.gplvm()]); `fit$latent` holds the mapping,
+#' with its fitted weights in `par` and its settings in `control`, and a
+#' fit continued with `init = fit` continues from these weights.  `df`
+#' counts the mapping's weights instead of the latent coordinates.
 #' @section Bayesian GP-LVM:
 #' With `bayesian = TRUE` the latent positions are integrated out under
 #' \eqn{q(X) = \prod_n N(\mu_n, \mathrm{diag}(S_n))}{q(X) = prod_n N(mu_n, diag(S_n))}
@@ -262,6 +307,10 @@
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
 #'
+#'   Lawrence, N. D. and Quinonero-Candela, J. (2006). Local distance
+#'   preservation in the GP-LVM through back constraints.  Proceedings of
+#'   ICML, 513--520.
+#'
 #'   Titsias, M. and Lawrence, N. D. (2010). Bayesian Gaussian process
 #'   latent variable model.  Proceedings of AISTATS, PMLR 9, 844--851.
 #'
@@ -281,6 +330,10 @@
 #' again$objective - fit$objective
 #' sparse <- gplvm(iris[seq(1, 150, 3), 1:4], q = 2, inducing = 10)
 #' sparse
+#' # back-constrained: the latent positions are a kernel mapping of the data
+#' back <- gplvm(Y, q = 2, back = "kernel")
+#' back$optim$convergence
+#' predict(back, newdata = iris[c(2, 80), 1:4])   # the mapping, no optimiser
 #' bayes <- gplvm(iris[seq(1, 150, 3), 1:4], q = 3, bayesian = TRUE,
 #'                inducing = 10, maxit = 3000, reltol = 1e-8)
 #' bayes
@@ -290,7 +343,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 10000,
                   reltol = 1e-8, trace = 0, init_sd = 1, inducing = NULL,
                   approx = c("vfe", "fitc", "dtc"), noise_prior = 0.1,
-                  restarts = 1, bayesian = FALSE) {
+                  restarts = 1, bayesian = FALSE,
+                  back = c("none", "kernel", "mlp"), back_control = list()) {
   call <- match.call()
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L,
                           allow_na = TRUE)
@@ -314,6 +368,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (is.null(kernel)) kernel <- prev$kernel
     if (is.null(noise)) noise <- prev$noise
     if (is.null(inducing)) inducing <- prev$inducing
+    if (missing(back)) back <- .back_kind(prev)
+    if (missing(back_control) && identical(back, .back_kind(prev))) {
+      back_control <- prev$latent$control %||% list()
+    }
   }
   q <- .check_count(q, "q", hi = min(dim(Y)))
   if (!is.null(prev) && q != ncol(prev$X)) {
@@ -330,6 +388,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   approx <- .check_approx(approx)
   restarts <- .check_count(restarts, "restarts")
   bayesian <- .check_flag(bayesian, "bayesian")
+  back <- .check_back(back, back_control)  # R/back.R
+  if (back$kind != "none" && (bayesian || !is.null(miss))) {
+    stop(sprintf("'back' = \"%s\" needs %s", back$kind,
+                 if (bayesian) "'bayesian' = FALSE"
+                 else "complete data: 'Y' has missing entries"),
+         call. = FALSE)
+  }
   if (!is.numeric(noise_prior) || length(noise_prior) != 1L ||
       !is.finite(noise_prior) || noise_prior < 0) {
     stop("'noise_prior' must be a single non-negative finite number",
@@ -384,14 +449,19 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 fixed = fixed, prior = prior, q = q, trace = trace,
                 approx = approx, noise_prior = noise_prior * vbar,
                 method = method, maxit = maxit, reltol = reltol,
-                missing = miss)
+                missing = miss,
+                latent = .back_map(back$kind, Yc, q, back$control))
   # the PCA start of data with gaps: after rank-q SVD imputation
   Yinit <- if (is.null(miss)) Yc else .svd_impute(Yc, q)
   if (!is.null(miss)) .warn_patterns(miss, sparse = !is.null(inducing))
   fits <- vector("list", restarts)
   for (r in seq_len(restarts)) {
+    w0 <- NULL
     if (r == 1L && !is.null(prev)) {
       X0 <- unname(prev$X)
+      # the same mapping continues from its fitted weights
+      if (identical(model$latent$control, prev$latent$control) &&
+          back$kind == .back_kind(prev)) w0 <- prev$latent$par
     } else {
       X0 <- .init_latent(if (r == 1L) init else "random", Yinit, q,
                          init_sd)
@@ -399,7 +469,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     }
     rownames(X0) <- rownames(Y)
     Z0 <- .init_inducing(inducing, X0)
-    fits[[r]] <- .fit_once(model, X0, Z0)
+    fits[[r]] <- .fit_once(model, X0, Z0, w0)
   }
   out <- .best_fit(fits)
   out$center <- center
@@ -414,16 +484,17 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # One fit from latent start X0 (and inducing start Z0): the objective, the
 # check of the start, the optimiser, the fitted object.  Returns
 # list(fit, warnings) so that restarts warn only about the fit they keep.
-.fit_once <- function(model, X0, Z0) {
+.fit_once <- function(model, X0, Z0, w0 = NULL) {
   m <- model
   progress <- .progress_line(.progress_enabled(m$trace))
   on.exit(progress$done())
   obj <- .gplvm_objective(m$Y, m$kernel, m$noise, m$fixed, m$prior, m$q,
                           m$trace, Z0, m$approx, m$noise_prior, m$method,
-                          progress$update, m$missing)
+                          progress$update, m$missing, m$latent)
   theta <- kern_params(m$kernel)
-  par0 <- unname(c(X0, Z0, log(theta[obj$free]),
-                   if (!"noise" %in% m$fixed) log(m$noise)))
+  par0 <- unname(c(w0 %||% obj$latent$start(X0), Z0, log(theta[obj$free]),
+                   if (!"noise" %in% m$fixed) log(m$noise),
+                   obj$prior$start()))
   first <- tryCatch(obj$eval(par0), error = function(e) e)
   if (inherits(first, "error")) {
     stop(sprintf(paste("the model cannot be evaluated at the starting",
@@ -437,7 +508,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   opt$max_gradient <- max(abs(best$grad))
   opt$failed <- obj$n_failed()
   fit <- .new_gplvm(obj, best, opt, Y = m$Y, X0 = X0,
-                    ll0 = first$loglik, prior = m$prior, fixed = m$fixed,
+                    ll0 = first$loglik, fixed = m$fixed,
                     method = m$method, time = time, Z0 = Z0,
                     approx = m$approx, missing = m$missing)
   list(fit = fit, warnings = .fit_warnings(obj, opt,
@@ -597,7 +668,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # logprior, logprior_noise, objective, grad, kernel, noise, X, Z, jitter)
 # with grad the gradient of the objective (to be maximised) in par.  With
 # inducing inputs Z0 (else NULL) the sparse objective.  noise_prior is the
-# absolute scale b of the noise prior (0: none).  fn evaluates the value
+# absolute scale b of the noise prior (0: none).  par is c(w, Z, log free
+# kernel parameters, [log noise], eta): `latent` maps w to X (NULL: w is X)
+# and `prior` (TRUE, FALSE or a prior object) has its own parameters eta;
+# see R/latent.R.  fn evaluates the value
 # alone for CG, whose trial points mostly need no gradient, and fn_value
 # always (SCG chooses between them); a
 # vector at which the model cannot be evaluated gives fn a value that the
@@ -606,7 +680,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 .gplvm_objective <- function(Y, kernel, noise, fixed, prior, q, trace,
                              Z0 = NULL, approx = "vfe", noise_prior = 0,
                              method = "L-BFGS-B", progress = NULL,
-                             missing = NULL) {
+                             missing = NULL, latent = NULL) {
   n <- nrow(Y)
   d <- ncol(Y)
   # A factor C with C C' = Y Y', computed once: makes each evaluation
@@ -616,7 +690,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   theta <- kern_params(kernel)
   free <- !names(theta) %in% fixed
   fit_noise <- !"noise" %in% fixed
-  nx <- n * q
+  map <- if (is.null(latent)) .latent_free(n, q) else latent  # R/latent.R
+  xprior <- .as_latent_prior(prior)
+  nx <- map$npar
   m <- if (is.null(Z0)) 0L else nrow(Z0)
   nz <- m * q
   value_only <- method == "CG"   # SCG chooses per step (see .scg())
@@ -630,23 +706,26 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   cache$best <- list(par = NULL, value = Inf, grad = NULL)
   cache$start <- proc.time()[["elapsed"]]
 
+  nhyper <- sum(free) + fit_noise
   unpack <- function(par) {
-    X <- matrix(par[seq_len(nx)], n, q)
+    w <- par[seq_len(nx)]
     th <- theta
     Z <- if (m > 0L) matrix(par[nx + seq_len(nz)], m, q)
     th[free] <- exp(par[nx + nz + seq_len(sum(free))])
-    s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
+    s2 <- if (fit_noise) exp(par[[nx + nz + nhyper]]) else noise
+    eta <- par[nx + nz + nhyper + seq_len(xprior$npar)]
     if (!all(is.finite(c(th, s2)) & c(th, s2) > 0)) {
       stop("a kernel parameter or the noise under- or overflowed",
            call. = FALSE)
     }
     k <- kernel
     kern_params(k) <- th
-    list(X = X, Z = Z, kernel = k, noise = s2, theta = th)
+    list(X = map$X(w), Z = Z, kernel = k, noise = s2, theta = th, w = w,
+         eta = eta)
   }
   # the priors' log densities and their gradients in X and in s2
   priors <- function(u) {
-    px <- if (prior) .log_prior_latent(u$X) else list(value = 0, grad = 0)
+    px <- xprior$logp(u$X, u$eta)
     pn <- if (noise_prior > 0) .log_prior_noise(u$noise, noise_prior)
           else list(value = 0, grad = 0)
     list(x = px, noise = pn)
@@ -682,9 +761,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     r <- loglik(u, TRUE)
     p <- priors(u)
     obj <- r$loglik + p$x$value + p$noise$value
-    gX <- r$X + p$x$grad
-    g <- unname(c(gX, r$inducing, (r$kernel * u$theta)[free],
-                  if (fit_noise) (r$noise + p$noise$grad) * u$noise))
+    gX <- r$X + p$x$X
+    g <- unname(c(map$pullback(u$w, gX), r$inducing,
+                  (r$kernel * u$theta)[free],
+                  if (fit_noise) (r$noise + p$noise$grad) * u$noise,
+                  p$x$eta))
     count(r, obj)
     .trace_eval(trace, cache$n_eval, "loglik", r$loglik, g, cache$start,
                 NULL)
@@ -734,7 +815,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (is.null(b$grad)) b$grad <- -eval(b$par)$grad
     b$grad
   }
-  list(eval = eval, free = free, workspace = workspace,
+  list(eval = eval, free = free, workspace = workspace, latent = map,
+       prior = xprior,
        fn = fn_of(value_only),
        fn_value = fn_of(TRUE), gr = gr,
        best = function() cache$best[c("par", "value")],
@@ -754,7 +836,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 
 # The one constructor of "gplvm" objects (gplvm() adds center, scale,
 # noise_prior, restarts and call).
-.new_gplvm <- function(obj, best, opt, Y, X0, ll0, prior, fixed, method,
+.new_gplvm <- function(obj, best, opt, Y, X0, ll0, fixed, method,
                        time, Z0 = NULL, approx = NULL, missing = NULL) {
   X <- best$X
   dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
@@ -786,7 +868,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     logprior_noise = best$logprior_noise, objective = best$objective,
     X_init = X0, loglik_init = ll0,
     center = NULL, scale = NULL,
-    Y = Y, alpha = alpha, chol = R, prior = prior, fixed = fixed,
+    Y = Y, alpha = alpha, chol = R,
+    prior = obj$prior$kind == "gaussian", fixed = fixed,
+    latent = c(obj$latent, list(par = best$w)),
+    latent_prior = c(obj$prior, list(par = best$eta)),
     df = length(opt$par), nobs = nrow(X),
     optim = list(method = method, convergence = opt$convergence,
                  message = opt$message, counts = opt$counts,

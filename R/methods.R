@@ -1,7 +1,8 @@
 #' Methods for fitted GP-LVMs
 #'
 #' `print` shows a compact description of a fit: its size, kernel, noise,
-#' log-likelihood and convergence.
+#' log-likelihood and convergence, and the back-constraint when the fit has
+#' one (see `back` in [gplvm()]).
 #'
 #' @param x,object A fitted model from [gplvm()].
 #' @param digits Significant digits to print.
@@ -28,6 +29,7 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
                                              ncol(x$X))))
   cat("Kernel:", format(x$kernel), "\n")
   .cat_sparse(x)
+  .cat_back(.describe_back(x))  # R/back.R
   .cat_missing(x)  # R/missing.R
   cat("Noise variance:", format(x$noise, digits = digits), "\n")
   cat(.loglik_label(x), format(x$loglik, digits = digits),
@@ -105,7 +107,7 @@ summary.gplvm <- function(object, ...) {
     loglik_init = object$loglik_init, logprior = object$logprior,
     prior = object$prior, df = object$df, optim = object$optim,
     time = object$time, approx = object$approx,
-    inducing = object$inducing),
+    inducing = object$inducing, back = .describe_back(object)),
     class = c(if (inherits(object, "bgplvm")) "summary.bgplvm",
               "summary.gplvm"))
 }
@@ -118,6 +120,7 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
   cat(sprintf("GP-LVM: %s\n", .describe_size(x$n, x$d, x$q)))
   cat("Kernel:", format(x$kernel), "\n")
   .cat_sparse(x)
+  .cat_back(x$back)
   cat("\n")
   if (inherits(x, "summary.bgplvm")) {
     .cat_relevance(x$relevance)
@@ -161,7 +164,8 @@ coef.gplvm <- function(object, ...) {
 #' @details `logLik` returns \eqn{\log p(Y \mid X, \theta)}{log p(Y | X,
 #'   theta)} at the fitted latent positions and hyperparameters, without the
 #'   prior on `X`, for the centred (and scaled) data.  Its `df` attribute
-#'   counts every optimised quantity: the `N * q` latent coordinates plus the
+#'   counts every optimised quantity: the `N * q` latent coordinates (for
+#'   a back-constrained fit instead the mapping's weights) plus the
 #'   free hyperparameters and the noise (unless fixed), and for a sparse
 #'   fit the `M * q` inducing coordinates; its value is then the bound or
 #'   approximation that was maximised.  Its `nobs`

@@ -1,12 +1,17 @@
 #' Predictions from a fitted GP-LVM
 #'
 #' In one direction, `newdata` gives latent positions for new rows of data
-#' (like [stats::predict.prcomp()] gives scores): each new point's latent
+#' (like [stats::predict.prcomp()] gives scores).  For a back-constrained
+#' fit (`back` in [gplvm()]) they are the fitted mapping applied to the new
+#' rows, \eqn{x_* = g(y_*)}{x* = g(y*)}, with no optimisation: one kernel
+#' row or one pass through the network per point.  With `refine = TRUE`, or
+#' for any other fit, each new point's latent
 #' position is optimised under the fitted GP, maximising
 #' \eqn{\log N(y_* \mid \mu(x_*), s^2(x_*) I)}{log N(y* | mu(x*), s2(x*) I)}
 #' (plus the unit Gaussian log prior on \eqn{x_*}{x*} when the model was
-#' fitted with one), starting from the fitted latent position of its nearest
-#' training point in data space.  All new points are optimised together
+#' fitted with one), starting from the mapping's value for a
+#' back-constrained fit and otherwise from the fitted latent position of its
+#' nearest training point in data space.  All new points are optimised together
 #' (their objectives are independent) with L-BFGS-B.  The result is a point
 #' estimate: `se.fit` and `interval` do not apply to it.
 #'
@@ -52,6 +57,10 @@
 #'   observation, noise included).
 #' @param level Coverage of the limits, between 0 and 1.
 #' @param maxit With `newdata`: maximum number of L-BFGS-B iterations.
+#' @param refine With `newdata` and a back-constrained fit: if `TRUE`,
+#'   optimise the latent positions, starting from the mapping's values;
+#'   `FALSE` (the default) returns the mapping's values.  Fits without a
+#'   back-constraint have no mapping and always optimise.
 #' @param ... Not used: any further argument is an error (it catches
 #'   misspellings such as `new.data`).
 #' @return With neither `newdata` nor `newlatent`: the fitted latent
@@ -75,7 +84,8 @@
 predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
                           se.fit = FALSE,
                           interval = c("none", "confidence", "prediction"),
-                          level = 0.95, maxit = 1000, ...) {
+                          level = 0.95, maxit = 1000, refine = FALSE,
+                          ...) {
   .check_gplvm(object)
   .check_no_dots(...)
   se.fit <- .check_flag(se.fit, "se.fit")
@@ -99,12 +109,15 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   Ys <- .match_columns(newdata, object$center)
   .check_missing_rows(is.na(Ys), rownames(Ys), "newdata")  # R/missing.R
   maxit <- .check_count(maxit, "maxit")
+  refine <- .check_flag(refine, "refine")
   Ys <- sweep(Ys, 2L, object$center)
   if (!is.null(object$scale)) Ys <- sweep(Ys, 2L, object$scale, `/`)
   if (inherits(object, "bgplvm")) {
     return(.infer_latent(object, Ys, maxit, rownames(newdata)))
   }
-  .project(object, Ys, maxit, rownames(newdata))
+  X0 <- .back_project(object, Ys, rownames(newdata))  # R/back.R
+  if (!is.null(X0) && !refine) return(X0)
+  .project(object, Ys, maxit, rownames(newdata), X0)
 }
 
 # Stop on any argument that reached `...`.
@@ -246,18 +259,21 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   if (is.null(object$inducing)) object$X else object$inducing
 }
 
-# Latent positions for new centred, scaled data rows Ys.
-.project <- function(object, Ys, maxit, rn) {
+# Latent positions for new centred, scaled data rows Ys, optimised from X0
+# (NULL: from the fitted position of the nearest training row).
+.project <- function(object, Ys, maxit, rn, X0 = NULL) {
   X <- object$X
   q <- ncol(X)
   m <- nrow(Ys)
   d <- ncol(Ys)
-  # nearest training row in data space (missing entries at their column
-  # mean, missing training entries at their posterior mean)
-  Y0 <- replace(Ys, is.na(Ys), 0)
-  Yt <- .completed_Y(object)
-  d2 <- outer(rowSums(Y0^2), rowSums(Yt^2), `+`) - 2 * tcrossprod(Y0, Yt)
-  X0 <- X[max.col(-d2, ties.method = "first"), , drop = FALSE]
+  if (is.null(X0)) {
+    # nearest training row in data space (missing entries at their column
+    # mean, missing training entries at their posterior mean)
+    Y0 <- replace(Ys, is.na(Ys), 0)
+    Yt <- .completed_Y(object)
+    d2 <- outer(rowSums(Y0^2), rowSums(Yt^2), `+`) - 2 * tcrossprod(Y0, Yt)
+    X0 <- X[max.col(-d2, ties.method = "first"), , drop = FALSE]
+  }
   obj <- .project_objective(object, Ys)
   opt <- tryCatch(
     stats::optim(c(X0), obj$fn, obj$gr, method = "L-BFGS-B",

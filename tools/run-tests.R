@@ -5,8 +5,8 @@
 # runs every file in tests/testthat, and ends with one line
 #   N passed, M failed, K skipped
 # counting expectations (single expect_*() results; an error inside a test
-# counts as one failure).  Exits with status 1 on any failure or error, or if
-# no expectation ran at all.
+# counts as one failure).  Exits with status 1 on any failure, error or
+# warning, or if no expectation ran at all.
 
 local({
   file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
@@ -42,6 +42,9 @@ main <- function() {
               length(results),
               length(unique(vapply(results, `[[`, "", "file"))), n_warn))
   if (n_pass == 0L) cat("no expectation passed: treating as a failure\n")
+  # a warning in a test is a defect: the code or the test must change
+  if (n_warn > 0L) cat("warnings in the tests count as failures\n")
+  n_fail <- n_fail + n_warn
   cat(sprintf("%d passed, %d failed, %d skipped\n", n_pass, n_fail, n_skip))
   if (n_fail > 0L || n_pass == 0L) quit(status = 1L)
 }

@@ -81,9 +81,9 @@ test_that("a converged fit is stationary: continuing it changes nothing", {
   more <- quiet_converged(Y, init = short)
   expect_gt(more$objective, short$objective)
   # settings come from the fit; a different q or data size is refused
-  sc <- suppressWarnings(gplvm(Y, q = 1, scale = TRUE, prior = TRUE,
+  sc <- stopped_early(gplvm(Y, q = 1, scale = TRUE, prior = TRUE,
                                maxit = 10))
-  cont <- suppressWarnings(gplvm(Y, init = sc, maxit = 5))
+  cont <- stopped_early(gplvm(Y, init = sc, maxit = 5))
   expect_equal(c(ncol(cont$X), cont$prior), c(1, 1))
   expect_identical(cont$scale, sc$scale)
   expect_error(gplvm(Y, q = 2, init = sc), "'q'.*1")
@@ -93,8 +93,8 @@ test_that("a converged fit is stationary: continuing it changes nothing", {
 test_that("continuing a sparse fit starts from its inducing inputs", {
   set.seed(105)
   s <- make_scurve(40)
-  fit <- suppressWarnings(gplvm(s$Y, inducing = 8, maxit = 30))
-  cont <- suppressWarnings(gplvm(s$Y, init = fit, maxit = 5))
+  fit <- stopped_early(gplvm(s$Y, inducing = 8, maxit = 30))
+  cont <- stopped_early(gplvm(s$Y, init = fit, maxit = 5))
   expect_equal(cont$inducing_init, unname(fit$inducing), ignore_attr = TRUE)
   expect_identical(cont$approx, fit$approx)
 })
@@ -168,7 +168,7 @@ test_that("starting values the optimiser cannot move from are corrected or refus
     gplvm(Y, kernel = k, fixed = "rbf.lengthscale", maxit = 20),
     "did not converge"), "rbf.variance")
   # fixed values are the user's to choose: left alone
-  expect_no_message(suppressWarnings(
+  expect_no_message(stopped_early(
     gplvm(Y, noise = 1e-3, fixed = "noise", maxit = 5)))
   # issue 16: each message names the real cause and the argument
   expect_error(gplvm(Y, init_sd = 1e155), "'init_sd'.*lengthscale")

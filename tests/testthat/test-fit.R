@@ -22,7 +22,7 @@ test_that("the linear kernel without prior reaches the dual PPCA maximum", {
 test_that("an RBF fit beats its PCA start on an S-curve and orders it better", {
   set.seed(2)
   s <- make_scurve(60)
-  fit <- suppressWarnings(gplvm(s$Y, q = 1, maxit = 300))
+  fit <- stopped_early(gplvm(s$Y, q = 1, maxit = 300))
   expect_gt(fit$loglik, fit$loglik_init + 100)
   rho <- function(x) abs(stats::cor(x, s$t, method = "spearman"))
   expect_gt(rho(fit$X[, 1]), rho(fit$X_init[, 1]))
@@ -32,7 +32,7 @@ test_that("an RBF fit beats its PCA start on an S-curve and orders it better", {
 test_that("with D > N the fit uses a factor and its log-likelihood is exact", {
   set.seed(3)
   Y <- matrix(rnorm(12 * 30), 12, 30)
-  fit <- suppressWarnings(gplvm(Y, maxit = 30))
+  fit <- stopped_early(gplvm(Y, maxit = 30))
   Yc <- sweep(Y, 2, colMeans(Y))
   expect_equal(fit$loglik,
                gplvm_loglik(Yc, fit$X, fit$kernel, fit$noise),
@@ -68,7 +68,7 @@ test_that("fn and gr share one evaluation per parameter vector", {
   expect_equal(obj$n_eval(), 1L)
   obj$gr(par + 0.1)
   expect_equal(obj$n_eval(), 2L)
-  fit <- suppressWarnings(gplvm(Y, maxit = 20))
+  fit <- stopped_early(gplvm(Y, maxit = 20))
   expect_lte(fit$optim$evaluations,
              sum(fit$optim$counts, na.rm = TRUE) + 1L)
 })
@@ -77,7 +77,7 @@ test_that("fixed hyperparameters and noise stay at their values", {
   set.seed(6)
   Y <- matrix(rnorm(60), 15, 4)
   k <- kern_rbf(1, c(1, 1)) + kern_bias(0.3)
-  fit <- suppressWarnings(gplvm(Y, kernel = k, noise = 0.05, maxit = 30,
+  fit <- stopped_early(gplvm(Y, kernel = k, noise = 0.05, maxit = 30,
                                 fixed = c("bias.variance", "noise")))
   expect_identical(fit$noise, 0.05)
   expect_identical(coef(fit)[["bias.variance"]], 0.3)
@@ -92,14 +92,14 @@ test_that("inputs, options and warnings behave", {
   expect_warning(fit <- gplvm(df, maxit = 2), "did not converge")
   expect_equal(rownames(fit$X), rownames(df))
   expect_equal(dim(fit$X), c(12L, 2L))
-  fit2 <- suppressWarnings(gplvm(df, q = 3, init = "random", maxit = 5,
+  fit2 <- stopped_early(gplvm(df, q = 3, init = "random", maxit = 5,
                                  method = "CG", scale = TRUE))
   expect_equal(dim(fit2$X), c(12L, 3L))
   expect_equal(fit2$optim$method, "CG")
   X0 <- matrix(rnorm(24), 12, 2)
-  fit3 <- suppressWarnings(gplvm(df, init = X0, maxit = 1))
+  fit3 <- stopped_early(gplvm(df, init = X0, maxit = 1))
   expect_equal(unname(fit3$X_init), X0)
-  expect_output(suppressWarnings(gplvm(df, maxit = 3, trace = 1)),
+  expect_output(stopped_early(gplvm(df, maxit = 3, trace = 1)),
                 "eval +1 +loglik")
 })
 

@@ -92,8 +92,8 @@ valid_fit <- function(fit) {
 
 fit_specs <- function() {
   Y <- matrix(rnorm(24), 8, 3)
-  fit <- suppressWarnings(gplvm(Y, q = 2, maxit = 20))
-  sparse <- suppressWarnings(gplvm(Y, q = 2, maxit = 20, inducing = 4,
+  fit <- stopped_early(gplvm(Y, q = 2, maxit = 20))
+  sparse <- stopped_early(gplvm(Y, q = 2, maxit = 20, inducing = 4,
                                    approx = "fitc"))
   c(list(
     gplvm = list(

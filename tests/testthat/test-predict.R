@@ -1,7 +1,7 @@
 test_that("training rows map back close to their fitted latent positions", {
   set.seed(1)
   s <- make_scurve(40)
-  fit <- suppressWarnings(gplvm(s$Y, q = 2, maxit = 300))
+  fit <- stopped_early(gplvm(s$Y, q = 2, maxit = 300))
   Xp <- predict(fit, newdata = s$Y)
   expect_equal(dim(Xp), dim(fit$X))
   err <- sqrt(rowSums((Xp - fit$X)^2))
@@ -15,7 +15,7 @@ test_that("training rows map back close to their fitted latent positions", {
 test_that("new points land next to their nearest training points", {
   set.seed(2)
   s <- make_scurve(50)
-  fit <- suppressWarnings(gplvm(s$Y[-(1:5 * 9), ], q = 1, maxit = 300))
+  fit <- stopped_early(gplvm(s$Y[-(1:5 * 9), ], q = 1, maxit = 300))
   Xp <- predict(fit, newdata = s$Y[1:5 * 9, ])
   expect_equal(dim(Xp), c(5L, 1L))
   # order along the curve is kept
@@ -110,7 +110,7 @@ test_that("newdata's columns are matched by name, else counted", {
                "'newdata' must have 4 columns")
   set.seed(7)
   Y <- unname(as.matrix(iris[seq(1, 150, 5), 1:4]))
-  fit_unnamed <- suppressWarnings(gplvm(Y, maxit = 30))
+  fit_unnamed <- stopped_early(gplvm(Y, maxit = 30))
   expect_equal(predict(fit_unnamed, newdata = new),
                predict(fit_unnamed, newdata = unname(as.matrix(new))),
                ignore_attr = TRUE)

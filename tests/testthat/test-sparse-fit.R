@@ -2,7 +2,7 @@
 
 sparse_fit <- function(n = 60, m = 12, ...) {
   dat <- make_scurve(n)
-  fit <- suppressWarnings(gplvm(dat$Y, q = 2, inducing = m, maxit = 150,
+  fit <- stopped_early(gplvm(dat$Y, q = 2, inducing = m, maxit = 150,
                                 ...))
   c(list(fit = fit), dat)
 }
@@ -42,10 +42,10 @@ test_that("the sparse objective's gradient (X, Z, log-parameters) matches finite
 test_that("inducing = N starts at the latent positions; a matrix is used as given", {
   set.seed(73)
   dat <- make_scurve(20)
-  fit <- suppressWarnings(gplvm(dat$Y, inducing = 20, maxit = 5))
+  fit <- stopped_early(gplvm(dat$Y, inducing = 20, maxit = 5))
   expect_equal(fit$inducing_init, unname(fit$X_init), ignore_attr = TRUE)
   Z0 <- matrix(rnorm(10), 5, 2)
-  fit <- suppressWarnings(gplvm(dat$Y, inducing = Z0, maxit = 5,
+  fit <- stopped_early(gplvm(dat$Y, inducing = Z0, maxit = 5,
                                 approx = "fitc"))
   expect_equal(fit$inducing_init, Z0)
 })
