@@ -108,7 +108,7 @@
   }
   if (is.null(kernel)) {
     kernel <- .bayes_default_kernel(Yc, q, vbar)
-    # Held at vbar: free, on the oil flow data it grew to 100 to 300 times
+    # Held at vbar: free, on the oil flow data it grew to 400 to 1400 times
     # vbar, where the bound is computed only to about 1 unit (rounding in
     # Psi2 amplified by the conditioning of Kzz + Psi2 / s2) and the
     # optimiser stalls there (bench/bayes.md).

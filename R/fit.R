@@ -286,7 +286,7 @@
 #' \eqn{0.01 \bar v}{0.01 vbar}.  With the default kernel and
 #' `fixed = NULL` the RBF variance is held at \eqn{\bar v}{vbar}
 #' (`fixed = "rbf.variance"`; give `fixed = character()` to free it):
-#' left free, on the oil flow data it grew to 100--300 times
+#' left free, on the oil flow data it grew to 400--1400 times
 #' \eqn{\bar v}{vbar}, where the bound can be computed only to about one
 #' unit and the optimiser stalls (the package's `bench/bayes.md`).  The
 #' first 100 evaluations optimise
