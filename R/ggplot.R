@@ -16,7 +16,9 @@
 #'   [plot.gplvm()]: a factor, character or logical vector colours and
 #'   shapes the points by level, a numeric one colours them on a continuous
 #'   scale.
-#' @param dims,resolution,background As in [plot.gplvm()].
+#' @param dims,resolution,background,trajectory As in [plot.gplvm()]: the
+#'   latent trajectory is a path layer (by default for fits with GP
+#'   dynamics).
 #' @param data Optional data frame with one row per data row, whose columns
 #'   are put before the latent coordinates.
 #' @param ... Not used: any further argument is an error.
@@ -37,7 +39,7 @@ NULL
 autoplot.gplvm <- function(object, labels = NULL, dims = NULL,
                            resolution = 60,
                            background = c("precision", "magnification",
-                                          "none"), ...) {
+                                          "none"), trajectory = NULL, ...) {
   .check_gplvm(object)
   .check_no_dots(...)
   dims <- .plot_dims(object, dims)
@@ -81,6 +83,14 @@ autoplot.gplvm <- function(object, labels = NULL, dims = NULL,
           name = paste(shading$title, collapse = "\n"))
     }
     p <- p + ggplot2::coord_cartesian(expand = FALSE)
+  }
+  dyn <- .fit_dynamics(object)  # R/gpdm.R
+  if (.check_flag(trajectory %||% !is.null(dyn), "trajectory")) {
+    path <- pts[c(nx, ny)]
+    path$.sequence <- if (is.null(dyn)) 1L else dyn$sequence
+    p <- p + ggplot2::geom_path(data = path,
+                                aes(group = !!as.name(".sequence")),
+                                colour = "grey30")
   }
   if (style$type == "none") {
     return(p + ggplot2::geom_point(colour = .okabe_ito[2L]))

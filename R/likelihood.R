@@ -51,7 +51,11 @@
 #'     (deterministic training conditional).}
 #' }
 #' One evaluation costs \eqn{O(N M^2 + M^3)} time and \eqn{O(N M)} memory
-#' in C; no N by N matrix is formed.  White parts of the kernel act as noise
+#' in C; no N by N matrix is formed.  VFE and DTC depend on the data only
+#' through sums over rows, and are computed chunk by chunk: k(X, Z) is kept
+#' between the value and the gradient pass while it takes at most 512 MB,
+#' and is otherwise computed twice, in \eqn{O(M^2 + M D)}{O(M^2 + M D)}
+#' memory beyond a chunk of 2048 rows.  White parts of the kernel act as noise
 #' in the sparse model: their variances are added to \eqn{\sigma^2}{noise}
 #' in \eqn{\Lambda}{Lambda} (and in the VFE term) and they contribute nothing
 #' to \eqn{K_{xz}}{Kxz}, \eqn{K_{zz}}{Kzz} or \eqn{K_{xx}}{Kxx}; the
@@ -98,8 +102,11 @@
 #' @return The log-likelihood, a number.  With `gradient = TRUE` it has an
 #'   attribute `"gradient"`: a list with `X` (N by Q matrix,
 #'   \eqn{\partial L / \partial X}{dL/dX}), `kernel` (named vector, one entry
-#'   per hyperparameter on its natural scale, named as by [kern_params()]) and
-#'   `noise` (\eqn{\partial L / \partial \sigma^2}{dL/dnoise}); in the
+#'   per hyperparameter on its natural scale, named as by [kern_params()]),
+#'   `noise` (\eqn{\partial L / \partial \sigma^2}{dL/dnoise}) and, for
+#'   the exact model with no missing entries, `Y` (N by D, the gradient in
+#'   the data, \eqn{\partial L / \partial Y = -K^{-1} Y}{dL/dY = -K^-1 Y},
+#'   which GP dynamics need: there the outputs are latent positions); in the
 #'   sparse model also `inducing` (M by Q, \eqn{\partial L / \partial Z}{dL/dZ}),
 #'   and with `X_var` also `X_var` (N by Q,
 #'   \eqn{\partial F / \partial S}{dF/dS}; `X` is then
@@ -163,10 +170,14 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   if (gradient) {
     gX <- res$X
     dimnames(gX) <- dimnames(X)
-    attr(out, "gradient") <- list(X = gX,
-                                  kernel = stats::setNames(res$kernel,
-                                             names(kern_params(kernel))),
-                                  noise = res$noise)
+    attr(out, "gradient") <- c(list(X = gX,
+                                    kernel = stats::setNames(res$kernel,
+                                               names(kern_params(kernel))),
+                                    noise = res$noise),
+                               # the outputs' gradient: complete data only
+                               if (is.null(miss)) {
+                                 list(Y = array(res$Y, dim(Y), dimnames(Y)))
+                               })
   }
   out
 }

@@ -35,6 +35,7 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   cat(.loglik_label(x), format(x$loglik, digits = digits),
       if (x$prior) sprintf("(log prior on X %s)",
                            format(x$logprior, digits = digits)), "\n")
+  .cat_dynamics(.fit_dynamics(x), x$logprior, digits)  # R/gpdm.R
   cat(sprintf("Optimiser: %s, %d evaluations, %s\n", x$optim$method,
               x$optim$evaluations,
               if (x$optim$convergence == 0L) "converged"
@@ -103,11 +104,13 @@ summary.gplvm <- function(object, ...) {
   structure(list(
     call = object$call, n = nrow(object$X), d = ncol(object$Y),
     q = ncol(object$X), kernel = object$kernel, coefficients = coef(object),
-    fixed = object$fixed, relevance = rel, loglik = object$loglik,
+    fixed = c(object$fixed, .dynamics_coef(object, fixed = TRUE)),
+    relevance = rel, loglik = object$loglik,
     loglik_init = object$loglik_init, logprior = object$logprior,
     prior = object$prior, df = object$df, optim = object$optim,
     time = object$time, approx = object$approx,
-    inducing = object$inducing, back = .describe_back(object)),
+    inducing = object$inducing, back = .describe_back(object),
+    dynamics = .fit_dynamics(object)),
     class = c(if (inherits(object, "bgplvm")) "summary.bgplvm",
               "summary.gplvm"))
 }
@@ -137,6 +140,7 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
   if (x$prior) {
     cat("Log prior on X:", format(x$logprior, digits = digits), "\n")
   }
+  .cat_dynamics(x$dynamics, x$logprior, digits)
   o <- x$optim
   cat(sprintf("Optimiser: %s, %d evaluations, %.2f s; %s\n", o$method,
               o$evaluations, x$time,
@@ -153,11 +157,14 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
 
 #' @rdname gplvm-methods
 #' @details `coef` returns the kernel hyperparameters (named as by
-#'   [kern_params()]) and the noise variance (`noise`).
+#'   [kern_params()]) and the noise variance (`noise`), and for a fit with
+#'   GP dynamics the parameters of the dynamics kernel (named
+#'   `"dynamics."` followed by their [kern_params()] name).
 #' @export
 coef.gplvm <- function(object, ...) {
   .check_gplvm(object)
-  c(kern_params(object$kernel), noise = object$noise)
+  c(kern_params(object$kernel), noise = object$noise,
+    .dynamics_coef(object))  # R/gpdm.R
 }
 
 #' @rdname gplvm-methods
@@ -166,7 +173,8 @@ coef.gplvm <- function(object, ...) {
 #'   prior on `X`, for the centred (and scaled) data.  Its `df` attribute
 #'   counts every optimised quantity: the `N * q` latent coordinates (for
 #'   a back-constrained fit instead the mapping's weights) plus the
-#'   free hyperparameters and the noise (unless fixed), and for a sparse
+#'   free hyperparameters and the noise (unless fixed), the free parameters
+#'   of the dynamics kernel of a fit with GP dynamics, and for a sparse
 #'   fit the `M * q` inducing coordinates; its value is then the bound or
 #'   approximation that was maximised.  Its `nobs`
 #'   attribute is N, the number of rows of `Y`, so `AIC()` and `BIC()` work.

@@ -117,6 +117,10 @@
 #'   positions plus 10% on each side.
 #' @param asp Aspect ratio y/x, as in [graphics::plot.window()]; `asp = 1`
 #'   draws the latent space without distortion.
+#' @param trajectory If `TRUE`, join the points of each sequence in time
+#'   order by a line (the latent trajectory; for a fit without dynamics the
+#'   rows of the data in their order).  `NULL` (the default) does so for
+#'   fits with GP dynamics (see [gplvm()]) only.
 #' @param ... Further graphical parameters (such as `las`, `cex.axis`,
 #'   `cex.main`) passed to [graphics::plot.window()], [graphics::axis()],
 #'   [graphics::box()] and [graphics::title()].
@@ -149,7 +153,7 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
                        col = NULL,
                        pch = NULL, cex = 0.8, key = TRUE, main = NULL,
                        sub = NULL, xlab = NULL, ylab = NULL, xlim = NULL,
-                       ylim = NULL, asp = NA, ...) {
+                       ylim = NULL, asp = NA, trajectory = NULL, ...) {
   .check_gplvm(x, "x")
   X <- x$X
   q <- ncol(X)
@@ -159,6 +163,8 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
                               c("precision", "magnification", "none"),
                               "background")
   key <- .check_flag(key, "key")
+  dyn <- .fit_dynamics(x)  # R/gpdm.R
+  trajectory <- .check_flag(trajectory %||% !is.null(dyn), "trajectory")
   cex <- .check_positive(cex, "cex")
   style <- .point_style(labels, nrow(X), col, pch,
                         .short_name(substitute(labels)))
@@ -192,6 +198,7 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
     window(xlim, ylim, asp = asp, xaxs = "i", yaxs = "i", ...)
     zlim <- if (shade) .draw_shade(x, shading, dims, resolution)
   }
+  if (trajectory) .draw_trajectory(X[, dims[1L]], yy, dyn$sequence)
   .draw_points(X[, dims[1L]], yy, style, cex)
   Z <- x$inducing
   if (!is.null(Z)) {

@@ -80,14 +80,33 @@
 #' # a new observation's standard deviation
 #' sqrt(p$se.fit^2 + rep(p$residual.scale^2, each = nrow(p$se.fit)))
 #' predict(fit, newlatent = X_new[1, ], interval = "prediction")
+#' # forecasting with GP dynamics: a noisy loop in 5 dimensions
+#' set.seed(2)
+#' t <- seq(0, 4 * pi, length.out = 40)
+#' Y <- cbind(cos(t), sin(t), cos(t)^2, sin(2 * t), cos(t) * sin(t)) +
+#'   matrix(rnorm(200, sd = 0.05), 40)
+#' dyn <- gplvm(Y[1:32, ], q = 2, dynamics = TRUE)
+#' fc <- predict(dyn, ahead = 8)
+#' round(fc$data[1:3, ], 2)
+#' round(Y[33:35, ], 2)   # what followed
 #' @export
 predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
                           se.fit = FALSE,
                           interval = c("none", "confidence", "prediction"),
                           level = 0.95, maxit = 1000, refine = FALSE,
-                          ...) {
+                          ahead = NULL, from = NULL, ...) {
   .check_gplvm(object)
   .check_no_dots(...)
+  if (!is.null(ahead)) {  # a forecast with GP dynamics: R/gpdm.R
+    if (!is.null(newdata) || !is.null(newlatent)) {
+      stop("give only one of 'newdata', 'newlatent' and 'ahead'",
+           call. = FALSE)
+    }
+    return(.forecast(object, ahead, from))
+  }
+  if (!is.null(from)) {
+    stop("'from' applies only with 'ahead'", call. = FALSE)
+  }
   se.fit <- .check_flag(se.fit, "se.fit")
   interval <- .check_choice(interval,
                             c("none", "confidence", "prediction"), "interval")

@@ -1,7 +1,7 @@
 /* The GP-LVM log-likelihood and its full gradient from one Cholesky factor.
  *
  *   L = -N D/2 log(2 pi) - D/2 log|K| - 1/2 tr(K^-1 Y Y'),  K = Kf + s2 I
- *   G = dL/dK = 1/2 (A A' - D K^-1),  A = K^-1 Y
+ *   G = dL/dK = 1/2 (A A' - D K^-1),  A = K^-1 Y,  dL/dY = -A
  *
  * One n x n buffer holds K, then its Cholesky factor, then K^-1, then G
  * (lower triangles throughout), while its strict upper triangle caches the
@@ -71,7 +71,8 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
                         double noise, int want_grad, int nthreads,
                         double *K, double *A,
                         double *loglik, double *gX, double *gpar,
-                        double *gnoise, double *jitter, double *phase)
+                        double *gnoise, double *gY, double *jitter,
+                        double *phase)
 {
     const char uplo = 'L', trans = 'N';
     int info, npar = gplvm_kernel_check(k, q);
@@ -122,6 +123,9 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
     if (!R_FINITE(*loglik)) return GPLVM_NONFINITE;
     if (!want_grad) return GPLVM_OK;
     R_CheckUserInterrupt();
+    /* the outputs' gradient (the jitter does not depend on Y) */
+    if (gY)
+        for (size_t i = 0; i < (size_t) n * d; i++) gY[i] = -A[i];
 
     /* G = 1/2 A A' - D/2 K^-1 in place */
     double alpha = 0.5, beta = -0.5 * ndim;

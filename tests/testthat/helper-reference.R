@@ -169,7 +169,7 @@ kern_dx_r <- function(kernel, Xs, X) {
   list(loglik = loglik, X = matrix(gX, n, ncol(X)),
        kernel = unlist(lapply(o, function(p)
          vapply(p$dP, function(dp) sum(G * dp), 0))),
-       noise = sum(diag(G)))
+       noise = sum(diag(G)), Y = -A)
 }
 # Plain-R twin, dense (N x N), written from the formulas; `jitter` is the
 # relative jitter on k(Z, Z) (1e-8 in C unless it had to grow).

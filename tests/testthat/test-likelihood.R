@@ -19,9 +19,10 @@ test_that("value and gradient equal the plain-R twin for every kernel", {
     expect_lt(rel_err(g$X, ref$X), 1e-10)
     expect_lt(max(abs(g$kernel - ref$kernel) / abs(ref$kernel)), 1e-10)
     expect_lt(abs(g$noise - ref$noise) / abs(ref$noise), 1e-10)
+    expect_lt(rel_err(g$Y, ref$Y), 1e-10)
     expect_identical(names(g$kernel), names(kern_params(k)))
     worst <- pmax(worst, c(abs(c(ll) - ref$loglik) / abs(ref$loglik),
-                           max(rel_err(g$X, ref$X),
+                           max(rel_err(g$X, ref$X), rel_err(g$Y, ref$Y),
                                abs(g$kernel - ref$kernel) / abs(ref$kernel),
                                abs(g$noise - ref$noise) / abs(ref$noise))))
   }
@@ -44,9 +45,11 @@ test_that("every gradient component agrees with finite differences", {
     }
     f_x <- function(x) gplvm_loglik(dat$Y, matrix(x, nrow(dat$X)), k, noise)
     f_noise <- function(s) gplvm_loglik(dat$Y, dat$X, k, s)
+    f_y <- function(y) gplvm_loglik(matrix(y, nrow(dat$Y)), dat$X, k, noise)
     errs <- c(rel_err(g$kernel, fd_gradient(f_theta, kern_params(k))),
               rel_err(c(g$X), fd_gradient(f_x, c(dat$X))),
-              rel_err(g$noise, fd_gradient(f_noise, noise)))
+              rel_err(g$noise, fd_gradient(f_noise, noise)),
+              rel_err(c(g$Y), fd_gradient(f_y, c(dat$Y))))
     # each hyperparameter on its own scale, so none hides behind another
     fd_theta <- fd_gradient(f_theta, kern_params(k))
     errs <- c(errs, max(abs(g$kernel - fd_theta) / pmax(abs(fd_theta), 1e-3)))
