@@ -336,7 +336,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   approx = c("vfe", "fitc", "dtc"), noise_prior = 0.1,
                   restarts = 1, bayesian = FALSE,
                   back = c("none", "kernel", "mlp"), back_control = list(),
-                  dynamics = NULL, sequence = NULL) {
+                  dynamics = NULL, sequence = NULL, cluster = NULL) {
   call <- match.call()
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L,
                           allow_na = TRUE)
@@ -399,6 +399,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
          call. = FALSE)
   }
 
+  cluster <- .check_cluster(cluster, inducing, approx, miss, bayesian)
   if (.no_variation(Y)) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
   }
@@ -448,7 +449,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 approx = approx, noise_prior = noise_prior * vbar,
                 method = method, maxit = maxit, reltol = reltol,
                 missing = miss,
-                latent = .back_map(back$kind, Yc, q, back$control))
+                latent = .back_map(back$kind, Yc, q, back$control),
+                cluster = cluster)
   # the PCA start of data with gaps: after rank-q SVD imputation
   Yinit <- if (is.null(miss)) Yc else .svd_impute(Yc, q)
   if (!is.null(miss)) .warn_patterns(miss, sparse = !is.null(inducing))
@@ -490,9 +492,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   m <- model
   progress <- .progress_line(.progress_enabled(m$trace))
   on.exit(progress$done())
+  cluster <- if (!is.null(m$cluster)) .cluster_evaluator(m$cluster, m$Y)
+  if (!is.null(cluster)) on.exit(cluster$close(), add = TRUE)
   obj <- .gplvm_objective(m$Y, m$kernel, m$noise, m$fixed, m$prior, m$q,
                           m$trace, Z0, m$approx, m$noise_prior, m$method,
-                          progress$update, m$missing, m$latent)
+                          progress$update, m$missing, m$latent, cluster)
   theta <- kern_params(m$kernel)
   par0 <- unname(c(w0 %||% obj$latent$start(X0), Z0, log(theta[obj$free]),
                    if (!"noise" %in% m$fixed) log(m$noise),
@@ -669,7 +673,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # closures sharing one cached C evaluation.  eval(par) returns list(loglik,
 # logprior, logprior_noise, objective, grad, kernel, noise, X, Z, jitter)
 # with grad the gradient of the objective (to be maximised) in par.  With
-# inducing inputs Z0 (else NULL) the sparse objective.  noise_prior is the
+# inducing inputs Z0 (else NULL) the sparse objective, evaluated across a
+# cluster when `cluster` is an evaluator from .cluster_evaluator().
+# noise_prior is the
 # absolute scale b of the noise prior (0: none).  par is c(w, Z, log free
 # kernel parameters, [log noise], eta): `latent` maps w to X (NULL: w is X)
 # and `prior` (TRUE, FALSE or a prior object) has its own parameters eta;
@@ -682,7 +688,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 .gplvm_objective <- function(Y, kernel, noise, fixed, prior, q, trace,
                              Z0 = NULL, approx = "vfe", noise_prior = 0,
                              method = "L-BFGS-B", progress = NULL,
-                             missing = NULL, latent = NULL) {
+                             missing = NULL, latent = NULL, cluster = NULL) {
   n <- nrow(Y)
   d <- ncol(Y)
   # A factor C with C C' = Y Y', computed once: makes each evaluation
@@ -738,6 +744,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (!is.null(pats)) {
       .loglik_missing(pats, u$X, u$kernel, u$noise, gradient, u$Z, approx,
                       workspace)
+    } else if (!is.null(cluster)) {  # R/cluster.R
+      cluster$loglik(u$X, u$Z, u$kernel, u$noise, approx, gradient, d)
     } else if (m > 0L) {
       .loglik_sparse_c(Yf, u$X, u$Z, u$kernel, u$noise, approx, gradient,
                        ndim = d)

@@ -51,7 +51,11 @@
 #'     (deterministic training conditional).}
 #' }
 #' One evaluation costs \eqn{O(N M^2 + M^3)} time and \eqn{O(N M)} memory
-#' in C; no N by N matrix is formed.  White parts of the kernel act as noise
+#' in C; no N by N matrix is formed.  VFE and DTC depend on the data only
+#' through sums over rows, and are computed chunk by chunk: k(X, Z) is kept
+#' between the value and the gradient pass while it takes at most 512 MB,
+#' and is otherwise computed twice, in \eqn{O(M^2 + M D)}{O(M^2 + M D)}
+#' memory beyond a chunk of 2048 rows.  White parts of the kernel act as noise
 #' in the sparse model: their variances are added to \eqn{\sigma^2}{noise}
 #' in \eqn{\Lambda}{Lambda} (and in the VFE term) and they contribute nothing
 #' to \eqn{K_{xz}}{Kxz}, \eqn{K_{zz}}{Kzz} or \eqn{K_{xx}}{Kxx}; the

@@ -20,7 +20,10 @@
     runs <- runs + 1L
     opt <- tryCatch(.run_optimiser(obj, par, method, left, reltol),
                     error = function(e) {
-                      .stop_unless_numerical(e)
+                      # a failed cluster ends the fit at the best point too
+                      if (!inherits(e, "gplvm_cluster_error")) {
+                        .stop_unless_numerical(e)
+                      }
                       list(par = obj$best()$par, value = obj$best()$value,
                            counts = c(0L, 0L), convergence = 99L,
                            message = conditionMessage(e))
@@ -134,9 +137,10 @@
 
 # A failed evaluation is a numerical failure of the model (covariance not
 # positive definite, overflow); errors from R's resource limits (time,
-# memory) must stop the fit as they would anywhere else.
+# memory) and a failed cluster (R/cluster.R) must stop the optimiser.
 .stop_unless_numerical <- function(e) {
-  if (grepl("time limit|cannot allocate|memory exhausted",
+  if (inherits(e, "gplvm_cluster_error") ||
+      grepl("time limit|cannot allocate|memory exhausted",
             conditionMessage(e))) {
     stop(e)
   }

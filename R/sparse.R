@@ -3,6 +3,13 @@
 
 .sparse_codes <- c(vfe = 1L, fitc = 2L, dtc = 3L)
 
+# Rows per chunk of the chunked VFE / DTC evaluation (src/sparse_stats.c):
+# large enough for the BLAS to run at full speed, small enough for one
+# chunk's gradient pass to stay in the processor's cache; and the most
+# doubles kept between the two passes (512 MB).
+.sparse_chunk <- 2048L
+.sparse_store_max <- 2^26
+
 # Checks `inducing` (an M x q matrix) and returns it as a double matrix.
 .check_inducing <- function(inducing, q) {
   Z <- .as_numeric_matrix(inducing, "inducing")
@@ -30,12 +37,18 @@
 }
 
 # One sparse evaluation in C; callers have checked.  Returns the raw list
-# (loglik, X, inducing, kernel, noise, jitter, retries) or stops.
+# (loglik, X, inducing, kernel, noise, jitter, retries) or stops.  VFE and
+# DTC run `chunk` rows at a time (src/sparse_stats.c), keeping k(X, Z) and
+# its whitened form between the two passes while they (and a cache: at most
+# 3 N M doubles) take at most .sparse_store_max doubles.
 .loglik_sparse_c <- function(Y, X, Z, kernel, noise, approx, gradient,
-                             ndim = ncol(Y)) {
+                             ndim = ncol(Y), chunk = .sparse_chunk,
+                             store = 3 * nrow(X) * nrow(Z) <=
+                               .sparse_store_max) {
   spec <- .kernel_spec(kernel, ncol(X))
   res <- .Call(C_gplvm_sparse_call, Y, X, Z, spec$type, spec$npar, spec$par,
-               noise, as.double(ndim), .sparse_codes[[approx]], gradient)
+               noise, as.double(ndim), .sparse_codes[[approx]], gradient,
+               as.integer(chunk), store)
   if (res$status != 0L) {
     stop(.status_message(res$status, sparse = TRUE), call. = FALSE)
   }
@@ -115,21 +128,30 @@
 # A = I + V' Lambda^-1 V = U diag(a) U', B = R'A R):
 # Kzz^-1 - B^-1 = R^-1 (I - A^-1) R^-T, so Cfac = R^-1 U diag(1 - 1/a)^1/2,
 # which avoids the difference of two large inverses and keeps the variance
-# a sum of squares.  O(N M^2) time, O(N M) memory.  `jitter` is the
-# absolute jitter on k(Z, Z) that the C evaluation used.
+# a sum of squares.  O(N M^2) time; for VFE and DTC (Lambda = s2 I) from
+# the sums V'V and V'Y taken chunk by chunk in C, without an N x M
+# matrix.  `jitter` is the absolute jitter on k(Z, Z) that the C
+# evaluation used.
 .sparse_posterior <- function(Y, X, Z, kernel, noise, approx, jitter) {
   sw <- .split_white(kernel, noise)
   m <- nrow(Z)
-  Ri <- backsolve(chol(kern_matrix(sw$kernel, Z) + diag(jitter, m)),
-                  diag(m))
-  V <- kern_matrix(sw$kernel, X, Z) %*% Ri
-  lambda <- rep(sw$noise, nrow(X))
+  R <- chol(kern_matrix(sw$kernel, Z) + diag(jitter, m))
+  Ri <- backsolve(R, diag(m))
   if (approx == "fitc") {
-    lambda <- lambda + .kern_diag(sw$kernel, X) - rowSums(V^2)
+    V <- kern_matrix(sw$kernel, X, Z) %*% Ri
+    lambda <- sw$noise + .kern_diag(sw$kernel, X) - rowSums(V^2)
+    A <- diag(m) + crossprod(V / sqrt(lambda))
+    P <- crossprod(V, Y / lambda)
+  } else {
+    spec <- .kernel_spec(sw$kernel, ncol(X))
+    st <- .Call(C_gplvm_sparse_stats_call, Y, X, Z, spec$type, spec$npar,
+                spec$par, t(R), .sparse_chunk, FALSE)
+    .stop_on_status(st$status)
+    A <- diag(m) + st$Phi / sw$noise   # V = Kxz R^-1
+    P <- st$c / sw$noise
   }
   c(list(support = Z, kernel = sw$kernel, noise = sw$noise),
-    .whitened_posterior(Ri, diag(m) + crossprod(V / sqrt(lambda)),
-                        crossprod(V, Y / lambda)))
+    .whitened_posterior(Ri, A, P))
 }
 
 # alpha = Ri A^-1 P and Cfac = Ri U diag(1 - 1/a)^1/2 from the whitened

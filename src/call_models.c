@@ -1,6 +1,7 @@
 /* .Call wrappers of the engines: the exact log-likelihood (with the
- * workspace a fit keeps between evaluations), the sparse model, and the
- * benchmark entry; the metric of a fitted posterior (magnification). */
+ * workspace a fit keeps between evaluations) and its benchmark entry; the
+ * metric of a fitted posterior (magnification).  The sparse model's are in
+ * src/call_sparse.c. */
 #include "calls.h"
 #include <stdlib.h>
 #include <string.h>
@@ -164,60 +165,6 @@ SEXP gplvm_internal_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar,
     t[8] = gplvm_wtime() - t0;
     if (info != 0) error("dpotri failed with info %d", info);
     UNPROTECT(1);
-    return out;
-}
-
-SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
-                       SEXP par, SEXP noise, SEXP ndim, SEXP approx,
-                       SEXP gradient)
-{
-    int n, d, nx, q, m, qz;
-    gplvm_kernel k;
-    gplvm_matrix_dims(Y, "Y", &n, &d);
-    gplvm_matrix_dims(X, "X", &nx, &q);
-    gplvm_matrix_dims(Z, "inducing", &m, &qz);
-    if (nx != n) error("'X' and 'Y' must have the same number of rows");
-    if (qz != q) error("'inducing' must have as many columns as 'X'");
-    gplvm_kernel_from_sexp(type, npar, par, q, &k);
-    double s2 = gplvm_scalar_arg(noise, "noise");
-    double D = gplvm_scalar_arg(ndim, "ndim");
-    if (s2 <= 0.0) error("'noise' must be positive");
-    if (D <= 0.0) error("'ndim' must be positive");
-    if (TYPEOF(approx) != INTSXP || LENGTH(approx) != 1 ||
-        INTEGER(approx)[0] < GPLVM_VFE || INTEGER(approx)[0] > GPLVM_DTC)
-        error("'approx' must be one integer code");
-    int has_nonwhite = 0;
-    for (int p = 0; p < k.nparts; p++)
-        if (gplvm_part_def(&k, p)->family != GPLVM_WHITE) has_nonwhite = 1;
-    if (!has_nonwhite) error("'kernel' must have a part other than white");
-    int want_grad = gplvm_flag_arg(gradient, "gradient");
-
-    const char *names[] = {"loglik", "X", "inducing", "kernel", "noise",
-                           "jitter", "retries", "status", ""};
-    SEXP ll = PROTECT(ScalarReal(NA_REAL));
-    SEXP gX = PROTECT(allocMatrix(REALSXP, want_grad ? n : 0,
-                                  want_grad ? q : 0));
-    SEXP gZ = PROTECT(allocMatrix(REALSXP, want_grad ? m : 0,
-                                  want_grad ? q : 0));
-    SEXP gpar = PROTECT(allocVector(REALSXP, want_grad ? LENGTH(par) : 0));
-    SEXP gnoise = PROTECT(ScalarReal(NA_REAL));
-    SEXP jitter = PROTECT(ScalarReal(NA_REAL));
-    SEXP retries = PROTECT(ScalarInteger(0));
-    double *gXbuf = want_grad ? REAL(gX) :
-        (double *) R_alloc((size_t) n * q, sizeof(double));
-    double *gZbuf = want_grad ? REAL(gZ) :
-        (double *) R_alloc((size_t) m * q, sizeof(double));
-    double *gparbuf = want_grad ? REAL(gpar) :
-        (double *) R_alloc(LENGTH(par), sizeof(double));
-    int status = gplvm_sparse_engine(REAL(Y), n, d, D, REAL(X), REAL(Z), m,
-                                     q, &k, s2, INTEGER(approx)[0],
-                                     want_grad, REAL(ll), gXbuf, gZbuf,
-                                     gparbuf, REAL(gnoise), REAL(jitter),
-                                     INTEGER(retries));
-    SEXP st = PROTECT(ScalarInteger(status));
-    const SEXP elts[] = {ll, gX, gZ, gpar, gnoise, jitter, retries, st};
-    SEXP out = gplvm_named_list(names, 8, elts);
-    UNPROTECT(8);
     return out;
 }
 

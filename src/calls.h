@@ -60,9 +60,6 @@ SEXP gplvm_workspace_free_call(SEXP ws);
 SEXP gplvm_chol_call(SEXP X, SEXP type, SEXP npar, SEXP par, SEXP diag_add);
 /* gplvm_threads() for R (src/threads.c; integer in, integer out). */
 SEXP gplvm_threads_call(SEXP requested);
-SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
-                       SEXP par, SEXP noise, SEXP ndim, SEXP approx,
-                       SEXP gradient);
 /* Internal, for bench/eval.R only (no R function calls it): one engine
  * evaluation with phase timings and total, then dpotrf + dpotri of the
  * same K timed alone (the floor). */
@@ -73,6 +70,38 @@ SEXP gplvm_internal_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar,
  * gplvm_metric): list(G = q x q x m array, J = d x q x m array). */
 SEXP gplvm_metric_call(SEXP Xs, SEXP S, SEXP alpha, SEXP F, SEXP type,
                        SEXP npar, SEXP par, SEXP ndim);
+/* ---- src/call_sparse.c ---- */
+
+/* One sparse evaluation: list(loglik, X, inducing, kernel, noise, jitter,
+ * retries, status).  VFE and DTC run chunk by chunk (`chunk` rows at a
+ * time; `store`: keep Kxz between the two passes), FITC in one piece. */
+SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                       SEXP par, SEXP noise, SEXP ndim, SEXP approx,
+                       SEXP gradient, SEXP chunk, SEXP store);
+/* The steps of a VFE or DTC evaluation (see src/sparse_stats.c): the
+ * factor of k(Z, Z), list(Lz, jitter, rel, retries, status); */
+SEXP gplvm_sparse_factor_call(SEXP Z, SEXP type, SEXP npar, SEXP par);
+/* pass 1 over the rows a worker holds, list(n, psi0, yy, Phi, c, store,
+ * status), with store the kept Kxz when `keep`, else NULL; */
+SEXP gplvm_sparse_stats_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                             SEXP par, SEXP Lz, SEXP chunk, SEXP keep);
+/* the global step from summed statistics, list(loglik, B, C, g0, noise,
+ * inducing, kernel, status) (gradients: the Kzz part and the noise); */
+SEXP gplvm_sparse_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
+                              SEXP noise, SEXP ndim, SEXP approx, SEXP Lz,
+                              SEXP rel, SEXP nobs, SEXP psi0, SEXP yy,
+                              SEXP Phi, SEXP c, SEXP gradient);
+/* pass 2, list(X, inducing, kernel, status): the rows' gradient and their
+ * share of the others. */
+SEXP gplvm_sparse_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                            SEXP par, SEXP Lz, SEXP B, SEXP C, SEXP g0,
+                            SEXP chunk, SEXP store);
+/* Internal, for bench/sparse_engine.R only: one VFE evaluation with its
+ * phase timings (seconds) and total. */
+SEXP gplvm_internal_sparse_bench_call(SEXP Y, SEXP X, SEXP Z, SEXP type,
+                                      SEXP npar, SEXP par, SEXP noise,
+                                      SEXP chunk, SEXP store);
+
 /* ---- src/bayes_call.c ---- */
 
 /* The Bayesian GP-LVM bound: list(bound, X, X_var, inducing, kernel,

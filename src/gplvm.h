@@ -152,6 +152,12 @@ const gplvm_kernel_def *gplvm_part_def(const gplvm_kernel *k, int p);
 void gplvm_kernel_cross(const gplvm_kernel *k, const double *X, int n,
                         const double *X2, int m, int q, double *K);
 
+/* The same, and in cache (n x m; NULL: none) what the first radial part's
+ * value() caches (RBF: exp(-r^2/2)), for gplvm_kernel_grad_cross_cached. */
+void gplvm_kernel_cross_cached(const gplvm_kernel *k, const double *X, int n,
+                               const double *X2, int m, int q, double *K,
+                               double *cache);
+
 /* Symmetric covariance k(X, X): fills the lower triangle and the diagonal of
  * K (n x n, leading dimension n); the strict upper triangle is not touched.
  * White parts add their variance to the diagonal. */
@@ -198,6 +204,13 @@ void gplvm_kernel_grad_diag(const gplvm_kernel *k, const double *X, int n,
 void gplvm_kernel_grad_cross(const gplvm_kernel *k, const double *X, int n,
                              const double *Z, int m, int q, const double *W,
                              double *gX, double *gZ, double *gpar);
+
+/* The same with the cache written by gplvm_kernel_cross_cached for the same
+ * X, Z and kernel (NULL: recomputed), which saves the exponentials. */
+void gplvm_kernel_grad_cross_cached(const gplvm_kernel *k, const double *X,
+                                    int n, const double *Z, int m, int q,
+                                    const double *W, const double *cache,
+                                    double *gX, double *gZ, double *gpar);
 
 /* Derivatives of the cross covariance in its first argument:
  * D[j + c n + i n q] = dk(xs_i, x_j) / dxs_ic for new points Xs (m x q)
@@ -275,6 +288,68 @@ int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
                         int want_grad, double *loglik, double *gX,
                         double *gZ, double *gpar, double *gnoise,
                         double *jitter, int *retries);
+
+/* The VFE and DTC bounds from sums over chunks of rows (src/sparse_stats.c,
+ * formulas there).  kf is a kernel without white parts (gplvm_strip_white);
+ * gf holds gradients in kf's parameter order.  Sparse phases timed when
+ * `phase` is not NULL: */
+enum {
+    GPLVM_SPH_KERNEL = 0, /* Kxz (and its cache) chunk by chunk */
+    GPLVM_SPH_STATS,      /* pass 1: V_c = Kxz_c Lz^-T, Phi += V_c' V_c,
+                           * c += V_c' Y_c */
+    GPLVM_SPH_GLOBAL,     /* the M x M work: factor and global step */
+    GPLVM_SPH_DLDK,       /* pass 2: W = Y_c C' + 2 Kxz_c B */
+    GPLVM_SPH_CONTRACT,   /* pass 2: W against the kernel's derivatives */
+    GPLVM_NSPHASE
+};
+/* Doubles that keeping Kxz, V = Kxz Lz^-T and Kxz's cache for all n rows
+ * takes. */
+size_t gplvm_sparse_store_len(const gplvm_kernel *kf, int n, int m);
+/* Lz (m x m, lower, zeros above) with Lz Lz' = k(Z, Z) + jitter I, the
+ * jitter as in gplvm_factor_kzz (*rel: its factor of the mean diagonal). */
+int gplvm_sparse_factor(const gplvm_kernel *kf, const double *Z, int m,
+                        int q, double *Lz, double *jitter, double *rel,
+                        int *retries);
+/* Pass 1 over the n rows of Y (n x d) and X (n x q), `chunk` rows at a
+ * time, with V = Kxz Lz^-T: adds sum k(x_i, x_i) to *psi0, sum(Y^2) to
+ * *yy, V'V to Phi (m x m, returned full) and V'Y to c (m x d).  store:
+ * NULL, or gplvm_sparse_store_len() doubles that keep Kxz and V for
+ * pass 2. */
+int gplvm_sparse_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
+                       const double *X, const double *Z, int m, int q,
+                       const double *Lz, int chunk, double *store,
+                       double *psi0, double *yy, double *Phi, double *c,
+                       double *phase);
+/* The global step from the summed statistics of nobs rows: *loglik and,
+ * if want_grad, B = dL/dPhi Lz^-1 (m x m), C = Lz^-T dL/dc (m x d),
+ * *g0 = dL/dpsi0, *gnoise = dL/ds2, and adds the Kzz part to gZ (m x q)
+ * and gf.  Lz and rel from gplvm_sparse_factor. */
+int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
+                        int q, int d, double ndim, double s2, int approx,
+                        const double *Lz, double rel, double nobs,
+                        double psi0, double yy, const double *Phi,
+                        const double *c, int want_grad, double *loglik,
+                        double *B, double *C, double *g0, double *gnoise,
+                        double *gZ, double *gf);
+/* Pass 2: writes the rows' dL/dX to gX (n x q) and adds their share of
+ * dL/dZ and dL/dtheta to gZ and gf; store as for pass 1, `stored` when it
+ * holds pass 1's Kxz for the same X, Z and kernel. */
+int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
+                      const double *X, const double *Z, int m, int q,
+                      const double *Lz, int chunk, const double *B,
+                      const double *C, double g0, double *store, int stored,
+                      double *gX, double *gZ, double *gf, double *phase);
+/* The three in one process, with the arguments and results of
+ * gplvm_sparse_engine (VFE and DTC only); store: keep Kxz and V between
+ * the passes (O(n m) memory) rather than compute them twice; otherwise
+ * O(chunk m + m^2 + m d) workspace.  phase: NULL or GPLVM_NSPHASE doubles. */
+int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
+                         const double *X, const double *Z, int m, int q,
+                         const gplvm_kernel *k, double noise, int approx,
+                         int want_grad, int chunk, int store,
+                         double *loglik, double *gX, double *gZ,
+                         double *gpar, double *gnoise, double *jitter,
+                         int *retries, double *phase);
 
 /* Expected metric of the GP map's Jacobian (src/magnification.c) at the
  * m points Xs (m x q), for a posterior with mean k(x, S) alpha and

@@ -62,10 +62,12 @@ void gplvm_kernel_grad_diag(const gplvm_kernel *k, const double *X, int n,
     }
 }
 
-/* Radial part of the cross contraction, column by column of W. */
+/* Radial part of the cross contraction, column by column of W; cache:
+ * NULL, or what the part's value() cached for the same X and Z (n x m). */
 static void cross_radial(const gplvm_part *a, const double *X, int n,
                          const double *Z, int m, int q, const double *W,
-                         double *gX, double *gZ, double *gpar)
+                         const double *cache, double *gX, double *gZ,
+                         double *gpar)
 {
     double v = a->par[0];
     const double *Xs = a->xs, *Zs = a->x2s;
@@ -75,18 +77,22 @@ static void cross_radial(const gplvm_part *a, const double *X, int n,
     double *w = (double *) R_alloc(n, sizeof(double));
     (void) X;
     (void) Z;
+    int need_r2 = !cache || a->def->grad_uses_r2;
     for (int j = 0; j < m; j++) {
-        for (int i = 0; i < n; i++) r2[i] = 0.0;
-        for (int c = 0; c < q; c++) {
-            const double *xc = Xs + (size_t) c * n;
-            double zj = Zs[j + (size_t) c * m];
-            for (int i = 0; i < n; i++) {
-                double d = xc[i] - zj;
-                r2[i] += d * d;
+        if (need_r2) {
+            for (int i = 0; i < n; i++) r2[i] = 0.0;
+            for (int c = 0; c < q; c++) {
+                const double *xc = Xs + (size_t) c * n;
+                double zj = Zs[j + (size_t) c * m];
+                for (int i = 0; i < n; i++) {
+                    double d = xc[i] - zj;
+                    r2[i] += d * d;
+                }
             }
         }
-        a->def->radial_grad(a->extra, n, r2, NULL, W + (size_t) j * n, w,
-                            acc);
+        a->def->radial_grad(a->extra, n, need_r2 ? r2 : NULL,
+                            cache ? cache + (size_t) j * n : NULL,
+                            W + (size_t) j * n, w, acc);
         for (int c = 0; c < q; c++) {
             const double *xc = Xs + (size_t) c * n;
             double *gxc = gXs + (size_t) c * n;
@@ -100,7 +106,7 @@ static void cross_radial(const gplvm_part *a, const double *X, int n,
             gZs[j + (size_t) c * m] += sz;
             glen[c] += sl;
         }
-        R_CheckUserInterrupt();
+        if ((j & 15) == 15) R_CheckUserInterrupt();
     }
     gpar[0] += acc[0];
     for (int e = 0; e < a->nextra; e++) gpar[1 + a->nl + e] += v * acc[1 + e];
@@ -119,12 +125,21 @@ void gplvm_kernel_grad_cross(const gplvm_kernel *k, const double *X, int n,
                              const double *Z, int m, int q, const double *W,
                              double *gX, double *gZ, double *gpar)
 {
+    gplvm_kernel_grad_cross_cached(k, X, n, Z, m, q, W, NULL, gX, gZ, gpar);
+}
+
+void gplvm_kernel_grad_cross_cached(const gplvm_kernel *k, const double *X,
+                                    int n, const double *Z, int m, int q,
+                                    const double *W, const double *cache,
+                                    double *gX, double *gZ, double *gpar)
+{
     gplvm_part *pt = gplvm_prepare_parts(k, X, n, Z, m, q);
     for (int p = 0; p < k->nparts; p++) {
         const gplvm_part *a = pt + p;
         switch (a->def->family) {
         case GPLVM_RADIAL:
-            cross_radial(a, X, n, Z, m, q, W, gX, gZ, gpar);
+            cross_radial(a, X, n, Z, m, q, W, cache, gX, gZ, gpar);
+            cache = NULL;   /* the cache is the first radial part's */
             break;
         case GPLVM_PAIR: {
             double *gxt = zeros((size_t) n * q), *gzt = zeros((size_t) m * q);

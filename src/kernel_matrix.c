@@ -72,10 +72,11 @@ static HOT void kernel_column(const gplvm_part *pt, int nparts, int n, int m,
 }
 
 /* Fills K (n x m) = k(X, X2) column by column; sym: X2 == X and only the
- * lower triangle; cache: also the cache (see gplvm.h). */
+ * lower triangle; cache: also the cache (see gplvm.h), in K's strict upper
+ * triangle (sym) or, for a cross covariance, in xcache (n x m). */
 static void fill_kernel(const gplvm_kernel *k, const double *X, int n,
                         const double *X2, int m, int q, int sym, int cache,
-                        double *K, int nthreads)
+                        double *K, double *xcache, int nthreads)
 {
     gplvm_part *pt = gplvm_prepare_parts(k, X, n, X2, m, q);
     /* per-thread scratch, 3 columns each */
@@ -90,8 +91,10 @@ static void fill_kernel(const gplvm_kernel *k, const double *X, int n,
 #endif
         for (int j = j0; j < j1; j++) {
             int i0 = sym ? j : 0;
-            double *ecache = cache && j < n - 1 ?
-                K + (size_t) (n - 1 - j) * n : NULL;
+            /* kernel_column writes the cache of row i0 + i to ecache[i - 1] */
+            double *ecache = !cache ? NULL :
+                !sym ? xcache + (size_t) j * n + 1 :
+                j < n - 1 ? K + (size_t) (n - 1 - j) * n : NULL;
             double *s = scr + 3 * ld * THREAD_ID;
             kernel_column(pt, k->nparts, n, m, q, j, i0, sym,
                           K + i0 + (size_t) j * n, ecache, s, s + ld,
@@ -104,19 +107,26 @@ static void fill_kernel(const gplvm_kernel *k, const double *X, int n,
 void gplvm_kernel_cross(const gplvm_kernel *k, const double *X, int n,
                         const double *X2, int m, int q, double *K)
 {
-    fill_kernel(k, X, n, X2, m, q, 0, 0, K, 1);
+    fill_kernel(k, X, n, X2, m, q, 0, 0, K, NULL, 1);
+}
+
+void gplvm_kernel_cross_cached(const gplvm_kernel *k, const double *X, int n,
+                               const double *X2, int m, int q, double *K,
+                               double *cache)
+{
+    fill_kernel(k, X, n, X2, m, q, 0, cache != NULL, K, cache, 1);
 }
 
 void gplvm_kernel_sym(const gplvm_kernel *k, const double *X, int n, int q,
                       double *K)
 {
-    fill_kernel(k, X, n, X, n, q, 1, 0, K, 1);
+    fill_kernel(k, X, n, X, n, q, 1, 0, K, NULL, 1);
 }
 
 void gplvm_kernel_sym_cached(const gplvm_kernel *k, const double *X, int n,
                              int q, double *K, int nthreads)
 {
-    fill_kernel(k, X, n, X, n, q, 1, 1, K, nthreads);
+    fill_kernel(k, X, n, X, n, q, 1, 1, K, NULL, nthreads);
 }
 
 /* Fixed partition of the columns of an n x n lower triangle into nb blocks

@@ -1,0 +1,281 @@
+# The sparse VFE / DTC bound evaluated across the workers of a snow-style
+# cluster (package parallel).  The bound depends on the data only through
+# sums over rows (src/sparse_stats.c), so each worker keeps its rows of Y
+# for the whole fit and, per evaluation,
+#   pass 1: gets its latent rows, Z and the kernel, returns its share of
+#           psi0, yy, Kxz'Kxz (M x M) and Kxz'Y (M x D);
+#   (the master sums them and takes the global step, O(M^3 + M^2 D))
+#   pass 2: gets M x M and M x D matrices (see src/sparse_stats.c) and
+#           dL/dpsi0, returns its rows' gradient and its share of the
+#           others.
+# The master never holds an N x M matrix.
+
+#' @section Across a cluster:
+#' With `cluster`, a cluster made by [parallel::makePSOCKcluster()] or
+#' [parallel::makeForkCluster()] (any cluster of package \pkg{parallel}'s
+#' kind), a sparse fit (`inducing` given, `approx` `"vfe"` or `"dtc"`)
+#' evaluates its bound across the workers.  The rows of `Y` are split once
+#' into as many blocks as there are workers, and each worker keeps its
+#' block for the whole fit.  Per evaluation the master sends each worker
+#' only its latent rows, the inducing inputs and the kernel, and gets back
+#' M by M and M by D sums; for the gradient it sends M by M and M by D
+#' matrices and gets back the worker's rows of the gradient.  The result
+#' equals the one-process fit up to rounding (the sums are added in another
+#' order).  FITC is not a sum over points and is refused, as are missing
+#' values and `bayesian = TRUE`.
+#'
+#' The workers load \pkg{gplvm} themselves: it must be installed, in the
+#' same version, in a library each worker sees (for a library of your own,
+#' `parallel::clusterEvalQ(cl, .libPaths("<library>"))` first).  A worker
+#' that fails (its process ends, its machine goes away) stops the fit with
+#' a warning that names it; the fit then holds the best point found
+#' (`optim$convergence` 99) and can be continued with
+#' `gplvm(Y, init = fit)`, with or without a new cluster.  The cluster is
+#' the caller's: `gplvm()` neither starts nor stops it.
+#'
+#' Make the cluster with sockets that send at once: with R's default
+#' socket options every message of more than about 4 KB waits some 40 ms
+#' for TCP's delayed acknowledgement (Nagle's algorithm), twice per
+#' evaluation and worker.  Set `options(socketOptions = "no-delay")`
+#' before making the cluster, and pass the same to PSOCK workers:
+#' `makePSOCKcluster(2, rscript_args = c("-e",
+#' shQuote("options(socketOptions = 'no-delay')")))` (fork workers inherit
+#' it).
+#'
+#' Across machines, as in \code{?parallel::makePSOCKcluster}: give host
+#' names, e.g. `makePSOCKcluster(c("n1", "n1", "n2", "n2"))`, which needs
+#' R and \pkg{gplvm} installed on every host, `ssh` to each host without a
+#' password (option `rshcmd` otherwise), and the hosts able to connect back
+#' to the master on `port` (argument `master` if its own name does not
+#' resolve there; `homogeneous = FALSE` and `rscript` when R is installed
+#' in another place).  What crosses the network per evaluation is about
+#' 2 N q doubles plus a few M by M matrices per worker (see the package's
+#' `bench/sparse_engine.md`); the data go once, at the start.
+#' @param cluster `NULL`, or a cluster from package \pkg{parallel} on whose
+#'   workers a sparse fit evaluates its bound (see "Across a cluster").
+#' @examples
+#' \dontrun{
+#' # a sparse fit whose bound is evaluated by 2 worker processes (not run:
+#' # starting them takes seconds, and each evaluation's exchange with
+#' # them costs more than the evaluation of so small a model)
+#' op <- options(socketOptions = "no-delay")
+#' cl <- parallel::makePSOCKcluster(2, rscript_args = c("-e",
+#'   shQuote("options(socketOptions = 'no-delay')")))
+#' options(op)
+#' spread <- gplvm(iris[seq(1, 150, 3), 1:4], q = 2, inducing = 10,
+#'                 cluster = cl)
+#' parallel::stopCluster(cl)
+#' spread$optim$convergence
+#' }
+#' @rdname gplvm
+#' @name gplvm
+NULL
+
+# Worker side: the rows each fit left on this worker, by key.
+.cluster_rows <- new.env(parent = emptyenv())
+
+# Checks `cluster` for gplvm(): NULL, or a cluster for a sparse VFE / DTC
+# fit of complete data.
+.check_cluster <- function(cluster, inducing, approx, missing, bayesian) {
+  if (is.null(cluster)) return(NULL)
+  if (!inherits(cluster, "cluster") || !length(cluster)) {
+    stop(paste("'cluster' must be NULL or a cluster from",
+               "parallel::makePSOCKcluster() or makeForkCluster()"),
+         call. = FALSE)
+  }
+  why <- if (bayesian) "the Bayesian GP-LVM ('bayesian = TRUE')"
+         else if (is.null(inducing)) "the exact model (give 'inducing')"
+         else if (approx == "fitc") "FITC, which is not a sum over points"
+         else if (!is.null(missing)) "data with missing values"
+  if (!is.null(why)) {
+    stop(sprintf(paste("'cluster' works with the sparse VFE and DTC",
+                       "bounds of complete data, not with %s"), why),
+         call. = FALSE)
+  }
+  cluster
+}
+
+# The error that stops a fit when the cluster fails: finds the workers
+# that no longer answer.
+.cluster_failed <- function(cl, e) {
+  # any answer (perhaps one left over from the failed call) means alive
+  alive <- vapply(seq_along(cl), function(w) {
+    tryCatch({
+      parallel::clusterEvalQ(cl[w], TRUE)
+      TRUE
+    }, error = function(e) FALSE)
+  }, TRUE)
+  who <- if (all(alive)) "a worker" else
+    sprintf("worker%s %s", if (sum(!alive) > 1L) "s" else "",
+            paste(which(!alive), collapse = ", "))
+  msg <- sprintf("%s of 'cluster' failed (%s)", who,
+                 trimws(conditionMessage(e)))
+  structure(class = c("gplvm_cluster_error", "error", "condition"),
+            list(message = msg, call = NULL))
+}
+
+# A numerical failure of the model (status code from C), as an error.
+.stop_on_status <- function(status) {
+  if (status != 0L) stop(.status_message(status, sparse = TRUE), call. = FALSE)
+}
+
+# Runs fun(msgs[[w]]) on worker w, for all workers at once.
+.cluster_run <- function(cl, msgs, fun) {
+  tryCatch(parallel::clusterApply(cl, msgs, fun),
+           error = function(e) stop(.cluster_failed(cl, e)))
+}
+
+# Sets up the workers of `cl` with the rows of Y (N x D) and returns the
+# evaluator: loglik(X, Z, kernel, noise, approx, gradient, ndim) returns
+# what .loglik_sparse_c() returns; close() frees the workers' rows;
+# bytes() the serialize() sizes sent and received by the last evaluation
+# when count_bytes.  Once the cluster has failed, loglik() evaluates in
+# this process, chunk by chunk, so that the fit can end at its best point.
+.cluster_evaluator <- function(cl, Y, chunk = .sparse_chunk,
+                               count_bytes = FALSE) {
+  version <- tryCatch(unlist(parallel::clusterEvalQ(cl, {
+    if (requireNamespace("gplvm", quietly = TRUE)) {
+      unname(getNamespaceVersion("gplvm"))
+    } else NA_character_
+  })), error = function(e) stop(.cluster_failed(cl, e)))
+  if (anyNA(version)) {
+    stop(sprintf(paste("worker%s %s of 'cluster' cannot load gplvm: install",
+                       "it where the workers see it, or give them your",
+                       "library with parallel::clusterEvalQ(cl,",
+                       ".libPaths(\"<library>\"))"),
+                 if (sum(is.na(version)) > 1L) "s" else "",
+                 paste(which(is.na(version)), collapse = ", ")),
+         call. = FALSE)
+  }
+  mine <- unname(getNamespaceVersion("gplvm"))
+  if (any(version != mine)) {
+    stop(sprintf(paste("the workers of 'cluster' run gplvm %s, this",
+                       "process %s: install the same version on both"),
+                 paste(unique(version[version != mine]), collapse = ", "),
+                 mine), call. = FALSE)
+  }
+  n <- nrow(Y)
+  idx <- Filter(length, parallel::splitIndices(n, length(cl)))
+  cl <- cl[seq_along(idx)]
+  key <- sprintf("%d-%s", Sys.getpid(), format(Sys.time(), "%Y%m%d%H%M%OS6"))
+  .cluster_run(cl, lapply(idx, function(i)
+    list(key = key, Y = Y[i, , drop = FALSE])), .cluster_worker_setup)
+  state <- new.env(parent = emptyenv())
+  state$broken <- FALSE
+  state$bytes <- list(sent = 0, received = 0)
+  size <- function(x) as.numeric(length(serialize(x, NULL)))
+  state$seq <- 0
+  # every call carries a number the workers send back, so that an answer
+  # left over from an interrupted call is never taken for another
+  run <- function(msgs, fun) {
+    state$seq <- state$seq + 1
+    msgs <- lapply(msgs, function(a) c(a, seq = state$seq))
+    res <- tryCatch({
+      res <- .cluster_run(cl, msgs, fun)
+      in_step <- vapply(res, function(r) identical(r$seq, state$seq), TRUE)
+      if (!all(in_step)) {
+        stop(structure(class = c("gplvm_cluster_error", "error",
+                                 "condition"),
+                       list(message = paste("the workers of 'cluster' are",
+                                            "out of step (after an",
+                                            "interrupt?)"), call = NULL)))
+      }
+      res
+    }, gplvm_cluster_error = function(e) {
+      state$broken <- TRUE
+      stop(e)
+    })
+    if (count_bytes) {
+      state$bytes$sent <- state$bytes$sent +
+        sum(vapply(msgs, function(a) size(list(fun, a)), 0))
+      state$bytes$received <- state$bytes$received + sum(vapply(res, size, 0))
+    }
+    for (r in res) .stop_on_status(r$status)
+    res
+  }
+  loglik <- function(X, Z, kernel, noise, approx, gradient, ndim = ncol(Y)) {
+    if (state$broken) {
+      return(.loglik_sparse_c(Y, X, Z, kernel, noise, approx, gradient,
+                              ndim = ndim, store = FALSE))
+    }
+    state$bytes <- list(sent = 0, received = 0)
+    spec <- .kernel_spec(kernel, ncol(X))
+    fac <- .Call(C_gplvm_sparse_factor_call, Z, spec$type, spec$npar,
+                 spec$par)
+    .stop_on_status(fac$status)
+    st <- run(lapply(idx, function(i)
+      list(key = key, X = X[i, , drop = FALSE], Z = Z, spec = spec,
+           Lz = fac$Lz, chunk = chunk, keep = gradient)),
+      .cluster_worker_stats)
+    total <- function(f) Reduce(`+`, lapply(st, `[[`, f))
+    g <- .Call(C_gplvm_sparse_global_call, Z, spec$type, spec$npar,
+               spec$par, noise, as.double(ndim), .sparse_codes[[approx]],
+               fac$Lz, fac$rel, total("n"), total("psi0"), total("yy"),
+               total("Phi"), total("c"), gradient)
+    .stop_on_status(g$status)
+    out <- c(g["loglik"], fac[c("jitter", "retries")])
+    if (!gradient) return(out)
+    gr <- run(rep(list(list(key = key, Lz = fac$Lz, B = g$B, C = g$C,
+                            g0 = g$g0)), length(idx)), .cluster_worker_grad)
+    gX <- matrix(0, n, ncol(X))
+    for (w in seq_along(idx)) gX[idx[[w]], ] <- gr[[w]]$X
+    c(out, list(X = gX,
+                inducing = g$inducing + Reduce(`+`, lapply(gr, `[[`,
+                                                           "inducing")),
+                kernel = g$kernel + Reduce(`+`, lapply(gr, `[[`, "kernel")),
+                noise = g$noise, status = 0L))
+  }
+  close <- function() {
+    if (!state$broken) {
+      try(parallel::clusterCall(cl, .cluster_worker_close, key),
+          silent = TRUE)
+    }
+    invisible()
+  }
+  list(loglik = loglik, close = close, bytes = function() state$bytes)
+}
+
+# ---- run on the workers ----
+
+.cluster_worker_setup <- function(a) {
+  rows <- new.env(parent = emptyenv())
+  rows$Y <- a$Y
+  assign(a$key, rows, envir = .cluster_rows)
+  nrow(a$Y)
+}
+
+.cluster_worker_data <- function(key) {
+  rows <- get0(key, envir = .cluster_rows, inherits = FALSE)
+  if (is.null(rows)) stop("this worker holds no rows for the fit")
+  rows
+}
+
+# Pass 1; keeps X, Z, the kernel and (for the gradient) k(X, Z) for pass 2.
+.cluster_worker_stats <- function(a) {
+  rows <- .cluster_worker_data(a$key)
+  s <- a$spec
+  r <- .Call(C_gplvm_sparse_stats_call, rows$Y, a$X, a$Z, s$type, s$npar,
+             s$par, a$Lz, a$chunk, a$keep)
+  rows$pass1 <- list(X = a$X, Z = a$Z, spec = s, chunk = a$chunk,
+                     store = r$store)
+  r$store <- NULL
+  c(r, seq = a$seq)
+}
+
+# Pass 2 at the point of the last pass 1.
+.cluster_worker_grad <- function(a) {
+  rows <- .cluster_worker_data(a$key)
+  p <- rows$pass1
+  s <- p$spec
+  r <- .Call(C_gplvm_sparse_grad_call, rows$Y, p$X, p$Z, s$type, s$npar,
+             s$par, a$Lz, a$B, a$C, a$g0, p$chunk, p$store)
+  rows$pass1$store <- NULL
+  c(r, seq = a$seq)
+}
+
+.cluster_worker_close <- function(key) {
+  if (exists(key, envir = .cluster_rows, inherits = FALSE)) {
+    rm(list = key, envir = .cluster_rows)
+  }
+  invisible()
+}

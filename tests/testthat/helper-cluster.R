@@ -1,0 +1,34 @@
+# Clusters for the tests of R/cluster.R: workers see the library this
+# process loaded gplvm from (the package under test), so they load the
+# same build.
+# Sockets without Nagle's delay, as ?gplvm advises (each exchange would
+# otherwise wait about 40 ms for TCP's delayed acknowledgement).
+test_cluster <- function(type = c("psock", "fork")) {
+  old <- options(socketOptions = "no-delay")
+  on.exit(options(old))
+  cl <- switch(match.arg(type),
+               psock = parallel::makePSOCKcluster(
+                 2L, rscript_args = c("-e", shQuote(
+                   "options(socketOptions = 'no-delay')"))),
+               fork = parallel::makeForkCluster(2L))
+  # an expression, so that the workers' own .libPaths() is called (a
+  # function sent to them would carry a copy of its environment)
+  parallel::clusterCall(cl, base::eval, call(".libPaths", .libPaths()))
+  cl
+}
+
+# Stops each worker that still runs and closes every connection (a dead
+# worker would stop parallel::stopCluster() at the first).
+stop_test_cluster <- function(cl) {
+  for (w in seq_along(cl)) {
+    try(parallel::stopCluster(cl[w]), silent = TRUE)
+    if (!is.null(cl[[w]]$con)) try(close(cl[[w]]$con), silent = TRUE)
+  }
+}
+
+# Largest relative difference, block by block, between two evaluations
+# (value and each gradient: X, inducing, kernel, noise).
+eval_diff <- function(a, b) {
+  blocks <- c("loglik", "X", "inducing", "kernel", "noise")
+  vapply(blocks, function(f) rel_err(a[[f]], b[[f]]), 0)
+}

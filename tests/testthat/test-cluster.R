@@ -1,0 +1,123 @@
+# The sparse bound across a parallel cluster (R/cluster.R): the same value
+# and gradient as one process, the same fit, a failed worker, bad arguments.
+
+cluster_data <- function(n = 60) {
+  x <- matrix(stats::rnorm(2 * n), n)
+  list(Y = cbind(sin(x), cos(x), x[, 1] * x[, 2]) +
+         matrix(stats::rnorm(5 * n, sd = 0.05), n),
+       X = x, Z = x[seq(1, n, length.out = 7), ])
+}
+
+expect_cluster_exact <- function(cl) {
+  set.seed(181)
+  dat <- cluster_data()
+  ev <- .cluster_evaluator(cl, dat$Y, chunk = 7L)
+  on.exit(ev$close())
+  kernels <- list(kern_rbf(1.2, c(0.8, 1.5)) + kern_white(0.02),
+                  kern_matern52(1, 1) + kern_linear(0.4) + kern_bias(0.2))
+  for (approx in c("vfe", "dtc")) {
+    for (k in kernels) {
+      serial <- .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.1, approx, TRUE)
+      spread <- ev$loglik(dat$X, dat$Z, k, 0.1, approx, TRUE)
+      expect_true(all(eval_diff(spread, serial) < 1e-10))
+      value <- ev$loglik(dat$X, dat$Z, k, 0.1, approx, FALSE)
+      expect_lt(rel_err(value$loglik, serial$loglik), 1e-10)
+    }
+  }
+}
+
+test_that("the bound across 2 PSOCK workers equals the one-process bound", {
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  expect_cluster_exact(cl)
+})
+
+test_that("the bound across a fork cluster equals the one-process bound", {
+  skip_if(.Platform$OS.type == "windows", "no fork clusters on Windows")
+  cl <- test_cluster("fork")
+  on.exit(stop_test_cluster(cl))
+  expect_cluster_exact(cl)
+})
+
+test_that("a fit with a cluster reaches the one-process fit", {
+  set.seed(182)
+  dat <- cluster_data()
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  set.seed(1)
+  serial <- gplvm(dat$Y, 2, inducing = 6)
+  set.seed(1)
+  spread <- gplvm(dat$Y, 2, inducing = 6, cluster = cl)
+  expect_identical(serial$optim$convergence, 0L)
+  expect_identical(spread$optim$convergence, 0L)
+  expect_lt(rel_err(spread$objective, serial$objective), 1e-6)
+  expect_lt(rel_err(fitted(spread), fitted(serial)), 1e-3)
+})
+
+test_that("a worker that dies ends the fit at its best point, with a warning", {
+  set.seed(183)
+  dat <- cluster_data()
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  # worker 2 quits on its 7th call during the fit (setup, then 2 per
+  # evaluation: it dies in the fourth evaluation)
+  parallel::clusterEvalQ(cl[2], {
+    calls <- 0
+    trace(".cluster_worker_data", where = asNamespace("gplvm"),
+          tracer = quote(if ((calls <<- calls + 1) >= 6) quit(save = "no")),
+          print = FALSE)
+  })
+  expect_warning(fit <- gplvm(dat$Y, 2, inducing = 6, cluster = cl),
+                 "worker 2 of 'cluster' failed")
+  expect_identical(fit$optim$convergence, 99L)
+  expect_match(fit$optim$message, "worker 2 of 'cluster' failed")
+  expect_gt(fit$objective, fit$loglik_init)
+  # the best point is a usable fit: continue it in one process
+  set.seed(1)
+  more <- gplvm(dat$Y, init = fit)
+  expect_identical(more$optim$convergence, 0L)
+  expect_gte(more$objective, fit$objective)
+})
+
+test_that("a failed worker is named and the evaluation falls back to this process", {
+  set.seed(184)
+  dat <- cluster_data()
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  k <- kern_rbf() + kern_white(0.01)
+  ev <- .cluster_evaluator(cl, dat$Y)
+  pid <- parallel::clusterCall(cl[2], Sys.getpid)[[1]]
+  tools::pskill(pid)
+  Sys.sleep(0.5)
+  err <- tryCatch(ev$loglik(dat$X, dat$Z, k, 0.1, "vfe", TRUE),
+                  error = identity)
+  expect_s3_class(err, "gplvm_cluster_error")
+  expect_match(conditionMessage(err), "worker 2 of 'cluster' failed")
+  again <- ev$loglik(dat$X, dat$Z, k, 0.1, "vfe", TRUE)
+  serial <- .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.1, "vfe", TRUE)
+  expect_true(all(eval_diff(again, serial) < 1e-12))
+})
+
+test_that("bad 'cluster' arguments are refused with clear errors", {
+  set.seed(185)
+  Y <- cluster_data(20)$Y
+  expect_error(gplvm(Y, 2, inducing = 4, cluster = "localhost"),
+               "'cluster' must be NULL or a cluster")
+  expect_error(gplvm(Y, 2, inducing = 4, cluster = list()),
+               "'cluster' must be NULL or a cluster")
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  expect_error(gplvm(Y, 2, cluster = cl), "'cluster'.*exact model")
+  expect_error(gplvm(Y, 2, inducing = 4, approx = "fitc", cluster = cl),
+               "'cluster'.*FITC")
+  expect_error(gplvm(Y, 2, inducing = 4, bayesian = TRUE, cluster = cl),
+               "'cluster'.*Bayesian")
+  Yna <- Y
+  Yna[3, 2] <- NA
+  expect_error(gplvm(Yna, 2, inducing = 4, cluster = cl),
+               "'cluster'.*missing values")
+  # workers that cannot see the library gplvm is installed in
+  parallel::clusterEvalQ(cl, .libPaths(character()))
+  expect_error(gplvm(Y, 2, inducing = 4, cluster = cl),
+               "workers 1, 2 of 'cluster' cannot load gplvm")
+})
