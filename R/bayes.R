@@ -3,21 +3,20 @@
 # lower bound computed in C from the psi-statistics of the kernel (formulas
 # in src/bayes.c and src/psi.c).
 
-# Kernel parts with closed-form psi-statistics.
-.psi_types <- c("rbf", "linear", "bias", "white")
-
 # The Bayesian model needs psi-statistics for every part, and a part other
 # than white (white acts as noise, as in the sparse model).
 .check_psi_kernel <- function(kernel, q) {
   parts <- .check_sparse_kernel(kernel, q)
   types <- vapply(parts, `[[`, "", "type")
-  bad <- setdiff(types, .psi_types)
+  tab <- .kernel_table()
+  bad <- setdiff(types, tab$name[tab$psi])
   if (length(bad)) {
     stop(sprintf(paste("'kernel' has a %s part, which has no closed-form",
                        "psi-statistics; the Bayesian GP-LVM ('X_var',",
-                       "'bayesian = TRUE') takes sums of kern_rbf(),",
-                       "kern_linear(), kern_bias() and kern_white()"),
-                 .kernel_def(bad[1L])$label), call. = FALSE)
+                       "'bayesian = TRUE') takes sums of %s"),
+                 .kernel_def(bad[1L])$label,
+                 paste0("kern_", tab$name[tab$psi], "()", collapse = ", ")),
+         call. = FALSE)
   }
   parts
 }
@@ -95,82 +94,145 @@
 # ---- the fit: gplvm(bayesian = TRUE) ----
 
 # Fits the Bayesian GP-LVM to the centred (scaled) data Yc; Y is the data
-# as given (for row names), `pre` carries center, sds, scale and call.
+# as given (for row names), `prev` a Bayesian fit to continue (or NULL),
+# `pre` carries center, sds, scale and call.  Like the other fits it takes
+# `restarts` starts (the first from `init` or `prev`, the others from
+# random means) and keeps the one with the highest bound.
 .gplvm_bayes <- function(Y, Yc, q, kernel, init, noise, fixed, method,
-                         maxit, reltol, trace, inducing, vbar, pre) {
-  n <- nrow(Yc)
-  s <- svd(Yc, nu = q, nv = 0L)
+                         maxit, reltol, trace, inducing, vbar, restarts,
+                         prev, pre) {
+  if (!is.null(prev) && !inherits(prev, "bgplvm")) {
+    stop("'init' must be a Bayesian fit (class \"bgplvm\") to continue ",
+         "with 'bayesian = TRUE'; to start from the latent positions of ",
+         "another fit give 'init = fit$X'", call. = FALSE)
+  }
   if (is.null(kernel)) {
-    frac <- pmax(s$d[seq_len(q)]^2 / s$d[1L]^2, 1e-8)
-    kernel <- kern_rbf(variance = vbar, lengthscale = 1 / sqrt(frac)) +
-      kern_bias(variance = 0.1 * vbar)
+    kernel <- .bayes_default_kernel(Yc, q, vbar)
+    # Held at vbar: free, on the oil flow data it grew to 400 to 1400 times
+    # vbar, where the bound is computed only to about 1 unit (rounding in
+    # Psi2 amplified by the conditioning of Kzz + Psi2 / s2) and the
+    # optimiser stalls there (bench/bayes.md).
+    if (is.null(fixed)) fixed <- "rbf.variance"
   }
   .check_psi_kernel(kernel, q)
-  noise <- if (is.null(noise)) 0.01 * vbar else .check_positive(noise, "noise")
-  X0 <- if (identical(init, "pca")) {
-    scale(.init_latent("pca", Yc, q, 1), center = FALSE)
-  } else {
-    .init_latent(init, Yc, q, 1)
+  noise <- if (is.null(noise)) .bayes_noise_start * vbar
+           else .check_positive(noise, "noise")
+  fixed <- .check_fixed(fixed, c(names(kern_params(kernel)), "noise"))
+  model <- list(Y = Yc, kernel = kernel, noise = noise, fixed = fixed,
+                q = q, method = method, maxit = maxit, reltol = reltol,
+                trace = trace)
+  m <- if (!is.null(prev)) nrow(prev$inducing)
+       else if (is.null(inducing)) min(nrow(Yc), 50L) else inducing
+  fits <- vector("list", restarts)
+  for (r in seq_len(restarts)) {
+    start <- if (r == 1L && !is.null(prev)) {
+      list(X = unname(prev$X), S = unname(prev$X_var), Z = prev$inducing,
+           warm = FALSE)
+    } else {
+      .bayes_start(if (r == 1L) init else "random", Yc, q, m)
+    }
+    rownames(start$X) <- rownames(Y)
+    fits[[r]] <- .bayes_fit_once(model, start, pre)
   }
-  X0 <- matrix(X0, n, q, dimnames = list(rownames(Y), paste0("X", seq_len(q))))
-  S0 <- matrix(0.1, n, q, dimnames = dimnames(X0))
-  Z0 <- .init_inducing(if (is.null(inducing)) min(n, 50L) else inducing, X0)
+  .best_fit(fits)
+}
+
+# The default kernel: RBF with ARD plus bias, the lengthscale of latent
+# dimension c at 1 / sqrt(f_c), f_c the variance of the c-th principal
+# component relative to the first's (so that the start weighs the means
+# as PCA does), the RBF variance the data's mean column variance vbar.
+.bayes_default_kernel <- function(Yc, q, vbar) {
+  d <- svd(Yc, nu = 0L, nv = 0L)$d
+  frac <- pmax(d[seq_len(q)]^2 / d[1L]^2, 1e-8)
+  kern_rbf(variance = vbar, lengthscale = 1 / sqrt(frac)) +
+    kern_bias(variance = 0.1 * vbar)
+}
+
+# Starting noise, relative to vbar: a signal-to-noise ratio of 100, the
+# vargplvm toolbox's and GPy's start.
+.bayes_noise_start <- 0.01
+
+# Starting variances of q(X).
+.bayes_var_start <- 0.1
+
+# Evaluations of the warm-up phase (see .bayes_fit_once).
+.bayes_warm_iters <- 100L
+
+# A fresh start: means from `init` ("pca": principal component scores
+# scaled to sd 1; "random": standard normal; or a matrix), variances
+# .bayes_var_start, inducing inputs k-means centres of the means (m a
+# count) or as given.
+.bayes_start <- function(init, Yc, q, m) {
+  X <- .init_latent(init, Yc, q, 1)
+  if (identical(init, "pca")) X <- scale(X, center = FALSE)
+  X <- matrix(X, nrow(Yc), q, dimnames = list(NULL, paste0("X", seq_len(q))))
+  list(X = X, S = matrix(.bayes_var_start, nrow(Yc), q),
+       Z = .init_inducing(m, X), warm = TRUE)
+}
+
+# One fit from `start` (X, S, Z, warm): a fresh start first optimises
+# q(X) and the inducing inputs alone, the kernel and the noise held
+# (.bayes_warm_iters evaluations, as the vargplvm toolbox initialises the
+# variational distribution: a poor start then does not drive the
+# hyperparameters), then everything that is not in `fixed`, by the shared
+# driver .optimise().  Returns list(fit, warnings).
+.bayes_fit_once <- function(model, start, pre) {
+  m <- model
+  progress <- .progress_line(.progress_enabled(m$trace))
+  on.exit(progress$done())
+  kernel <- m$kernel
+  noise <- m$noise
+  X <- start$X
+  S <- start$S
+  Z <- start$Z
   theta <- kern_params(kernel)
-  fixed <- .check_fixed(fixed, c(names(theta), "noise"))
-
-  # First q(X) and the inducing inputs alone, the kernel and the noise held
-  # at their starting values (the vargplvm toolbox's initialisation of the
-  # variational distribution), so that a poor start does not drive the
-  # hyperparameters; then everything.
-  obj0 <- .bayes_objective(Yc, kernel, noise, c(names(theta), "noise"), q,
-                           trace, nrow(Z0))
-  par0 <- unname(c(X0, log(S0), Z0))
-  ll0 <- obj0$eval(par0)$loglik
-  run0 <- .optimise_restarting(par0, obj0, method, min(.bayes_init_iters,
-                                                        maxit), reltol)
-  start <- obj0$eval(run0$opt$par)
-  obj <- .bayes_objective(Yc, kernel, noise, fixed, q, trace, nrow(Z0))
-  par1 <- unname(c(start$X, log(start$S), start$Z, log(theta[obj$free]),
-                   if (!"noise" %in% fixed) log(noise)))
-  run <- .optimise_restarting(par1, obj, method,
-                              max(maxit - obj0$n_eval(), 1L), reltol)
-  run$time <- run$time + run0$time
-  best <- obj$eval(run$opt$par)
-  out <- .new_bgplvm(obj, best, run, Yc, X0, S0, Z0, ll0, fixed, method, pre)
-  out$optim$evaluations <- out$optim$evaluations + obj0$n_eval()
-  .bayes_finish_fit(out, obj, run$opt)
-}
-
-# Evaluations of the first stage of a Bayesian fit (q(X) and Z alone).
-.bayes_init_iters <- 100L
-
-# The optimiser of gplvm(), restarted from the best point so far when an
-# evaluation fails (the bound overflows at some far trial points of a line
-# search) or L-BFGS-B's line search ends abnormally (code 52), at most 20
-# times, within `maxit` evaluations in all.  After a failure the restart's
-# first step is 4 times shorter, so that it does not repeat the failure.
-.optimise_restarting <- function(par0, obj, method, maxit, reltol) {
-  start <- proc.time()[["elapsed"]]
-  step <- 1
-  for (attempt in 0:20) {
-    left <- maxit - obj$n_eval()
-    run <- tryCatch(.bayes_run_optimiser(par0, obj, method, max(left, 1L),
-                                         reltol, step),
-                    error = function(e) e)
-    failed <- inherits(run, "error")
-    if (failed && (attempt == 20L || is.null(obj$best_par()))) stop(run)
-    if (!failed && (run$opt$convergence != 52L || left <= 1L)) break
-    if (failed) step <- step / 4
-    par0 <- obj$best_par()
+  fixed0 <- c(names(theta), "noise")
+  used <- 0L
+  warm <- NULL
+  time <- proc.time()[["elapsed"]]
+  if (start$warm) {
+    warm <- .bayes_objective(m$Y, kernel, noise, fixed0, m$q, nrow(Z),
+                             m$method, m$trace, progress$update)
+    par0 <- .bayes_par(X, S, Z, theta, noise, warm)
+    ll0 <- warm$eval(par0)$loglik
+    opt0 <- .optimise(warm, par0, m$method, min(.bayes_warm_iters, m$maxit),
+                      m$reltol)
+    used <- warm$n_eval()
+    u <- warm$eval(opt0$par)
+    X <- u$X
+    S <- u$S
+    Z <- u$Z
+    kernel <- u$kernel
   }
-  run$time <- proc.time()[["elapsed"]] - start
-  run
+  obj <- .bayes_objective(m$Y, kernel, noise, m$fixed, m$q, nrow(Z),
+                          m$method, m$trace, progress$update, used)
+  par1 <- .bayes_par(X, S, Z, kern_params(kernel), noise, obj)
+  if (is.null(warm)) ll0 <- obj$eval(par1)$loglik
+  opt <- .optimise(obj, par1, m$method, max(m$maxit - used, 1L), m$reltol)
+  time <- proc.time()[["elapsed"]] - time
+  best <- obj$eval(opt$par)
+  opt$max_gradient <- max(abs(best$grad))
+  fit <- .new_bgplvm(obj, warm, best, opt, start, ll0, m, time, pre)
+  list(fit = fit, warnings = .fit_warnings(obj, opt, if (best$jittered)
+    best$jitter else 0))
 }
 
-# The negative bound and its gradient over
-# par = c(mu, log S, Z, log theta[free], log noise), from one cached C
-# evaluation per vector.
-.bayes_objective <- function(Y, kernel, noise, fixed, q, trace, m) {
+# The optimised vector c(mu, log S, Z, log theta[free], log noise).
+.bayes_par <- function(X, S, Z, theta, noise, obj) {
+  unname(c(X, log(S), Z, log(theta[obj$free]),
+           if (obj$fit_noise) log(noise)))
+}
+
+# The negative bound and its gradient over the vector of .bayes_par(),
+# from one cached C evaluation per vector, for .optimise(): a vector at
+# which the bound cannot be evaluated (an overflow far from the optimum)
+# counts as failed, and the optimiser sees a value it backs off from (Inf,
+# or for L-BFGS-B, which needs finite values, one far above the best so
+# far) and the best point's gradient.  `counted` evaluations came before
+# (the warm-up), for the trace.
+.bayes_objective <- function(Y, kernel, noise, fixed, q, m,
+                             method = "L-BFGS-B", trace = 0L,
+                             progress = NULL, counted = 0L) {
   n <- nrow(Y)
   theta <- kern_params(kernel)
   free <- !names(theta) %in% fixed
@@ -179,8 +241,10 @@
   nz <- m * q
   cache <- new.env(parent = emptyenv())
   cache$n_eval <- 0L
+  cache$n_failed <- 0L
   cache$jitter_n <- 0L
   cache$jitter_max <- 0
+  cache$best <- list(par = NULL, value = Inf, grad = NULL)
   cache$start <- proc.time()[["elapsed"]]
   unpack <- function(par) {
     th <- theta
@@ -188,10 +252,8 @@
     s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
     S <- matrix(exp(par[nx + seq_len(nx)]), n, q)
     if (!all(is.finite(c(th, s2, S)) & c(th, s2, S) > 0)) {
-      stop(paste("the optimiser drove a kernel parameter, the noise or a",
-                 "latent variance to 0 or infinity; start from a kernel",
-                 "and noise on the scale of 'Y' (or leave them NULL), or",
-                 "fix some of them"), call. = FALSE)
+      stop("a kernel parameter, the noise or a latent variance under- or ",
+           "overflowed", call. = FALSE)
     }
     k <- kernel
     kern_params(k) <- th
@@ -205,32 +267,42 @@
     r <- .loglik_bayes_c(Y, u$X, u$S, u$Z, u$kernel, u$noise, TRUE)
     g <- unname(c(r$X, r$X_var * u$S, r$inducing,
                   (r$kernel * u$theta)[free], if (fit_noise) r$noise * u$noise))
-    .count_eval(cache, trace, "bound", r$bound, g, r$retries > 0L, r$jitter)
+    cache$n_eval <- cache$n_eval + 1L
+    jittered <- r$retries > 0L
+    if (jittered) {
+      cache$jitter_n <- cache$jitter_n + 1L
+      cache$jitter_max <- max(cache$jitter_max, r$jitter)
+    }
+    .trace_eval(trace, counted + cache$n_eval, "bound", r$bound, g,
+                cache$start, progress)
     cache$par <- par
-    cache$res <- c(u, list(loglik = r$bound, grad = g, jitter = r$jitter))
+    cache$res <- c(u, list(loglik = r$bound, grad = g, jitter = r$jitter,
+                           jittered = jittered))
+    if (-r$bound < cache$best$value) {
+      cache$best <- list(par = par, value = -r$bound, grad = -g)
+    }
     cache$res
   }
-  # the best point so far, where a run stopped by a failed evaluation
-  # restarts (see .gplvm_bayes)
-  cache$failed <- 0L
-  cache$best <- -Inf
-  track <- function(par) {
-    res <- tryCatch(eval(par), error = function(e) {
-      cache$failed <- cache$failed + 1L
-      stop(e)
-    })
-    if (res$loglik > cache$best) {
-      cache$best <- res$loglik
-      cache$best_par <- par
-    }
-    res
+  failed <- function(e) {
+    .stop_unless_numerical(e)
+    cache$n_failed <- cache$n_failed + 1L
+    NULL
   }
-  list(eval = eval, free = free,
-       fn = function(par) -track(par)$loglik,
-       gr = function(par) -track(par)$grad,
-       best_par = function() cache$best_par,
-       n_failed = function() cache$failed,
+  fn <- function(par) {
+    f <- tryCatch(-eval(par)$loglik, error = failed)
+    if (!is.null(f) && is.finite(f)) return(f)
+    if (method != "L-BFGS-B") Inf
+    else cache$best$value + 1e3 * (1 + abs(cache$best$value))
+  }
+  gr <- function(par) {
+    r <- tryCatch(eval(par), error = failed)
+    if (is.null(r)) cache$best$grad else -r$grad
+  }
+  list(eval = eval, free = free, fit_noise = fit_noise, fn = fn,
+       fn_value = fn, gr = gr,
+       best = function() cache$best[c("par", "value")],
        n_eval = function() cache$n_eval,
+       n_failed = function() cache$n_failed,
        jitter_count = function() cache$jitter_n,
        jitter_max = function() cache$jitter_max)
 }
@@ -251,30 +323,38 @@
                       beta * crossprod(Ri, crossprod(ps$psi1, Y)))
 }
 
-# The one constructor of "bgplvm" objects.
-.new_bgplvm <- function(obj, best, run, Y, X0, S0, Z0, ll0, fixed, method,
-                        pre) {
+# The one constructor of "bgplvm" objects: `obj` the objective of the
+# final optimisation, `warm` that of the warm-up (or NULL), `best` the
+# evaluation at the end, `opt` the result of .optimise().
+.new_bgplvm <- function(obj, warm, best, opt, start, ll0, model, time, pre) {
   X <- best$X
   S <- best$S
-  dimnames(X) <- dimnames(S) <- dimnames(X0)
+  dimnames(X) <- dimnames(S) <- dimnames(start$X)
   Z <- best$Z
   colnames(Z) <- colnames(X)
-  post <- .bayes_posterior(Y, X, S, Z, best$kernel, best$noise, best$jitter)
-  opt <- run$opt
+  post <- .bayes_posterior(model$Y, X, S, Z, best$kernel, best$noise,
+                           best$jitter)
+  warm_count <- function(f) if (is.null(warm)) 0L else f(warm)
   structure(list(
     X = X, X_var = S, kernel = best$kernel, noise = best$noise,
-    loglik = best$loglik, logprior = 0, X_init = X0, X_var_init = S0,
+    loglik = best$loglik, logprior = 0, objective = best$loglik,
+    X_init = start$X, X_var_init = start$S,
     loglik_init = ll0, center = pre$center,
-    scale = if (pre$scale) pre$sds else NULL, Y = Y, alpha = post$alpha,
-    chol = NULL, inducing = Z, inducing_init = Z0, approx = "vfe",
-    Cfac = post$Cfac, prior = FALSE, fixed = fixed,
-    df = length(opt$par), nobs = nrow(X),
-    optim = list(method = method, convergence = opt$convergence,
+    scale = if (pre$scale) pre$sds else NULL, Y = model$Y,
+    alpha = post$alpha, chol = NULL, inducing = Z,
+    inducing_init = start$Z, approx = "vfe", Cfac = post$Cfac,
+    prior = FALSE, fixed = model$fixed, df = length(opt$par),
+    nobs = nrow(X),
+    optim = list(method = model$method, convergence = opt$convergence,
                  message = opt$message, counts = opt$counts,
-                 evaluations = obj$n_eval(),
-                 failed_evaluations = obj$n_failed(),
+                 evaluations = obj$n_eval() + warm_count(function(w)
+                   w$n_eval()),
+                 runs = opt$runs,
+                 failed = obj$n_failed() + warm_count(function(w)
+                   w$n_failed()),
+                 max_gradient = opt$max_gradient,
                  jitter_count = obj$jitter_count()),
-    time = run$time, call = pre$call), class = c("bgplvm", "gplvm"))
+    time = time, call = pre$call), class = c("bgplvm", "gplvm"))
 }
 
 # ---- methods ----
@@ -468,55 +548,4 @@ plot.bgplvm <- function(x, labels = NULL, dims = NULL, uncertainty = FALSE,
     }
   }
   invisible(x)
-}
-
-# The Bayesian fit's optimiser run, end-of-fit warnings and evaluation
-# counter (the point-estimate fit's are in R/optimise.R and R/fit.R).
-.bayes_run_optimiser <- function(par0, obj, method, maxit, reltol, step = 1) {
-  control <- list(maxit = maxit)
-  if (step != 1) control$parscale <- rep(step, length(par0))
-  if (method == "L-BFGS-B") {
-    control$factr <- reltol / .Machine$double.eps
-  } else {
-    control$reltol <- reltol
-  }
-  start <- proc.time()[["elapsed"]]
-  opt <- if (method == "SCG") {
-    .scg(par0, obj$fn, obj$gr, maxit = maxit, reltol = reltol)
-  } else {
-    stats::optim(par0, obj$fn, obj$gr, method = method, control = control)
-  }
-  list(opt = opt, time = proc.time()[["elapsed"]] - start)
-}
-.bayes_finish_fit <- function(out, obj, opt) {
-  if (obj$jitter_count() > 0L) {
-    warning(sprintf(paste("jitter was added to the covariance diagonal in %d",
-                          "of %d evaluations (largest %.3g)"),
-                    obj$jitter_count(), obj$n_eval(), obj$jitter_max()),
-            call. = FALSE)
-  }
-  if (opt$convergence == 1L) {
-    opt$message <- "iteration limit 'maxit' reached"
-    out$optim$message <- opt$message
-  }
-  if (opt$convergence != 0L) {
-    warning(sprintf(paste("the optimiser did not converge (code %d%s);",
-                          "try a larger 'maxit'"), opt$convergence,
-                    if (is.null(opt$message)) "" else
-                      paste0(": ", opt$message)), call. = FALSE)
-  }
-  out
-}
-.count_eval <- function(cache, trace, label, value, g, jittered, jitter) {
-  cache$n_eval <- cache$n_eval + 1L
-  if (jittered) {
-    cache$jitter_n <- cache$jitter_n + 1L
-    cache$jitter_max <- max(cache$jitter_max, jitter)
-  }
-  if (trace > 0L && cache$n_eval %% trace == 0L) {
-    cat(sprintf("eval %5d  %s %14.6g  |grad| %10.4g  %8.1f s\n",
-                cache$n_eval, label, value, sqrt(sum(g^2)),
-                proc.time()[["elapsed"]] - cache$start))
-    flush(stdout())
-  }
 }

@@ -168,7 +168,8 @@
 #'   starting values: names as given by [kern_params()] of the kernel
 #'   (for the default kernel `"variance"` and `"lengthscale"`), and
 #'   `"noise"`.  `NULL` (the default) fixes `"lengthscale"` of the default
-#'   kernel and nothing of a kernel given in `kernel`.
+#'   kernel (with `bayesian = TRUE`, `"rbf.variance"` of its default
+#'   kernel) and nothing of a kernel given in `kernel`.
 #' @param method The optimiser: an [stats::optim()] method with gradients
 #'   (`"L-BFGS-B"`, `"BFGS"` or `"CG"`), or `"SCG"`, the scaled conjugate
 #'   gradients of Moller (1993) that Lawrence's toolbox uses (implemented in
@@ -284,16 +285,26 @@
 #' where \eqn{f_q}{f_q} is the variance of the q-th principal component
 #' relative to the first's, the RBF variance the mean column variance
 #' \eqn{\bar v}{vbar}, the bias \eqn{0.1 \bar v}{0.1 vbar} and the noise
-#' \eqn{0.01 \bar v}{0.01 vbar}.  The first 100 evaluations optimise
+#' \eqn{0.01 \bar v}{0.01 vbar}.  With the default kernel and
+#' `fixed = NULL` the RBF variance is held at \eqn{\bar v}{vbar}
+#' (`fixed = "rbf.variance"`; give `fixed = character()` to free it):
+#' left free, on the oil flow data it grew to 400--1400 times
+#' \eqn{\bar v}{vbar}, where the bound can be computed only to about one
+#' unit and the optimiser stalls (the package's `bench/bayes.md`).  The
+#' first 100 evaluations optimise
 #' \eqn{q(X)}{q(X)} and the inducing inputs alone, with the kernel and the
 #' noise held at these values (as the vargplvm toolbox initialises the
-#' variational distribution); then everything is optimised.  The result has
-#' class
+#' variational distribution); then everything is optimised, by the same
+#' driver and convergence check as the other fits (see "Convergence"; the
+#' first phase counts towards `maxit`).  The result has class
 #' `c("bgplvm", "gplvm")` with the means in `X` and the variances in
-#' `X_var`; see [bgplvm-methods] for what its methods do.  When the bound
-#' cannot be evaluated at a trial point of the optimiser (an overflow far
-#' from the optimum), the optimiser restarts from the best point so far
-#' (at most 20 times); `optim$failed_evaluations` counts such points.
+#' `X_var`; see [bgplvm-methods] for what its methods do.  A point at which
+#' the bound cannot be evaluated (an overflow far from the optimum) counts
+#' in `optim$failed`, as for the other fits.  `init = fit` with a Bayesian
+#' fit continues it from its means, variances, inducing inputs, kernel and
+#' noise (`bayesian` then defaults to `TRUE`), and `restarts = k` adds
+#' starts from standard normal means, keeping the fit with the highest
+#' bound.
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
@@ -355,6 +366,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (missing(prior)) prior <- prev$prior
     if (missing(fixed)) fixed <- prev$fixed
     if (missing(noise_prior)) noise_prior <- prev$noise_prior %||% 0
+    if (missing(bayesian)) bayesian <- inherits(prev, "bgplvm")
     if (missing(approx) && !is.null(prev$approx)) approx <- prev$approx
     if (is.null(kernel)) kernel <- prev$kernel
     if (is.null(noise)) noise <- prev$noise
@@ -425,7 +437,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
            "GP-LVM does not take missing values yet", call. = FALSE)
     }
     return(.gplvm_bayes(Y, Yc, q, kernel, init, noise, fixed, method, maxit,
-                        reltol, trace, inducing, vbar,
+                        reltol, trace, inducing, vbar, restarts, prev,
                         list(center = center, sds = sds, scale = scale,
                              call = call)))
   }
@@ -471,15 +483,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     Z0 <- .init_inducing(inducing, X0)
     fits[[r]] <- .fit_once(model, X0, Z0, w0)
   }
-  objectives <- vapply(fits, function(f) f$fit$objective, 0)
-  best <- fits[[which.max(objectives)]]
-  out <- best$fit
+  out <- .best_fit(fits)
   out$center <- center
   out$scale <- if (scale) sds
   out$noise_prior <- noise_prior
-  out$restarts <- objectives
   out$call <- call
-  for (w in best$warnings) warning(w, call. = FALSE)
   out
 }
 
@@ -777,12 +785,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   if (fit_noise) (r$noise + p$noise$grad) * u$noise,
                   p$x$eta))
     count(r, obj)
-    if (trace > 0L && cache$n_eval %% trace == 0L) {
-      cat(sprintf("eval %5d  loglik %14.6g  |grad| %10.4g  %8.1f s\n",
-                  cache$n_eval, r$loglik, sqrt(sum(g^2)),
-                  proc.time()[["elapsed"]] - cache$start))
-      flush(stdout())
-    }
+    .trace_eval(trace, cache$n_eval, "loglik", r$loglik, g, cache$start,
+                NULL)
     res <- c(u, list(loglik = r$loglik, logprior = p$x$value,
                      logprior_noise = p$noise$value, objective = obj,
                      grad = g, jitter = r$jitter, jitters = r$jitters,

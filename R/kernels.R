@@ -7,7 +7,8 @@
 # The list of kernels comes from the kernel table in C (src/kernel_table.c):
 # name, printed label, family and parameter groups, in type-code order.
 # `ard` is the (1-based) group that may hold one value per latent
-# dimension, 0 when none may.  Read once per session.
+# dimension, 0 when none may; `psi` whether the kernel has the
+# psi-statistics of the Bayesian GP-LVM.  Read once per session.
 .kernel_table <- local({
   tab <- NULL
   function() {

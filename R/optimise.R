@@ -146,3 +146,26 @@
   }
   invisible()
 }
+
+# The trace line of a fit's objective (`trace` > 0: every `trace`
+# evaluations) and the progress line's update (`progress`, or NULL).
+.trace_eval <- function(trace, n, label, value, grad, start, progress) {
+  if (!is.null(progress)) progress(n, value)
+  if (trace > 0L && n %% trace == 0L) {
+    cat(sprintf("eval %5d  %s %14.6g  |grad| %10.4g  %8.1f s\n", n, label,
+                value, sqrt(sum(grad^2)), proc.time()[["elapsed"]] - start))
+    flush(stdout())
+  }
+}
+
+# Of the fits of several starts (each list(fit, warnings)), the one with
+# the highest objective, with every start's objective in `restarts`; its
+# warnings (only its) are given.
+.best_fit <- function(fits) {
+  objectives <- vapply(fits, function(f) f$fit$objective, 0)
+  best <- fits[[which.max(objectives)]]
+  for (w in best$warnings) warning(w, call. = FALSE)
+  out <- best$fit
+  out$restarts <- objectives
+  out
+}

@@ -7,12 +7,14 @@ SEXP gplvm_kernel_table_call(void)
     int nk = gplvm_nkernel_defs;
     static const char *const families[] = {"", "radial", "pair", "constant",
                                            "white"};
-    const char *names[] = {"name", "label", "family", "params", "ard", ""};
+    const char *names[] = {"name", "label", "family", "params", "ard", "psi",
+                           ""};
     SEXP name = PROTECT(allocVector(STRSXP, nk));
     SEXP label = PROTECT(allocVector(STRSXP, nk));
     SEXP family = PROTECT(allocVector(STRSXP, nk));
     SEXP params = PROTECT(allocVector(VECSXP, nk));
     SEXP ard = PROTECT(allocVector(INTSXP, nk));
+    SEXP psi = PROTECT(allocVector(LGLSXP, nk));
     for (int t = 0; t < nk; t++) {
         const gplvm_kernel_def *d = gplvm_kernel_defs[t];
         SET_STRING_ELT(name, t, mkChar(d->name));
@@ -23,10 +25,11 @@ SEXP gplvm_kernel_table_call(void)
         for (int i = 0; i < d->ngroups; i++)
             SET_STRING_ELT(g, i, mkChar(d->groups[i]));
         INTEGER(ard)[t] = d->ard + 1;   /* 1-based, 0: none */
+        LOGICAL(psi)[t] = d->psi != NULL;
     }
-    const SEXP elts[] = {name, label, family, params, ard};
-    SEXP out = gplvm_named_list(names, 5, elts);
-    UNPROTECT(5);
+    const SEXP elts[] = {name, label, family, params, ard, psi};
+    SEXP out = gplvm_named_list(names, 6, elts);
+    UNPROTECT(6);
     return out;
 }
 

@@ -84,25 +84,12 @@ typedef void (*gplvm_pair_grad_fn)(const double *par, int np, int q,
 typedef void (*gplvm_pair_d2_fn)(const double *par, int np, int q,
                                  const double *a, double *H);
 
-/* Room for the psi-statistics of the Bayesian GP-LVM, for q(x_n) =
- * N(mu_n, diag(S_n)) (mu, S: n x q) and inducing inputs Z (m x q), of
- * ONE part:
- *   psi0 = sum_n <k(x_n, x_n)>,  Psi1 (n x m) = <k(x_n, z_j)>,
- *   Psi2 (m x m) = sum_n <k(z_i, x_n) k(x_n, z_j)>;
- * psi_grad adds the contraction of dL/dpsi0 (g0), dL/dPsi1 (G1, n x m)
- * and dL/dPsi2 (G2, m x m) to gmu, gS (n x q), gZ (m x q) and gpar.
- * Cross terms of Psi2 between two parts of a sum are the Bayesian
- * engine's business (they need both parts' Psi1-like factors).  A kernel
- * without closed-form statistics leaves the pointer NULL. */
-typedef struct {
-    void (*stats)(const double *par, int np, const double *mu,
-                  const double *S, int n, const double *Z, int m, int q,
-                  double *psi0, double *Psi1, double *Psi2);
-    void (*grad)(const double *par, int np, const double *mu,
-                 const double *S, int n, const double *Z, int m, int q,
-                 double g0, const double *G1, const double *G2, double *gmu,
-                 double *gS, double *gZ, double *gpar);
-} gplvm_psi_ops;
+/* The psi-statistics of the Bayesian GP-LVM for one kernel: operations
+ * defined in src/psi_impl.h, one set per kernel in src/psi_<name>.c.  An
+ * entry whose `psi` is NULL has none: the Bayesian model refuses it. */
+typedef struct gplvm_psi_ops gplvm_psi_ops;
+extern const gplvm_psi_ops gplvm_psi_ops_rbf, gplvm_psi_ops_linear,
+    gplvm_psi_ops_bias, gplvm_psi_ops_white;
 
 typedef struct {
     const char *name;            /* R's type name, e.g. "rbf" */
@@ -120,7 +107,7 @@ typedef struct {
     gplvm_pair_value_fn pair_value;
     gplvm_pair_grad_fn pair_grad;
     gplvm_pair_d2_fn pair_d2;
-    const gplvm_psi_ops *psi;    /* NULL until written */
+    const gplvm_psi_ops *psi;    /* psi-statistics, or NULL: none */
 } gplvm_kernel_def;
 
 /* The table: gplvm_kernel_defs[t - 1] is the kernel with type code t. */
@@ -373,8 +360,8 @@ int gplvm_factor_kzz(const double *Kzz, int m, double *Lz, double *jitter,
 
 /* ---- src/psi.c: psi-statistics of the Bayesian GP-LVM ---- */
 
-/* Index of the first part of k without psi-statistics (anything but RBF,
- * linear, bias and white), or -1. */
+/* Index of the first part of k without psi-statistics (its table entry
+ * has none, or none for its pairing with an earlier part), or -1. */
 int gplvm_psi_unsupported(const gplvm_kernel *k);
 /* Whether part p of k is white noise. */
 int gplvm_psi_white(const gplvm_kernel *k, int p);

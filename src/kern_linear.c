@@ -43,5 +43,6 @@ const gplvm_kernel_def gplvm_kern_linear = {
     .name = "linear", .label = "linear", .family = GPLVM_PAIR,
     .ngroups = 1, .groups = linear_groups, .ard = 0,
     .pair_value = linear_value, .pair_grad = linear_grad,
-    .pair_d2 = linear_d2
+    .pair_d2 = linear_d2,
+    .psi = &gplvm_psi_ops_linear
 };

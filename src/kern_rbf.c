@@ -35,5 +35,6 @@ const gplvm_kernel_def gplvm_kern_rbf = {
     .name = "rbf", .label = "RBF", .family = GPLVM_RADIAL,
     .ngroups = 2, .groups = rbf_groups, .ard = 1,
     .radial_value = rbf_value, .radial_grad = rbf_grad, .grad_uses_r2 = 0,
-    .value_is_cache = 1
+    .value_is_cache = 1,
+    .psi = &gplvm_psi_ops_rbf
 };

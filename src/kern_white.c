@@ -6,5 +6,6 @@ static const char *const white_groups[] = {"variance"};
 
 const gplvm_kernel_def gplvm_kern_white = {
     .name = "white", .label = "white", .family = GPLVM_WHITE,
-    .ngroups = 1, .groups = white_groups, .ard = -1
+    .ngroups = 1, .groups = white_groups, .ard = -1,
+    .psi = &gplvm_psi_ops_white
 };

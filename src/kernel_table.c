@@ -26,7 +26,8 @@
  *    and finite differences, in exact and sparse fits, predict and plot.
  *
  * Psi-statistics for the Bayesian GP-LVM plug in through the entry's
- * `psi` pointer (see gplvm_psi_ops in src/gplvm.h).
+ * `psi` pointer: how to write them is in src/psi_impl.h.  A kernel whose
+ * entry has none is refused by the Bayesian model with an error.
  */
 #include "kernel_impl.h"
 

@@ -39,7 +39,7 @@ test_that("the fit's objective gradient (log variances) agrees with finite diffe
   set.seed(82)
   Y <- scale(curve_data(15), scale = FALSE)
   k <- kern_rbf(1, c(1, 2)) + kern_bias(0.1)
-  obj <- .bayes_objective(Y, k, 0.1, "bias.variance", 2L, 0L, 4L)
+  obj <- .bayes_objective(Y, k, 0.1, "bias.variance", 2L, 4L)
   par <- c(rnorm(30), log(runif(30, 0.1, 0.5)), rnorm(8), log(c(1, 1, 2)),
            log(0.1))
   expect_lt(rel_err(obj$gr(par), fd_gradient(obj$fn, par)), 1e-6)
@@ -58,7 +58,9 @@ test_that("Bayesian methods: print, summary, logLik, fitted, residuals", {
   ll <- logLik(fit)
   expect_s3_class(ll, "logLik")
   expect_equal(c(ll), fit$loglik)
-  expect_equal(attr(ll, "df"), 2 * 40 * 3 + 8 * 3 + 5 + 1)
+  # means, variances, Z, 3 lengthscales and the bias (the RBF variance is
+  # held), noise
+  expect_equal(attr(ll, "df"), 2 * 40 * 3 + 8 * 3 + 4 + 1)
   expect_output(print(ll), "lower bound")
   expect_true(is.finite(AIC(fit)))
   # fitted: the posterior mean averaged over q(x_n), checked by Monte Carlo
@@ -110,29 +112,53 @@ test_that("gplvm(bayesian = TRUE) checks its arguments", {
   expect_error(gplvm(Y, q = 2, bayesian = TRUE, fixed = "nope"), "'fixed'")
 })
 
-test_that("a failed evaluation restarts the optimiser from its best point", {
-  # minimum at 1.2; the function cannot be evaluated on (1.8, 2), where
-  # L-BFGS-B's first unit step from 0.9 lands
-  env <- new.env()
-  env$n <- 0L
-  env$best <- NULL
-  env$bestf <- Inf
-  f <- function(x) {
-    env$n <- env$n + 1L
-    if (x > 1.8 && x < 2) stop("cannot evaluate")
-    v <- 100 * (x - 1.2)^2
-    if (v < env$bestf) {
-      env$bestf <- v
-      env$best <- x
-    }
-    v
-  }
-  obj <- list(fn = f, gr = function(x) 200 * (x - 1.2),
-              best_par = function() env$best, n_eval = function() env$n)
-  expect_error(.bayes_run_optimiser(0.9, obj, "L-BFGS-B", 100L, 1e-10),
-               "cannot evaluate")
-  env$n <- 0L
-  run <- .optimise_restarting(0.9, obj, "L-BFGS-B", 100L, 1e-10)
-  expect_equal(run$opt$convergence, 0)
-  expect_equal(run$opt$par, 1.2, tolerance = 1e-6)
+test_that("the optimiser backs off from a point where the bound fails", {
+  set.seed(84)
+  Y <- scale(curve_data(15), scale = FALSE)
+  k <- kern_rbf(1, c(1, 2)) + kern_bias(0.1)
+  obj <- .bayes_objective(Y, k, 0.1, character(), 2L, 4L)
+  par <- c(rnorm(30), log(runif(30, 0.1, 0.5)), rnorm(8), log(c(1, 1, 2)),
+           log(0.1), log(0.1))
+  f <- obj$fn(par)
+  g <- obj$gr(par)
+  bad <- par
+  bad[31] <- 800  # a variance exp(800): overflows
+  f_bad <- obj$fn(bad)
+  expect_gt(f_bad, f + 1e3)
+  expect_true(is.finite(f_bad))
+  expect_identical(obj$gr(bad), g)
+  expect_equal(obj$n_failed(), 2L)
+  expect_identical(obj$best()$par, par)
+  obj_bfgs <- .bayes_objective(Y, k, 0.1, character(), 2L, 4L, "BFGS")
+  expect_identical(obj_bfgs$fn(bad), Inf)
+})
+
+test_that("a Bayesian fit can be continued and restarted", {
+  fit <- bayes_fit()
+  # continued from its end point: converged again at once, no lower bound
+  Y0 <- sweep(fit$Y, 2L, fit$center, `+`)
+  again <- expect_silent(gplvm(Y0, init = fit))
+  expect_s3_class(again, "bgplvm")
+  expect_equal(again$optim$convergence, 0)
+  expect_gte(again$loglik, fit$loglik - 1e-6 * abs(fit$loglik))
+  expect_equal(again$X_init, fit$X, ignore_attr = TRUE)
+  expect_equal(again$X_var_init, fit$X_var, ignore_attr = TRUE)
+  expect_equal(again$inducing_init, fit$inducing, ignore_attr = TRUE)
+  # a fit stopped early continues to where a full fit gets
+  set.seed(85)
+  Y <- curve_data(30)
+  expect_warning(short <- gplvm(Y, q = 2, bayesian = TRUE, inducing = 6,
+                                maxit = 60, reltol = 1e-8), "converge")
+  expect_equal(short$optim$convergence, 1)
+  more <- expect_silent(gplvm(Y, init = short, maxit = 5000))
+  expect_equal(more$optim$convergence, 0)
+  expect_gt(more$loglik, short$loglik)
+  expect_error(gplvm(Y, bayesian = TRUE, init = gplvm(Y, q = 2)), "'init'")
+  # three starts: the kept one has the highest bound of the three
+  set.seed(86)
+  three <- expect_silent(gplvm(Y, q = 2, bayesian = TRUE, inducing = 6,
+                               maxit = 5000, restarts = 3))
+  expect_length(three$restarts, 3L)
+  expect_equal(three$loglik, max(three$restarts))
+  expect_equal(three$optim$convergence, 0)
 })

@@ -159,6 +159,13 @@ test_that("the Bayesian path checks its arguments", {
   expect_error(ll(kernel = kern_white()), "'kernel'")
   expect_error(ll(approx = "fitc"), "'approx'")
   expect_error(ll(noise = 0), "'noise'")
+  # the kernel table says which kernels have psi-statistics; C refuses the
+  # others itself, before any evaluation
+  tab <- .kernel_table()
+  expect_setequal(tab$name[tab$psi], c("rbf", "linear", "bias", "white"))
+  spec <- .kernel_spec(kern_rbf(1, c(1, 1)) + kern_matern32(1, 1), 2L)
+  expect_error(.Call(C_gplvm_psi_call, dat$X, dat$S, dat$Z, spec$type,
+                     spec$npar, spec$par, 1L), "part 2 has no psi")
 })
 
 test_that("Psi2 stays accurate when the variances dwarf the lengthscales", {
