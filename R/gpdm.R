@@ -67,15 +67,7 @@
 #'   Gaussian process dynamical models for human motion.  IEEE Transactions
 #'   on Pattern Analysis and Machine Intelligence 30, 283--298.
 #' @examples
-#' # GP dynamics: a loop in 5 dimensions, traversed twice
-#' set.seed(3)
-#' t <- seq(0, 4 * pi, length.out = 50)
-#' Y <- cbind(cos(t), sin(t), cos(t)^2, sin(2 * t), cos(t) * sin(t)) +
-#'   matrix(rnorm(250, sd = 0.1), 50)
-#' dyn <- gplvm(Y, q = 2, dynamics = TRUE)
-#' dyn
-#' plot(dyn, main = "latent trajectory")
-#' lines(predict(dyn, ahead = 10)$latent, lty = 2)   # the forecast
+#' # GP dynamics (time series): see the examples of ?predict.gplvm
 #' @name gplvm
 NULL
 

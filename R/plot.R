@@ -147,6 +147,7 @@
 #' plot(fit, labels = iris$Petal.Width[i])
 #' # where the map to data space stretches the latent space
 #' plot(fit, labels = iris$Species[i], background = "magnification")
+#' # the latent trajectory of a fit with GP dynamics: see ?predict.gplvm
 #' @export
 plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
                        background = c("precision", "magnification", "none"),

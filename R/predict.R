@@ -86,9 +86,12 @@
 #' Y <- cbind(cos(t), sin(t), cos(t)^2, sin(2 * t), cos(t) * sin(t)) +
 #'   matrix(rnorm(200, sd = 0.05), 40)
 #' dyn <- gplvm(Y[1:32, ], q = 2, dynamics = TRUE)
+#' dyn
 #' fc <- predict(dyn, ahead = 8)
 #' round(fc$data[1:3, ], 2)
 #' round(Y[33:35, ], 2)   # what followed
+#' plot(dyn, main = "latent trajectory")   # drawn as a line
+#' lines(rbind(dyn$X[32, ], fc$latent), lty = 2)   # the forecast
 #' @export
 predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
                           se.fit = FALSE,

@@ -77,11 +77,30 @@ for (b in models %||% c("none", "kernel", "mlp")) {
     fits[[b]] <- readRDS(file)
     next
   }
-  cat("fitting", b, "\n")
-  flush(stdout())
+  # in chunks of 500 iterations, each continuing the last (init = fit) and
+  # saved, so that a run stopped early leaves its latest fit; evaluations
+  # and seconds are summed over the chunks
   set.seed(1)
-  fits[[b]] <- gplvm(Y, q = 2, back = b)
-  if (!is.null(file)) saveRDS(fits[[b]], file)
+  fit <- NULL
+  evaluations <- seconds <- 0
+  for (chunk in 1:20) {
+    fit <- withCallingHandlers(
+      if (is.null(fit)) gplvm(Y, q = 2, back = b, maxit = 500)
+      else gplvm(Y, init = fit, maxit = 500),
+      warning = function(w) {
+        if (!grepl("did not converge", conditionMessage(w))) return()
+        invokeRestart("muffleWarning")  # the code is recorded instead
+      })
+    evaluations <- evaluations + fit$optim$evaluations
+    seconds <- seconds + fit$time
+    fit$bench <- c(evaluations = evaluations, seconds = seconds)
+    cat(sprintf("%s chunk %d: convergence %d, objective %.6g, %d evaluations\n",
+                b, chunk, fit$optim$convergence, fit$objective, evaluations))
+    flush(stdout())
+    if (!is.null(file)) saveRDS(fit, file)
+    if (fit$optim$convergence == 0L) break
+  }
+  fits[[b]] <- fit
 }
 if (!is.null(models)) quit(save = "no")
 
@@ -95,9 +114,9 @@ tab <- data.frame(
     `diag<-`(as.matrix(dist(X)), Inf))), 0),
   nn_errors = vapply(latent, nn_errors, 0),
   convergence = c(NA, vapply(fits, function(f) f$optim$convergence, 0)),
-  evaluations = c(NA, vapply(fits, function(f) f$optim$evaluations, 0)),
+  evaluations = c(NA, vapply(fits, function(f) f$bench[["evaluations"]], 0)),
   objective = c(NA, vapply(fits, `[[`, 0, "objective")),
-  seconds = c(NA, vapply(fits, `[[`, 0, "time")))
+  seconds = c(NA, vapply(fits, function(f) f$bench[["seconds"]], 0)))
 cat(sprintf("\n%s, N = %d, k = %d; BLAS: %s\n", data_set, n, k,
             basename(extSoftVersion()[["BLAS"]])))
 print(tab, digits = 4, row.names = FALSE)
@@ -112,7 +131,8 @@ if (data_set == "oil") {
   cat("\nProjecting 1000 new points (seconds; mapping: median of 5)\n")
   for (b in c("kernel", "mlp")) {
     t_map <- median(replicate(5L, system.time(
-      Xm <- predict(fits[[b]], newdata = Ynew))[["elapsed"]]))
+      predict(fits[[b]], newdata = Ynew))[["elapsed"]]))
+    Xm <- predict(fits[[b]], newdata = Ynew)
     t_opt <- system.time(Xo <- predict(fits[[b]], newdata = Ynew,
                                        refine = TRUE))[["elapsed"]]
     cat(sprintf(paste("%-6s mapping %.3f s; refined by optimisation %.1f s",
