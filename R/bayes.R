@@ -239,13 +239,7 @@
   fit_noise <- !"noise" %in% fixed
   nx <- n * q
   nz <- m * q
-  cache <- new.env(parent = emptyenv())
-  cache$n_eval <- 0L
-  cache$n_failed <- 0L
-  cache$jitter_n <- 0L
-  cache$jitter_max <- 0
-  cache$best <- list(par = NULL, value = Inf, grad = NULL)
-  cache$start <- proc.time()[["elapsed"]]
+  cache <- .objective_cache()  # R/optimise.R
   unpack <- function(par) {
     th <- theta
     th[free] <- exp(par[2L * nx + nz + seq_len(sum(free))])

@@ -717,15 +717,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   m <- if (is.null(Z0)) 0L else nrow(Z0)
   nz <- m * q
   value_only <- method == "CG"   # SCG chooses per step (see .scg())
-  cache <- new.env(parent = emptyenv())
-  cache$par <- NULL
-  cache$value_par <- NULL
-  cache$n_eval <- 0L
-  cache$n_failed <- 0L
-  cache$jitter_n <- 0L
-  cache$jitter_max <- 0
-  cache$best <- list(par = NULL, value = Inf, grad = NULL)
-  cache$start <- proc.time()[["elapsed"]]
+  cache <- .objective_cache()  # R/optimise.R
 
   nhyper <- sum(free) + fit_noise
   unpack <- function(par) {

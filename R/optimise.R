@@ -169,3 +169,19 @@
   out$restarts <- objectives
   out
 }
+
+# The state an objective's closures share: the last evaluated vectors and
+# their results, counts of evaluations, failures and jitter, the best point
+# so far, and the start time for the trace.
+.objective_cache <- function() {
+  cache <- new.env(parent = emptyenv())
+  cache$par <- NULL
+  cache$value_par <- NULL
+  cache$n_eval <- 0L
+  cache$n_failed <- 0L
+  cache$jitter_n <- 0L
+  cache$jitter_max <- 0
+  cache$best <- list(par = NULL, value = Inf, grad = NULL)
+  cache$start <- proc.time()[["elapsed"]]
+  cache
+}
