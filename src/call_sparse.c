@@ -158,9 +158,17 @@ SEXP gplvm_sparse_factor_call(SEXP Z, SEXP type, SEXP npar, SEXP par)
     return out;
 }
 
-/* A lower-triangular factor m x m with a positive diagonal. */
-static const double *factor_arg(SEXP Lz, int m)
+/* The arguments every step of the chunked bound takes: the data, latent
+ * and inducing matrices and the kernel (checked, then stripped of its white
+ * parts), and the factor Lz of Kzz, lower-triangular m x m with a positive
+ * diagonal, which is returned. */
+static const double *step_args(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                               SEXP par, SEXP Lz, sparse_args *a,
+                               stripped *s)
 {
+    sparse_args_check(Y, X, Z, type, npar, par, a);
+    strip(a, s);
+    int m = a->m;
     const double *L = matrix_arg(Lz, "Lz", m, m);
     for (int i = 0; i < m; i++)
         if (!(L[i + (size_t) i * m] > 0.0) || !R_FINITE(L[i + (size_t) i * m]))
@@ -173,10 +181,8 @@ SEXP gplvm_sparse_stats_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
 {
     sparse_args a;
     stripped s;
-    sparse_args_check(Y, X, Z, type, npar, par, &a);
-    strip(&a, &s);
+    const double *L = step_args(Y, X, Z, type, npar, par, Lz, &a, &s);
     int m = a.m;
-    const double *L = factor_arg(Lz, m);
     int nc = positive_int(chunk, "chunk");
     int want_store = gplvm_flag_arg(keep, "keep");
     const char *names[] = {"n", "psi0", "yy", "Phi", "c", "store", "status",
@@ -211,10 +217,8 @@ SEXP gplvm_sparse_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
     sparse_args a;
     stripped s;
     /* no data here: c (m x d) stands for Y, Z for X */
-    sparse_args_check(c, Z, Z, type, npar, par, &a);
-    strip(&a, &s);
+    const double *L = step_args(c, Z, Z, type, npar, par, Lz, &a, &s);
     int m = a.m;
-    const double *L = factor_arg(Lz, m);
     const double *phi = matrix_arg(Phi, "Phi", m, m);
     double s2 = gplvm_scalar_arg(noise, "noise") + s.white;
     double D = gplvm_scalar_arg(ndim, "ndim");
@@ -258,10 +262,8 @@ SEXP gplvm_sparse_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
 {
     sparse_args a;
     stripped s;
-    sparse_args_check(Y, X, Z, type, npar, par, &a);
-    strip(&a, &s);
+    const double *L = step_args(Y, X, Z, type, npar, par, Lz, &a, &s);
     int m = a.m;
-    const double *L = factor_arg(Lz, m);
     const double *b = matrix_arg(B, "B", m, m);
     const double *c = matrix_arg(C, "C", m, a.d);
     double gd = gplvm_scalar_arg(g0, "g0");
