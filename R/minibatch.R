@@ -150,25 +150,16 @@ NULL
   invisible(kernel)
 }
 
-# Kzz = k(Z, Z) + j I with j = rel * mean(diag k(Z, Z)), rel from 1e-8
-# growing tenfold (at most 6 tries) until it factorises, as in the sparse
-# engine (src/sparse.c).  Returns list(R (upper, K = R'R), rel, jitter,
-# retries).
+# Kzz = k(Z, Z) + j I factorised by the sparse engine's own rule
+# (src/sparse.c: j = rel * mean(diag k(Z, Z)), rel from 1e-8 growing
+# tenfold until it factorises).  Returns list(R (upper, K = R'R), rel,
+# jitter, retries).
 .kzz_factor <- function(spec, Z) {
-  K0 <- .Call(C_gplvm_kern_matrix_call, Z, NULL, spec$type, spec$npar,
-              spec$par)
-  md <- mean(diag(K0))
-  rel <- 1e-8
-  for (retries in 0:5) {
-    K <- K0
-    diag(K) <- diag(K) + rel * md
-    R <- tryCatch(chol(K), error = function(e) NULL)
-    if (!is.null(R)) {
-      return(list(R = R, rel = rel, jitter = rel * md, retries = retries))
-    }
-    rel <- rel * 10
-  }
-  stop(.status_message(1L, sparse = TRUE), call. = FALSE)
+  fac <- .Call(C_gplvm_sparse_factor_call, Z, spec$type, spec$npar,
+               spec$par)
+  .stop_on_status(fac$status)  # R/cluster.R
+  list(R = t(fac$Lz), rel = fac$rel, jitter = fac$jitter,
+       retries = fac$retries)
 }
 
 # The uncollapsed bound on the rows Yb (B x D) at latent rows Xb, scaled by
@@ -257,27 +248,19 @@ NULL
   m <- nrow(Z)
   kz <- .kzz_factor(spec, Z)
   Ri <- backsolve(kz$R, diag(m))
-  # whitened V = Kxz R^-1 chunk by chunk (as the sparse engine does: more
-  # accurate than whitening Kzx Kxz afterwards when Kzz is ill-conditioned)
-  VV <- matrix(0, m, m)
-  VY <- matrix(0, m, d)
-  kd <- 0
-  for (start in seq(1L, n, by = chunk)) {
-    rows <- start:min(n, start + chunk - 1L)
-    Xc <- X[rows, , drop = FALSE]
-    V <- t(backsolve(kz$R, t(.Call(C_gplvm_kern_matrix_call, Xc, Z,
-                                   spec$type, spec$npar, spec$par)),
-                     transpose = TRUE))
-    VV <- VV + crossprod(V)
-    VY <- VY + crossprod(V, Y[rows, , drop = FALSE])
-    kd <- kd + sum(.Call(C_gplvm_kern_diag_call, Xc, spec$type, spec$npar,
-                         spec$par))
-  }
+  # the sums over rows of the whitened V = Kxz R^-1, chunk by chunk in C:
+  # V'V, V'Y and sum(diag k(X, X))
+  st <- .Call(C_gplvm_sparse_stats_call, Y, X, Z, spec$type, spec$npar,
+              spec$par, t(kz$R), as.integer(chunk), FALSE)
+  .stop_on_status(st$status)
+  VV <- st$Phi
+  VY <- st$c
+  kd <- st$psi0
   A <- diag(m) + VV / noise
   LA <- chol(A)
   proj <- backsolve(LA, VY, transpose = TRUE)
   loglik <- -n * d / 2 * log(2 * pi * noise) - d * sum(log(diag(LA))) -
-    (sum(Y^2) / noise - sum(proj^2) / noise^2) / 2 -
+    (st$yy / noise - sum(proj^2) / noise^2) / 2 -
     d / (2 * noise) * (kd - sum(diag(VV)))
   c(list(loglik = loglik, Lambda = A, eta = VY / noise, jitter = kz$jitter,
          retries = kz$retries),
