@@ -114,11 +114,6 @@ NULL
             list(message = msg, call = NULL))
 }
 
-# A numerical failure of the model (status code from C), as an error.
-.stop_on_status <- function(status) {
-  if (status != 0L) stop(.status_message(status, sparse = TRUE), call. = FALSE)
-}
-
 # Runs fun(msgs[[w]]) on worker w, for all workers at once.
 .cluster_run <- function(cl, msgs, fun) {
   tryCatch(parallel::clusterApply(cl, msgs, fun),

@@ -282,6 +282,12 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   else unname(m)
 }
 
+# A numerical failure of the sparse model (status code from C), as an
+# error.
+.stop_on_status <- function(status) {
+  if (status != 0L) stop(.status_message(status, sparse = TRUE), call. = FALSE)
+}
+
 .jitter_message <- function(jitter) {
   sprintf(paste("the covariance matrix was not positive definite; added",
                 "jitter %.3g to its diagonal"), jitter)

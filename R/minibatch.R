@@ -157,7 +157,7 @@ NULL
 .kzz_factor <- function(spec, Z) {
   fac <- .Call(C_gplvm_sparse_factor_call, Z, spec$type, spec$npar,
                spec$par)
-  .stop_on_status(fac$status)  # R/cluster.R
+  .stop_on_status(fac$status)
   list(R = t(fac$Lz), rel = fac$rel, jitter = fac$jitter,
        retries = fac$retries)
 }
