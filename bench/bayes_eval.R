@@ -2,17 +2,23 @@
 # gradient: the C engine (gplvm_loglik(..., X_var =)) against the
 # vectorised plain-R implementation of bench/bayes_eval_r.R, at N = 1000
 # and 10000 (D = 12, Q = 10, M = 50, RBF-ARD + bias, as on the oil data),
-# and the growth of the C time in N.  Both sides are single-threaded
-# (option gplvm.threads 1) apart from the BLAS.  Wall and CPU seconds,
-# medians over repeats, measured in one run.
+# and the growth of the C time in N.  The C engine's own loops run on
+# GPLVM_THREADS threads (default 1; option gplvm.threads); the BLAS runs
+# as configured (OpenBLAS: OPENBLAS_NUM_THREADS, default all cores).  Wall
+# and CPU seconds, medians over repeats, measured in one run.
 #
 # Run from the package root, after installing the package:
-#   Rscript bench/bayes_eval.R
-# and for OpenBLAS in this process only:
-#   R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread:/usr/lib/R/lib:/usr/lib/x86_64-linux-gnu Rscript bench/bayes_eval.R
+#   Rscript bench/bayes_eval.R                      # all single-threaded
+#   GPLVM_THREADS=2 Rscript bench/bayes_eval.R      # C on 2 threads
+# and for OpenBLAS in this process only (both sides single-threaded, then
+# both on 2 threads):
+#   OB=/usr/lib/x86_64-linux-gnu/openblas-pthread:/usr/lib/R/lib:/usr/lib/x86_64-linux-gnu
+#   OPENBLAS_NUM_THREADS=1 R_LD_LIBRARY_PATH=$OB Rscript bench/bayes_eval.R
+#   GPLVM_THREADS=2 OPENBLAS_NUM_THREADS=2 R_LD_LIBRARY_PATH=$OB Rscript bench/bayes_eval.R
 library(gplvm)
 source("bench/bayes_eval_r.R")
-options(gplvm.threads = 1L)
+threads <- as.integer(Sys.getenv("GPLVM_THREADS", "1"))
+options(gplvm.threads = threads)
 d <- 12L; q <- 10L; m <- 50L
 par <- list(v = 1.2, l = seq(0.8, 3, length.out = q), vb = 0.1, noise = 0.05)
 kernel <- kern_rbf(par$v, par$l) + kern_bias(par$vb)
@@ -33,8 +39,9 @@ timing <- function(f, x, reps) {
   apply(t, 1, median)
 }
 
-cat(sprintf("BLAS/LAPACK: %s; D = %d, Q = %d, M = %d\n",
-            basename(La_library()), d, q, m))
+cat(sprintf("BLAS/LAPACK: %s (OPENBLAS_NUM_THREADS %s); C threads %d; D = %d, Q = %d, M = %d\n",
+            basename(La_library()), Sys.getenv("OPENBLAS_NUM_THREADS", "unset"),
+            threads, d, q, m))
 x <- make(200L)
 chk_c <- run_c(x)
 chk_r <- run_r(x)
