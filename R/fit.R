@@ -398,11 +398,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   restarts <- .check_count(restarts, "restarts")
   bayesian <- .check_flag(bayesian, "bayesian")
   back <- .check_back(back, back_control)  # R/back.R
-  if (back$kind != "none" && (bayesian || !is.null(miss))) {
-    stop(sprintf("'back' = \"%s\" needs %s", back$kind,
-                 if (bayesian) "'bayesian' = FALSE"
-                 else "complete data: 'Y' has missing entries"),
-         call. = FALSE)
+  if (back$kind != "none" && !is.null(miss)) {
+    stop(sprintf(paste("'back' = \"%s\" needs complete data: 'Y' has",
+                       "missing entries"), back$kind), call. = FALSE)
   }
   # TRUE, FALSE or the GP dynamics prior: R/gpdm.R
   prior <- .dynamics_prior(dynamics, sequence, prior, bayesian, nrow(Y), q)
@@ -443,7 +441,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     return(.gplvm_bayes(Y, Yc, q, kernel, init, noise, fixed, method, maxit,
                         reltol, trace, inducing, vbar, restarts, prev,
                         list(center = center, sds = sds, scale = scale,
-                             call = call)))
+                             call = call), back))
   }
   default_kernel <- is.null(kernel)
   if (default_kernel) {
@@ -885,9 +883,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     center = NULL, scale = NULL,
     Y = Y, alpha = alpha, chol = R,
     prior = obj$prior$kind == "gaussian", fixed = fixed,
-    # the weights of a mapping; for free positions they would repeat X
-    latent = c(obj$latent,
-               list(par = if (obj$latent$kind != "none") best$w)),
+    latent = .fitted_latent(obj$latent, best$w),  # R/latent.R
     latent_prior = c(obj$prior, list(par = best$eta)),
     df = length(opt$par), nobs = nrow(X),
     optim = list(method = method, convergence = opt$convergence,

@@ -134,10 +134,10 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   refine <- .check_flag(refine, "refine")
   Ys <- sweep(Ys, 2L, object$center)
   if (!is.null(object$scale)) Ys <- sweep(Ys, 2L, object$scale, `/`)
-  if (inherits(object, "bgplvm")) {
-    return(.infer_latent(object, Ys, maxit, rownames(newdata)))
-  }
   X0 <- .back_project(object, Ys, rownames(newdata))  # R/back.R
+  if (inherits(object, "bgplvm")) {  # R/bayes.R
+    return(.infer_latent(object, Ys, maxit, rownames(newdata), X0, refine))
+  }
   if (!is.null(X0) && !refine) return(X0)
   .project(object, Ys, maxit, rownames(newdata), X0)
 }
