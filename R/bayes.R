@@ -427,6 +427,15 @@
 #' the new means and variances (everything else held at its fitted value),
 #' starting from the nearest training point in data space.
 #'
+#' For a back-constrained fit (`back` in [gplvm()]) `print` and `summary`
+#' name the mapping, `df` counts its weights instead of the means, and
+#' `predict(newdata = )` returns as means the mapping of the new rows,
+#' \eqn{\mu_* = g(y_*)}{mu* = g(y*)}, with no optimisation of them; their
+#' variances are found by maximising the same bound over the new log
+#' variances alone, the means held at the mapped values (starting from the
+#' variances of the nearest training point).  With `refine = TRUE` the
+#' means are optimised too, starting from the mapped values.
+#'
 #' @param x,object A fit from `gplvm(..., bayesian = TRUE)`.
 #' @param digits Significant digits to print.
 #' @param ... Passed to the `"gplvm"` method.
@@ -445,6 +454,11 @@
 #' head(fitted(fit))
 #' predict(fit, newdata = iris[c(2, 60, 140), 1:4])
 #' plot(fit, labels = iris$Species[i], uncertainty = TRUE)
+#' # the means given by a kernel mapping of the data
+#' back <- gplvm(iris[i, 1:4], q = 2, bayesian = TRUE, inducing = 10,
+#'               back = "kernel")
+#' back$optim$convergence
+#' predict(back, newdata = iris[c(2, 60, 140), 1:4])  # mapped means
 #' @name bgplvm-methods
 NULL
 

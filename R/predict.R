@@ -59,8 +59,10 @@
 #' @param maxit With `newdata`: maximum number of L-BFGS-B iterations.
 #' @param refine With `newdata` and a back-constrained fit: if `TRUE`,
 #'   optimise the latent positions, starting from the mapping's values;
-#'   `FALSE` (the default) returns the mapping's values.  Fits without a
-#'   back-constraint have no mapping and always optimise.
+#'   `FALSE` (the default) returns the mapping's values (for a Bayesian
+#'   fit, as the means, with their variances optimised: see
+#'   [bgplvm-methods]).  Fits without a back-constraint have no mapping
+#'   and always optimise.
 #' @param ... Not used: any further argument is an error (it catches
 #'   misspellings such as `new.data`).
 #' @return With neither `newdata` nor `newlatent`: the fitted latent
