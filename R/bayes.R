@@ -138,7 +138,8 @@
     } else {
       .bayes_start(if (r == 1L) init else "random", Yc, q, m)
     }
-    rownames(start$X) <- rownames(Y)
+    # a continued fit's means too (unname() dropped their column names)
+    dimnames(start$X) <- list(rownames(Y), paste0("X", seq_len(q)))
     fits[[r]] <- .bayes_fit_once(model, start, pre)
   }
   .best_fit(fits)

@@ -139,6 +139,8 @@ test_that("a back-constrained Bayesian fit continues from its weights and restar
   expect_equal(again$loglik_init, fit$loglik, tolerance = 1e-10)
   expect_identical(again$optim$convergence, 0L)
   expect_gte(again$loglik, fit$loglik - 1e-8 * abs(fit$loglik))
+  expect_identical(dimnames(again$X), dimnames(fit$X))
+  expect_named(.ard_relevance(again), c("X1", "X2"))
   # a free Bayesian fit continued with a mapping starts the mapping's
   # weights from the fit's means
   set.seed(203)
