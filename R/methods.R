@@ -111,7 +111,8 @@ summary.gplvm <- function(object, ...) {
     prior = object$prior, df = object$df, optim = object$optim,
     time = object$time, approx = object$approx,
     inducing = object$inducing, back = .describe_back(object),
-    dynamics = .fit_dynamics(object), minibatch = object$minibatch),
+    dynamics = .fit_dynamics(object), minibatch = object$minibatch,
+    pruning = object$pruning),
     class = c(if (inherits(object, "bgplvm")) "summary.bgplvm",
               "summary.gplvm"))
 }
@@ -127,7 +128,7 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
   .cat_back(x$back)
   cat("\n")
   if (inherits(x, "summary.bgplvm")) {
-    .cat_relevance(x$relevance)
+    .cat_relevance(x$relevance, x$pruning)
   } else {
     cat("Latent dimension relevance (1 = most relevant):\n")
     print(round(x$relevance, 4L))

@@ -50,6 +50,44 @@ test_that("the back-constrained bound's gradient matches finite differences", {
   }
 })
 
+test_that("zero_dim sets one mapped dimension to 0 and keeps the others", {
+  set.seed(205)
+  Y <- back_data(10L, 3L)
+  for (map in list(.back_map("kernel", Y, 3L, list()),
+                   .back_map("mlp", Y, 3L, list(hidden = 2L)))) {
+    w <- rnorm(map$npar)
+    X0 <- map$X(w)
+    X1 <- map$X(map$zero_dim(w, 2L))
+    expect_identical(X1[, 2], rep(0, 10))
+    expect_equal(X1[, -2], X0[, -2], tolerance = 1e-14)
+  }
+})
+
+test_that("pruning a back-constrained fit starts from the mapping with that output 0", {
+  set.seed(206)
+  base <- stopped_early(gplvm(iris[seq(1, 150, 5), 1:4], q = 3,
+                              bayesian = TRUE, inducing = 6, back = "mlp",
+                              back_control = list(hidden = 3L), maxit = 100,
+                              prune = FALSE))
+  # relevances 1, 1/4, 1e-4: dimension 2 is the one to try
+  kern_params(base$kernel)[c("rbf.lengthscale1", "rbf.lengthscale2",
+                             "rbf.lengthscale3")] <- c(1, 2, 100)
+  starts <- list()
+  fake <- function(m, start, pre) {  # a trial that lowers the bound
+    starts[[length(starts) + 1L]] <<- start
+    f <- base
+    f$loglik <- base$loglik - 1
+    list(fit = f, warnings = list())
+  }
+  res <- .bayes_prune(list(kernel = base$kernel),
+                      list(fit = base, warnings = list()), list(), fake)
+  expect_length(starts, 1L)
+  expect_identical(res$fit$pruning$dimension, 2L)
+  X <- base$latent$X(starts[[1L]]$w)
+  expect_identical(unname(X[, 2]), rep(0, 30))
+  expect_equal(X[, -2], base$X[, -2], tolerance = 1e-14, ignore_attr = TRUE)
+})
+
 # Fits shared by the tests below: iris every third row, q = 2, M = 10.
 back_iris <- iris[seq(1, 150, 3), 1:4]
 bayes_back_fit <- local({
