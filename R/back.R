@@ -1,9 +1,12 @@
 # Back-constraints (Lawrence and Quinonero-Candela 2006): the latent
 # positions are a smooth function of the data, X = g(Y; w), and the fit
 # optimises w instead of X.  Each mapping is a latent map (R/latent.R) with
-# two more fields: `control` (its settings, defaults filled in) and
+# more fields: `control` (its settings, defaults filled in),
 # `map(w, Ynew)`, the mapping applied to new rows (centred and scaled as the
-# model's data), which predict() uses.
+# model's data), which predict() uses, and `zero_dim(w, j)`, the weights
+# with latent dimension j set to 0 and the others unchanged (its output
+# layer's column j), with which a Bayesian fit switches a dimension off
+# (.bayes_prune in R/bayes.R).
 
 .back_kinds <- c("none", "kernel", "mlp")
 
@@ -87,7 +90,12 @@
        start = function(X0) as.vector(crossprod(U, X0) / sqrt(s)),
        X = function(w) F %*% B(w),
        pullback = function(w, gX) as.vector(crossprod(F, gX)),
-       map = function(w, Ynew) kern_matrix(rbf, Ynew, Y) %*% (to_A %*% B(w)))
+       map = function(w, Ynew) kern_matrix(rbf, Ynew, Y) %*% (to_A %*% B(w)),
+       zero_dim = function(w, j) {
+         b <- B(w)
+         b[, j] <- 0
+         as.vector(b)
+       })
 }
 
 # X = tanh(Y W1 + b1) W2 + b2 with `hidden` tanh units: w = c(W1 (d x h),
@@ -130,9 +138,15 @@
                         method = "L-BFGS-B", control = list(maxit = 500L))
     opt$par
   }
+  zero_dim <- function(w, j) {
+    p <- unpack(w)
+    p$W2[, j] <- 0
+    p$b2[j] <- 0
+    unlist(p, use.names = FALSE)
+  }
   list(kind = "mlp", npar = idx[4], control = list(hidden = h),
        start = start, X = function(w) forward(w, Y), pullback = pullback,
-       map = forward)
+       map = forward, zero_dim = zero_dim)
 }
 
 # One line for print() and summary(): the back-constraint of fit `x`, or

@@ -95,12 +95,15 @@
 
 # Fits the Bayesian GP-LVM to the centred (scaled) data Yc; Y is the data
 # as given (for row names), `prev` a Bayesian fit to continue (or NULL),
-# `pre` carries center, sds, scale and call.  Like the other fits it takes
-# `restarts` starts (the first from `init` or `prev`, the others from
-# random means) and keeps the one with the highest bound.
+# `pre` carries center, sds, scale and call, `back` the checked
+# back-constraint (list(kind, control); R/back.R): with one, the means of
+# q(X) are the mapping of the data and its weights are optimised instead.
+# Like the other fits it takes `restarts` starts (the first from `init` or
+# `prev`, the others from random means) and keeps the one with the
+# highest bound.
 .gplvm_bayes <- function(Y, Yc, q, kernel, init, noise, fixed, method,
                          maxit, reltol, trace, inducing, vbar, restarts,
-                         prune, prev, pre) {
+                         prune, prev, pre, back = list(kind = "none")) {
   if (!is.null(prev) && !inherits(prev, "bgplvm")) {
     stop("'init' must be a Bayesian fit (class \"bgplvm\") to continue ",
          "with 'bayesian = TRUE'; to start from the latent positions of ",
@@ -120,18 +123,23 @@
   fixed <- .check_fixed(fixed, c(names(kern_params(kernel)), "noise"))
   model <- list(Y = Yc, kernel = kernel, noise = noise, fixed = fixed,
                 q = q, method = method, maxit = maxit, reltol = reltol,
-                trace = trace)
+                trace = trace,
+                latent = .back_map(back$kind, Yc, q, back$control))
   m <- if (!is.null(prev)) nrow(prev$inducing)
        else if (is.null(inducing)) min(nrow(Yc), 50L) else inducing
   fits <- vector("list", restarts)
   for (r in seq_len(restarts)) {
     start <- if (r == 1L && !is.null(prev)) {
+      # the same mapping continues from its fitted weights
+      same <- back$kind != "none" && back$kind == .back_kind(prev) &&
+        identical(model$latent$control, prev$latent$control)
       list(X = unname(prev$X), S = unname(prev$X_var), Z = prev$inducing,
-           warm = FALSE)
+           w = if (same) prev$latent$par, warm = FALSE)
     } else {
       .bayes_start(if (r == 1L) init else "random", Yc, q, m)
     }
-    rownames(start$X) <- rownames(Y)
+    # a continued fit's means too (unname() dropped their column names)
+    dimnames(start$X) <- list(rownames(Y), paste0("X", seq_len(q)))
     fits[[r]] <- .bayes_fit_once(model, start, pre)
     if (prune && fits[[r]]$fit$optim$convergence == 0L) {
       fits[[r]] <- .bayes_prune(model, fits[[r]], pre)
@@ -174,7 +182,11 @@
     X[, j] <- 0
     S[, j] <- 1
     Z[, j] <- 0
-    trial <- fit_once(m, list(X = X, S = S, Z = Z, warm = FALSE), pre)
+    # a mapping's weights with its output j set to 0 (R/back.R)
+    w <- if (is.function(fit$latent$zero_dim)) {
+      fit$latent$zero_dim(fit$latent$par, j)
+    }
+    trial <- fit_once(m, list(X = X, S = S, Z = Z, w = w, warm = FALSE), pre)
     kept <- trial$fit$loglik > fit$loglik
     trials[nrow(trials) + 1L, ] <- list(j, trial$fit$loglik, kept)
     for (k in c("evaluations", "failed", "runs")) {
@@ -277,10 +289,11 @@
        Z = .init_inducing(m, X), warm = TRUE)
 }
 
-# One fit from `start` (X, S, Z, warm): a fresh start first optimises
-# q(X) and the inducing inputs alone, the kernel and the noise held
-# (.bayes_warm_iters evaluations, as the vargplvm toolbox initialises the
-# variational distribution: a poor start then does not drive the
+# One fit from `start` (X, S, Z, warm, and optionally w, the weights of
+# model$latent; else fitted to X by its start()): a fresh start first
+# optimises q(X) and the inducing inputs alone, the kernel and the noise
+# held (.bayes_warm_iters evaluations, as the vargplvm toolbox initialises
+# the variational distribution: a poor start then does not drive the
 # hyperparameters), then everything that is not in `fixed`, by the shared
 # driver .optimise().  Returns list(fit, warnings).
 .bayes_fit_once <- function(model, start, pre) {
@@ -289,7 +302,8 @@
   on.exit(progress$done())
   kernel <- m$kernel
   noise <- m$noise
-  X <- start$X
+  map <- m$latent %||% .latent_free(nrow(m$Y), m$q)  # R/latent.R
+  w <- start[["w"]] %||% map$start(start$X)  # not start$w: that is $warm
   S <- start$S
   Z <- start$Z
   theta <- kern_params(kernel)
@@ -299,21 +313,21 @@
   time <- proc.time()[["elapsed"]]
   if (start$warm) {
     warm <- .bayes_objective(m$Y, kernel, noise, fixed0, m$q, nrow(Z),
-                             m$method, m$trace, progress$update)
-    par0 <- .bayes_par(X, S, Z, theta, noise, warm)
+                             m$method, m$trace, progress$update, latent = map)
+    par0 <- .bayes_par(w, S, Z, theta, noise, warm)
     ll0 <- warm$eval(par0)$loglik
     opt0 <- .optimise(warm, par0, m$method, min(.bayes_warm_iters, m$maxit),
                       m$reltol)
     used <- warm$n_eval()
     u <- warm$eval(opt0$par)
-    X <- u$X
+    w <- u$w
     S <- u$S
     Z <- u$Z
     kernel <- u$kernel
   }
   obj <- .bayes_objective(m$Y, kernel, noise, m$fixed, m$q, nrow(Z),
-                          m$method, m$trace, progress$update, used)
-  par1 <- .bayes_par(X, S, Z, kern_params(kernel), noise, obj)
+                          m$method, m$trace, progress$update, used, map)
+  par1 <- .bayes_par(w, S, Z, kern_params(kernel), noise, obj)
   if (is.null(warm)) ll0 <- obj$eval(par1)$loglik
   opt <- .optimise(obj, par1, m$method, max(m$maxit - used, 1L), m$reltol)
   time <- proc.time()[["elapsed"]] - time
@@ -324,9 +338,11 @@
     best$jitter else 0))
 }
 
-# The optimised vector c(mu, log S, Z, log theta[free], log noise).
-.bayes_par <- function(X, S, Z, theta, noise, obj) {
-  unname(c(X, log(S), Z, log(theta[obj$free]),
+# The optimised vector c(w, log S, Z, log theta[free], log noise), w the
+# weights of the objective's latent map (the means themselves without a
+# back-constraint).
+.bayes_par <- function(w, S, Z, theta, noise, obj) {
+  unname(c(w, log(S), Z, log(theta[obj$free]),
            if (obj$fit_noise) log(noise)))
 }
 
@@ -336,37 +352,42 @@
 # counts as failed, and the optimiser sees a value it backs off from (Inf,
 # or for L-BFGS-B, which needs finite values, one far above the best so
 # far) and the best point's gradient.  `counted` evaluations came before
-# (the warm-up), for the trace.
+# (the warm-up), for the trace.  `latent` maps the weights w to the means
+# (R/latent.R; NULL: w is the means), and dF/dw is its pullback of dF/dmu:
+# the bound and its KL term are those of the means it gives.
 .bayes_objective <- function(Y, kernel, noise, fixed, q, m,
                              method = "L-BFGS-B", trace = 0L,
-                             progress = NULL, counted = 0L) {
+                             progress = NULL, counted = 0L, latent = NULL) {
   n <- nrow(Y)
   theta <- kern_params(kernel)
   free <- !names(theta) %in% fixed
   fit_noise <- !"noise" %in% fixed
+  map <- latent %||% .latent_free(n, q)
+  nw <- map$npar
   nx <- n * q
   nz <- m * q
   cache <- .objective_cache()  # R/optimise.R
   unpack <- function(par) {
     th <- theta
-    th[free] <- exp(par[2L * nx + nz + seq_len(sum(free))])
+    th[free] <- exp(par[nw + nx + nz + seq_len(sum(free))])
     s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
-    S <- matrix(exp(par[nx + seq_len(nx)]), n, q)
+    S <- matrix(exp(par[nw + seq_len(nx)]), n, q)
     if (!all(is.finite(c(th, s2, S)) & c(th, s2, S) > 0)) {
       stop("a kernel parameter, the noise or a latent variance under- or ",
            "overflowed", call. = FALSE)
     }
     k <- kernel
     kern_params(k) <- th
-    list(X = matrix(par[seq_len(nx)], n, q), S = S,
-         Z = matrix(par[2L * nx + seq_len(nz)], m, q), kernel = k,
+    w <- par[seq_len(nw)]
+    list(X = map$X(w), w = w, S = S,
+         Z = matrix(par[nw + nx + seq_len(nz)], m, q), kernel = k,
          noise = s2, theta = th)
   }
   eval <- function(par) {
     if (identical(par, cache$par)) return(cache$res)
     u <- unpack(par)
     r <- .loglik_bayes_c(Y, u$X, u$S, u$Z, u$kernel, u$noise, TRUE)
-    g <- unname(c(r$X, r$X_var * u$S, r$inducing,
+    g <- unname(c(map$pullback(u$w, r$X), r$X_var * u$S, r$inducing,
                   (r$kernel * u$theta)[free], if (fit_noise) r$noise * u$noise))
     cache$n_eval <- cache$n_eval + 1L
     jittered <- r$retries > 0L
@@ -399,8 +420,8 @@
     r <- tryCatch(eval(par), error = failed)
     if (is.null(r)) cache$best$grad else -r$grad
   }
-  list(eval = eval, free = free, fit_noise = fit_noise, fn = fn,
-       fn_value = fn, gr = gr,
+  list(eval = eval, free = free, fit_noise = fit_noise, latent = map,
+       fn = fn, fn_value = fn, gr = gr,
        best = function() cache$best[c("par", "value")],
        n_eval = function() cache$n_eval,
        n_failed = function() cache$n_failed,
@@ -444,7 +465,9 @@
     scale = if (pre$scale) pre$sds else NULL, Y = model$Y,
     alpha = post$alpha, chol = NULL, inducing = Z,
     inducing_init = start$Z, approx = "vfe", Cfac = post$Cfac,
-    prior = FALSE, fixed = model$fixed, df = length(opt$par),
+    prior = FALSE, fixed = model$fixed,
+    latent = .fitted_latent(obj$latent, best$w),  # R/latent.R
+    df = length(opt$par),
     nobs = nrow(X),
     optim = list(method = model$method, convergence = opt$convergence,
                  message = opt$message, counts = opt$counts,
@@ -522,6 +545,15 @@
 #' the new means and variances (everything else held at its fitted value),
 #' starting from the nearest training point in data space.
 #'
+#' For a back-constrained fit (`back` in [gplvm()]) `print` and `summary`
+#' name the mapping, `df` counts its weights instead of the means, and
+#' `predict(newdata = )` returns as means the mapping of the new rows,
+#' \eqn{\mu_* = g(y_*)}{mu* = g(y*)}, with no optimisation of them; their
+#' variances are found by maximising the same bound over the new log
+#' variances alone, the means held at the mapped values (starting from the
+#' variances of the nearest training point).  With `refine = TRUE` the
+#' means are optimised too, starting from the mapped values.
+#'
 #' @param x,object A fit from `gplvm(..., bayesian = TRUE)`.
 #' @param digits Significant digits to print.
 #' @param ... Passed to the `"gplvm"` method.
@@ -540,6 +572,11 @@
 #' head(fitted(fit))
 #' predict(fit, newdata = iris[c(2, 60, 140), 1:4])
 #' plot(fit, labels = iris$Species[i], uncertainty = TRUE)
+#' # the means given by a kernel mapping of the data
+#' back <- gplvm(iris[i, 1:4], q = 2, bayesian = TRUE, inducing = 10,
+#'               back = "kernel")
+#' back$optim$convergence
+#' predict(back, newdata = iris[c(2, 60, 140), 1:4])  # mapped means
 #' @name bgplvm-methods
 NULL
 
@@ -580,8 +617,12 @@ fitted.bgplvm <- function(object, ...) {
 }
 
 # q(x*) for new centred, scaled rows Ys: maximises the bound of the
-# training and new rows over the new means and log variances.
-.infer_latent <- function(object, Ys, maxit, rn) {
+# training and new rows over the new means and log variances, the means
+# starting from the nearest training point in data space or from `X0` (the
+# mapping of a back-constrained fit).  With `X0` and refine = FALSE the
+# means are held at X0 and only the log variances are optimised.  The
+# variances start at those of the nearest training point.
+.infer_latent <- function(object, Ys, maxit, rn, X0 = NULL, refine = TRUE) {
   n <- nrow(object$Y)
   ns <- nrow(Ys)
   q <- ncol(object$X)
@@ -590,20 +631,23 @@ fitted.bgplvm <- function(object, ...) {
   d2 <- outer(rowSums(Ys^2), rowSums(object$Y^2), `+`) -
     2 * tcrossprod(Ys, object$Y)
   near <- max.col(-d2, ties.method = "first")
+  mu0 <- if (is.null(X0)) object$X[near, , drop = FALSE] else unname(X0)
+  free_mu <- is.null(X0) || refine
+  nm <- if (free_mu) ns * q else 0L
+  means <- function(par) if (free_mu) matrix(par[seq_len(nm)], ns, q) else mu0
   last <- NULL
   eval <- function(par) {
     if (!is.null(last) && identical(par, last$par)) return(last)
-    S <- exp(matrix(par[-seq_len(ns * q)], ns, q))
-    r <- .loglik_bayes_c(Yall, rbind(object$X, matrix(par[seq_len(ns * q)],
-                                                      ns, q)),
+    S <- exp(matrix(par[nm + seq_len(ns * q)], ns, q))
+    r <- .loglik_bayes_c(Yall, rbind(object$X, means(par)),
                          rbind(object$X_var, S), object$inducing,
                          object$kernel, object$noise, TRUE)
     last <<- list(par = par, value = -r$bound,
-                  grad = -c(r$X[new, ], r$X_var[new, ] * S))
+                  grad = -c(if (free_mu) r$X[new, ], r$X_var[new, ] * S))
     last
   }
   opt <- tryCatch(
-    stats::optim(c(object$X[near, ], log(object$X_var[near, ])),
+    stats::optim(c(if (free_mu) mu0, log(object$X_var[near, ])),
                  function(p) eval(p)$value, function(p) eval(p)$grad,
                  method = "L-BFGS-B", control = list(maxit = maxit)),
     error = function(e) {
@@ -620,8 +664,9 @@ fitted.bgplvm <- function(object, ...) {
             call. = FALSE)
   }
   dn <- list(rn, colnames(object$X))
-  list(X = matrix(opt$par[seq_len(ns * q)], ns, q, dimnames = dn),
-       X_var = matrix(exp(opt$par[-seq_len(ns * q)]), ns, q, dimnames = dn))
+  list(X = matrix(means(opt$par), ns, q, dimnames = dn),
+       X_var = matrix(exp(opt$par[nm + seq_len(ns * q)]), ns, q,
+                      dimnames = dn))
 }
 
 #' @rdname bgplvm-methods

@@ -207,8 +207,9 @@
 #'   after each and keeping it while the bound rises (see the section
 #'   below).  Ignored otherwise.
 #' @param back Back-constraint: `"none"` (free latent positions),
-#'   `"kernel"` or `"mlp"`: the latent positions are a mapping of the data
-#'   whose weights are fitted (see the section Back-constraints).
+#'   `"kernel"` or `"mlp"`: the latent positions (with `bayesian = TRUE`
+#'   the means of \eqn{q(X)}{q(X)}) are a mapping of the data whose
+#'   weights are fitted (see the section Back-constraints).
 #' @param back_control Settings of the mapping, a named list: for
 #'   `"kernel"`, `width` (the RBF kernel's width on the data; default the
 #'   median distance between rows); for `"mlp"`, `hidden` (the number of
@@ -243,9 +244,9 @@
 #' = g(Y; W)} (Lawrence and Quinonero-Candela, 2006), so rows that are close
 #' in data space (centred, and scaled with `scale = TRUE`, as the model sees
 #' it) stay close; the optimiser works on the weights \eqn{W}{W} through
-#' the chain rule from the gradient in \eqn{X}{X}.  It works for the exact
-#' and the sparse model, not (yet) for the Bayesian one or for data with
-#' missing entries.
+#' the chain rule from the gradient in \eqn{X}{X}.  It works for the exact,
+#' the sparse and the Bayesian model (below), not for data with missing
+#' entries.
 #' \itemize{
 #'   \item `"kernel"`: \eqn{X = K_y A}{X = Ky A} with
 #'     \eqn{K_y}{Ky} the RBF kernel matrix
@@ -272,6 +273,19 @@
 #' with its fitted weights in `par` and its settings in `control`, and a
 #' fit continued with `init = fit` continues from these weights.  `df`
 #' counts the mapping's weights instead of the latent coordinates.
+#'
+#' With `bayesian = TRUE` the mapping gives the means of
+#' \eqn{q(X)}{q(X)}, \eqn{\mu = g(Y; W)}{mu = g(Y; W)}, while each
+#' point's variances \eqn{S_n}{S_n} stay free (on the log scale).  The bound and its KL term are unchanged; the optimiser works on
+#' \eqn{W}{W}, \eqn{\log S}{log S}, the inducing inputs, the kernel and
+#' the noise, the gradient in \eqn{W}{W} being the chain rule from the
+#' gradient in \eqn{\mu}{mu}.  The start, the warm-up phase, continuation
+#' and restarts are those of the Bayesian GP-LVM, the mapping's weights
+#' fitted to the starting means as above; `prune` switches a dimension
+#' off by setting the mapping's output in it to 0 (the last layer's weights
+#' for it).  `predict(fit, newdata = )` then
+#' gives the mapped means and optimises only the new variances (see
+#' [bgplvm-methods]).
 #' @section Bayesian GP-LVM:
 #' With `bayesian = TRUE` the latent positions are integrated out under
 #' \eqn{q(X) = \prod_n N(\mu_n, \mathrm{diag}(S_n))}{q(X) = prod_n N(mu_n, diag(S_n))}
@@ -318,10 +332,13 @@
 #' `X_var`; see [bgplvm-methods] for what its methods do.  A point at which
 #' the bound cannot be evaluated (an overflow far from the optimum) counts
 #' in `optim$failed`, as for the other fits.  `init = fit` with a Bayesian
-#' fit continues it from its means, variances, inducing inputs, kernel and
+#' fit continues it from its means (or a back-constrained fit's weights),
+#' variances, inducing inputs, kernel and
 #' noise (`bayesian` then defaults to `TRUE`), and `restarts = k` adds
 #' starts from standard normal means, keeping the fit with the highest
-#' bound.
+#' bound.  With `back` the means are a mapping of the data (see
+#' Back-constraints); `dynamics` is refused: the bound's KL term is that of
+#' the unit Gaussian prior, and GP dynamics would need a variational one.
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
@@ -416,11 +433,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   bayesian <- .check_flag(bayesian, "bayesian")
   prune <- .check_flag(prune, "prune")
   back <- .check_back(back, back_control)  # R/back.R
-  if (back$kind != "none" && (bayesian || !is.null(miss))) {
-    stop(sprintf("'back' = \"%s\" needs %s", back$kind,
-                 if (bayesian) "'bayesian' = FALSE"
-                 else "complete data: 'Y' has missing entries"),
-         call. = FALSE)
+  if (back$kind != "none" && !is.null(miss)) {
+    stop(sprintf(paste("'back' = \"%s\" needs complete data: 'Y' has",
+                       "missing entries"), back$kind), call. = FALSE)
   }
   # TRUE, FALSE or the GP dynamics prior: R/gpdm.R
   prior <- .dynamics_prior(dynamics, sequence, prior, bayesian, nrow(Y), q)
@@ -461,7 +476,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     return(.gplvm_bayes(Y, Yc, q, kernel, init, noise, fixed, method, maxit,
                         reltol, trace, inducing, vbar, restarts, prune, prev,
                         list(center = center, sds = sds, scale = scale,
-                             call = call)))
+                             call = call), back))
   }
   default_kernel <- is.null(kernel)
   if (default_kernel) {
@@ -903,9 +918,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     center = NULL, scale = NULL,
     Y = Y, alpha = alpha, chol = R,
     prior = obj$prior$kind == "gaussian", fixed = fixed,
-    # the weights of a mapping; for free positions they would repeat X
-    latent = c(obj$latent,
-               list(par = if (obj$latent$kind != "none") best$w)),
+    latent = .fitted_latent(obj$latent, best$w),  # R/latent.R
     latent_prior = c(obj$prior, list(par = best$eta)),
     df = length(opt$par), nobs = nrow(X),
     optim = list(method = method, convergence = opt$convergence,

@@ -83,8 +83,11 @@ NULL
     return(prior)
   }
   if (bayesian) {
-    stop("'dynamics' does not work with 'bayesian = TRUE' yet",
-         call. = FALSE)
+    stop(paste("'dynamics' does not work with 'bayesian = TRUE': the",
+               "Bayesian bound's KL term is that of the unit Gaussian prior",
+               "on X, and a variational GP dynamics prior needs another;",
+               "give 'dynamics' with 'bayesian = FALSE', or 'back' with",
+               "'bayesian = TRUE'"), call. = FALSE)
   }
   if (prior) {
     stop(paste("'prior' must be FALSE with 'dynamics': the dynamics",

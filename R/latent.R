@@ -31,6 +31,12 @@
        pullback = function(w, gX) as.vector(gX))
 }
 
+# The latent map a fit stores: with its fitted weights w as `par` for a
+# mapping; free positions keep no `par` (it would repeat X).
+.fitted_latent <- function(map, w) {
+  c(map, list(par = if (map$kind != "none") w))
+}
+
 # No prior on X.
 .prior_none <- function() {
   list(kind = "none", npar = 0L, start = function() numeric(),

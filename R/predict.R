@@ -59,8 +59,10 @@
 #' @param maxit With `newdata`: maximum number of L-BFGS-B iterations.
 #' @param refine With `newdata` and a back-constrained fit: if `TRUE`,
 #'   optimise the latent positions, starting from the mapping's values;
-#'   `FALSE` (the default) returns the mapping's values.  Fits without a
-#'   back-constraint have no mapping and always optimise.
+#'   `FALSE` (the default) returns the mapping's values (for a Bayesian
+#'   fit, as the means, with their variances optimised: see
+#'   [bgplvm-methods]).  Fits without a back-constraint have no mapping
+#'   and always optimise.
 #' @param ... Not used: any further argument is an error (it catches
 #'   misspellings such as `new.data`).
 #' @return With neither `newdata` nor `newlatent`: the fitted latent
@@ -134,10 +136,10 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   refine <- .check_flag(refine, "refine")
   Ys <- sweep(Ys, 2L, object$center)
   if (!is.null(object$scale)) Ys <- sweep(Ys, 2L, object$scale, `/`)
-  if (inherits(object, "bgplvm")) {
-    return(.infer_latent(object, Ys, maxit, rownames(newdata)))
-  }
   X0 <- .back_project(object, Ys, rownames(newdata))  # R/back.R
+  if (inherits(object, "bgplvm")) {  # R/bayes.R
+    return(.infer_latent(object, Ys, maxit, rownames(newdata), X0, refine))
+  }
   if (!is.null(X0) && !refine) return(X0)
   .project(object, Ys, maxit, rownames(newdata), X0)
 }

@@ -176,7 +176,8 @@ test_that("bad dynamics, sequence, ahead and from arguments are refused, naming 
                "'sequence' must give each sequence at least two rows; \"1\", \"2\"")
   expect_error(gplvm(Y, sequence = rep(1, 10)), "'sequence' applies only")
   expect_error(gplvm(Y, dynamics = TRUE, prior = TRUE), "'prior' must be FALSE")
-  expect_error(gplvm(Y, dynamics = TRUE, bayesian = TRUE), "'dynamics' does not")
+  expect_error(gplvm(Y, dynamics = TRUE, bayesian = TRUE),
+               "'dynamics' does not work with 'bayesian = TRUE'")
   plain <- gplvm(Y, 2)
   expect_error(predict(plain, ahead = 2), "'ahead' needs a fit with dynamics")
   fit <- gplvm(Y, 2, dynamics = TRUE)
