@@ -155,7 +155,7 @@
 # data fit and KL between it and the switched-off state (lengthscale
 # infinite, q(x_n) the prior there).  On the oil flow data one such
 # dimension (relevance 0.014) held the bound at 7492; switched off and
-# continued, the fit reached 8300 with one dimension fewer
+# continued, the fit reached 8302 with one dimension fewer
 # (bench/bayes.md).  So, after the fit converges, the least relevant
 # dimension in use other than the most relevant is switched off and the
 # fit continued, and the result is kept if its bound is higher; then the

@@ -319,8 +319,9 @@
 #' can stay half-used at a local optimum, its lengthscale finite and
 #' \eqn{q(x_n)}{q(x_n)} narrow along it: on the oil flow data one with
 #' relevance 0.014 held the bound at 7492, and switched off the fit
-#' continued to 8300.  So with `prune = TRUE` (the default), once the fit
-#' has converged the least relevant dimension in use (relevance at least
+#' continued to 8302 (and to 9233 with a second one off).  So with
+#' `prune = TRUE` (the default), once the fit has converged the least
+#' relevant dimension in use (relevance at least
 #' 0.01, other than the most relevant) is switched off (its mean 0 and
 #' variance 1, as the prior, its lengthscale \eqn{10^6}{1e6} times the
 #' smallest, where the bound no longer depends on it) and the fit
