@@ -174,7 +174,7 @@
     j <- .prune_candidate(fit)
     if (is.null(j)) break
     m <- model
-    m$kernel <- .switch_off_kernel(fit$kernel, j, ncol(fit$X))
+    m$kernel <- .switch_off_kernel(fit$kernel, j)
     m$noise <- fit$noise
     X <- fit$X
     S <- fit$X_var
@@ -213,29 +213,31 @@
 # The dimension to try switching off next: the least relevant of those in
 # use (relevance at least .relevance_cutoff) other than the most relevant,
 # or NULL when there is none or the kernel's relevance parameters are not
-# per dimension or are held by `fixed`.
+# one per dimension or are held by `fixed`.
 .prune_candidate <- function(fit) {
-  p <- .relevance_param(fit$kernel, ncol(fit$X))
-  if (is.null(p) || any(p$names %in% fit$fixed)) return(NULL)
+  p <- .relevance_param(fit$kernel)
+  if (is.null(p) || length(p$at) != ncol(fit$X) ||
+      any(p$names %in% fit$fixed)) {
+    return(NULL)
+  }
   rel <- .ard_relevance(fit)
   use <- which(rel >= .relevance_cutoff & rel < 1)
   if (!length(use)) return(NULL)
   use[which.min(rel[use])]
 }
 
-# Where the relevance of each latent dimension lives in the kernel: the
-# positions in kern_params() of the ARD lengthscales of its first RBF part
-# or the ARD variances of its first linear part (as .ard_relevance reads
-# them), with that part's type; NULL if the part has one value for all
-# dimensions.
-.relevance_param <- function(kernel, q) {
+# Where the relevance of the latent dimensions lives in the kernel: the
+# positions in kern_params() of the lengthscales of its first RBF part or
+# the variances of its first linear part (one per dimension with ARD, else
+# one for all), with that part's type; NULL if it has neither part.
+.relevance_param <- function(kernel) {
   pos <- 0L
   for (p in .kernel_parts(kernel)) {
     if (p$type %in% c("rbf", "linear")) {
       field <- if (p$type == "rbf") "lengthscale" else "variance"
-      if (length(p$params[[field]]) != q) return(NULL)
       before <- names(p$params)[seq_len(match(field, names(p$params)) - 1L)]
-      at <- pos + sum(lengths(p$params[before])) + seq_len(q)
+      at <- pos + sum(lengths(p$params[before])) +
+        seq_along(p$params[[field]])
       return(list(type = p$type, at = at,
                   names = names(kern_params(kernel))[at]))
     }
@@ -247,8 +249,8 @@
 # The kernel with latent dimension j switched off: its relevance 1e-12
 # of the largest (a lengthscale 1e6 times the smallest, or a variance
 # 1e-12 times the largest), where the gradient in it vanishes.
-.switch_off_kernel <- function(kernel, j, q) {
-  p <- .relevance_param(kernel, q)
+.switch_off_kernel <- function(kernel, j) {
+  p <- .relevance_param(kernel)
   th <- kern_params(kernel)
   v <- th[p$at]
   th[p$at[j]] <- if (p$type == "rbf") 1e6 * min(v) else 1e-12 * max(v)
@@ -492,17 +494,10 @@
 # variance a_q of the first linear part, divided by the largest.
 .ard_relevance <- function(x) {
   q <- ncol(x$X)
-  w <- rep(1, q)
-  for (p in .kernel_parts(x$kernel)) {
-    if (p$type == "rbf") {
-      w <- 1 / .per_dim(p$params$lengthscale, q)^2
-      break
-    }
-    if (p$type == "linear") {
-      w <- .per_dim(p$params$variance, q)
-      break
-    }
-  }
+  p <- .relevance_param(x$kernel)
+  w <- if (is.null(p)) rep(1, q)
+       else .per_dim(unname(kern_params(x$kernel)[p$at]), q)
+  if (identical(p$type, "rbf")) w <- 1 / w^2
   stats::setNames(w / max(w), colnames(x$X))
 }
 

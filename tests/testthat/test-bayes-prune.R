@@ -12,33 +12,36 @@ plane_data <- function(n = 40) {
 
 test_that("the relevance parameters are found in any kernel layout", {
   k <- kern_rbf(2, c(1, 2, 3))
-  p <- .relevance_param(k, 3L)
+  p <- .relevance_param(k)
   expect_identical(p$type, "rbf")
   expect_identical(kern_params(k)[p$at], c(lengthscale1 = 1, lengthscale2 = 2,
                                            lengthscale3 = 3))
   k <- kern_bias(0.1) + kern_linear(c(4, 5)) + kern_rbf(1, c(1, 2))
-  p <- .relevance_param(k, 2L)
+  p <- .relevance_param(k)
   expect_identical(p$type, "linear")
   expect_identical(p$names, c("linear.variance1", "linear.variance2"))
   k <- kern_bias(0.1) + kern_rbf(1, c(7, 8)) + kern_rbf(3, c(5, 6))
-  p <- .relevance_param(k, 2L)
+  p <- .relevance_param(k)
   expect_identical(p$names, c("rbf1.lengthscale1", "rbf1.lengthscale2"))
   expect_identical(unname(kern_params(k)[p$at]), c(7, 8))
   # one lengthscale for all dimensions: nothing to switch
-  expect_null(.relevance_param(kern_rbf(1, 2) + kern_bias(0.1), 2L))
-  expect_null(.relevance_param(kern_bias(0.1), 2L))
+  k <- kern_rbf(1, 2) + kern_bias(0.1)
+  expect_identical(.relevance_param(k)$names, "rbf.lengthscale")
+  X <- matrix(0, 1, 2, dimnames = list(NULL, c("a", "b")))
+  expect_null(.prune_candidate(list(kernel = k, X = X, fixed = NULL)))
+  expect_null(.relevance_param(kern_bias(0.1)))
 })
 
 test_that("a switched-off dimension has relevance 1e-12 of the largest", {
   k <- kern_rbf(2, c(1, 2, 3)) + kern_bias(0.1)
-  off <- .switch_off_kernel(k, 2L, 3L)
+  off <- .switch_off_kernel(k, 2L)
   l <- off$parts[[1L]]$params$lengthscale
   expect_identical(l[c(1, 3)], c(1, 3))
   expect_equal(l[2], 1e6)
   fit <- list(kernel = off, X = matrix(0, 1, 3,
                                        dimnames = list(NULL, c("a", "b", "c"))))
   expect_equal(unname(.ard_relevance(fit)[2]), 1e-12)
-  lin <- .switch_off_kernel(kern_linear(c(4, 5)), 1L, 2L)
+  lin <- .switch_off_kernel(kern_linear(c(4, 5)), 1L)
   expect_equal(lin$params$variance, c(5e-12, 5))
 })
 
