@@ -554,8 +554,10 @@
 #' @param ... Passed to the `"gplvm"` method.
 #' @return `print`: `x`, invisibly.  `logLik`: the bound, of class
 #'   `c("logLik_bound", "logLik")`.  `fitted`, `residuals`: N by D
-#'   matrices.  `predict` with `newdata`: a list with the means `X` and
-#'   the variances `X_var` of \eqn{q(x_*)}{q(x*)}, one row per new row;
+#'   matrices.  `predict` with `newdata`: the means of
+#'   \eqn{q(x_*)}{q(x*)}, a matrix with one row per new row (so that
+#'   `points(predict(fit, newdata = Ynew))` draws them on the plot), with
+#'   their variances, a matrix of the same shape, as attribute `"X_var"`;
 #'   otherwise as [predict.gplvm()].
 #' @examples
 #' set.seed(1)
@@ -662,37 +664,4 @@ fitted.bgplvm <- function(object, ...) {
   list(X = matrix(means(opt$par), ns, q, dimnames = dn),
        X_var = matrix(exp(opt$par[nm + seq_len(ns * q)]), ns, q,
                       dimnames = dn))
-}
-
-#' @rdname bgplvm-methods
-#' @param labels,dims,col As in [plot.gplvm()]; `dims` defaults to the two
-#'   dimensions of largest ARD relevance.
-#' @param uncertainty If `TRUE`, draw around each latent mean the ellipse
-#'   of one standard deviation of \eqn{q(x_n)}{q(x_n)} in the two
-#'   dimensions shown.
-#' @export
-plot.bgplvm <- function(x, labels = NULL, dims = NULL, uncertainty = FALSE,
-                        col = NULL, ...) {
-  .check_gplvm(x, "x")
-  uncertainty <- .check_flag(uncertainty, "uncertainty")
-  dims <- .plot_dims(x, dims)
-  # the "gplvm" method, called as the user called this one so that the key
-  # is titled by the labels expression
-  mc <- match.call()
-  mc[[1L]] <- plot.gplvm
-  mc$uncertainty <- NULL
-  mc$dims <- dims
-  eval(mc, parent.frame())
-  if (uncertainty && ncol(x$X) >= 2L) {
-    fill <- .point_style(labels, nrow(x$X), col, NULL, "")$fill
-    a <- c(seq(0, 2 * pi, length.out = 33), NA)
-    sd <- sqrt(x$X_var[, dims, drop = FALSE])
-    ex <- c(outer(cos(a), sd[, 1L]) + rep(x$X[, dims[1L]], each = 34))
-    ey <- c(outer(sin(a), sd[, 2L]) + rep(x$X[, dims[2L]], each = 34))
-    for (f in unique(fill)) {
-      keep <- rep(fill == f, each = 34)
-      graphics::lines(ex[keep], ey[keep], col = f, lwd = 0.5)
-    }
-  }
-  invisible(x)
 }

@@ -422,6 +422,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     stop(sprintf("'q' must be %d, the latent dimension of 'init'",
                  ncol(prev$X)), call. = FALSE)
   }
+  if (missing(scale)) .warn_column_scales(Y)  # R/column_scales.R
   scale <- .check_flag(scale, "scale")
   prior <- .check_flag(prior, "prior")
   method <- match.arg(method)

@@ -16,9 +16,12 @@
 #'   [plot.gplvm()]: a factor, character or logical vector colours and
 #'   shapes the points by level, a numeric one colours them on a continuous
 #'   scale.
-#' @param dims,resolution,background,trajectory As in [plot.gplvm()]: the
-#'   latent trajectory is a path layer (by default for fits with GP
-#'   dynamics).
+#' @param dims,resolution,background,trajectory,uncertainty As in
+#'   [plot.gplvm()], with the same choice of dimensions (`X1` across and
+#'   `X2` up by default; see "Which dimensions" there): the latent
+#'   trajectory is a path layer (by default for fits with GP dynamics), the
+#'   uncertainty of a Bayesian fit a layer of ellipses (or, in one
+#'   dimension, horizontal bars) of one standard deviation.
 #' @param data Optional data frame with one row per data row, whose columns
 #'   are put before the latent coordinates.
 #' @param ... Not used: any further argument is an error.
@@ -39,10 +42,17 @@ NULL
 autoplot.gplvm <- function(object, labels = NULL, dims = NULL,
                            resolution = 60,
                            background = c("precision", "magnification",
-                                          "none"), trajectory = NULL, ...) {
+                                          "none"), trajectory = NULL,
+                           uncertainty = FALSE, ...) {
   .check_gplvm(object)
   .check_no_dots(...)
-  dims <- .plot_dims(object, dims)
+  pick <- .plot_dims(object, dims)
+  dims <- pick$dims
+  uncertainty <- .check_flag(uncertainty, "uncertainty")
+  if (uncertainty && is.null(object$X_var)) {
+    stop("'uncertainty' needs a fit with latent variances (bayesian = TRUE)",
+         call. = FALSE)
+  }
   resolution <- .check_count(resolution, "resolution", lo = 2L, hi = 1000L)
   background <- .check_choice(background,
                               c("precision", "magnification", "none"),
@@ -56,17 +66,18 @@ autoplot.gplvm <- function(object, labels = NULL, dims = NULL,
   X <- object$X
   pts <- as.data.frame(object)
   nx <- colnames(X)[dims[1L]]
+  axis_names <- .axis_names(object, pick)
   aes <- ggplot2::aes
-  if (ncol(X) == 1L) {
+  if (length(dims) == 1L) {
     ny <- value
-    xr <- .span(X[, 1L])
+    xr <- .span(X[, dims])
     gx <- seq(xr[1L], xr[2L], length.out = 5L * resolution)
     curve <- stats::setNames(
-      data.frame(gx, shading$fun(matrix(gx))), c(nx, ny))
-    pts[[ny]] <- shading$fun(X)
+      data.frame(gx, shading$fun(.on_axis(X, dims, gx))), c(nx, ny))
+    pts[[ny]] <- shading$fun(.on_axis(X, dims, X[, dims]))
     p <- ggplot2::ggplot(pts, aes(x = !!as.name(nx), y = !!as.name(ny))) +
       ggplot2::geom_line(data = curve, colour = "grey40") +
-      ggplot2::labs(y = shading$label)
+      ggplot2::labs(x = axis_names[1L], y = shading$label)
   } else {
     ny <- colnames(X)[dims[2L]]
     p <- ggplot2::ggplot(pts, aes(x = !!as.name(nx), y = !!as.name(ny)))
@@ -82,7 +93,11 @@ autoplot.gplvm <- function(object, labels = NULL, dims = NULL,
           high = shading$colours[length(shading$colours)],
           name = paste(shading$title, collapse = "\n"))
     }
-    p <- p + ggplot2::coord_cartesian(expand = FALSE)
+    p <- p + ggplot2::coord_cartesian(expand = FALSE) +
+      ggplot2::labs(x = axis_names[1L], y = axis_names[2L])
+  }
+  if (uncertainty) {
+    p <- p + .uncertainty_layer(object, dims, pts[[nx]], pts[[ny]])
   }
   dyn <- .fit_dynamics(object)  # R/gpdm.R
   if (.check_flag(trajectory %||% !is.null(dyn), "trajectory")) {
@@ -103,8 +118,25 @@ autoplot.gplvm <- function(object, labels = NULL, dims = NULL,
   }
   k <- length(style$levels)
   p + ggplot2::geom_point(data = pts, aes(colour = !!lab, shape = !!lab)) +
-    ggplot2::scale_colour_manual(values = rep_len(.okabe_ito, k)) +
+    ggplot2::scale_colour_manual(values = .level_colours(NULL, k)) +
     ggplot2::scale_shape_manual(values = rep_len(c(16, 15, 17, 18, 8), k))
+}
+
+# One standard deviation of q(x_n) around each latent mean (x, y): the
+# ellipses in two dimensions, horizontal bars in one, as a path layer.
+.uncertainty_layer <- function(object, dims, x, y) {
+  sd <- sqrt(object$X_var[, dims, drop = FALSE])
+  n <- nrow(sd)
+  a <- if (length(dims) == 1L) c(pi, 0) else seq(0, 2 * pi, length.out = 33)
+  path <- data.frame(
+    .x = c(outer(cos(a), sd[, 1L]) + rep(x, each = length(a))),
+    .y = if (length(dims) == 1L) rep(y, each = 2L)
+         else c(outer(sin(a), sd[, 2L]) + rep(y, each = length(a))),
+    .point = rep(seq_len(n), each = length(a)))
+  ggplot2::geom_path(data = path,
+                     ggplot2::aes(x = !!as.name(".x"), y = !!as.name(".y"),
+                                  group = !!as.name(".point")),
+                     colour = "grey25", linewidth = 0.2, inherit.aes = FALSE)
 }
 
 #' @rdname gplvm-ggplot2

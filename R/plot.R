@@ -57,44 +57,63 @@
 #' The grey runs from white (the lowest value on the grid) to dark grey (the
 #' highest), and the key is titled "log10" over "sqrt(det G)".
 #'
-#' With `q = 1`, the horizontal axis is the latent coordinate and the
+#' With one dimension shown (`q = 1`, `dims` of length 1, or a Bayesian
+#' fit that uses one dimension), the horizontal axis is the latent
+#' coordinate and the
 #' vertical axis the same \eqn{\log_{10}}{log10} precision (or, with
 #' `background = "magnification"`, \eqn{\log_{10} \sqrt{G}}{log10
-#' sqrt(G)}), drawn as a curve along the axis at `5 * resolution` points;
+#' sqrt(G)}), drawn as a curve along the axis at `5 * resolution` points
+#' (the other dimensions at their mean);
 #' each data point sits on the curve at its own latent position.
+#'
+#' @section Which dimensions:
+#' By default the horizontal axis is `X1` and the vertical axis `X2`, so
+#' that `points(predict(fit, newdata = Ynew))` lands where it belongs.
+#' Only when the package must choose does relevance (see [summary.gplvm()])
+#' decide: with `q > 2` the two most relevant dimensions are shown, the
+#' lower-numbered across, and a Bayesian fit that uses one dimension
+#' (relevance at least 0.01) is drawn in one dimension; the axis titles
+#' then say so ("X3 (relevance 0.41)", "X2 (the only dimension in use)").
+#' `plot()` returns the dimensions shown, so that
+#' `d <- plot(fit); points(Xnew[, d])` is right in every case.
 #'
 #' @section Labels and colours:
 #' A factor, character or logical `labels` colours and shapes the points by
-#' level, with a legend in the right margin that shrinks or takes more
-#' columns to fit the panel's height.  The default colours are the
-#' colour-blind-safe Okabe-Ito palette (without its black) and the default
-#' shapes filled symbols (`pch` 21 to 25) with a black border, which stand
-#' out on any grey.  A numeric `labels` gets a continuous colour scale (by
-#' default [grDevices::hcl.colors()]'s `"viridis"`) with a colour bar; turn
-#' numeric codes into a factor to get a legend instead.
+#' level, with a legend in the right margin whose text shrinks (and, if
+#' still too wide, is abbreviated) to fit.  Past 12 levels the legend is
+#' left out and the margin says so ("32 levels: no legend"); use
+#' [autoplot()][gplvm-ggplot2] or a legend of your own then.  The default
+#' colours are the colour-blind-safe Okabe-Ito palette (without its black)
+#' for up to 8 levels and [grDevices::hcl.colors()]'s `"Dark 3"` hues, one
+#' per level, beyond; the default shapes are filled symbols (`pch` 21 to
+#' 25) with a black border, which stand out on any grey.  Colours given in
+#' `col` are recycled when there are more levels, with a message.  A
+#' numeric `labels` gets a continuous colour scale (by default
+#' [grDevices::hcl.colors()]'s `"viridis"`) with a colour bar labelled at
+#' [pretty()] values; turn numeric codes into a factor to get a legend
+#' instead.
 #'
 #' @section Adding to the plot:
 #' After `plot()` returns, the panel's user coordinates are the latent
-#' coordinates `dims[1]` (horizontal) and `dims[2]` (vertical), so
+#' coordinates shown (by default `X1` across, `X2` up), so
 #' `points()`, `lines()`, `text()` and `abline()` draw in the latent space,
-#' for example `points(predict(fit, newdata = Ynew)[, dims])`.  With
-#' `q = 1` they are the latent coordinate and the curve's value.  Like any
+#' for example `points(predict(fit, newdata = Ynew))`.  In one dimension
+#' they are the latent coordinate and the curve's value.  Like any
 #' high-level plot it starts a new panel, so `par(mfrow = )` layouts
 #' advance.  The keys are drawn in the right margin without changing the
 #' coordinates.  To make room for them `plot()` widens the right margin
-#' (`par("mar")[4]`) when it is narrower than the keys need, and leaves it
-#' so (restoring it would move the panel under anything drawn later); with
-#' `key = FALSE` no margin is changed.  No other graphical parameter is
-#' changed.
+#' (`par("mar")[4]`) to 7.5 lines when it is narrower, the same for every
+#' panel, and leaves it so (restoring it would move the panel under
+#' anything drawn later); with `key = FALSE` or `type = "n"` no margin is
+#' changed.  No other graphical parameter is changed.
 #'
 #' @param x A fitted model from [gplvm()].
 #' @param labels Optional vector or factor of length N without `NA`:
 #'   a factor, character or logical vector colours and shapes the points by
 #'   level; a numeric vector colours them on a continuous scale.
-#' @param dims Two latent dimensions to show; `NULL` (the default) picks the
-#'   two most relevant (see [summary.gplvm()]; for an RBF with ARD the two
-#'   with the largest spread relative to their lengthscale), the most
-#'   relevant on the horizontal axis.
+#' @param dims One or two latent dimensions to show, the first across;
+#'   `NULL` (the default) shows `X1` across and `X2` up (see "Which
+#'   dimensions").
 #' @param resolution Number of grid cells along each axis of the image, from
 #'   2 to 1000.
 #' @param background `"precision"` to shade the log10 precision,
@@ -108,8 +127,7 @@
 #' @param pch Plotting symbols, one per level (recycled); `NULL` (the
 #'   default) uses the filled symbols 21, 22, 24, 23, 25, drawn with a black
 #'   border and filled with `col`.
-#' @param cex Size of the points.  The inducing inputs of a sparse fit are
-#'   drawn as small white diamonds.
+#' @param cex Size of the points.
 #' @param key If `TRUE` (the default), draw the keys in the right margin.
 #' @param main,sub,xlab,ylab Titles, as in [graphics::title()]; the axis
 #'   labels default to the names of the latent dimensions.
@@ -121,10 +139,19 @@
 #'   order by a line (the latent trajectory; for a fit without dynamics the
 #'   rows of the data in their order).  `NULL` (the default) does so for
 #'   fits with GP dynamics (see [gplvm()]) only.
+#' @param uncertainty For a Bayesian fit, if `TRUE`, draw around each
+#'   latent mean one standard deviation of \eqn{q(x_n)}{q(x_n)}: an
+#'   ellipse in two dimensions, a horizontal bar in one.
+#' @param inducing If `TRUE`, draw the inducing inputs of a sparse or
+#'   Bayesian fit as small white diamonds, with an entry in the legend.
+#' @param type `"p"` (the default) for points, or `"n"`, as in
+#'   [plot.default()], for the empty frame: axes and titles in latent
+#'   coordinates, without background, points or keys.
 #' @param ... Further graphical parameters (such as `las`, `cex.axis`,
 #'   `cex.main`) passed to [graphics::plot.window()], [graphics::axis()],
 #'   [graphics::box()] and [graphics::title()].
-#' @return `x`, invisibly.
+#' @return The latent dimensions shown (an integer vector named `"X1"`,
+#'   ...), invisibly.
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
 #'   component analysis with Gaussian process latent variable models.
 #'   *Journal of Machine Learning Research* 6, 1783--1816.
@@ -139,10 +166,13 @@
 #' i <- seq(1, 150, 3)
 #' fit <- gplvm(iris[i, 1:4])
 #' plot(fit, labels = iris$Species[i], main = "iris")
-#' # the panel is in latent coordinates: add to it
+#' # the panel is in latent coordinates (X1 across, X2 up): add to it
 #' new <- predict(fit, newdata = iris[c(2, 101), 1:4])
-#' points(new[, 1:2], pch = 8, cex = 2)
+#' points(new, pch = 8, cex = 2)
 #' abline(h = 0, lty = 3)
+#' # an empty frame to draw on yourself
+#' plot(fit, type = "n")
+#' text(fit$X, labels = substr(iris$Species[i], 1, 2), cex = 0.7)
 #' # a numeric label gets a colour bar
 #' plot(fit, labels = iris$Petal.Width[i])
 #' # where the map to data space stretches the latent space
@@ -154,24 +184,41 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
                        col = NULL,
                        pch = NULL, cex = 0.8, key = TRUE, main = NULL,
                        sub = NULL, xlab = NULL, ylab = NULL, xlim = NULL,
-                       ylim = NULL, asp = NA, trajectory = NULL, ...) {
+                       ylim = NULL, asp = NA, trajectory = NULL,
+                       uncertainty = FALSE, inducing = FALSE, type = "p",
+                       ...) {
   .check_gplvm(x, "x")
   X <- x$X
-  q <- ncol(X)
-  dims <- .plot_dims(x, dims)
+  pick <- .plot_dims(x, dims)
+  dims <- pick$dims
+  one_d <- length(dims) == 1L
   resolution <- .check_count(resolution, "resolution", lo = 2L, hi = 1000L)
   background <- .check_choice(background,
                               c("precision", "magnification", "none"),
                               "background")
   key <- .check_flag(key, "key")
+  type <- .check_choice(type, c("p", "n"), "type")
   dyn <- .fit_dynamics(x)  # R/gpdm.R
   trajectory <- .check_flag(trajectory %||% !is.null(dyn), "trajectory")
+  uncertainty <- .check_flag(uncertainty, "uncertainty")
+  if (uncertainty && is.null(x$X_var)) {
+    stop("'uncertainty' needs a fit with latent variances (bayesian = TRUE)",
+         call. = FALSE)
+  }
+  inducing <- .check_flag(inducing, "inducing")
+  if (inducing && is.null(x$inducing)) {
+    stop("'inducing' needs a fit with inducing inputs (a sparse or Bayesian fit)",
+         call. = FALSE)
+  }
   cex <- .check_positive(cex, "cex")
   style <- .point_style(labels, nrow(X), col, pch,
                         .short_name(substitute(labels)))
+  style$inducing <- inducing
   xlim <- .check_lim(xlim, "xlim", .span(X[, dims[1L]]))
   shading <- .shading(x, background, dims)
-  shade <- background != "none" && q > 1L
+  draw <- type == "p"
+  shade <- draw && background != "none" && !one_d
+  key <- key && draw
 
   .set_key_margin(style, key, if (shade) shading$title)
   graphics::plot.new()
@@ -180,18 +227,21 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   window <- function(..., col, bg, pch, cex, lty, lwd) {
     graphics::plot.window(...)
   }
-  if (q == 1L) {
+  on_line <- function(v) .on_axis(X, dims, v)
+  if (one_d) {
     gx <- seq(xlim[1L], xlim[2L], length.out = 5L * resolution)
-    curve <- shading$fun(matrix(gx))
-    yy <- shading$fun(X)
+    curve <- shading$fun(on_line(gx))
+    yy <- shading$fun(on_line(X[, dims]))
     ylim <- .check_lim(ylim, "ylim", range(curve, yy))
     window(xlim, ylim, xaxs = "i", ...)
-    graphics::lines(gx, curve, col = "grey40", lwd = 1.5)
-    # a rug shows where the points are when they crowd on the curve
-    usr <- graphics::par("usr")
-    graphics::segments(X[, 1L], usr[3L], X[, 1L],
-                       usr[3L] + 0.03 * (usr[4L] - usr[3L]),
-                       col = style$fill)
+    if (draw) {
+      graphics::lines(gx, curve, col = "grey40", lwd = 1.5)
+      # a rug shows where the points are when they crowd on the curve
+      usr <- graphics::par("usr")
+      graphics::segments(X[, dims], usr[3L], X[, dims],
+                         usr[3L] + 0.03 * (usr[4L] - usr[3L]),
+                         col = style$fill)
+    }
     zlim <- NULL
   } else {
     yy <- X[, dims[2L]]
@@ -199,13 +249,18 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
     window(xlim, ylim, asp = asp, xaxs = "i", yaxs = "i", ...)
     zlim <- if (shade) .draw_shade(x, shading, dims, resolution)
   }
-  if (trajectory) .draw_trajectory(X[, dims[1L]], yy, dyn$sequence)
-  .draw_points(X[, dims[1L]], yy, style, cex)
-  Z <- x$inducing
-  if (!is.null(Z)) {
-    graphics::points(Z[, dims[1L]],
-                     if (q == 1L) shading$fun(Z) else Z[, dims[2L]],
-                     pch = 23, bg = "white", col = "black", cex = 0.6 * cex)
+  if (draw) {
+    if (trajectory) .draw_trajectory(X[, dims[1L]], yy, dyn$sequence)
+    if (uncertainty) .draw_uncertainty(x, dims, yy, style$fill)
+    .draw_points(X[, dims[1L]], yy, style, cex)
+    if (inducing) {
+      Z <- x$inducing
+      graphics::points(Z[, dims[1L]],
+                       if (one_d) shading$fun(on_line(Z[, dims]))
+                       else Z[, dims[2L]],
+                       pch = .inducing_pch, bg = "white", col = "black",
+                       cex = 0.6 * cex)
+    }
   }
   axes <- function(..., col, bg, pch, cex, lty, lwd) {
     graphics::axis(1L, ...)
@@ -213,29 +268,89 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
     graphics::box(...)
   }
   axes(...)
+  names <- .axis_names(x, pick)
   labs <- function(..., col, bg, pch, cex, lty, lwd) {
     graphics::title(main = main, sub = sub,
-                    xlab = if (is.null(xlab)) colnames(X)[dims[1L]] else xlab,
+                    xlab = if (is.null(xlab)) names[1L] else xlab,
                     ylab = if (!is.null(ylab)) ylab
-                           else if (q == 1L) shading$label
-                           else colnames(X)[dims[2L]], ...)
+                           else if (one_d) shading$label
+                           else names[2L], ...)
   }
   labs(...)
   if (key) .draw_keys(style, zlim, shading)
-  invisible(x)
+  invisible(dims)
 }
 
-# The latent dimensions to show: checked, or the most relevant ones.
+# Latent points along dimension dims[1] at coordinates v, the other
+# dimensions at their mean over the training points.
+.on_axis <- function(X, dims, v) {
+  G <- matrix(colMeans(X), length(v), ncol(X), byrow = TRUE)
+  G[, dims[1L]] <- v
+  G
+}
+
+.inducing_pch <- 23
+
+# The latent dimensions to show and how they were chosen ("given",
+# "first": X1 across and X2 up, "relevance": the most relevant of more
+# than two, "only used": the one dimension a Bayesian fit uses).
 .plot_dims <- function(x, dims) {
   q <- ncol(x$X)
-  if (is.null(dims)) return(order(-.relevance(x))[seq_len(min(2L, q))])
-  ok <- is.numeric(dims) && length(dims) == min(2L, q) &&
-    all(dims %in% seq_len(q)) && !anyDuplicated(dims)
-  if (!ok) {
-    stop(sprintf("'dims' must be %d different latent dimensions in 1..%d",
-                 min(2L, q), q), call. = FALSE)
+  if (!is.null(dims)) {
+    ok <- is.numeric(dims) && length(dims) %in% seq_len(min(2L, q)) &&
+      all(dims %in% seq_len(q)) && !anyDuplicated(dims)
+    if (!ok) {
+      stop(sprintf("'dims' must be 1 or %d different latent dimensions in 1..%d",
+                   min(2L, q), q), call. = FALSE)
+    }
+    return(.named_dims(x, dims, "given"))
   }
-  as.integer(dims)
+  rel <- .relevance(x)
+  if (inherits(x, "bgplvm")) {
+    used <- which(rel >= .relevance_cutoff)
+    if (length(used) == 1L) return(.named_dims(x, used, "only used"))
+  }
+  if (q <= 2L) return(.named_dims(x, seq_len(q), "first"))
+  .named_dims(x, sort(order(-rel)[1:2]), "relevance")
+}
+
+.named_dims <- function(x, dims, how) {
+  dims <- as.integer(dims)
+  list(dims = stats::setNames(dims, colnames(x$X)[dims]), how = how)
+}
+
+# Axis titles: the names of the dimensions, and why they were chosen when
+# the package chose them.
+.axis_names <- function(x, pick) {
+  nm <- names(pick$dims)
+  if (pick$how == "relevance") {
+    rel <- .relevance(x)[pick$dims]
+    nm <- sprintf("%s (relevance %s)", nm, format(signif(rel, 2L)))
+  }
+  if (pick$how == "only used") {
+    nm <- sprintf("%s (the only dimension in use)", nm)
+  }
+  nm
+}
+
+# One standard deviation of q(x_n) around each latent mean: an ellipse in
+# two dimensions, a horizontal bar at the point's height in one.
+.draw_uncertainty <- function(x, dims, yy, fill) {
+  sd <- sqrt(x$X_var[, dims, drop = FALSE])
+  mx <- x$X[, dims[1L]]
+  if (length(dims) == 1L) {
+    graphics::segments(mx - sd[, 1L], yy, mx + sd[, 1L], yy, col = fill,
+                       lwd = 0.7)
+    return(invisible())
+  }
+  a <- c(seq(0, 2 * pi, length.out = 33), NA)
+  ex <- c(outer(cos(a), sd[, 1L]) + rep(mx, each = 34))
+  ey <- c(outer(sin(a), sd[, 2L]) + rep(yy, each = 34))
+  for (f in unique(fill)) {
+    keep <- rep(fill == f, each = 34)
+    graphics::lines(ex[keep], ey[keep], col = f, lwd = 0.5)
+  }
+  invisible()
 }
 
 # The range of v plus 10% on each side.
@@ -319,11 +434,27 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   }
   labels <- droplevels(as.factor(labels))
   k <- nlevels(labels)
-  lcol <- rep_len(if (is.null(col)) .okabe_ito else col, k)
+  lcol <- .level_colours(col, k)
   lpch <- rep_len(pch, k)
   g <- as.integer(labels)
   list(type = "factor", fill = lcol[g], pch = lpch[g], levels = levels(labels),
        lcol = lcol, lpch = lpch, name = name)
+}
+
+# One colour per level: the Okabe-Ito palette up to its 8 colours, then
+# k distinct hues; colours given by the user are recycled, with a message
+# (the shapes, recycled with another period, keep the levels apart).
+.level_colours <- function(col, k) {
+  if (is.null(col)) {
+    return(if (k <= length(.okabe_ito)) .okabe_ito[seq_len(k)]
+           else grDevices::hcl.colors(k, "Dark 3"))
+  }
+  if (length(col) < k) {
+    message(sprintf(paste("'col' gives %d colours for %d levels of 'labels':",
+                          "colours are reused (with other symbols)"),
+                    length(col), k))
+  }
+  rep_len(col, k)
 }
 
 # Filled symbols 21:25 take the colour as fill with a black border; others
@@ -402,59 +533,96 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
 
 .key_cex <- 0.8
 
-# Widen the right margin to what the keys need (in lines), if narrower.
-# title: the shading key's title, NULL without one.
+# Width of the right margin, in lines, whenever keys are drawn: the same
+# for every panel, so that panels of a par(mfrow = ) layout keep one width.
+.key_margin <- 7.5
+
+# Above this many levels a factor legend is left out (a note says so).
+.max_legend <- 12L
+
+# Widen the right margin to .key_margin lines, if narrower, when there is
+# a key to draw.  title: the shading key's title, NULL without one.
 .set_key_margin <- function(style, key, title) {
-  shade <- !is.null(title)
-  if (!key) return(invisible())
-  csi <- graphics::par("csi")
-  w <- function(s, cex = .key_cex) {
-    max(graphics::strwidth(s, units = "inches", cex = cex)) / csi
+  if (!key || (is.null(title) && style$type == "none" && !style$inducing)) {
+    return(invisible())
   }
-  need <- 0
-  bar <- 0.6 + 0.8 + 0.3 + w("-00.0")
-  if (shade) need <- max(bar, 0.6 + w(title))
-  if (style$type == "numeric") need <- max(need, bar, 0.6 + w(style$name))
-  if (style$type == "factor") {
-    lay <- .legend_layout(style, shade)
-    need <- max(need, 0.6 + lay$ncol *
-                  (w(style$levels, lay$cex) + 2.5 * lay$cex))
-  }
-  need <- need + 0.6
   mar <- graphics::par("mar")
-  if (need > 0.6 && mar[4L] < need) {
-    graphics::par(mar = c(mar[1:3], need))
-  }
+  if (mar[4L] < .key_margin) graphics::par(mar = c(mar[1:3], .key_margin))
   invisible()
+}
+
+# What the legend lists: the levels of a factor `labels` (unless there are
+# more than .max_legend) and the inducing inputs when drawn; `note` holds
+# the lines that replace a legend left out.
+.legend_entries <- function(style) {
+  e <- list(text = character(), pch = numeric(), fill = character(),
+            note = NULL)
+  if (style$type == "factor") {
+    k <- length(style$levels)
+    if (k <= .max_legend) {
+      e$text <- style$levels
+      e$pch <- style$lpch
+      e$fill <- style$lcol
+    } else {
+      e$note <- c(sprintf("%d levels:", k), "no legend")
+    }
+  }
+  if (style$inducing) {
+    e$text <- c(e$text, "inducing input")
+    e$pch <- c(e$pch, .inducing_pch)
+    e$fill <- c(e$fill, "white")
+  }
+  e
+}
+
+# Text size of the legend so that its rows fit above the smallest
+# precision bar and its widest entry in the margin; entries still too wide
+# at the smallest size are abbreviated.
+.legend_layout <- function(entries, style, shade) {
+  csi <- graphics::par("csi")
+  avail <- (if (shade) 0.58 else 1) * graphics::par("pin")[2L] / csi
+  rows <- length(entries$text) + .has_title(style)
+  width <- function(s, cex) {
+    max(graphics::strwidth(s, units = "inches", cex = cex)) / csi +
+      2.5 * cex
+  }
+  room <- .key_margin - 0.6
+  text <- entries$text
+  for (cex in c(0.9, 0.8, 0.7, 0.6)) {
+    if ((rows + 1) * cex <= avail && width(text, cex) <= room) break
+  }
+  n <- max(nchar(text), 1L)
+  while (length(text) && n > 3L && width(text, cex) > room) {
+    n <- n - 1L
+    text <- abbreviate(entries$text, n, named = FALSE)
+  }
+  list(cex = cex, text = text)
+}
+
+# Whether the legend has a title: the name of a factor `labels`.
+.has_title <- function(style) {
+  style$type == "factor" && nzchar(style$name)
 }
 
 # Heights, as fractions of the plot region, of the two key slots: the
 # labels' key from the top, the precision bar from the bottom, taking what
-# a factor legend leaves.
+# a legend leaves.
 .key_slots <- function(style, shade) {
-  if (style$type == "none") return(list(bar = c(0, 0.7)))
-  if (style$type == "numeric") return(list(labels = c(0.58, 1),
-                                           bar = c(0, 0.4)))
-  lay <- .legend_layout(style, shade)
+  entries <- .legend_entries(style)
+  if (style$type == "numeric") {
+    return(list(labels = c(0.58, 1),
+                bar = c(0, if (style$inducing) 0.3 else 0.4)))
+  }
   line <- graphics::par("csi") / graphics::par("pin")[2L]
-  rows <- ceiling(length(style$levels) / lay$ncol) +
-    nzchar(style$name) + 1
-  top <- 1 - rows * lay$cex * line
+  rows <- if (!is.null(entries$note)) length(entries$note) + 1
+          else if (length(entries$text)) {
+            length(entries$text) + .has_title(style) + 1
+          } else 0
+  cex <- if (length(entries$text)) .legend_layout(entries, style, shade)$cex
+         else .key_cex
+  top <- 1 - rows * cex * line
   list(labels = c(max(top, 0), 1),
        bar = c(0, min(0.7, max(0.4, top - 3 * line))))
-}
-
-# Text size and number of columns for a factor legend to fit above the
-# smallest precision bar.
-.legend_layout <- function(style, shade) {
-  avail <- (if (shade) 0.58 else 1) * graphics::par("pin")[2L] /
-    graphics::par("csi")
-  k <- length(style$levels)
-  for (cex in c(0.9, 0.8, 0.7, 0.6)) {
-    rows <- floor(avail / cex) - 1L
-    if (rows >= k || cex == 0.6) break
-  }
-  list(cex = cex, ncol = ceiling(k / max(rows, 1L)))
 }
 
 # x in user coordinates `lines` text lines to the right of the plot region.
@@ -465,6 +633,18 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
 }
 
 .npc_y <- function(f) graphics::grconvertY(f, "npc", "user")
+
+# Tick positions and their labels for a colour bar over zlim: pretty()
+# values inside it, formatted together as axis() does.
+.bar_ticks <- function(zlim, n) {
+  for (m in max(1L, n) + 0:5) {
+    at <- pretty(zlim, n = m)
+    at <- at[at >= zlim[1L] & at <= zlim[2L]]
+    if (length(at) >= 2L) break
+  }
+  if (length(at) < 2L) at <- zlim
+  list(at = at, labels = format(at, trim = TRUE))
+}
 
 # A vertical colour bar between npc heights slot[1] and slot[2] (the title
 # above it), with ticks labelled in the units of zlim.
@@ -487,15 +667,11 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   # about as many ticks as fit 1.5 lines apart, and two at the least
   fit <- (top - slot[1L]) * graphics::par("pin")[2L] /
     (1.5 * .key_cex * graphics::par("csi"))
-  for (n in max(1L, floor(fit)) + 0:5) {
-    at <- pretty(zlim, n = n)
-    at <- at[at >= zlim[1L] & at <= zlim[2L]]
-    if (length(at) >= 2L) break
-  }
-  if (length(at) < 2L) at <- zlim
-  ya <- .npc_y(slot[1L] + (top - slot[1L]) * (at - zlim[1L]) / diff(zlim))
+  ticks <- .bar_ticks(zlim, floor(fit))
+  ya <- .npc_y(slot[1L] + (top - slot[1L]) * (ticks$at - zlim[1L]) /
+                 diff(zlim))
   graphics::segments(x1, ya, .margin_x(1.65), ya, xpd = NA)
-  graphics::text(.margin_x(1.6), ya, as.character(signif(at, 2L)),
+  graphics::text(.margin_x(1.6), ya, ticks$labels,
                  pos = 4L, offset = 0.2, cex = .key_cex, xpd = NA)
   if (nzchar(title[1L])) {
     graphics::text(x0, .npc_y(top) + 0.8 * graphics::strheight("M",
@@ -513,14 +689,23 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   if (style$type == "numeric") {
     .colour_bar(style$ramp, style$zlim, style$name, slots$labels)
   }
-  if (style$type == "factor") {
-    lay <- .legend_layout(style, !is.null(zlim))
-    sc <- .symbol_colours(style$lcol, style$lpch)
-    graphics::legend(.margin_x(0.3), .npc_y(slots$labels[2L]),
-                     legend = style$levels, pch = style$lpch, col = sc$col,
+  entries <- .legend_entries(style)
+  if (!is.null(entries$note)) {
+    graphics::text(.margin_x(0.6), .npc_y(1), paste(entries$note,
+                                                     collapse = "\n"),
+                   adj = c(0, 1), cex = .key_cex, xpd = NA)
+  }
+  if (length(entries$text)) {
+    lay <- .legend_layout(entries, style, !is.null(zlim))
+    sc <- .symbol_colours(entries$fill, entries$pch)
+    # a numeric key holds the top: the inducing entry goes below its bar
+    y <- if (style$type == "numeric") .npc_y(slots$bar[2L] + 0.2)
+         else .npc_y(slots$labels[2L])
+    graphics::legend(.margin_x(0.3), y,
+                     legend = lay$text, pch = entries$pch, col = sc$col,
                      pt.bg = sc$bg, pt.cex = 1.2, cex = lay$cex,
-                     ncol = lay$ncol, bty = "n", xpd = NA,
-                     title = if (nzchar(style$name)) style$name,
+                     bty = "n", xpd = NA,
+                     title = if (.has_title(style)) style$name,
                      title.adj = 0)
   }
 }

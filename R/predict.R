@@ -138,7 +138,8 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   if (!is.null(object$scale)) Ys <- sweep(Ys, 2L, object$scale, `/`)
   X0 <- .back_project(object, Ys, rownames(newdata))  # R/back.R
   if (inherits(object, "bgplvm")) {  # R/bayes.R
-    return(.infer_latent(object, Ys, maxit, rownames(newdata), X0, refine))
+    p <- .infer_latent(object, Ys, maxit, rownames(newdata), X0, refine)
+    return(structure(p$X, X_var = p$X_var))  # a matrix for points()
   }
   if (!is.null(X0) && !refine) return(X0)
   .project(object, Ys, maxit, rownames(newdata), X0)

@@ -1,10 +1,11 @@
 # Install gplvm from this checkout and run its main job:
 #   Rscript tools/demo.R
 # Installs gplvm with its vignette (and any missing dependency, from CRAN)
-# into the first writable library, so that vignette("gplvm") works, fits a two-dimensional GP-LVM to the four measurements
-# of R's iris data, prints the fit and writes the latent plot, coloured by
-# species, to gplvm-iris.png in the current directory, or to the file named
-# by the first argument.  The README's figure is made with
+# into the first writable library, so that vignette("gplvm") works, fits a
+# two-dimensional GP-LVM to the four measurements of R's iris data (scaled
+# to unit variance: see the README), prints the fit and writes the latent
+# plot, coloured by species, to gplvm-iris.png in the current directory, or
+# to the file named by the first argument.  The README's figure is made with
 #   Rscript tools/demo.R man/figures/README-iris.png
 
 local({
@@ -22,7 +23,7 @@ install_with_vignette(root, writable_library())
 
 library(gplvm)
 set.seed(1)
-fit <- gplvm(iris[, 1:4], q = 2)
+fit <- gplvm(iris[, 1:4], q = 2, scale = TRUE)
 print(fit)
 
 out <- commandArgs(trailingOnly = TRUE)[1L]

@@ -110,9 +110,9 @@ test_that("autoplot and fortify draw and return the latent space", {
                  function(G) gplvm:::.log_magnification(fit, G, 1:2))$z))))
   expect_s3_class(ggplot2::autoplot(small_fit(q = 1),
                                     background = "magnification"), "ggplot")
-  # the horizontal axis is the most relevant latent dimension
-  top <- which.max(summary(fit)$relevance)
-  expect_equal(b$data[[2]]$x, unname(fit$X[, top]))
+  # the horizontal axis is X1, as in plot() (issue 27)
+  expect_equal(b$data[[2]]$x, unname(fit$X[, 1]))
+  expect_equal(b$data[[2]]$y, unname(fit$X[, 2]))
   expect_equal(length(unique(b$data[[2]]$colour)), 3L)
   expect_s3_class(ggplot2::autoplot(fit, labels = iris$Petal.Width[i],
                                     background = "none"), "ggplot")

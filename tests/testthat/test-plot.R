@@ -21,7 +21,7 @@ test_that("points added after plot() land at their latent coordinates", {
   on.exit(grDevices::dev.off())
   expect_invisible(out <- plot(fit, labels = iris$Species[seq(1, 150, 5)],
                                resolution = 10, dims = 1:2))
-  expect_identical(out, fit)
+  expect_identical(out, c(X1 = 1L, X2 = 2L))
   new <- predict(fit, newdata = iris[c(3, 58, 123), 1:4])
   graphics::points(new, pch = 8)
   # the user coordinates are the latent ones: the plot region spans the
@@ -118,8 +118,9 @@ test_that("plot draws every kind of labels, q = 1 and sparse fits", {
   expect_silent(plot(fit, labels = as.character(iris$Species[i]),
                      dims = c(3, 1), resolution = 10, background = "none"))
   expect_silent(plot(fit, labels = rep(letters, 2)[1:30], resolution = 10))
-  expect_silent(plot(fit, labels = iris$Species[i], col = c("red", "blue"),
-                     pch = 1:3, resolution = 10))
+  expect_message(plot(fit, labels = iris$Species[i], col = c("red", "blue"),
+                      pch = 1:3, resolution = 10),
+                 "'col' gives 2 colours for 3 levels")
   # col = NULL is the default palette
   expect_silent(plot(fit, labels = iris$Species[i], col = NULL,
                      resolution = 10))
