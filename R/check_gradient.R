@@ -10,6 +10,16 @@
 #' it when writing a kernel or changing the C code, or to reassure yourself
 #' that a fit follows the true gradient.
 #'
+#' Given a fitted model from [gplvm()] of any kind as its first argument,
+#' it checks the fit's data term at the fitted values: the log-likelihood
+#' (for a sparse fit its approximation `approx`, with the inducing inputs;
+#' for a Bayesian fit the variational bound, with the latent variances) of
+#' the centred (and scaled) data the fit holds, `fit$Y` (missing entries
+#' included), at `fit$X`, `fit$kernel` and `fit$noise`.  The other terms of
+#' a fit's objective (the priors on `X` and on the noise, GP dynamics) and
+#' the chain rule of a back-constraint are plain R, checked by the
+#' package's tests; this checks the C code's gradient where the fit ended.
+#'
 #' @section Step:
 #' Component \eqn{i}, at value \eqn{x_i}, gets the five-point central
 #' difference
@@ -44,7 +54,7 @@
 #' It is the usual relative error when the gradient is large, and it does not
 #' blow up where the gradient is (near) zero, as the hyperparameter
 #' gradients are at a converged fit: there the floor \eqn{f_i} takes over,
-#' the derivative that would change the log-likelihood \eqn{L} by 1\% of
+#' the derivative that would change the log-likelihood \eqn{L} by 1% of
 #' its size when the component changes by its own size.  The definition is
 #' invariant to the units of the parameter and of \eqn{L}.
 #'
@@ -58,7 +68,8 @@
 #' off by a factor 1.001 gives about \eqn{10^{-3}}{1e-3} and a wrong
 #' formula usually an error of order one.
 #'
-#' @param Y,X,kernel,noise,inducing As for \code{\link{gplvm_loglik}}.
+#' @param Y,X,kernel,noise,inducing As for \code{\link{gplvm_loglik}};
+#'   or a fitted model from [gplvm()] as `Y`, alone (see Details).
 #' @param ... Further arguments of \code{\link{gplvm_loglik}} (for example
 #'   \code{approx}), passed on by name.  Any component of the gradient that
 #'   they bring is checked too.
@@ -92,6 +103,9 @@
 #' chk <- gplvm_check_gradient(Y, X, k, noise = 0.1, inducing = X[1:4, ],
 #'                             approx = "fitc")
 #' max(chk$rel_error)
+#' # a fitted model, at its fitted values
+#' fit <- gplvm(iris[seq(1, 150, 5), 1:4], q = 2, inducing = 8)
+#' gplvm_check_gradient(fit, max_latent = 10)
 #' @export
 gplvm_check_gradient <- function(Y, X, kernel, noise, inducing = NULL, ...,
                                  tolerance = 1e-4, max_latent = 50) {
@@ -100,17 +114,38 @@ gplvm_check_gradient <- function(Y, X, kernel, noise, inducing = NULL, ...,
     max_latent <- .check_count(max_latent, "max_latent")
   }
   more <- list(...)
-  known <- setdiff(names(formals(gplvm_loglik)), "gradient")
-  if (length(more) && (is.null(names(more)) || !all(names(more) %in% known))) {
-    stop(sprintf("'...' may only hold named arguments of gplvm_loglik(): %s",
-                 paste(setdiff(known, names(formals())), collapse = ", ")),
-         call. = FALSE)
+  if (inherits(Y, "gplvm")) {
+    if (!missing(X) || !missing(kernel) || !missing(noise) ||
+        !is.null(inducing) || length(more)) {
+      stop(paste("with a fitted model as 'Y', give only 'tolerance' and",
+                 "'max_latent': the rest comes from the fit"), call. = FALSE)
+    }
+    args <- .fit_loglik_args(.check_gplvm(Y, "Y"))
+  } else {
+    known <- setdiff(names(formals(gplvm_loglik)), "gradient")
+    if (length(more) &&
+        (is.null(names(more)) || !all(names(more) %in% known))) {
+      stop(sprintf(paste("'...' may only hold named arguments of",
+                         "gplvm_loglik(): %s"),
+                   paste(setdiff(known, names(formals())), collapse = ", ")),
+           call. = FALSE)
+    }
+    args <- c(list(Y = Y, X = X, kernel = kernel, noise = noise,
+                   inducing = inducing), more)
   }
-  args <- c(list(Y = Y, X = X, kernel = kernel, noise = noise,
-                 inducing = inducing), more)
   prob <- .gradient_problem(args, max_latent)
   .check_gradient_core(prob$f, prob$g, prob$par, prob$scale,
                        tolerance = tolerance, value = prob$value)
+}
+
+# The arguments of gplvm_loglik() for a fit's data term at its fitted
+# values (see ?gplvm_check_gradient).
+.fit_loglik_args <- function(fit) {
+  args <- list(Y = fit$Y, X = fit$X, kernel = fit$kernel, noise = fit$noise,
+               inducing = fit$inducing)
+  if (!is.null(fit$X_var)) args$X_var <- fit$X_var
+  if (!is.null(fit$approx) && is.null(fit$X_var)) args$approx <- fit$approx
+  args
 }
 
 # What gplvm_check_gradient() hands to .check_gradient_core(), built from

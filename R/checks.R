@@ -6,8 +6,8 @@
 .as_numeric_matrix <- function(x, arg, allow_data_frame = FALSE,
                                min_rows = 1L, allow_na = FALSE) {
   if (allow_data_frame && is.data.frame(x)) {
-    ok <- vapply(x, function(col) is.numeric(col) && !is.complex(col),
-                 logical(1))
+    ok <- vapply(x, function(col) (is.numeric(col) && !is.complex(col)) ||
+                   (allow_na && is.logical(col) && all(is.na(col))), NA)
     if (!all(ok)) {
       stop(sprintf("'%s' has non-numeric columns: %s", arg,
                    paste(names(x)[!ok], collapse = ", ")), call. = FALSE)

@@ -51,8 +51,6 @@
 #' in another place).  What crosses the network per evaluation is about
 #' 2 N q doubles plus a few M by M matrices per worker (see the package's
 #' `bench/sparse_engine.md`); the data go once, at the start.
-#' @param cluster `NULL`, or a cluster from package \pkg{parallel} on whose
-#'   workers a sparse fit evaluates its bound (see "Across a cluster").
 #' @examples
 #' \dontrun{
 #' # a sparse fit whose bound is evaluated by 2 worker processes (not run:
@@ -67,6 +65,13 @@
 #' parallel::stopCluster(cl)
 #' spread$optim$convergence
 #' }
+#' @rdname gplvm-scaling
+#' @name gplvm-scaling
+NULL
+
+#' @param cluster `NULL`, or a cluster from package \pkg{parallel} on whose
+#'   workers a sparse fit evaluates its bound (see "Across a cluster" in
+#'   [gplvm-scaling]).
 #' @rdname gplvm
 #' @name gplvm
 NULL

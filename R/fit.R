@@ -2,71 +2,26 @@
 #'
 #' Finds latent positions `X` (N by `q`) for the rows of `Y` together with
 #' the kernel hyperparameters and the noise variance by maximising the
-#' objective below with [stats::optim()] (or scaled conjugate gradients)
-#' and the analytic gradient computed in C (see [gplvm_loglik()]).
+#' Gaussian process marginal likelihood of `Y` given `X` (Lawrence 2005)
+#' with [stats::optim()] (or scaled conjugate gradients) and the analytic
+#' gradient computed in C (see [gplvm_loglik()]).  The same call fits the
+#' sparse model (`inducing`), the Bayesian GP-LVM (`bayesian = TRUE`),
+#' back-constrained (`back`) and dynamical (`dynamics`) models, and data
+#' with missing entries: [gplvm-models] explains each of them and the
+#' objective they maximise, and [gplvm-scaling] how to fit large data sets
+#' (the cost of a fit, a cluster of processes, minibatch training).
 #'
-#' @section The objective:
-#' With \eqn{Y} the centred (and, with `scale = TRUE`, scaled) data, N by
-#' D, \eqn{K = k(X, X) + \sigma^2 I}{K = k(X, X) + s2 I} and \eqn{\bar v}{v}
-#' the mean column variance of \eqn{Y} (`sum(Y^2) / (N D)`), `gplvm()`
-#' maximises
-#' \deqn{\log p(Y \mid X, \theta, \sigma^2) + [\mathrm{prior}]\,\log N(X \mid 0, I) + [b > 0]\,\log \mathrm{IG}(\sigma^2 \mid 1, b)}{log p(Y | X, theta, s2) + 1(prior) log N(X | 0, I) + 1(b > 0) log IG(s2 | 1, b)}
-#' where
-#' \itemize{
-#'   \item \eqn{\log p(Y \mid X, \theta, \sigma^2) = -\frac{ND}{2}\log 2\pi - \frac{D}{2}\log|K| - \frac12\mathrm{tr}(K^{-1} Y Y^\top)}{log p(Y | X, theta, s2) = -N D/2 log(2 pi) - D/2 log|K| - 1/2 tr(K^-1 Y Y')}
-#'     is the log-likelihood (`loglik`; for a sparse fit the bound or
-#'     approximation of [gplvm_loglik()]);
-#'   \item \eqn{\log N(X \mid 0, I) = -\frac{Nq}{2}\log 2\pi - \frac12 \|X\|_F^2}{log N(X | 0, I) = -N q/2 log(2 pi) - |X|^2/2}
-#'     is the unit Gaussian prior on the latent positions of Lawrence
-#'     (2005), included when `prior = TRUE` (`logprior`);
-#'   \item \eqn{\log \mathrm{IG}(\sigma^2 \mid 1, b) = \log b - 2\log\sigma^2 - b/\sigma^2}{log IG(s2 | 1, b) = log b - 2 log s2 - b / s2},
-#'     \eqn{b = } `noise_prior` \eqn{\times \bar v}{* v}, is an
-#'     inverse-gamma prior (shape 1, scale \eqn{b}) on the noise variance,
-#'     included when `noise_prior > 0` (`logprior_noise`).  It keeps the
-#'     noise away from 0, where the likelihood of data with repeated rows
-#'     grows without bound.  With the default `noise_prior = 0.1` its
-#'     pull on \eqn{\log\sigma^2}{log s2} is \eqn{b/\sigma^2 - 2}{b / s2 - 2},
-#'     small against the likelihood's \eqn{ND/2}{N D / 2} unless the noise
-#'     falls far below \eqn{b}: on the oil flow data it moves the fitted
-#'     noise by well under 1\%.
-#' }
-#' No other term enters: the kernel hyperparameters have flat priors on
-#' the log scale.  The value is `objective` in the fit.  With `dynamics`
-#' the prior on \eqn{X} is the GP dynamics of the section below instead.
-#'
-#' By default (`kernel = NULL`) the kernel is an RBF with one lengthscale,
-#' **fixed at 1**, and there is no prior on `X`.  The
-#' lengthscale then sets the unit of the latent space: latent distances are
-#' measured in lengthscales.  Without this, the objective has no maximiser:
-#' with a prior on `X` and a free lengthscale, scaling `X` and the
-#' lengthscale down together leaves the likelihood unchanged and raises the
-#' prior, so the fit shrinks for as long as the optimiser runs; without a
-#' prior, the same scaling changes nothing and only the product is defined.
-#' (With the default kernel and no prior, fixing the lengthscale at 1 loses
-#' nothing: for any fit with lengthscale \eqn{l} the fit with \eqn{X / l}
-#' and lengthscale 1 has the same likelihood.)  The measurements behind
-#' this choice are in the package's `bench/converge.md`.  A kernel of your
-#' own is used as given, with every parameter free unless named in `fixed`:
-#' give an ARD or free lengthscale together with `prior = TRUE` and the
-#' objective again has no maximiser.
-#'
-#' @section Starting values:
-#' The columns of `Y` are centred (and scaled to unit variance when
-#' `scale = TRUE`); `X` starts from the first `q` principal component
-#' scores, each rescaled to standard deviation `init_sd` (1: one
-#' lengthscale); the default kernel starts at variance \eqn{\bar v}{v}, the
-#' noise at \eqn{0.1 \bar v}{0.1 v}.  (A bias kernel is not part of the
-#' default: on centred data its variance tends to 0, a boundary without a
-#' maximiser.)
-#' Starting values that the optimiser cannot move from are handled before
-#' the fit: a free kernel variance, bias or white variance, or noise more
-#' than \eqn{10^6} times below or above \eqn{\bar v}{v} is moved to that
-#' bound with a message; starting latent positions whose spread is below
-#' \eqn{10^{-4}} or above \eqn{10^3} lengthscales, or a start at which the
-#' model cannot be evaluated, is refused with an error naming the argument
-#' to change.  Exact duplicate rows of `Y` are fitted (the noise prior keeps
-#' the noise away from 0); with `noise_prior = 0` and a free noise they are
-#' refused with an error naming the rows.
+#' @section The default model:
+#' The columns of `Y` are centred, and with `scale = TRUE` scaled to unit
+#' variance: give it for data in mixed units (`gplvm()` warns when the
+#' columns' standard deviations are more than 100 times apart and `scale`
+#' is not given).  The kernel is an RBF whose one lengthscale is **fixed
+#' at 1**, so that latent distances are measured in lengthscales; the
+#' kernel variance and the noise are fitted, the noise under a weak
+#' inverse-gamma prior (`noise_prior`), and `X` has no prior.  `X` starts
+#' from the first `q` principal component scores, each scaled to standard
+#' deviation `init_sd`.  Why these choices, and the exact objective: "The
+#' objective" and "Starting values" in [gplvm-models].
 #'
 #' @section Convergence:
 #' The optimiser runs until its own tolerance `reltol` is met; it is then
@@ -84,7 +39,9 @@
 #' that is not positive definite even with jitter, or an overflow) counts
 #' as a failed evaluation: the optimiser backs off from it (L-BFGS-B sees a
 #' value far above the best so far, BFGS, CG and SCG an infinite one) and
-#' the count is `optim$failed`.
+#' the count is `optim$failed`.  Jitter that the C core has to add to the
+#' covariance diagonal during the fit is counted and reported in a single
+#' warning at the end.
 #'
 #' In an interactive session a fit that runs for more than two seconds
 #' shows one line, updated in place, with the number of evaluations, the
@@ -92,65 +49,13 @@
 #' it off, `TRUE` turns it on elsewhere.  It never appears inside knitr or
 #' with `trace > 0`.
 #'
-#' @section Computation:
-#' The optimised vector holds every latent coordinate and the logarithm of
-#' every free hyperparameter and of the noise variance.  The objective and
-#' its gradient come from one C evaluation per parameter vector (the last
-#' one is cached, so `optim()`'s separate calls to `fn` and `gr` never
-#' factorise the same covariance twice).  CG evaluates its trial points
-#' for the value alone (a Cholesky factorisation and a solve, about a third
-#' of the cost of value and gradient at N = 1000), and the gradient only
-#' where it needs it; SCG does so while fewer than 2/3 of its recent steps
-#' succeed (when most succeed, the gradient at the trial point is needed
-#' anyway).  When `ncol(Y) > nrow(Y)` a square
-#' factor \eqn{C} with \eqn{C C^\top = Y Y^\top}{C C' = Y Y'} is computed once
-#' and used instead of `Y`, so no evaluation costs more than
-#' \eqn{O(N^3)}{O(N^3)}.
-#'
-#' With `inducing` the sparse GP-LVM is fitted instead: M inducing inputs
-#' \eqn{Z} (M by `q`) are optimised with everything else, and the
-#' log-likelihood term is the sparse approximation `approx` of
-#' [gplvm_loglik()] (by default the variational lower bound of Titsias,
-#' 2009), which costs \eqn{O(N M^2)}{O(N M^2)} per evaluation instead of
-#' \eqn{O(N^3)}{O(N^3)}.
-#' A number M starts \eqn{Z} at the centres of [stats::kmeans()] clusters
-#' of the starting latent positions (at the starting positions themselves
-#' when M = N, at a random subset of them if k-means fails); a matrix is used
-#' as given.  Predictions, fitted values and the plot of a sparse fit use the
-#' sparse posterior (for `"vfe"` and `"dtc"` the same); `loglik` is then the
-#' bound (VFE) or the approximate log-likelihood (FITC, DTC).
-#'
-#' Jitter that the C core has to add to the covariance diagonal during the
-#' fit is counted and reported in a single warning at the end.
-#'
-#' @section Missing values:
-#' `Y` may have missing entries (`NA` or `NaN`).  The log-likelihood is then
-#' a sum over columns, each column's marginal likelihood on the rows where
-#' it is observed, \eqn{\sum_d \log N(y_{O_d, d} \mid 0, K_{O_d O_d})}{sum_d
-#' log N(y[O_d, d] | 0, K[O_d, O_d])}.  Columns observed on the same rows
-#' (one missingness pattern) share a covariance, so each evaluation
-#' factorises it once per distinct pattern: the exact model costs the
-#' number of patterns times \eqn{O(N^3)}{O(N^3)} (a warning suggests the
-#' sparse model when there are more than 10 patterns), the sparse model the
-#' number of patterns times \eqn{O(N M^2)}{O(N M^2)}.  Centring and scaling
-#' use the observed entries of each column; `X` starts from the principal
-#' components of the data after iterative rank-`q` SVD imputation.  A row
-#' with every entry missing, or a column with fewer than two observed
-#' entries, is refused.  [fitted.gplvm()] fills every entry with its
-#' posterior mean, [gplvm_impute()] returns the imputed entries with their
-#' predictive standard deviations, and `predict(fit, newdata =)` accepts
-#' new rows with `NA` entries.  Without missing entries none of this
-#' changes the computation.
-#'
-#' Jitter that the C core has to add to the covariance diagonal during the
-#' fit is counted and reported in a single warning at the end.
 #'
 #' @param Y Numeric matrix or data frame of numeric columns, N by D (N >= 2),
-#'   possibly with missing (`NA`) entries (see Missing values).
+#'   possibly with missing (`NA`) entries (see Missing values in [gplvm-models]).
 #'   Row names carry through to the latent matrix.
 #' @param q Latent dimension, an integer between 1 and `min(dim(Y))`.
 #' @param kernel A kernel (see [kernels]) whose parameters are the starting
-#'   values; `NULL` gives the default described in Details.
+#'   values; `NULL` gives the default described in "The default model".
 #' @param init `"pca"`, `"random"` (normal with standard deviation
 #'   `init_sd`), a numeric N by `q` matrix of starting latent positions
 #'   (used as given), or a fit of the same data by `gplvm()`, which is
@@ -161,9 +66,11 @@
 #'   0.1 times the mean column variance of the centred data.
 #' @param scale If `TRUE`, divide each column of `Y` by its standard
 #'   deviation after centring.  Predictions and fitted values are returned
-#'   on the original scale either way.
+#'   on the original scale either way.  Left out, it is `FALSE` (as in
+#'   [prcomp()]), with a warning when the columns' standard deviations are
+#'   more than 100 times apart.
 #' @param prior If `TRUE`, add the unit Gaussian prior on `X` to the
-#'   objective (see "The objective").
+#'   objective (see "The objective" in [gplvm-models]).
 #' @param fixed Character vector naming the parameters to hold at their
 #'   starting values: names as given by [kern_params()] of the kernel
 #'   (for the default kernel `"variance"` and `"lengthscale"`), and
@@ -194,183 +101,97 @@
 #'   `"dtc"`; see [gplvm_loglik()].  Ignored without `inducing`.
 #' @param noise_prior The scale of the inverse-gamma prior on the noise
 #'   variance, relative to the mean column variance of the centred data
-#'   (see "The objective"); `0` switches the prior off.
+#'   (see "The objective" in [gplvm-models]); `0` switches the prior off.
 #' @param restarts Number of starts: the first from `init`, the others from
 #'   random latent positions (`init = "random"`); the fit with the highest
 #'   objective is returned, and `restarts` in the fit holds every start's
 #'   objective.
-#' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see the
-#'   section below); `inducing` then defaults to `min(N, 50)`.
+#' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see
+#'   [gplvm-models]); `inducing` then defaults to `min(N, 50)`.
 #' @param prune With `bayesian = TRUE`: if `TRUE`, after convergence try
 #'   switching off, one at a time from the least relevant, the latent
 #'   dimensions in use other than the most relevant, continuing the fit
-#'   after each and keeping it while the bound rises (see the section
-#'   below).  Ignored otherwise.
+#'   after each and keeping it while the bound rises (see
+#'   [gplvm-models]).  Ignored otherwise.
 #' @param back Back-constraint: `"none"` (free latent positions),
 #'   `"kernel"` or `"mlp"`: the latent positions (with `bayesian = TRUE`
 #'   the means of \eqn{q(X)}{q(X)}) are a mapping of the data whose
-#'   weights are fitted (see the section Back-constraints).
+#'   weights are fitted (see Back-constraints in [gplvm-models]).
 #' @param back_control Settings of the mapping, a named list: for
 #'   `"kernel"`, `width` (the RBF kernel's width on the data; default the
 #'   median distance between rows); for `"mlp"`, `hidden` (the number of
 #'   tanh hidden units, default 5).
-#' @return An object of class `"gplvm"`: a list with `X` (the fitted latent
-#'   positions), `kernel`, `noise`, `loglik` (the log-likelihood
-#'   \eqn{\log p(Y \mid X, \theta)}{log p(Y | X, theta)} without the priors),
-#'   `logprior` (the log prior of `X`, 0 without prior; with `dynamics`
-#'   the log density of the dynamics, see GP dynamics), `logprior_noise`
-#'   (the log prior of the noise, 0 without), `objective` (their sum, the
-#'   maximised value), `X_init`, `loglik_init`, `center`, `scale`, `Y` (the
-#'   centred, scaled data), `alpha` (\eqn{K^{-1} Y}{K^-1 Y}, used by
-#'   `predict`), `prior`, `noise_prior`, `fixed`, `restarts`, `df` (number
-#'   of free parameters), `nobs`, `optim` (a list with `method`,
-#'   `convergence`, `message`, `counts`, `evaluations`, `runs`, `failed`,
-#'   `max_gradient`, `jitter_count`) and `time` (wall seconds), `latent`
-#'   (how `X` is parameterised: `kind` `"none"`, `"kernel"` or `"mlp"`,
-#'   with the fitted weights `par`; see Back-constraints) and `call`.
-#'   A sparse fit also has `inducing` (the fitted \eqn{Z}), `inducing_init`
-#'   and `approx`; its `alpha` is M by D and `Cfac` (M by M, with
-#'   `tcrossprod(Cfac)` equal to
-#'   \eqn{K_{zz}^{-1} - B^{-1}}{Kzz^-1 - B^-1}, see [gplvm_loglik()])
-#'   replaces `chol`.  A fit to data with missing entries has `Y` with its
-#'   `NA` entries, `missing` (a list: `mask`, `TRUE` where `Y` is missing,
-#'   and the jitter each pattern's covariance needed), and `alpha` holds
-#'   each column's \eqn{K_{OO}^{-1} y_O}{K_OO^-1 y_O} from its observed rows
-#'   (0 in the others); `chol` is still that of the covariance of all rows.
-#' @section Back-constraints:
-#' The GP-LVM keeps points that are far apart in data space apart in the
-#' latent space, but nothing keeps close points close.  With `back` the
-#' latent positions are a smooth function of the data, \eqn{X = g(Y; W)}{X
-#' = g(Y; W)} (Lawrence and Quinonero-Candela, 2006), so rows that are close
-#' in data space (centred, and scaled with `scale = TRUE`, as the model sees
-#' it) stay close; the optimiser works on the weights \eqn{W}{W} through
-#' the chain rule from the gradient in \eqn{X}{X}.  It works for the exact,
-#' the sparse and the Bayesian model (below), not for data with missing
-#' entries.
-#' \itemize{
-#'   \item `"kernel"`: \eqn{X = K_y A}{X = Ky A} with
-#'     \eqn{K_y}{Ky} the RBF kernel matrix
-#'     \eqn{\exp(-|y_i - y_j|^2 / (2 w^2))}{exp(-|y_i - y_j|^2 / (2 w^2))}
-#'     of the rows, \eqn{w}{w} the `width` (by default the median distance
-#'     between rows).  \eqn{K_y}{Ky} has full rank, so a free \eqn{A}{A}
-#'     could give any \eqn{X}{X}; \eqn{A}{A} is restricted to
-#'     \eqn{U S^{-1/2} B}{U S^-1/2 B} with \eqn{U, S}{U, S} the
-#'     eigenvectors and eigenvalues of \eqn{K_y}{Ky} above \eqn{10^{-6}}{1e-6}
-#'     times the largest (their number is the `rank` that `print` shows),
-#'     and \eqn{B}{B} is optimised: \eqn{X}{X} lies in the span of the
-#'     leading eigenvectors, the functions of the data that are smooth at
-#'     this width.  The start is the least-squares fit of \eqn{B}{B} to the
-#'     PCA (or given) start.
-#'   \item `"mlp"`: \eqn{X = \tanh(Y W_1 + b_1) W_2 + b_2}{X = tanh(Y W1 +
-#'     b1) W2 + b2} with `hidden` tanh units.  The start draws
-#'     \eqn{W_1}{W1} at random (standard deviation \eqn{1/\sqrt{D \bar
-#'     v}}{1 / sqrt(D v)}), fits \eqn{W_2, b_2}{W2, b2} by least squares to
-#'     the PCA (or given) start and then all the weights to it by up to 500
-#'     L-BFGS-B iterations.
-#' }
-#' `predict(fit, newdata = )` applies the mapping to new rows, with no
-#' optimisation (see [predict.gplvm()]); `fit$latent` holds the mapping,
-#' with its fitted weights in `par` and its settings in `control`, and a
-#' fit continued with `init = fit` continues from these weights.  `df`
-#' counts the mapping's weights instead of the latent coordinates.
-#'
-#' With `bayesian = TRUE` the mapping gives the means of
-#' \eqn{q(X)}{q(X)}, \eqn{\mu = g(Y; W)}{mu = g(Y; W)}, while each
-#' point's variances \eqn{S_n}{S_n} stay free (on the log scale).  The bound and its KL term are unchanged; the optimiser works on
-#' \eqn{W}{W}, \eqn{\log S}{log S}, the inducing inputs, the kernel and
-#' the noise, the gradient in \eqn{W}{W} being the chain rule from the
-#' gradient in \eqn{\mu}{mu}.  The start, the warm-up phase, continuation
-#' and restarts are those of the Bayesian GP-LVM, the mapping's weights
-#' fitted to the starting means as above; `prune` switches a dimension
-#' off by setting the mapping's output in it to 0 (the last layer's weights
-#' for it).  `predict(fit, newdata = )` then
-#' gives the mapped means and optimises only the new variances (see
-#' [bgplvm-methods]).
-#' @section Bayesian GP-LVM:
-#' With `bayesian = TRUE` the latent positions are integrated out under
-#' \eqn{q(X) = \prod_n N(\mu_n, \mathrm{diag}(S_n))}{q(X) = prod_n N(mu_n, diag(S_n))}
-#' and the variational lower bound \eqn{F} of Titsias and Lawrence (2010)
-#' on \eqn{\log p(Y)}{log p(Y)} (see [gplvm_loglik()]; it contains the KL
-#' divergence of \eqn{q(X)} from the unit Gaussian prior, so `prior` is
-#' ignored) is maximised over the means \eqn{\mu}{mu}, the variances
-#' \eqn{S}{S} (on the log scale), the M inducing inputs, the kernel
-#' parameters and the noise.  The default kernel is an RBF with one
-#' lengthscale per latent dimension (ARD) plus a bias; the lengthscales of
-#' the dimensions the data do not need grow, which switches them off, so
-#' `q` can be chosen generously.  Start: the means are the first `q`
-#' principal component scores, each scaled to standard deviation 1, the
-#' variances 0.1 (`init_sd` is ignored), the inducing inputs k-means
-#' centres of the means, the ARD lengthscales \eqn{1/\sqrt{f_q}}{1/sqrt(f_q)}
-#' where \eqn{f_q}{f_q} is the variance of the q-th principal component
-#' relative to the first's, the RBF variance the mean column variance
-#' \eqn{\bar v}{vbar}, the bias \eqn{0.1 \bar v}{0.1 vbar} and the noise
-#' \eqn{0.01 \bar v}{0.01 vbar}.  With the default kernel and
-#' `fixed = NULL` the RBF variance is held at \eqn{\bar v}{vbar}
-#' (`fixed = "rbf.variance"`; give `fixed = character()` to free it):
-#' left free, on the oil flow data it grew to 400--1400 times
-#' \eqn{\bar v}{vbar}, where the bound can be computed only to about one
-#' unit and the optimiser stalls (the package's `bench/bayes.md`).  The
-#' first 100 evaluations optimise
-#' \eqn{q(X)}{q(X)} and the inducing inputs alone, with the kernel and the
-#' noise held at these values (as the vargplvm toolbox initialises the
-#' variational distribution); then everything is optimised, by the same
-#' driver and convergence check as the other fits (see "Convergence"; the
-#' first phase counts towards `maxit`).  A dimension the data need little
-#' can stay half-used at a local optimum, its lengthscale finite and
-#' \eqn{q(x_n)}{q(x_n)} narrow along it: on the oil flow data one with
-#' relevance 0.014 held the bound at 7492, and switched off the fit
-#' continued to 8302 (and to 9233 with a second one off).  So with
-#' `prune = TRUE` (the default), once the fit has converged the least
-#' relevant dimension in use (relevance at least
-#' 0.01, other than the most relevant) is switched off (its mean 0 and
-#' variance 1, as the prior, its lengthscale \eqn{10^6}{1e6} times the
-#' smallest, where the bound no longer depends on it) and the fit
-#' continued; the result is kept if its bound is higher, and the next
-#' dimension tried, until a switch lowers the bound.  Each trial is a
-#' further optimisation with its own `maxit`; `fit$pruning` lists them,
-#' and print shows them.  The result has class
-#' `c("bgplvm", "gplvm")` with the means in `X` and the variances in
-#' `X_var`; see [bgplvm-methods] for what its methods do.  A point at which
-#' the bound cannot be evaluated (an overflow far from the optimum) counts
-#' in `optim$failed`, as for the other fits.  `init = fit` with a Bayesian
-#' fit continues it from its means (or a back-constrained fit's weights),
-#' variances, inducing inputs, kernel and
-#' noise (`bayesian` then defaults to `TRUE`), and `restarts = k` adds
-#' starts from standard normal means, keeping the fit with the highest
-#' bound.  With `back` the means are a mapping of the data (see
-#' Back-constraints); `dynamics` is refused: the bound's KL term is that of
-#' the unit Gaussian prior, and GP dynamics would need a variational one.
+#' @return An object of class `"gplvm"` (for `bayesian = TRUE`,
+#'   `c("bgplvm", "gplvm")`): a list whose fields are
+#'   \describe{
+#'     \item{`X`}{the fitted latent positions, N by `q` (the means of
+#'       \eqn{q(X)}{q(X)} for a Bayesian fit, whose variances are in
+#'       `X_var`).  `fit$x` gives the same matrix, as `prcomp()`'s `x`
+#'       does.}
+#'     \item{`kernel`, `noise`}{the fitted kernel (see [kern_params()])
+#'       and noise variance.}
+#'     \item{`loglik`, `logprior`, `logprior_noise`, `objective`}{the
+#'       log-likelihood \eqn{\log p(Y \mid X, \theta)}{log p(Y | X,
+#'       theta)} without the priors (for a sparse or Bayesian fit the bound
+#'       or approximation maximised), the log prior of `X` (0 without
+#'       prior; with `dynamics` the dynamics term), the log prior of the
+#'       noise (0 without), and their sum, the maximised value;
+#'       `loglik_init` is `loglik` at the start.}
+#'     \item{`optim`}{the optimiser's report: `method`, `convergence` (0:
+#'       converged; see "Convergence"), `message`, `counts`, `evaluations`,
+#'       `runs`, `failed`, `max_gradient`, `jitter_count`; `time` is the
+#'       wall time in seconds.}
+#'     \item{`center`, `scale`, `Y`}{the column means and (with
+#'       `scale = TRUE`) standard deviations, and the centred, scaled data
+#'       the model sees.}
+#'     \item{`alpha`, `chol`}{\eqn{K^{-1} Y}{K^-1 Y} and the Cholesky
+#'       factor of \eqn{K}{K}, which `predict()` uses.}
+#'     \item{`prior`, `noise_prior`, `fixed`, `restarts`, `X_init`,
+#'       `latent`, `call`}{the settings: `latent` says how `X` is
+#'       parameterised (`kind` `"none"`, `"kernel"` or `"mlp"`, with the
+#'       mapping's weights `par`; see Back-constraints in
+#'       [gplvm-models]); `restarts` holds every start's objective.}
+#'     \item{`df`, `nobs`}{the number of free parameters and of rows, for
+#'       [logLik.gplvm()].}
+#'     \item{`inducing`, `inducing_init`, `approx`, `Cfac`}{for a sparse
+#'       fit: the fitted and starting inducing inputs, the approximation,
+#'       and `Cfac` (M by M, `tcrossprod(Cfac)` equal to
+#'       \eqn{K_{zz}^{-1} - B^{-1}}{Kzz^-1 - B^-1}), which replaces
+#'       `chol`; `alpha` is then M by D.}
+#'     \item{`missing`}{for data with missing entries: `mask` (`TRUE`
+#'       where `Y` is missing) and the jitter each pattern's covariance
+#'       needed; `Y` keeps its `NA` entries, `alpha` holds each column's
+#'       \eqn{K_{OO}^{-1} y_O}{K_OO^-1 y_O} from its observed rows (0 in
+#'       the others) and `chol` is that of the covariance of all rows.}
+#'   }
+#'   Bayesian, minibatch and dynamical fits add fields of their own (`X_var`,
+#'   `pruning`, `minibatch`, the dynamics in `latent`): see
+#'   [gplvm-models] and [gplvm-scaling].  Any other name, like a list's,
+#'   gives `NULL`.
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
 #'
-#'   Lawrence, N. D. and Quinonero-Candela, J. (2006). Local distance
-#'   preservation in the GP-LVM through back constraints.  Proceedings of
-#'   ICML, 513--520.
-#'
-#'   Titsias, M. and Lawrence, N. D. (2010). Bayesian Gaussian process
-#'   latent variable model.  Proceedings of AISTATS, PMLR 9, 844--851.
-#'
 #'   Moller, M. F. (1993). A scaled conjugate gradient algorithm for fast
 #'   supervised learning.  Neural Networks 6, 525--533.
-#' @seealso [predict.gplvm()], [plot.gplvm()], [summary.gplvm()],
-#'   [gplvm_loglik()], [gplvm_impute()].
+#' @seealso [gplvm-models] for the objective and the kinds of model,
+#'   [gplvm-scaling] for large data; [plot.gplvm()], [predict.gplvm()],
+#'   [summary.gplvm()] and the other [gplvm-methods]; [gplvm_loglik()],
+#'   [gplvm_impute()].
 #' @examples
 #' set.seed(1)
 #' Y <- iris[seq(1, 150, 5), 1:4]
-#' fit <- gplvm(Y, q = 2)
-#' fit
+#' fit <- gplvm(Y, q = 2, scale = TRUE)
 #' fit$optim$convergence   # 0: converged
-#' head(fit$X)
+#' fit
+#' head(fit$X)             # the latent positions (fit$x, as for prcomp())
+#' plot(fit, labels = iris$Species[seq(1, 150, 5)])
 #' # continue a fit (here: already converged, so it stops at once)
 #' again <- gplvm(Y, init = fit)
 #' again$objective - fit$objective
+#' # other kinds of model: see ?"gplvm-models"
 #' sparse <- gplvm(iris[seq(1, 150, 3), 1:4], q = 2, inducing = 10)
-#' sparse
-#' # back-constrained: the latent positions are a kernel mapping of the data
-#' back <- gplvm(Y, q = 2, back = "kernel")
-#' back$optim$convergence
-#' predict(back, newdata = iris[c(2, 80), 1:4])   # the mapping, no optimiser
+#' sparse$optim$convergence
 #' bayes <- gplvm(iris[seq(1, 150, 3), 1:4], q = 3, bayesian = TRUE,
 #'                inducing = 10, maxit = 3000, reltol = 1e-8)
 #' bayes

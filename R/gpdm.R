@@ -2,7 +2,7 @@
 # 2008): a latent prior (R/latent.R) for time-ordered rows, its arguments,
 # the forecast, and what print, summary and plot show of it.
 
-#' @rdname gplvm
+#' @rdname gplvm-models
 #' @section GP dynamics:
 #' With `dynamics` the rows of `Y` are a time series (or several, one per
 #' value of `sequence`, each in time order), and the unit Gaussian prior on
@@ -54,20 +54,24 @@
 #' latent trajectory of each sequence as a line.  Dynamics work with the
 #' exact and the sparse models and with missing values; not with
 #' `bayesian = TRUE` or `prior = TRUE` (the dynamics replace that prior).
+#' @references Wang, J. M., Fleet, D. J. and Hertzmann, A. (2008).
+#'   Gaussian process dynamical models for human motion.  IEEE Transactions
+#'   on Pattern Analysis and Machine Intelligence 30, 283--298.
+#' @examples
+#' # GP dynamics (time series): see the examples of ?predict.gplvm
+#' @name gplvm-models
+NULL
+
 #' @param dynamics `NULL` or `FALSE` for no dynamics; `TRUE` or a kernel
 #'   (see [kernels]) with a [kern_white()] part for a GP prior on the
-#'   latent trajectory (see the section GP dynamics).  A continued fit
+#'   latent trajectory (see GP dynamics in [gplvm-models]).  A continued fit
 #'   (`init = fit`) keeps the fit's dynamics, fitted kernel and `sequence`
 #'   unless given.
 #' @param sequence With `dynamics`: `NULL` (the rows of `Y` are one
 #'   sequence, in time order), or a factor or vector with one value per row
 #'   of `Y` saying which sequence each row belongs to; the rows of each
 #'   sequence are in time order, and each sequence has at least two rows.
-#' @references Wang, J. M., Fleet, D. J. and Hertzmann, A. (2008).
-#'   Gaussian process dynamical models for human motion.  IEEE Transactions
-#'   on Pattern Analysis and Machine Intelligence 30, 283--298.
-#' @examples
-#' # GP dynamics (time series): see the examples of ?predict.gplvm
+#' @rdname gplvm
 #' @name gplvm
 NULL
 

@@ -133,7 +133,7 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
     cat("Latent dimension relevance (1 = most relevant):\n")
     print(round(x$relevance, 4L))
   }
-  cat("\nHyperparameters", if (length(x$fixed)) paste0("(fixed: ",
+  cat("\nHyperparameters", if (length(x$fixed)) paste0(" (fixed: ",
       paste(x$fixed, collapse = ", "), ")"), ":\n", sep = "")
   print(x$coefficients, digits = digits)
   cat(sprintf("\n%s %s (start %s), %d free parameters\n",
@@ -244,4 +244,156 @@ as.data.frame.gplvm <- function(x, row.names = NULL, optional = FALSE, ...) {
     row.names(out) <- row.names
   }
   out
+}
+
+#' @rdname gplvm-methods
+#' @param name A field of the fit (see Value in [gplvm()]).
+#' @details `fit$x` is the latent matrix `fit$X`, as `prcomp()`'s scores
+#'   are `x`; every other name works as for a list (a name the fit does not
+#'   have gives `NULL`, as for `lm` fits).
+#' @export
+`$.gplvm` <- function(x, name) {
+  if (identical(name, "x")) return(.subset2(x, "X"))
+  NextMethod()
+}
+
+#' Relevance, comparison and the methods a GP-LVM does not have
+#'
+#' `screeplot()` draws the relevance of each latent dimension (see
+#' [summary.gplvm()]; for a Bayesian fit the ARD relevance of
+#' [bgplvm-methods]), as `screeplot()` of a [prcomp()] fit draws its
+#' variances: it shows how many dimensions the fit uses.
+#'
+#' `anova()` compares fits of the same data by their log-likelihood: for
+#' each fit after the first (ordered by `df`) the likelihood-ratio
+#' statistic \eqn{2 (\ell_2 - \ell_1)}{2 (l2 - l1)}, the difference in
+#' `df` and, for exact fits, the chi-squared tail probability.  The fits
+#' must be nested (say, the same kernel with a parameter fixed, or `q` and
+#' `q + 1`): `anova()` cannot check that.  Take the probability as a rough
+#' guide: `df` counts the latent coordinates, whose number grows with N,
+#' so the chi-squared approximation of the likelihood-ratio test does not
+#' strictly hold.  For a sparse fit (VFE, FITC, DTC) or a Bayesian fit the
+#' value compared is a bound or an approximation, not a likelihood, and
+#' no probability is given: for Bayesian fits the difference of bounds is
+#' a lower-bound estimate of the log Bayes factor only as far as the
+#' bounds are tight.
+#'
+#' `confint()` and `biplot()` stop with an error that says why: the
+#' hyperparameters are point estimates without a covariance, and the map
+#' from latent space to data is not linear, so there are no loadings to
+#' draw.
+#'
+#' @param x,object A fitted model from [gplvm()].
+#' @param npcs Number of latent dimensions to show.
+#' @param type `"barplot"` or `"lines"`, as for [stats::screeplot()].
+#' @param main Title.
+#' @param ... For `screeplot()`, graphical parameters for
+#'   [graphics::barplot()] or [graphics::plot()]; for `anova()`, further
+#'   fits to compare with `object`; otherwise not used.
+#' @return `screeplot()`: the relevances shown, invisibly.  `anova()`: a
+#'   data frame of class `c("anova", "data.frame")` with one row per fit:
+#'   `df`, `logLik`, `Chisq` (the likelihood-ratio statistic against the
+#'   row before), `Df` and `Pr(>Chisq)`.
+#' @examples
+#' set.seed(1)
+#' Y <- iris[seq(1, 150, 5), 1:4]
+#' fit1 <- gplvm(Y, q = 1, scale = TRUE)
+#' fit2 <- gplvm(Y, q = 2, scale = TRUE)
+#' c(fit1$optim$convergence, fit2$optim$convergence)
+#' screeplot(fit2)
+#' anova(fit1, fit2)
+#' try(confint(fit2))
+#' @name gplvm-compare
+NULL
+
+#' @rdname gplvm-compare
+#' @importFrom stats screeplot
+#' @export
+screeplot.gplvm <- function(x, npcs = min(10L, ncol(x$X)),
+                            type = c("barplot", "lines"),
+                            main = deparse(substitute(x))[1L], ...) {
+  .check_gplvm(x, "x")
+  type <- .check_choice(type, c("barplot", "lines"), "type")
+  npcs <- .check_count(npcs, "npcs", hi = ncol(x$X))
+  rel <- .relevance(x)[seq_len(npcs)]
+  ylab <- if (inherits(x, "bgplvm")) "ARD relevance" else "Relevance"
+  if (type == "barplot") {
+    graphics::barplot(rel, main = main, ylab = ylab, ylim = c(0, 1), ...)
+  } else {
+    graphics::plot(seq_len(npcs), rel, type = "b", axes = FALSE,
+                   main = main, xlab = "", ylab = ylab, ylim = c(0, 1), ...)
+    graphics::axis(2L)
+    graphics::axis(1L, at = seq_len(npcs), labels = names(rel))
+    graphics::box()
+  }
+  invisible(rel)
+}
+
+#' @rdname gplvm-compare
+#' @importFrom stats anova
+#' @export
+anova.gplvm <- function(object, ...) {
+  fits <- c(list(object), list(...))
+  if (length(fits) < 2L) {
+    stop("anova() needs two or more fits of the same data to compare",
+         call. = FALSE)
+  }
+  for (i in seq_along(fits)) .check_gplvm(fits[[i]], "...")
+  same <- vapply(fits, function(f) identical(unname(f$Y),
+                                              unname(object$Y)), NA)
+  if (!all(same)) {
+    stop("anova() compares fits of the same data (same rows, centring and ",
+         "scaling): fit ", which(!same)[1L], " was fitted to other data",
+         call. = FALSE)
+  }
+  ll <- lapply(fits, logLik)
+  df <- vapply(ll, attr, 0, "df")
+  value <- vapply(ll, c, 0)
+  ord <- order(df)
+  df <- df[ord]
+  value <- value[ord]
+  exact <- vapply(fits[ord], function(f) {
+    is.null(f$inducing) && !inherits(f, "bgplvm")
+  }, NA)
+  chisq <- c(NA, 2 * diff(value))
+  ddf <- c(NA, diff(df))
+  p <- ifelse(exact & c(FALSE, exact[-length(exact)]) & ddf > 0,
+              stats::pchisq(chisq, ddf, lower.tail = FALSE), NA)
+  calls <- vapply(fits[ord], function(f) {
+    paste(deparse(f$call, width.cutoff = 500L), collapse = " ")
+  }, "")
+  tab <- data.frame(df = df, logLik = value, Chisq = chisq, Df = ddf,
+                    `Pr(>Chisq)` = p, check.names = FALSE,
+                    row.names = paste("Fit", seq_along(fits)))
+  structure(tab, class = c("anova", "data.frame"),
+            heading = c(paste0(if (all(exact)) "Likelihood-ratio comparison"
+                               else paste("Comparison by the bound or",
+                                          "approximation (no p-value)"),
+                               " of GP-LVM fits\n"),
+                        paste0("Fit ", seq_along(calls), ": ", calls,
+                               collapse = "\n")))
+}
+
+#' @rdname gplvm-compare
+#' @param parm,level Not used: `confint()` stops.
+#' @importFrom stats confint
+#' @export
+confint.gplvm <- function(object, parm, level = 0.95, ...) {
+  stop(paste("confint() is not available for GP-LVM fits: the",
+             "hyperparameters are point estimates without a covariance;",
+             "predict(fit, newlatent = , se.fit = TRUE) gives the",
+             "uncertainty of predictions, and a Bayesian fit",
+             "(bayesian = TRUE) that of the latent positions"),
+       call. = FALSE)
+}
+
+#' @rdname gplvm-compare
+#' @importFrom stats biplot
+#' @export
+biplot.gplvm <- function(x, ...) {
+  stop(paste("biplot() needs linear loadings, which a GP-LVM does not",
+             "have (its map from latent space to data is non-linear): use",
+             "plot(fit) for the latent space, and",
+             "plot(fit, background = \"magnification\") for where the map",
+             "stretches it"), call. = FALSE)
 }

@@ -3,7 +3,8 @@
 # q(u_d) = N(mu_d, S) per data column (mean mu, M x D; one covariance S
 # shared by the D columns, which is exact at the optimum, where every
 # column has the same S), so that a minibatch gives an unbiased estimate
-# of the bound and its gradient.  Formulas in ?gplvm, "Minibatch training".
+# of the bound and its gradient.  Formulas in ?"gplvm-scaling", "Minibatch
+# training".
 
 #' @section Minibatch training:
 #' With `batch_size` (and `inducing`), the sparse model is trained by
@@ -51,7 +52,7 @@
 #' M matrix is formed.
 #'
 #' With `trace > 0`, or in an interactive session (see the progress line
-#' above), one line per epoch shows the mean over the epoch's batches of
+#' in "Convergence" in [gplvm()]), one line per epoch shows the mean over the epoch's batches of
 #' the estimates of \eqn{F} (they were made at the parameters of the time,
 #' so the mean lags behind the bound at the end of the epoch).
 #' Minibatch training has no convergence test: it stops after `epochs`
@@ -65,11 +66,6 @@
 #' available with `bayesian = TRUE`, missing values, `approx` other than
 #' `"vfe"`, [kern_white()] parts (the noise plays their role), `back`,
 #' `dynamics`, `cluster` or `restarts > 1`.
-#' @param batch_size `NULL` for full-batch fitting, or the number of rows in
-#'   a minibatch (between 1 and N; `inducing` is required): see
-#'   "Minibatch training".
-#' @param epochs Number of passes over the data in minibatch training
-#'   (default 20); only with `batch_size`.
 #' @references Hensman, J., Fusi, N. and Lawrence, N. D. (2013). Gaussian
 #'   processes for big data.  Proceedings of UAI, 282--290.
 #'
@@ -80,6 +76,16 @@
 #' mb <- gplvm(iris[, 1:4], q = 2, inducing = 10, batch_size = 50,
 #'             epochs = 20)
 #' mb
+#' @rdname gplvm-scaling
+#' @name gplvm-scaling
+NULL
+
+#' @param batch_size `NULL` for full-batch fitting, or the number of rows in
+#'   a minibatch (between 1 and N; `inducing` is required): see
+#'   "Minibatch training" in [gplvm-scaling].
+#' @param epochs Number of passes over the data in minibatch training
+#'   (default 20); only with `batch_size`.
+#' @rdname gplvm
 #' @name gplvm
 NULL
 

@@ -289,7 +289,8 @@
 #' holes <- sample(length(Y), 20)
 #' truth <- Y[holes]
 #' Y[holes] <- NA
-#' fit <- gplvm(Y, q = 2, maxit = 100)
+#' fit <- gplvm(Y, q = 2)
+#' fit$optim$convergence   # 0: converged
 #' imp <- gplvm_impute(fit)
 #' cbind(truth = truth, imputed = imp$Y[holes], sd = imp$sd[holes])
 #' @export

@@ -1,0 +1,37 @@
+#' Fitting large data sets
+#'
+#' One evaluation of the exact GP-LVM's objective costs a Cholesky
+#' factorisation and an inverse of the N by N covariance, about
+#' \eqn{N^3}{N^3} flops, and a fit takes hundreds to thousands of
+#' evaluations: minutes at N = 1000 on R's reference BLAS.  For larger data,
+#' in order of preference:
+#' \itemize{
+#'   \item a fast BLAS (OpenBLAS): every fit is faster, nothing changes in
+#'     the call (the package's README gives measurements);
+#'   \item `options(gplvm.threads = 2)`: the O(N^2 q) loops in C on
+#'     several OpenMP threads;
+#'   \item a sparse fit, `gplvm(Y, inducing = M)`: O(N M^2) per
+#'     evaluation instead of O(N^3) (see "Sparse fits" in [gplvm-models]);
+#'   \item a sparse fit whose bound is evaluated across the workers of a
+#'     \pkg{parallel} cluster (`cluster`, below);
+#'   \item minibatch training (`batch_size`, below), which never forms an
+#'     N by M matrix.
+#' }
+#'
+#' @section The cost of a fit:
+#' The optimised vector holds every latent coordinate and the logarithm of
+#' every free hyperparameter and of the noise variance.  The objective and
+#' its gradient come from one C evaluation per parameter vector (the last
+#' one is cached, so `optim()`'s separate calls to `fn` and `gr` never
+#' factorise the same covariance twice).  CG evaluates its trial points
+#' for the value alone (a Cholesky factorisation and a solve, about a third
+#' of the cost of value and gradient at N = 1000), and the gradient only
+#' where it needs it; SCG does so while fewer than 2/3 of its recent steps
+#' succeed (when most succeed, the gradient at the trial point is needed
+#' anyway).  When `ncol(Y) > nrow(Y)` a square
+#' factor \eqn{C} with \eqn{C C^\top = Y Y^\top}{C C' = Y Y'} is computed once
+#' and used instead of `Y`, so no evaluation costs more than
+#' \eqn{O(N^3)}{O(N^3)}.
+#' @seealso [gplvm()] for the call, [gplvm-models] for the models.
+#' @name gplvm-scaling
+NULL
