@@ -325,7 +325,8 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   nm <- names(pick$dims)
   if (pick$how == "relevance") {
     rel <- .relevance(x)[pick$dims]
-    nm <- sprintf("%s (relevance %s)", nm, format(signif(rel, 2L)))
+    nm <- sprintf("%s (relevance %s)", nm,
+                  vapply(signif(rel, 2L), format, ""))
   }
   if (pick$how == "only used") {
     nm <- sprintf("%s (the only dimension in use)", nm)
