@@ -139,18 +139,20 @@
 #'       `loglik_init` is `loglik` at the start.}
 #'     \item{`optim`}{the optimiser's report: `method`, `convergence` (0:
 #'       converged; see "Convergence"), `message`, `counts`, `evaluations`,
-#'       `runs`, `failed`, `max_gradient`, `jitter_count`; `time` is the
-#'       wall time in seconds.}
+#'       `runs`, `failed`, `max_gradient`, `jitter_count`; and the field
+#'       `time`, the wall time in seconds.}
 #'     \item{`center`, `scale`, `Y`}{the column means and (with
 #'       `scale = TRUE`) standard deviations, and the centred, scaled data
 #'       the model sees.}
 #'     \item{`alpha`, `chol`}{\eqn{K^{-1} Y}{K^-1 Y} and the Cholesky
 #'       factor of \eqn{K}{K}, which `predict()` uses.}
 #'     \item{`prior`, `noise_prior`, `fixed`, `restarts`, `X_init`,
-#'       `latent`, `call`}{the settings: `latent` says how `X` is
-#'       parameterised (`kind` `"none"`, `"kernel"` or `"mlp"`, with the
-#'       mapping's weights `par`; see Back-constraints in
-#'       [gplvm-models]); `restarts` holds every start's objective.}
+#'       `latent`, `latent_prior`, `call`}{the settings: `latent` says how
+#'       `X` is parameterised (`kind` `"none"`, `"kernel"` or `"mlp"`, with
+#'       the mapping's weights `par`; see Back-constraints in
+#'       [gplvm-models]), `latent_prior` the latent term (none, the unit
+#'       Gaussian prior or GP dynamics with its fitted kernel);
+#'       `restarts` holds every start's objective.}
 #'     \item{`df`, `nobs`}{the number of free parameters and of rows, for
 #'       [logLik.gplvm()].}
 #'     \item{`inducing`, `inducing_init`, `approx`, `Cfac`}{for a sparse
@@ -164,10 +166,9 @@
 #'       \eqn{K_{OO}^{-1} y_O}{K_OO^-1 y_O} from its observed rows (0 in
 #'       the others) and `chol` is that of the covariance of all rows.}
 #'   }
-#'   Bayesian, minibatch and dynamical fits add fields of their own (`X_var`,
-#'   `pruning`, `minibatch`, the dynamics in `latent`): see
-#'   [gplvm-models] and [gplvm-scaling].  Any other name, like a list's,
-#'   gives `NULL`.
+#'   A Bayesian fit adds `X_var`, `X_var_init` and `pruning` (see
+#'   [gplvm-models]), a minibatch fit `minibatch` (see [gplvm-scaling]).
+#'   Any other name, like a list's, gives `NULL`.
 #' @references Lawrence, N. D. (2005). Probabilistic non-linear principal
 #'   component analysis with Gaussian process latent variable models.
 #'   Journal of Machine Learning Research 6, 1783--1816.
