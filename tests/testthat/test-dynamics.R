@@ -140,7 +140,7 @@ test_that("every method works with a dynamics fit", {
                                    where = asNamespace("graphics"))))
   grDevices::pdf(NULL)
   on.exit(grDevices::dev.off(), add = TRUE)
-  expect_identical(plot(fit, resolution = 10), fit)
+  expect_identical(plot(fit, resolution = 10), c(X1 = 1L, X2 = 2L))
   expect_identical(drawn, 1L)
   plot(fit, trajectory = FALSE, resolution = 10)
   expect_identical(drawn, 1L)

@@ -162,7 +162,7 @@ method_specs <- function(fit, Y, prefix) {
       args = list(x = fit, labels = rep(1:2, 4), dims = 2:1,
                   resolution = 4),
       kinds = c("fit", "labels", "count", "count"),
-      valid = function(x) if (inherits(x, "gplvm")) TRUE else "not a fit")
+      valid = function(x) if (is.integer(x)) TRUE else "not the dims shown")
   )
   stats::setNames(specs, paste0(prefix, names(specs)))
 }

@@ -78,7 +78,7 @@ test_that("methods, predict and plot work on sparse fits", {
   expect_lt(max(abs(back - s$Y[1:5, ])), 0.5 * max(abs(s$Y)))
   grDevices::pdf(NULL)
   on.exit(grDevices::dev.off())
-  expect_identical(plot(fit, labels = s$t > 0), fit)
+  expect_identical(plot(fit, labels = s$t > 0), c(X1 = 1L, X2 = 2L))
 })
 
 test_that("the sparse projection objective's gradient matches finite differences", {
