@@ -593,9 +593,9 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
     if ((rows + 1) * cex <= avail && width(text, cex) <= room) break
   }
   n <- max(nchar(text), 1L)
-  while (length(text) && n > 3L && width(text, cex) > room) {
+  while (length(text) && n > 4L && width(text, cex) > room) {
     n <- n - 1L
-    text <- abbreviate(entries$text, n, named = FALSE)
+    text <- .shorten(entries$text, n)
   }
   list(cex = cex, text = text)
 }
@@ -603,6 +603,17 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
 # Whether the legend has a title: the name of a factor `labels`.
 .has_title <- function(style) {
   style$type == "factor" && nzchar(style$name)
+}
+
+# Labels cut to n characters, the cut ones ending in "..", unless that
+# makes two alike: then abbreviate()'s unique abbreviations.
+.shorten <- function(text, n) {
+  cut <- ifelse(nchar(text) > n, paste0(substr(text, 1L, n - 2L), ".."),
+                text)
+  if (anyDuplicated(cut) && !anyDuplicated(text)) {
+    cut <- abbreviate(text, n, named = FALSE)
+  }
+  cut
 }
 
 # Heights, as fractions of the plot region, of the two key slots: the

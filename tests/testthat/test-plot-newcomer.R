@@ -140,6 +140,12 @@ test_that("many label levels: no legend past 12, one panel width, no silent colo
   expect_identical(gplvm:::.level_colours(NULL, 3), gplvm:::.okabe_ito[1:3])
   expect_message(gplvm:::.level_colours(c("red", "blue"), 3),
                  "colours are reused")
+  # level names too wide for the margin are cut, and stay distinct
+  expect_identical(gplvm:::.shorten(c("a rather long name", "b"), 8),
+                   c("a rath..", "b"))
+  same <- gplvm:::.shorten(c("abcdefgh", "abcdefxy"), 6)
+  expect_false(anyDuplicated(same) > 0)
+  expect_true(all(nchar(same) <= 6))
 })
 
 test_that("type = \"n\" draws an empty frame in latent coordinates", {
