@@ -17,10 +17,13 @@
 #' `vignette("gplvm")` walks through a complete analysis of the iris data.
 #' \itemize{
 #'   \item [gplvm()] fits the model and returns an object of class
-#'     `"gplvm"`.
+#'     `"gplvm"`; [gplvm-models] explains the kinds of model it fits
+#'     (sparse, Bayesian, back-constrained, dynamical, with missing
+#'     values) and [gplvm-scaling] how to fit large data sets.
 #'   \item Its methods ([gplvm-methods]): `print`, `summary`, `coef`,
 #'     `logLik` (so `AIC()` and `BIC()` work), `nobs`, `fitted`,
-#'     `residuals` and `as.data.frame`.
+#'     `residuals` and `as.data.frame`; `screeplot` and `anova`
+#'     ([gplvm-compare]).
 #'   \item [predict.gplvm()] maps new data to latent positions
 #'     (`newdata`), and latent positions to data with the standard errors
 #'     of the means and prediction intervals (`newlatent`, `se.fit`,
