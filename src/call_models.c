@@ -81,10 +81,7 @@ static void check_args(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
     gplvm_kernel_from_sexp(type, npar, par, a->q, &a->k);
     a->noise = gplvm_scalar_arg(noise, "noise");
     if (a->noise < 0.0) error("'noise' must be non-negative");
-    if (TYPEOF(threads) != INTSXP || LENGTH(threads) != 1 ||
-        INTEGER(threads)[0] < 1)
-        error("'threads' must be one positive integer");
-    a->nthreads = gplvm_threads(INTEGER(threads)[0]);
+    a->nthreads = gplvm_threads_arg(threads);
 }
 
 SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,

@@ -18,6 +18,11 @@ void gplvm_kernel_from_sexp(SEXP type, SEXP npar, SEXP par, int q,
                             gplvm_kernel *k);
 /* Checks that x is one finite double and returns it. */
 double gplvm_scalar_arg(SEXP x, const char *what);
+/* Checks that x is one positive integer and returns it. */
+int gplvm_positive_int_arg(SEXP x, const char *what);
+/* Checks the threads requested from R and returns the count to use,
+ * gplvm_threads() of it. */
+int gplvm_threads_arg(SEXP threads);
 /* Checks that x is TRUE or FALSE and returns it. */
 int gplvm_flag_arg(SEXP x, const char *what);
 /* A list of the n (protected) elts named by `names` ("" terminated). */

@@ -149,10 +149,8 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
     gplvm_kernel_grad(k, X, n, q, K, 1, gX, gpar, gnoise, nthreads);
     tick(phase, GPLVM_PH_GRAD, &t0);
 
-    for (size_t i = 0; i < (size_t) n * q; i++)
-        if (!R_FINITE(gX[i])) return GPLVM_NONFINITE;
-    for (int i = 0; i < npar; i++)
-        if (!R_FINITE(gpar[i])) return GPLVM_NONFINITE;
-    if (!R_FINITE(*gnoise)) return GPLVM_NONFINITE;
+    if (!gplvm_all_finite(gX, (size_t) n * q) ||
+        !gplvm_all_finite(gpar, npar) || !R_FINITE(*gnoise))
+        return GPLVM_NONFINITE;
     return GPLVM_OK;
 }
