@@ -17,6 +17,13 @@
 #define FCONE
 #endif
 
+/* The floor of the covariance every engine factorises, relative to the
+ * mean of its diagonal: the sparse and Bayesian models add it to k(Z, Z);
+ * the exact model's effective noise is sqrt(noise^2 + floor^2).  Always
+ * present and smooth in the parameters, so the objective stays continuous
+ * where points coincide or the noise vanishes. */
+#define GPLVM_REL_FLOOR 1e-8
+
 /* Sparse approximations; must match .sparse_codes in R/sparse.R. */
 enum { GPLVM_VFE = 1, GPLVM_FITC = 2, GPLVM_DTC = 3 };
 
@@ -261,11 +268,13 @@ int gplvm_threads(int requested);
  * n x n workspace, A is n x d workspace.  On return *loglik holds L; if
  * want_grad, gX (n x q), gpar and *gnoise hold the gradient (they are
  * overwritten), and so does gY (n x d, the gradient in the outputs,
- * dL/dY = -K^-1 Y) unless it is NULL.  *jitter is what had to be added to
- * the diagonal (0 when the first Cholesky succeeded); it is rel times
- * the mean diagonal of Kf + noise I, and the gradient includes its
- * dependence on the parameters, so that it is the gradient of the value
- * returned.  nthreads
+ * dL/dY = -K^-1 Y) unless it is NULL.  K = Kf + s I with the effective
+ * noise s = gplvm_effective_noise(noise + jitter, sum(diag Kf), n),
+ * which keeps the value continuous where latent points coincide or the
+ * noise vanishes.  *jitter is 0 unless the Cholesky factorisation failed
+ * even so; it is then rel times mean(diag Kf).  The gradient includes the
+ * dependence of s on the parameters, so that it is the gradient of the
+ * value returned.  nthreads
  * (>= 1) OpenMP threads run the O(n^2 q) loops; the results do not depend
  * on it.  phase: NULL, or GPLVM_NPHASE doubles to which phase timings are
  * added.  Returns a status code.
@@ -282,6 +291,11 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
                         double *loglik, double *gX, double *gpar,
                         double *gnoise, double *gY, double *jitter,
                         double *phase);
+
+/* The exact model's effective noise sqrt(noise^2 + f^2) with the floor
+ * f = GPLVM_REL_FLOOR mean(diag Kf), from the sum of the diagonal of Kf
+ * over its n entries. */
+double gplvm_effective_noise(double noise, double kf_diag_sum, int n);
 
 /* The sparse model's FITC approximation (src/sparse.c, formulas there;
  * VFE and DTC are sums over data points: gplvm_sparse_chunked below).

@@ -3,7 +3,7 @@
  * Kzz) and the FITC engine; VFE and DTC, which are sums over data points,
  * are computed chunk by chunk in src/sparse_stats.c.
  *
- * With Kzz = k(Z, Z) + j I (j: jitter, SPARSE_JITTER times the mean of
+ * With Kzz = k(Z, Z) + j I (j: jitter, GPLVM_REL_FLOOR times the mean of
  * diag k(Z, Z)), Kxz = k(X, Z), Q = Kxz Kzz^-1 Kzx, kd_i = k(x_i, x_i) and
  * the covariance S = Q + diag(lambda):
  *   VFE (Titsias 2009)  lambda_i = s2,                 plus the trace term
@@ -28,7 +28,6 @@
 #include "gplvm.h"
 #include <math.h>
 
-#define SPARSE_JITTER 1e-8
 #define MAX_JITTER_TRIES 6
 
 int gplvm_strip_white(const gplvm_kernel *k, int total, gplvm_kernel *kf,
@@ -73,7 +72,7 @@ void gplvm_unstrip_grad(const gplvm_kernel *k, int nf, const int *map,
 }
 
 /* Cholesky factor of Kzz + jitter I in Lz (lower); Kzz is kept.  The jitter
- * starts at *rel (at least SPARSE_JITTER) times the mean diagonal and grows
+ * starts at *rel (at least GPLVM_REL_FLOOR) times the mean diagonal and grows
  * tenfold while the factorisation fails; *rel returns the factor used. */
 int gplvm_factor_kzz(const double *Kzz, int m, double *Lz, double *jitter,
                      double *rel, int *retries)
@@ -82,7 +81,7 @@ int gplvm_factor_kzz(const double *Kzz, int m, double *Lz, double *jitter,
     int info = 1;
     double md = 0.0;
     for (int i = 0; i < m; i++) md += Kzz[i + (size_t) i * m] / m;
-    if (!(*rel > SPARSE_JITTER)) *rel = SPARSE_JITTER;
+    if (!(*rel > GPLVM_REL_FLOOR)) *rel = GPLVM_REL_FLOOR;
     for (*retries = 0; *retries < MAX_JITTER_TRIES; (*retries)++) {
         *jitter = *rel * md;
         for (size_t i = 0; i < (size_t) m * m; i++) Lz[i] = Kzz[i];
