@@ -6,15 +6,15 @@
 #' `Y` is used as given (not centred) and no prior on `X` is included.
 #'
 #' The noise enters \eqn{K} as the effective noise
-#' \eqn{\sqrt{\sigma^4 + f^2}}{sqrt(noise^2 + f^2)}, with the floor
-#' \eqn{f = 10^{-8}} times the mean diagonal of \eqn{k(X, X)}: that is the
-#' noise itself up to a relative \eqn{(f/\sigma^2)^2/2}{(f/noise)^2/2}
-#' (5e-13 for a noise of 0.01 times the mean diagonal, 5e-9 for 1e-4
-#' times), and keeps \eqn{K} positive definite and the value
-#' smooth as the noise vanishes or latent points coincide; the gradient
-#' includes it.  Only if the Cholesky factorisation fails even so is jitter
-#' growing tenfold from \eqn{10^{-6}} times that mean diagonal added to
-#' the noise (at most five times), with a warning saying how much.
+#' \eqn{(\sigma^8 + f^4)^{1/4}}{(noise^4 + f^4)^(1/4)} (white kernel parts
+#' count as noise), with the floor \eqn{f = 10^{-8}} times the mean
+#' diagonal of \eqn{k(X, X)}: that is the noise itself, up to rounding,
+#' for a noise above \eqn{10^{-4}} of that mean diagonal, and \eqn{f} as the
+#' noise vanishes, so that \eqn{K} stays positive definite and the value
+#' smooth where latent points coincide; the gradient includes it.  Only if
+#' the Cholesky factorisation fails even so is jitter growing tenfold from
+#' \eqn{10^{-6}} times that mean diagonal added to the noise (at most five
+#' times), with a warning saying how much.
 #'
 #' The exact model takes at most 46340 rows (N^2 below 2^31, each N by N
 #' matrix under 16 GB); for more, use the sparse model.

@@ -65,11 +65,11 @@ static void check_exact_size(int n)
 
 /* Adds the effective noise of `noise` to the diagonal of K = k(X, X)
  * (n x n), as the engine does. */
-static void add_noise(double *K, int n, double noise)
+static void add_noise(double *K, int n, const gplvm_kernel *k, double noise)
 {
     double sum = 0.0;
     for (int i = 0; i < n; i++) sum += K[i + (size_t) i * n];
-    double s = gplvm_effective_noise(noise, sum, n);
+    double s = gplvm_effective_noise(k, noise, sum, n);
     for (int i = 0; i < n; i++) K[i + (size_t) i * n] += s;
 }
 
@@ -162,7 +162,7 @@ SEXP gplvm_internal_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar,
 
     /* the floor: dpotrf + dpotri of the same K */
     gplvm_kernel_sym(&a.k, REAL(X), n, q, K);
-    add_noise(K, n, a.noise + jitter);
+    add_noise(K, n, &a.k, a.noise + jitter);
     t0 = gplvm_wtime();
     F77_CALL(dpotrf)(&uplo, &n, K, &n, &info FCONE);
     t[7] = gplvm_wtime() - t0;
@@ -192,7 +192,7 @@ SEXP gplvm_chol_call(SEXP X, SEXP type, SEXP npar, SEXP par, SEXP diag_add)
     SEXP R = PROTECT(allocMatrix(REALSXP, n, n));
     double *K = REAL(R);
     gplvm_kernel_sym(&k, REAL(X), n, q, K);
-    add_noise(K, n, add);
+    add_noise(K, n, &k, add);
     for (int i = 0; i < n; i++)
         if (!R_FINITE(K[i + (size_t) i * n]))
             error("the covariance matrix is not finite");

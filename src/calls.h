@@ -61,8 +61,8 @@ SEXP gplvm_workspace_call(void);
  * of doubles freed. */
 SEXP gplvm_workspace_free_call(SEXP ws);
 /* Upper Cholesky factor of k(X, X) + s I, s the engine's effective noise
- * for noise diag_add (as R's chol()), built in the returned matrix: the one N x N
- * matrix a fitted exact model keeps. */
+ * for noise diag_add (as R's chol()), built in the returned matrix: the
+ * one N x N matrix a fitted exact model keeps. */
 SEXP gplvm_chol_call(SEXP X, SEXP type, SEXP npar, SEXP par, SEXP diag_add);
 /* gplvm_threads() for R (src/threads.c; integer in, integer out). */
 SEXP gplvm_threads_call(SEXP requested);

@@ -19,7 +19,8 @@
 
 /* The floor of the covariance every engine factorises, relative to the
  * mean of its diagonal: the sparse and Bayesian models add it to k(Z, Z);
- * the exact model's effective noise is sqrt(noise^2 + floor^2).  Always
+ * the exact model's effective noise is (noise^4 + floor^4)^(1/4), its
+ * noise including the white parts' variances.  Always
  * present and smooth in the parameters, so the objective stays continuous
  * where points coincide or the noise vanishes. */
 #define GPLVM_REL_FLOOR 1e-8
@@ -269,7 +270,7 @@ int gplvm_threads(int requested);
  * want_grad, gX (n x q), gpar and *gnoise hold the gradient (they are
  * overwritten), and so does gY (n x d, the gradient in the outputs,
  * dL/dY = -K^-1 Y) unless it is NULL.  K = Kf + s I with the effective
- * noise s = gplvm_effective_noise(noise + jitter, sum(diag Kf), n),
+ * noise s = gplvm_effective_noise(k, noise + jitter, sum(diag Kf), n),
  * which keeps the value continuous where latent points coincide or the
  * noise vanishes.  *jitter is 0 unless the Cholesky factorisation failed
  * even so; it is then rel times mean(diag Kf).  The gradient includes the
@@ -292,10 +293,12 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
                         double *gnoise, double *gY, double *jitter,
                         double *phase);
 
-/* The exact model's effective noise sqrt(noise^2 + f^2) with the floor
- * f = GPLVM_REL_FLOOR mean(diag Kf), from the sum of the diagonal of Kf
- * over its n entries. */
-double gplvm_effective_noise(double noise, double kf_diag_sum, int n);
+/* The exact model's effective noise ((noise + w)^4 + f^4)^(1/4) - w, w the
+ * variances of k's white parts, with the floor f = GPLVM_REL_FLOOR
+ * mean(diag Kf), from the sum of the diagonal of Kf = k(X, X) (white
+ * parts included) over its n entries. */
+double gplvm_effective_noise(const gplvm_kernel *k, double noise,
+                             double kf_diag_sum, int n);
 
 /* The sparse model's FITC approximation (src/sparse.c, formulas there;
  * VFE and DTC are sums over data points: gplvm_sparse_chunked below).
@@ -363,7 +366,8 @@ int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
 /* The three in one process, with the arguments and results of
  * gplvm_fitc_engine and approx GPLVM_VFE or GPLVM_DTC; store: keep Kxz
  * and V between the passes (O(n m) memory) rather than compute them
- * twice; otherwise O(chunk m + m^2 + m d) workspace.  phase: NULL or GPLVM_NSPHASE doubles. */
+ * twice; otherwise O(chunk m + m^2 + m d) workspace.  phase: NULL or
+ * GPLVM_NSPHASE doubles. */
 int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
                          const double *X, const double *Z, int m, int q,
                          const gplvm_kernel *k, double noise, int approx,
