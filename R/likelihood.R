@@ -7,7 +7,7 @@
 #'
 #' The noise enters \eqn{K} as the effective noise
 #' \eqn{(\sigma^8 + f^4)^{1/4}}{(noise^4 + f^4)^(1/4)} (white kernel parts
-#' count as noise), with the floor \eqn{f = 10^{-8}} times the mean
+#' count as noise), with the floor \eqn{f = 10^{-8}}{f = 1e-8} times the mean
 #' diagonal of \eqn{k(X, X)}: that is the noise itself, up to rounding,
 #' for a noise above \eqn{10^{-4}} of that mean diagonal, and \eqn{f} as the
 #' noise vanishes, so that \eqn{K} stays positive definite and the value
