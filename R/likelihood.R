@@ -5,12 +5,16 @@
 #' with \eqn{K = k(X, X) + \sigma^2 I}, from one Cholesky factorisation in C.
 #' `Y` is used as given (not centred) and no prior on `X` is included.
 #'
-#' If the Cholesky factorisation fails, jitter growing tenfold from
-#' \eqn{10^{-6}} times the mean diagonal of \eqn{K} is added (at most five
-#' times) and a warning says how much; if it still fails, an error is
-#' raised.  The jitter is then part of the value, and the gradient is the
-#' gradient of that value (including the jitter's dependence on the
-#' parameters through the mean diagonal).
+#' The noise enters \eqn{K} as the effective noise
+#' \eqn{(\sigma^8 + f^4)^{1/4}}{(noise^4 + f^4)^(1/4)} (white kernel parts
+#' count as noise), with the floor \eqn{f = 10^{-8}}{f = 1e-8} times the mean
+#' diagonal of \eqn{k(X, X)}: that is the noise itself, up to rounding,
+#' for a noise above \eqn{10^{-4}} of that mean diagonal, and \eqn{f} as the
+#' noise vanishes, so that \eqn{K} stays positive definite and the value
+#' smooth where latent points coincide; the gradient includes it.  Only if
+#' the Cholesky factorisation fails even so is jitter growing tenfold from
+#' \eqn{10^{-6}} times that mean diagonal added to the noise (at most five
+#' times), with a warning saying how much.
 #'
 #' The exact model takes at most 46340 rows (N^2 below 2^31, each N by N
 #' matrix under 16 GB); for more, use the sparse model.

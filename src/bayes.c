@@ -24,35 +24,11 @@
 
 #define MAX_B_TRIES 6
 
-static void matmul(char ta, char tb, int m, int n, int k, double alpha,
-                   const double *A, int lda, const double *B, int ldb,
-                   double beta, double *C)
-{
-    F77_CALL(dgemm)(&ta, &tb, &m, &n, &k, &alpha, A, &lda, B, &ldb, &beta,
-                    C, &m FCONE FCONE);
-}
-
-/* B <- op(L)^-1 B (side 'L') or B op(L)^-1 (side 'R'), L lower. */
-static void trsolve(char side, char trans, int rows, int cols,
-                    const double *L, int ldl, double *B)
-{
-    const char uplo = 'L', diag = 'N';
-    const double one = 1.0;
-    F77_CALL(dtrsm)(&side, &uplo, &trans, &diag, &rows, &cols, &one, L,
-                    &ldl, B, &rows FCONE FCONE FCONE FCONE);
-}
-
 /* L^-T X L^-1 in place (X m x m). */
 static void unwhiten(const double *L, int m, double *X)
 {
-    trsolve('L', 'T', m, m, L, m, X);
-    trsolve('R', 'N', m, m, L, m, X);
-}
-
-static int finite_all(const double *x, size_t len)
-{
-    for (size_t i = 0; i < len; i++) if (!R_FINITE(x[i])) return 0;
-    return 1;
+    gplvm_trsolve('L', 'T', m, m, L, m, 1.0, X);
+    gplvm_trsolve('R', 'N', m, m, L, m, 1.0, X);
 }
 
 int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
@@ -68,7 +44,7 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     int *map = (int *) R_alloc(npar, sizeof(int));
     double s2, rel;
     gplvm_kernel kf;
-    gplvm_strip_white(k, npar, &kf, map, &s2);
+    int nf = gplvm_strip_white(k, npar, &kf, map, &s2);
     s2 += noise;
     if (kf.nparts < 1 || !(s2 > 0.0)) return GPLVM_LAPACK;
     double beta = 1.0 / s2;
@@ -83,16 +59,16 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     double *Kzz = (double *) R_alloc(mm, sizeof(double));
     double *L = (double *) R_alloc(mm, sizeof(double));
     gplvm_kernel_sym(&kf, Z, m, q, Kzz);
-    for (int j = 0; j < m; j++)
-        for (int i = 0; i < j; i++) Kzz[i + (size_t) j * m] = 0.0;
-    if (!finite_all(Kzz, mm)) return GPLVM_NONFINITE;
+    gplvm_zero_upper(Kzz, m);
+    if (!gplvm_all_finite(Kzz, mm)) return GPLVM_NONFINITE;
     double psi0;
     double *Psi1 = (double *) R_alloc(nm, sizeof(double));
     double *Psi2 = (double *) R_alloc(mm, sizeof(double));
     double *P2 = (double *) R_alloc(mm, sizeof(double));
     double *Lb = (double *) R_alloc(mm, sizeof(double));
     gplvm_psi_stats(&kf, mu, S, n, Z, m, q, &psi0, Psi1, Psi2, nthreads);
-    if (!R_FINITE(psi0) || !finite_all(Psi1, nm) || !finite_all(Psi2, mm))
+    if (!R_FINITE(psi0) || !gplvm_all_finite(Psi1, nm) ||
+        !gplvm_all_finite(Psi2, mm))
         return GPLVM_NONFINITE;
     rel = 0.0;
     *retries = 0;
@@ -106,12 +82,11 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
         F77_CALL(dpotrf)(&uplo, &m, Lb, &m, &info FCONE);
         if (info < 0) return GPLVM_LAPACK;
         if (info == 0) {
-            for (int j = 0; j < m; j++)
-                for (int i = 0; i < j; i++) Lb[i + (size_t) j * m] = 0.0;
-            trsolve('L', 'N', m, m, L, m, Lb);
+            gplvm_zero_upper(Lb, m);
+            gplvm_trsolve('L', 'N', m, m, L, m, 1.0, Lb);
             memcpy(P2, Psi2, mm * sizeof(double));
-            trsolve('L', 'N', m, m, L, m, P2);
-            trsolve('R', 'T', m, m, L, m, P2);
+            gplvm_trsolve('L', 'N', m, m, L, m, 1.0, P2);
+            gplvm_trsolve('R', 'T', m, m, L, m, 1.0, P2);
             break;
         }
         if (tries >= MAX_B_TRIES) return GPLVM_NOT_PD;
@@ -121,9 +96,9 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     double trP2 = 0.0;
     for (int i = 0; i < m; i++) trP2 += P2[i + (size_t) i * m];
     double *c = (double *) R_alloc(md, sizeof(double));
-    matmul('T', 'N', m, d, n, 1.0, Psi1, n, Y, n, 0.0, c);
-    trsolve('L', 'N', m, d, L, m, c);
-    trsolve('L', 'N', m, d, Lb, m, c);
+    gplvm_gemm('T', 'N', m, d, n, 1.0, Psi1, n, Y, n, 0.0, c);
+    gplvm_trsolve('L', 'N', m, d, L, m, 1.0, c);
+    gplvm_trsolve('L', 'N', m, d, Lb, m, 1.0, c);
 
     double logdet = 0.0, yy = 0.0, cc = 0.0, kl = 0.0;
     for (int i = 0; i < m; i++) logdet += log(Lb[i + (size_t) i * m]);
@@ -138,7 +113,7 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     if (!want_grad) return GPLVM_OK;
 
     /* E = Lb^-T c;  Binv = B^-1 */
-    trsolve('L', 'T', m, d, Lb, m, c);
+    gplvm_trsolve('L', 'T', m, d, Lb, m, 1.0, c);
     double *E = c;
     double *Binv = (double *) R_alloc(mm, sizeof(double));
     memcpy(Binv, Lb, mm * sizeof(double));
@@ -149,7 +124,7 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
             Binv[i + (size_t) j * m] = Binv[j + (size_t) i * m];
 
     double *EE = (double *) R_alloc(mm, sizeof(double));
-    matmul('N', 'T', m, m, d, 1.0, E, m, E, m, 0.0, EE);
+    gplvm_gemm('N', 'T', m, m, d, 1.0, E, m, E, m, 0.0, EE);
     /* dF/dbeta */
     double trBP = 0.0, tEPE = 0.0;
     for (size_t i = 0; i < mm; i++) {
@@ -176,11 +151,11 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     unwhiten(L, m, WK);
     /* W1 = beta^2 Y E' L^-1 */
     double *W1 = Psi1;
-    matmul('N', 'T', n, m, d, beta * beta, Y, n, E, m, 0.0, W1);
-    trsolve('R', 'N', n, m, L, m, W1);
+    gplvm_gemm('N', 'T', n, m, d, beta * beta, Y, n, E, m, 0.0, W1);
+    gplvm_trsolve('R', 'N', n, m, L, m, 1.0, W1);
 
-    double *gf = (double *) R_alloc(npar, sizeof(double));
-    for (int i = 0; i < npar; i++) gf[i] = gpar[i] = 0.0;
+    double *gf = (double *) R_alloc(nf > 0 ? nf : 1, sizeof(double));
+    for (int i = 0; i < nf; i++) gf[i] = 0.0;
     for (size_t i = 0; i < (size_t) n * q; i++) {
         gmu[i] = -mu[i];
         gS[i] = -0.5 * (1.0 - 1.0 / S[i]);
@@ -192,24 +167,17 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     /* Kzz: symmetric weights, plus the jitter's dependence on the mean
      * diagonal */
     double trW = 0.0, trace_z;
-    for (int j = 0; j < m; j++)
-        for (int i = j + 1; i < m; i++) {
-            double s = 0.5 * (WK[i + (size_t) j * m] + WK[j + (size_t) i * m]);
-            WK[i + (size_t) j * m] = WK[j + (size_t) i * m] = s;
-        }
+    gplvm_symmetrise(WK, m);
     for (int i = 0; i < m; i++) trW += WK[i + (size_t) i * m];
     for (int i = 0; i < m; i++) WK[i + (size_t) i * m] += rel * trW / m;
     gplvm_kernel_grad(&kf, Z, m, q, WK, 0, gZ, gf, &trace_z, 1);
 
-    int nfpar = 0;
-    for (int p = 0; p < kf.nparts; p++) nfpar += kf.npar[p];
-    for (int i = 0; i < nfpar; i++) gpar[map[i]] = gf[i];
-    for (int p = 0, pos = 0; p < k->nparts; pos += k->npar[p++])
-        if (gplvm_psi_white(k, p)) gpar[pos] = *gnoise;
+    gplvm_unstrip_grad(k, nf, map, gf, *gnoise, gpar);
 
-    if (!finite_all(gmu, (size_t) n * q) || !finite_all(gS, (size_t) n * q) ||
-        !finite_all(gZ, (size_t) m * q) || !finite_all(gpar, npar) ||
-        !R_FINITE(*gnoise))
+    if (!gplvm_all_finite(gmu, (size_t) n * q) ||
+        !gplvm_all_finite(gS, (size_t) n * q) ||
+        !gplvm_all_finite(gZ, (size_t) m * q) ||
+        !gplvm_all_finite(gpar, npar) || !R_FINITE(*gnoise))
         return GPLVM_NONFINITE;
     return GPLVM_OK;
 }

@@ -28,14 +28,6 @@ static void latent_args(SEXP mu, SEXP S, SEXP Z, int *n, int *q, int *m)
             error("'X_var' must be positive and finite");
 }
 
-static int thread_arg(SEXP threads)
-{
-    if (TYPEOF(threads) != INTSXP || LENGTH(threads) != 1 ||
-        INTEGER(threads)[0] < 1)
-        error("'threads' must be one positive integer");
-    return INTEGER(threads)[0];
-}
-
 SEXP gplvm_psi_call(SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar, SEXP par,
                     SEXP threads)
 {
@@ -43,7 +35,7 @@ SEXP gplvm_psi_call(SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar, SEXP par,
     gplvm_kernel k;
     latent_args(mu, S, Z, &n, &q, &m);
     psi_kernel(type, npar, par, q, &k);
-    int nthreads = thread_arg(threads);
+    int nthreads = gplvm_threads_arg(threads);
     const char *names[] = {"psi0", "psi1", "psi2", ""};
     SEXP out = PROTECT(mkNamed(VECSXP, names));
     SEXP p0 = PROTECT(ScalarReal(0.0));
@@ -93,10 +85,8 @@ SEXP gplvm_bayes_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar,
     for (int p = 0; p < k.nparts; p++)
         if (!gplvm_psi_white(&k, p)) has_nonwhite = 1;
     if (!has_nonwhite) error("'kernel' must have a part other than white");
-    if (TYPEOF(gradient) != LGLSXP || LENGTH(gradient) != 1 ||
-        LOGICAL(gradient)[0] == NA_LOGICAL)
-        error("'gradient' must be TRUE or FALSE");
-    int want_grad = LOGICAL(gradient)[0], nthreads = thread_arg(threads);
+    int want_grad = gplvm_flag_arg(gradient, "gradient");
+    int nthreads = gplvm_threads_arg(threads);
 
     const char *names[] = {"bound", "X", "X_var", "inducing", "kernel",
                            "noise", "jitter", "retries", "status", ""};

@@ -50,3 +50,16 @@ SEXP gplvm_named_list(const char **names, int n, const SEXP *elts)
     UNPROTECT(1);
     return out;
 }
+
+int gplvm_positive_int_arg(SEXP x, const char *what)
+{
+    if (TYPEOF(x) != INTSXP || LENGTH(x) != 1 ||
+        INTEGER(x)[0] == NA_INTEGER || INTEGER(x)[0] < 1)
+        error("'%s' must be one positive integer", what);
+    return INTEGER(x)[0];
+}
+
+int gplvm_threads_arg(SEXP threads)
+{
+    return gplvm_threads(gplvm_positive_int_arg(threads, "threads"));
+}

@@ -63,6 +63,16 @@ static void check_exact_size(int n)
               "sparse model (inducing inputs)", n);
 }
 
+/* Adds the effective noise of `noise` to the diagonal of K = k(X, X)
+ * (n x n), as the engine does. */
+static void add_noise(double *K, int n, const gplvm_kernel *k, double noise)
+{
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) sum += K[i + (size_t) i * n];
+    double s = gplvm_effective_noise(k, noise, sum, n);
+    for (int i = 0; i < n; i++) K[i + (size_t) i * n] += s;
+}
+
 /* Arguments shared by the .Call entries, checked. */
 typedef struct {
     int n, d, q, nthreads;
@@ -81,10 +91,7 @@ static void check_args(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
     gplvm_kernel_from_sexp(type, npar, par, a->q, &a->k);
     a->noise = gplvm_scalar_arg(noise, "noise");
     if (a->noise < 0.0) error("'noise' must be non-negative");
-    if (TYPEOF(threads) != INTSXP || LENGTH(threads) != 1 ||
-        INTEGER(threads)[0] < 1)
-        error("'threads' must be one positive integer");
-    a->nthreads = gplvm_threads(INTEGER(threads)[0]);
+    a->nthreads = gplvm_threads_arg(threads);
 }
 
 SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
@@ -155,7 +162,7 @@ SEXP gplvm_internal_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar,
 
     /* the floor: dpotrf + dpotri of the same K */
     gplvm_kernel_sym(&a.k, REAL(X), n, q, K);
-    for (int i = 0; i < n; i++) K[i + (size_t) i * n] += a.noise + jitter;
+    add_noise(K, n, &a.k, a.noise + jitter);
     t0 = gplvm_wtime();
     F77_CALL(dpotrf)(&uplo, &n, K, &n, &info FCONE);
     t[7] = gplvm_wtime() - t0;
@@ -169,7 +176,8 @@ SEXP gplvm_internal_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar,
 }
 
 /* The upper Cholesky factor R (R'R = K, zeros below the diagonal, as from
- * R's chol()) of K = k(X, X) + diag_add I, built in the one n x n matrix
+ * R's chol()) of K = k(X, X) + s I, s the effective noise of diag_add
+ * (noise plus jitter) as in the engine, built in the one n x n matrix
  * that is returned: the end of a fit needs no other N x N copy. */
 SEXP gplvm_chol_call(SEXP X, SEXP type, SEXP npar, SEXP par, SEXP diag_add)
 {
@@ -184,7 +192,7 @@ SEXP gplvm_chol_call(SEXP X, SEXP type, SEXP npar, SEXP par, SEXP diag_add)
     SEXP R = PROTECT(allocMatrix(REALSXP, n, n));
     double *K = REAL(R);
     gplvm_kernel_sym(&k, REAL(X), n, q, K);
-    for (int i = 0; i < n; i++) K[i + (size_t) i * n] += add;
+    add_noise(K, n, &k, add);
     for (int i = 0; i < n; i++)
         if (!R_FINITE(K[i + (size_t) i * n]))
             error("the covariance matrix is not finite");

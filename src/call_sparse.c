@@ -28,14 +28,6 @@ static void sparse_args_check(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     if (!has_nonwhite) error("'kernel' must have a part other than white");
 }
 
-static int positive_int(SEXP x, const char *what)
-{
-    if (TYPEOF(x) != INTSXP || LENGTH(x) != 1 ||
-        INTEGER(x)[0] == NA_INTEGER || INTEGER(x)[0] < 1)
-        error("'%s' must be one positive integer", what);
-    return INTEGER(x)[0];
-}
-
 static int approx_arg(SEXP approx, int chunked)
 {
     if (TYPEOF(approx) != INTSXP || LENGTH(approx) != 1 ||
@@ -66,21 +58,7 @@ typedef struct {
 static void strip(const sparse_args *a, stripped *s)
 {
     s->map = (int *) R_alloc(a->npar, sizeof(int));
-    gplvm_strip_white(&a->k, a->npar, &s->kf, s->map, &s->white);
-    s->nf = 0;
-    for (int p = 0; p < s->kf.nparts; p++) s->nf += s->kf.npar[p];
-}
-
-/* gf (kf's order) into the full parameter vector gpar (zeroed first);
- * white parts get `white_grad`. */
-static void unstrip(const sparse_args *a, const stripped *s,
-                    const double *gf, double white_grad, double *gpar)
-{
-    memset(gpar, 0, (size_t) a->npar * sizeof(double));
-    for (int i = 0; i < s->nf; i++) gpar[s->map[i]] = gf[i];
-    for (int p = 0, pos = 0; p < a->k.nparts; pos += a->k.npar[p++])
-        if (gplvm_part_def(&a->k, p)->family == GPLVM_WHITE)
-            gpar[pos] = white_grad;
+    s->nf = gplvm_strip_white(&a->k, a->npar, &s->kf, s->map, &s->white);
 }
 
 static double *zeroed(size_t len)
@@ -103,7 +81,7 @@ SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     if (D <= 0.0) error("'ndim' must be positive");
     int ap = approx_arg(approx, 0);
     int want_grad = gplvm_flag_arg(gradient, "gradient");
-    int nc = positive_int(chunk, "chunk");
+    int nc = gplvm_positive_int_arg(chunk, "chunk");
     int keep = gplvm_flag_arg(store, "store");
 
     const char *names[] = {"loglik", "X", "inducing", "kernel", "noise",
@@ -121,10 +99,9 @@ SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     double *gZbuf = want_grad ? REAL(gZ) : zeroed((size_t) m * q);
     double *gparbuf = want_grad ? REAL(gpar) : zeroed(a.npar);
     int status = ap == GPLVM_FITC ?
-        gplvm_sparse_engine(REAL(Y), n, a.d, D, REAL(X), REAL(Z), m, q, &a.k,
-                            s2, ap, want_grad, REAL(ll), gXbuf, gZbuf,
-                            gparbuf, REAL(gnoise), REAL(jitter),
-                            INTEGER(retries)) :
+        gplvm_fitc_engine(REAL(Y), n, a.d, D, REAL(X), REAL(Z), m, q, &a.k,
+                          s2, want_grad, REAL(ll), gXbuf, gZbuf, gparbuf,
+                          REAL(gnoise), REAL(jitter), INTEGER(retries)) :
         gplvm_sparse_chunked(REAL(Y), n, a.d, D, REAL(X), REAL(Z), m, q,
                              &a.k, s2, ap, want_grad, nc, keep, REAL(ll),
                              gXbuf, gZbuf, gparbuf, REAL(gnoise),
@@ -183,7 +160,7 @@ SEXP gplvm_sparse_stats_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     stripped s;
     const double *L = step_args(Y, X, Z, type, npar, par, Lz, &a, &s);
     int m = a.m;
-    int nc = positive_int(chunk, "chunk");
+    int nc = gplvm_positive_int_arg(chunk, "chunk");
     int want_store = gplvm_flag_arg(keep, "keep");
     const char *names[] = {"n", "psi0", "yy", "Phi", "c", "store", "status",
                            ""};
@@ -248,7 +225,8 @@ SEXP gplvm_sparse_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
                                      L, r, N, ps, y2, phi, REAL(c),
                                      want_grad, REAL(ll), REAL(B), REAL(C),
                                      REAL(g0), REAL(gnoise), REAL(gZ), gf);
-    unstrip(&a, &s, gf, REAL(gnoise)[0], REAL(gpar));
+    gplvm_unstrip_grad(&a.k, s.nf, s.map, gf, REAL(gnoise)[0],
+                       REAL(gpar));
     SEXP code = PROTECT(ScalarInteger(status));
     const SEXP elts[] = {ll, B, C, g0, gnoise, gZ, gpar, code};
     SEXP out = gplvm_named_list(names, 8, elts);
@@ -267,7 +245,7 @@ SEXP gplvm_sparse_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     const double *b = matrix_arg(B, "B", m, m);
     const double *c = matrix_arg(C, "C", m, a.d);
     double gd = gplvm_scalar_arg(g0, "g0");
-    int nc = positive_int(chunk, "chunk");
+    int nc = gplvm_positive_int_arg(chunk, "chunk");
     double *kstore = NULL;
     if (!isNull(store)) {
         if (TYPEOF(store) != REALSXP ||
@@ -285,7 +263,7 @@ SEXP gplvm_sparse_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
                                    REAL(Z), m, a.q, L, nc, b, c, gd, kstore,
                                    kstore != NULL, REAL(gX), REAL(gZ), gf,
                                    NULL);
-    unstrip(&a, &s, gf, 0.0, REAL(gpar));
+    gplvm_unstrip_grad(&a.k, s.nf, s.map, gf, 0.0, REAL(gpar));
     SEXP code = PROTECT(ScalarInteger(status));
     const SEXP elts[] = {gX, gZ, gpar, code};
     SEXP out = gplvm_named_list(names, 4, elts);
@@ -301,7 +279,7 @@ SEXP gplvm_internal_sparse_bench_call(SEXP Y, SEXP X, SEXP Z, SEXP type,
     sparse_args_check(Y, X, Z, type, npar, par, &a);
     double s2 = gplvm_scalar_arg(noise, "noise");
     if (s2 <= 0.0) error("'noise' must be positive");
-    int nc = positive_int(chunk, "chunk");
+    int nc = gplvm_positive_int_arg(chunk, "chunk");
     int keep = gplvm_flag_arg(store, "store");
     double *gX = zeroed((size_t) a.n * a.q), *gZ = zeroed((size_t) a.m * a.q);
     double *gpar = zeroed(a.npar), ll, gnoise, jitter;

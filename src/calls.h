@@ -18,6 +18,11 @@ void gplvm_kernel_from_sexp(SEXP type, SEXP npar, SEXP par, int q,
                             gplvm_kernel *k);
 /* Checks that x is one finite double and returns it. */
 double gplvm_scalar_arg(SEXP x, const char *what);
+/* Checks that x is one positive integer and returns it. */
+int gplvm_positive_int_arg(SEXP x, const char *what);
+/* Checks the threads requested from R and returns the count to use,
+ * gplvm_threads() of it. */
+int gplvm_threads_arg(SEXP threads);
 /* Checks that x is TRUE or FALSE and returns it. */
 int gplvm_flag_arg(SEXP x, const char *what);
 /* A list of the n (protected) elts named by `names` ("" terminated). */
@@ -55,8 +60,9 @@ SEXP gplvm_workspace_call(void);
 /* Frees a workspace's buffer now (at the end of a fit); returns the number
  * of doubles freed. */
 SEXP gplvm_workspace_free_call(SEXP ws);
-/* Upper Cholesky factor of k(X, X) + diag_add I (as R's chol()), built in
- * the returned matrix: the one N x N matrix a fitted exact model keeps. */
+/* Upper Cholesky factor of k(X, X) + s I, s the engine's effective noise
+ * for noise diag_add (as R's chol()), built in the returned matrix: the
+ * one N x N matrix a fitted exact model keeps. */
 SEXP gplvm_chol_call(SEXP X, SEXP type, SEXP npar, SEXP par, SEXP diag_add);
 /* gplvm_threads() for R (src/threads.c; integer in, integer out). */
 SEXP gplvm_threads_call(SEXP requested);

@@ -17,6 +17,14 @@
 #define FCONE
 #endif
 
+/* The floor of the covariance every engine factorises, relative to the
+ * mean of its diagonal: the sparse and Bayesian models add it to k(Z, Z);
+ * the exact model's effective noise is (noise^4 + floor^4)^(1/4), its
+ * noise including the white parts' variances.  Always
+ * present and smooth in the parameters, so the objective stays continuous
+ * where points coincide or the noise vanishes. */
+#define GPLVM_REL_FLOOR 1e-8
+
 /* Sparse approximations; must match .sparse_codes in R/sparse.R. */
 enum { GPLVM_VFE = 1, GPLVM_FITC = 2, GPLVM_DTC = 3 };
 
@@ -30,6 +38,26 @@ enum {
     GPLVM_FITC_LAMBDA = 4, /* sparse FITC: noise + diag(Kxx - Q) not > 0 */
     GPLVM_SPARSE_INNER = 5 /* sparse: I + V' Lambda^-1 V not factorised */
 };
+
+/* ---- src/linalg.c: the BLAS/LAPACK helpers every engine shares ---- */
+
+/* C (m x n, leading dimension m) = alpha op(A) op(B) + beta C, op(A) m x k
+ * with leading dimension lda, op(B) k x n with ldb ('N' or 'T' each);
+ * nothing for an empty C, C = beta C when k = 0. */
+void gplvm_gemm(char ta, char tb, int m, int n, int k, double alpha,
+                const double *A, int lda, const double *B, int ldb,
+                double beta, double *C);
+/* B (rows x cols, leading dimension rows) <- alpha op(L)^-1 B (side 'L')
+ * or alpha B op(L)^-1 (side 'R'), L lower-triangular with leading
+ * dimension ldl, op 'N' or 'T'. */
+void gplvm_trsolve(char side, char trans, int rows, int cols,
+                   const double *L, int ldl, double alpha, double *B);
+/* Whether all len values are finite. */
+int gplvm_all_finite(const double *x, size_t len);
+/* S (m x m) <- (S + S') / 2. */
+void gplvm_symmetrise(double *S, int m);
+/* Zeros the strict upper triangle of A (m x m). */
+void gplvm_zero_upper(double *A, int m);
 
 /* ---- The kernel table (src/kernel_table.c; one file per kernel) ----
  *
@@ -241,11 +269,13 @@ int gplvm_threads(int requested);
  * n x n workspace, A is n x d workspace.  On return *loglik holds L; if
  * want_grad, gX (n x q), gpar and *gnoise hold the gradient (they are
  * overwritten), and so does gY (n x d, the gradient in the outputs,
- * dL/dY = -K^-1 Y) unless it is NULL.  *jitter is what had to be added to
- * the diagonal (0 when the first Cholesky succeeded); it is rel times
- * the mean diagonal of Kf + noise I, and the gradient includes its
- * dependence on the parameters, so that it is the gradient of the value
- * returned.  nthreads
+ * dL/dY = -K^-1 Y) unless it is NULL.  K = Kf + s I with the effective
+ * noise s = gplvm_effective_noise(k, noise + jitter, sum(diag Kf), n),
+ * which keeps the value continuous where latent points coincide or the
+ * noise vanishes.  *jitter is 0 unless the Cholesky factorisation failed
+ * even so; it is then rel times mean(diag Kf).  The gradient includes the
+ * dependence of s on the parameters, so that it is the gradient of the
+ * value returned.  nthreads
  * (>= 1) OpenMP threads run the O(n^2 q) loops; the results do not depend
  * on it.  phase: NULL, or GPLVM_NPHASE doubles to which phase timings are
  * added.  Returns a status code.
@@ -263,18 +293,25 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
                         double *gnoise, double *gY, double *jitter,
                         double *phase);
 
-/* Sparse engine (src/sparse.c, formulas there): Y n x d, X n x q, inducing
- * inputs Z m x q, approx one of GPLVM_VFE, GPLVM_FITC, GPLVM_DTC.  White
- * parts of k act as noise.  Writes *loglik and, if want_grad, gX (n x q),
- * gZ (m x q), gpar and *gnoise; *jitter is what was added to the diagonal
- * of k(Z, Z) and *retries how often it had to grow.  Workspace comes from
- * R_alloc: O(n m + n d + m^2) doubles.  Returns a status code. */
-int gplvm_sparse_engine(const double *Y, int n, int d, double ndim,
-                        const double *X, const double *Z, int m, int q,
-                        const gplvm_kernel *k, double noise, int approx,
-                        int want_grad, double *loglik, double *gX,
-                        double *gZ, double *gpar, double *gnoise,
-                        double *jitter, int *retries);
+/* The exact model's effective noise ((noise + w)^4 + f^4)^(1/4) - w, w the
+ * variances of k's white parts, with the floor f = GPLVM_REL_FLOOR
+ * mean(diag Kf), from the sum of the diagonal of Kf = k(X, X) (white
+ * parts included) over its n entries. */
+double gplvm_effective_noise(const gplvm_kernel *k, double noise,
+                             double kf_diag_sum, int n);
+
+/* The sparse model's FITC approximation (src/sparse.c, formulas there;
+ * VFE and DTC are sums over data points: gplvm_sparse_chunked below).
+ * Y n x d, X n x q, inducing inputs Z m x q.  White parts of k act as
+ * noise.  Writes *loglik and, if want_grad, gX (n x q), gZ (m x q), gpar
+ * and *gnoise; *jitter is what was added to the diagonal of k(Z, Z) and
+ * *retries how often it had to grow.  Workspace comes from R_alloc:
+ * O(n m + n d + m^2) doubles.  Returns a status code. */
+int gplvm_fitc_engine(const double *Y, int n, int d, double ndim,
+                      const double *X, const double *Z, int m, int q,
+                      const gplvm_kernel *k, double noise, int want_grad,
+                      double *loglik, double *gX, double *gZ, double *gpar,
+                      double *gnoise, double *jitter, int *retries);
 
 /* The VFE and DTC bounds from sums over chunks of rows (src/sparse_stats.c,
  * formulas there).  kf is a kernel without white parts (gplvm_strip_white);
@@ -327,9 +364,10 @@ int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
                       const double *C, double g0, double *store, int stored,
                       double *gX, double *gZ, double *gf, double *phase);
 /* The three in one process, with the arguments and results of
- * gplvm_sparse_engine (VFE and DTC only); store: keep Kxz and V between
- * the passes (O(n m) memory) rather than compute them twice; otherwise
- * O(chunk m + m^2 + m d) workspace.  phase: NULL or GPLVM_NSPHASE doubles. */
+ * gplvm_fitc_engine and approx GPLVM_VFE or GPLVM_DTC; store: keep Kxz
+ * and V between the passes (O(n m) memory) rather than compute them
+ * twice; otherwise O(chunk m + m^2 + m d) workspace.  phase: NULL or
+ * GPLVM_NSPHASE doubles. */
 int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
                          const double *X, const double *Z, int m, int q,
                          const gplvm_kernel *k, double noise, int approx,
@@ -348,13 +386,18 @@ void gplvm_metric(const gplvm_kernel *k, const double *Xs, int m,
                   const double *S, int n, int q, const double *alpha, int d,
                   const double *F, int r, double ndim, double *G, double *J);
 
-/* Used by the sparse and Bayesian engines (src/sparse.c): the kernel
- * without its white parts (kf, allocated with R_alloc), the map from kf's
- * parameters to the full vector (total entries) and the white variance;
- * and the Cholesky factor of Kzz + jitter I, the jitter starting at *rel
+/* Used by the sparse and Bayesian engines (src/sparse.c).  The kernel
+ * without its white parts: kf (allocated with R_alloc), the map from kf's
+ * parameters to the full vector of `total` entries, and the white
+ * variance; returns kf's parameter count nf. */
+int gplvm_strip_white(const gplvm_kernel *k, int total, gplvm_kernel *kf,
+                      int *map, double *white);
+/* The way back: gpar (all of k's parameters) gets gf (kf's nf, through
+ * map), white_grad for each white variance and 0 elsewhere. */
+void gplvm_unstrip_grad(const gplvm_kernel *k, int nf, const int *map,
+                        const double *gf, double white_grad, double *gpar);
+/* The Cholesky factor of Kzz + jitter I, the jitter starting at *rel
  * (0: the default) times the mean diagonal (see src/sparse.c). */
-void gplvm_strip_white(const gplvm_kernel *k, int total, gplvm_kernel *kf,
-                       int *map, double *white);
 int gplvm_factor_kzz(const double *Kzz, int m, double *Lz, double *jitter,
                      double *rel, int *retries);
 

@@ -43,19 +43,6 @@ void gplvm_psi_over_rows(int n, int nthreads, size_t acclen, size_t scrlen,
     }
 }
 
-void gplvm_psi_matmul(char ta, char tb, int m, int n, int k, double alpha,
-                      const double *A, int lda, const double *B, int ldb,
-                      double beta, double *C)
-{
-    if (m < 1 || n < 1) return;
-    if (k < 1) {
-        for (size_t i = 0; i < (size_t) m * n; i++) C[i] *= beta;
-        return;
-    }
-    F77_CALL(dgemm)(&ta, &tb, &m, &n, &k, &alpha, A, &lda, B, &ldb, &beta,
-                    C, &m FCONE FCONE);
-}
-
 double *gplvm_psi_scale_cols(const double *Z, int m, int q, const double *w)
 {
     double *out = (double *) R_alloc((size_t) m * q, sizeof(double));
@@ -120,7 +107,7 @@ static gplvm_psi_part *psi_parts(const gplvm_kernel *k, int q)
 static double *second_moment(const double *mu, const double *S, int n, int q)
 {
     double *C = (double *) R_alloc((size_t) q * q, sizeof(double));
-    gplvm_psi_matmul('T', 'N', q, q, n, 1.0, mu, n, mu, n, 0.0, C);
+    gplvm_gemm('T', 'N', q, q, n, 1.0, mu, n, mu, n, 0.0, C);
     for (int c = 0; c < q; c++) {
         double s = 0.0;
         for (int i = 0; i < n; i++) s += S[i + (size_t) c * n];
@@ -233,8 +220,7 @@ void gplvm_psi_stats(const gplvm_kernel *k, const double *mu,
             /* T_s diag(w_f) Z' */
             double *ZW = gplvm_psi_scale_cols(Z, m, q, pt[f].w);
             pt[s].ops->moment(pt + s, &in, P1[s], T);
-            gplvm_psi_matmul('N', 'T', m, m, q, 1.0, T, m, ZW, m, 0.0,
-                             C);
+            gplvm_gemm('N', 'T', m, m, q, 1.0, T, m, ZW, m, 0.0, C);
             add_term(Psi2, C, m, own);
             break;
         }
@@ -269,7 +255,7 @@ void gplvm_psi_grad(const gplvm_kernel *k, const double *mu, const double *S,
         for (int l = 0; l < m; l++) w2[j] += W2[j + (size_t) l * m];
     }
     double *WZ = (double *) R_alloc(mq, sizeof(double));
-    gplvm_psi_matmul('N', 'N', m, q, m, 1.0, W2, m, Z, m, 0.0, WZ);
+    gplvm_gemm('N', 'N', m, q, m, 1.0, W2, m, Z, m, 0.0, WZ);
     double *T = (double *) R_alloc(mq, sizeof(double));
     double *dT = (double *) R_alloc(mq, sizeof(double));
 
@@ -312,7 +298,7 @@ void gplvm_psi_grad(const gplvm_kernel *k, const double *mu, const double *S,
                 gpar[L->off + (L->ard ? c : 0)] += h * g;
             }
             double *TW = gplvm_psi_scale_cols(T, m, q, L->w);
-            gplvm_psi_matmul('N', 'N', m, q, m, h, W2, m, TW, m, 1.0, gZ);
+            gplvm_gemm('N', 'N', m, q, m, h, W2, m, TW, m, 1.0, gZ);
             pt[s].ops->moment_grad(pt + s, &in, P1[s], dT, G1[s], &out);
             break;
         }

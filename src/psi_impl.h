@@ -97,10 +97,6 @@ typedef void (*gplvm_psi_rows_fn)(const void *ctx, int i0, int i1,
 void gplvm_psi_over_rows(int n, int nthreads, size_t acclen, size_t scrlen,
                          double *out, gplvm_psi_rows_fn f, const void *ctx);
 
-/* C = alpha op(A) op(B) + beta C (dgemm; k = 0 scales C). */
-void gplvm_psi_matmul(char ta, char tb, int m, int n, int k, double alpha,
-                      const double *A, int lda, const double *B, int ldb,
-                      double beta, double *C);
 /* Z diag(w), m x q, R_alloc'd. */
 double *gplvm_psi_scale_cols(const double *Z, int m, int q, const double *w);
 

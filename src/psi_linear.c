@@ -20,8 +20,8 @@ static double linear_psi1(const gplvm_psi_part *a, const gplvm_psi_in *in,
     int q = in->q;
     double psi0 = 0.0;
     double *ZA = gplvm_psi_scale_cols(in->Z, in->m, q, a->w);
-    gplvm_psi_matmul('N', 'T', in->n, in->m, q, 1.0, in->mu, in->n, ZA,
-                     in->m, 0.0, Psi1);
+    gplvm_gemm('N', 'T', in->n, in->m, q, 1.0, in->mu, in->n, ZA,
+               in->m, 0.0, Psi1);
     for (int c = 0; c < q; c++) psi0 += a->w[c] * in->Cm[c + (size_t) c * q];
     return psi0;
 }
@@ -36,8 +36,8 @@ static void linear_psi1_grad(const gplvm_psi_part *a, const gplvm_psi_in *in,
     double *GZ = (double *) R_alloc((size_t) n * q, sizeof(double));
     double *GM = (double *) R_alloc((size_t) m * q, sizeof(double));
     (void) Psi1;
-    gplvm_psi_matmul('N', 'N', n, q, m, 1.0, G1, n, in->Z, m, 0.0, GZ);
-    gplvm_psi_matmul('T', 'N', m, q, n, 1.0, G1, n, in->mu, n, 0.0, GM);
+    gplvm_gemm('N', 'N', n, q, m, 1.0, G1, n, in->Z, m, 0.0, GZ);
+    gplvm_gemm('T', 'N', m, q, n, 1.0, G1, n, in->mu, n, 0.0, GM);
     for (int c = 0; c < q; c++) {
         double ac = a->w[c], s = 0.0;
         for (int i = 0; i < n; i++) {
@@ -57,8 +57,8 @@ static void linear_moment(const gplvm_psi_part *a, const gplvm_psi_in *in,
 {
     double *ZA = gplvm_psi_scale_cols(in->Z, in->m, in->q, a->w);
     (void) Psi1;
-    gplvm_psi_matmul('N', 'N', in->m, in->q, in->q, 1.0, ZA, in->m, in->Cm,
-                     in->q, 0.0, T);
+    gplvm_gemm('N', 'N', in->m, in->q, in->q, 1.0, ZA, in->m, in->Cm,
+               in->q, 0.0, T);
 }
 
 /* T = Z A Cm: dZ += dT Cm A, da_e += (Z' dT Cm)_ee, dCm += A Z' dT */
@@ -72,7 +72,7 @@ static void linear_moment_grad(const gplvm_psi_part *a,
     double *ZA = gplvm_psi_scale_cols(in->Z, m, q, a->w);
     (void) Psi1;
     (void) G1;
-    gplvm_psi_matmul('N', 'N', m, q, q, 1.0, dT, m, in->Cm, q, 0.0, dTC);
+    gplvm_gemm('N', 'N', m, q, q, 1.0, dT, m, in->Cm, q, 0.0, dTC);
     for (int e = 0; e < q; e++) {
         double s = 0.0;
         for (int j = 0; j < m; j++) {
@@ -82,7 +82,7 @@ static void linear_moment_grad(const gplvm_psi_part *a,
         }
         out->gpar[a->off + (a->ard ? e : 0)] += s;
     }
-    gplvm_psi_matmul('T', 'N', q, q, m, 1.0, ZA, m, dT, m, 1.0, out->gC);
+    gplvm_gemm('T', 'N', q, q, m, 1.0, ZA, m, dT, m, 1.0, out->gC);
 }
 
 const gplvm_psi_ops gplvm_psi_ops_linear = {

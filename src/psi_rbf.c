@@ -158,8 +158,8 @@ static void rbf_moment(const gplvm_psi_part *a, const gplvm_psi_in *in,
     double *Mt, *Qm;
     double *T2 = (double *) R_alloc((size_t) m * q, sizeof(double));
     tilt(a, in, &Mt, &Qm);
-    gplvm_psi_matmul('T', 'N', m, q, n, 1.0, Psi1, n, Mt, n, 0.0, T);
-    gplvm_psi_matmul('T', 'N', m, q, n, 1.0, Psi1, n, Qm, n, 0.0, T2);
+    gplvm_gemm('T', 'N', m, q, n, 1.0, Psi1, n, Mt, n, 0.0, T);
+    gplvm_gemm('T', 'N', m, q, n, 1.0, Psi1, n, Qm, n, 0.0, T2);
     for (size_t i = 0; i < (size_t) m * q; i++) T[i] += in->Z[i] * T2[i];
 }
 
@@ -175,12 +175,12 @@ static void rbf_moment_grad(const gplvm_psi_part *a, const gplvm_psi_in *in,
     tilt(a, in, &Mt, &Qm);
     double *VZ = (double *) R_alloc(mq, sizeof(double));
     for (size_t i = 0; i < mq; i++) VZ[i] = dT[i] * in->Z[i];
-    gplvm_psi_matmul('N', 'T', n, m, q, 1.0, Mt, n, dT, m, 1.0, G1);
-    gplvm_psi_matmul('N', 'T', n, m, q, 1.0, Qm, n, VZ, m, 1.0, G1);
+    gplvm_gemm('N', 'T', n, m, q, 1.0, Mt, n, dT, m, 1.0, G1);
+    gplvm_gemm('N', 'T', n, m, q, 1.0, Qm, n, VZ, m, 1.0, G1);
     double *PV = (double *) R_alloc(nq, sizeof(double));
     double *PVZ = (double *) R_alloc(nq, sizeof(double));
-    gplvm_psi_matmul('N', 'N', n, q, m, 1.0, Psi1, n, dT, m, 0.0, PV);
-    gplvm_psi_matmul('N', 'N', n, q, m, 1.0, Psi1, n, VZ, m, 0.0, PVZ);
+    gplvm_gemm('N', 'N', n, q, m, 1.0, Psi1, n, dT, m, 0.0, PV);
+    gplvm_gemm('N', 'N', n, q, m, 1.0, Psi1, n, VZ, m, 0.0, PVZ);
     double *gp = (double *) R_alloc(q, sizeof(double));
     for (int c = 0; c < q; c++) {
         double p = a->w[c];
@@ -196,7 +196,7 @@ static void rbf_moment_grad(const gplvm_psi_part *a, const gplvm_psi_in *in,
     }
     rbf_len_grad(a, q, gp, out->gpar);
     double *PQ = (double *) R_alloc(mq, sizeof(double));
-    gplvm_psi_matmul('T', 'N', m, q, n, 1.0, Psi1, n, Qm, n, 0.0, PQ);
+    gplvm_gemm('T', 'N', m, q, n, 1.0, Psi1, n, Qm, n, 0.0, PQ);
     for (size_t i = 0; i < mq; i++) out->gZ[i] += dT[i] * PQ[i];
 }
 

@@ -36,38 +36,6 @@
 #include <math.h>
 #include <string.h>
 
-static void gemm(char ta, char tb, int m, int n, int k, double alpha,
-                 const double *A, int lda, const double *B, int ldb,
-                 double beta, double *C, int ldc)
-{
-    F77_CALL(dgemm)(&ta, &tb, &m, &n, &k, &alpha, A, &lda, B, &ldb, &beta,
-                    C, &ldc FCONE FCONE);
-}
-
-/* B <- B op(L)^-1 (side 'R') or op(L)^-1 B (side 'L'), L lower m x m. */
-static void trsolve(char side, char trans, int rows, int cols,
-                    const double *L, int m, double alpha, double *B)
-{
-    const char uplo = 'L', diag = 'N';
-    F77_CALL(dtrsm)(&side, &uplo, &trans, &diag, &rows, &cols, &alpha, L,
-                    &m, B, &rows FCONE FCONE FCONE FCONE);
-}
-
-static void symmetrise(double *S, int m)
-{
-    for (int j = 0; j < m; j++)
-        for (int i = j + 1; i < m; i++) {
-            double s = 0.5 * (S[i + (size_t) j * m] + S[j + (size_t) i * m]);
-            S[i + (size_t) j * m] = S[j + (size_t) i * m] = s;
-        }
-}
-
-static int all_finite(const double *x, size_t len)
-{
-    for (size_t i = 0; i < len; i++) if (!R_FINITE(x[i])) return 0;
-    return 1;
-}
-
 /* For a kernel of one radial part whose cache is f itself (RBF), Kxz =
  * v f is its own cache once dL/dKxz is divided by v: returns v, and 0 for
  * any other kernel, which keeps a separate cache (radial) or none. */
@@ -128,7 +96,7 @@ static int chunk_kernel(const gplvm_kernel *kf, const double *Xc, int nc,
     if (!compute) return GPLVM_OK;
     gplvm_kernel_cross_cached(kf, Xc, nc, Z, m, q, *K, v != 0.0 ? NULL :
                               *cache);
-    return all_finite(*K, (size_t) nc * m) ? GPLVM_OK : GPLVM_NONFINITE;
+    return gplvm_all_finite(*K, (size_t) nc * m) ? GPLVM_OK : GPLVM_NONFINITE;
 }
 
 /* V = K Lz^-T (nc x m). */
@@ -136,7 +104,7 @@ static void whiten(const double *K, int nc, int m, const double *Lz,
                    double *V)
 {
     memcpy(V, K, (size_t) nc * m * sizeof(double));
-    trsolve('R', 'T', nc, m, Lz, m, 1.0, V);
+    gplvm_trsolve('R', 'T', nc, m, Lz, m, 1.0, V);
 }
 
 int gplvm_sparse_factor(const gplvm_kernel *kf, const double *Z, int m,
@@ -145,13 +113,11 @@ int gplvm_sparse_factor(const gplvm_kernel *kf, const double *Z, int m,
 {
     double *Kzz = (double *) R_alloc((size_t) m * m, sizeof(double));
     gplvm_kernel_sym(kf, Z, m, q, Kzz);
-    for (int j = 0; j < m; j++)
-        for (int i = 0; i < j; i++) Kzz[i + (size_t) j * m] = 0.0;
-    if (!all_finite(Kzz, (size_t) m * m)) return GPLVM_NONFINITE;
+    gplvm_zero_upper(Kzz, m);
+    if (!gplvm_all_finite(Kzz, (size_t) m * m)) return GPLVM_NONFINITE;
     *rel = 0.0;
     int status = gplvm_factor_kzz(Kzz, m, Lz, jitter, rel, retries);
-    for (int j = 0; j < m; j++)
-        for (int i = 0; i < j; i++) Lz[i + (size_t) j * m] = 0.0;
+    gplvm_zero_upper(Lz, m);
     return status;
 }
 
@@ -181,7 +147,7 @@ int gplvm_sparse_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
         whiten(K, nc, m, Lz, V);
         F77_CALL(dsyrk)(&uplo, &trans, &m, &nc, &one, V, &nc, &one, Phi, &m
                         FCONE FCONE);
-        gemm('T', 'N', m, d, nc, 1.0, V, nc, Y + i0, n, 1.0, c, m);
+        gplvm_gemm('T', 'N', m, d, nc, 1.0, V, nc, Y + i0, n, 1.0, c);
         if (phase) {
             phase[GPLVM_SPH_KERNEL] += t1 - t0;
             phase[GPLVM_SPH_STATS] += gplvm_wtime() - t1;
@@ -221,7 +187,7 @@ int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
     double logdetA = 0.0, cE = 0.0;
     for (int i = 0; i < m; i++) logdetA += 2.0 * log(La[i + (size_t) i * m]);
     memcpy(E, c, md * sizeof(double));
-    trsolve('L', 'N', m, d, La, m, 1.0, E);
+    gplvm_trsolve('L', 'N', m, d, La, m, 1.0, E);
     for (size_t i = 0; i < md; i++) cE += E[i] * E[i];
     double trace = psi0 - trPhi;
     *loglik = -0.5 * nobs * ndim * log(2.0 * M_PI) -
@@ -230,7 +196,7 @@ int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
     if (vfe) *loglik -= 0.5 * ndim * trace / s2;
     if (!R_FINITE(*loglik)) return GPLVM_NONFINITE;
     if (!want_grad) return GPLVM_OK;
-    trsolve('L', 'T', m, d, La, m, 1.0, E);
+    gplvm_trsolve('L', 'T', m, d, La, m, 1.0, E);
 
     /* GP in B, Gc in C; A^-1 from La */
     double *Ai = La;
@@ -242,12 +208,12 @@ int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
     double s3 = s2 * s2 * s2, trAiPhi = 0.0, tEPhiE = 0.0;
     for (size_t i = 0; i < mm; i++) trAiPhi += Ai[i] * Phi[i];
     for (size_t i = 0; i < mm; i++) B[i] = -0.5 * ndim / s2 * Ai[i];
-    gemm('N', 'T', m, m, d, -0.5 / s3, E, m, E, m, 1.0, B, m);
+    gplvm_gemm('N', 'T', m, m, d, -0.5 / s3, E, m, E, m, 1.0, B);
     if (vfe)
         for (int i = 0; i < m; i++) B[i + (size_t) i * m] += 0.5 * ndim / s2;
     for (size_t i = 0; i < md; i++) C[i] = E[i] / (s2 * s2);
     double *PE = (double *) R_alloc(md, sizeof(double));
-    gemm('N', 'N', m, d, m, 1.0, Phi, m, E, m, 0.0, PE, m);
+    gplvm_gemm('N', 'N', m, d, m, 1.0, Phi, m, E, m, 0.0, PE);
     for (size_t i = 0; i < md; i++) tEPhiE += E[i] * PE[i];
     double tcE = 0.0;
     for (size_t i = 0; i < md; i++) tcE += c[i] * E[i];
@@ -259,23 +225,24 @@ int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
     /* dL/dKzz = -1/2 Lz^-T sym(2 Phi GP + c Gc') Lz^-1, plus the jitter's
      * dependence on the mean diagonal */
     double *Wz = (double *) R_alloc(mm, sizeof(double));
-    gemm('N', 'N', m, m, m, 2.0, Phi, m, B, m, 0.0, Wz, m);
-    gemm('N', 'T', m, m, d, 1.0, c, m, C, m, 1.0, Wz, m);
-    symmetrise(Wz, m);
-    trsolve('L', 'T', m, m, Lz, m, -0.5, Wz);
-    trsolve('R', 'N', m, m, Lz, m, 1.0, Wz);
-    symmetrise(Wz, m);
+    gplvm_gemm('N', 'N', m, m, m, 2.0, Phi, m, B, m, 0.0, Wz);
+    gplvm_gemm('N', 'T', m, m, d, 1.0, c, m, C, m, 1.0, Wz);
+    gplvm_symmetrise(Wz, m);
+    gplvm_trsolve('L', 'T', m, m, Lz, m, -0.5, Wz);
+    gplvm_trsolve('R', 'N', m, m, Lz, m, 1.0, Wz);
+    gplvm_symmetrise(Wz, m);
     double trW = 0.0;
     for (int i = 0; i < m; i++) trW += Wz[i + (size_t) i * m];
     for (int i = 0; i < m; i++) Wz[i + (size_t) i * m] += rel * trW / m;
 
     /* B = GP Lz^-1, C = Lz^-T Gc */
-    trsolve('R', 'N', m, m, Lz, m, 1.0, B);
-    trsolve('L', 'T', m, d, Lz, m, 1.0, C);
+    gplvm_trsolve('R', 'N', m, m, Lz, m, 1.0, B);
+    gplvm_trsolve('L', 'T', m, d, Lz, m, 1.0, C);
 
     double trace_z;
     gplvm_kernel_grad(kf, Z, m, q, Wz, 0, gZ, gf, &trace_z, 1);
-    if (!R_FINITE(*gnoise) || !all_finite(B, mm) || !all_finite(C, md))
+    if (!R_FINITE(*gnoise) || !gplvm_all_finite(B, mm) ||
+        !gplvm_all_finite(C, md))
         return GPLVM_NONFINITE;
     return GPLVM_OK;
 }
@@ -305,8 +272,8 @@ int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
         double t1 = phase ? gplvm_wtime() : 0.0;
         /* W = dL/dKxz_c = (Y_c Gc' + 2 V_c GP) Lz^-1 = Y_c C' + 2 V_c B
          * (over v when Kxz is its own cache) */
-        gemm('N', 'T', nc, m, d, a, Y + i0, n, C, m, 0.0, W, nc);
-        gemm('N', 'N', nc, m, m, 2.0 * a, V, nc, B, m, 1.0, W, nc);
+        gplvm_gemm('N', 'T', nc, m, d, a, Y + i0, n, C, m, 0.0, W);
+        gplvm_gemm('N', 'N', nc, m, m, 2.0 * a, V, nc, B, m, 1.0, W);
         double t2 = phase ? gplvm_wtime() : 0.0;
         memset(gXc, 0, (size_t) nc * q * sizeof(double));
         gplvm_kernel_grad_cross_cached(kf, Xc, nc, Z, m, q, W, cache, gXc,
@@ -323,15 +290,8 @@ int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
         vmaxset(vmax);
         R_CheckUserInterrupt();
     }
-    if (!all_finite(gX, (size_t) n * q)) return GPLVM_NONFINITE;
+    if (!gplvm_all_finite(gX, (size_t) n * q)) return GPLVM_NONFINITE;
     return GPLVM_OK;
-}
-
-/* Parameters of kf (gf) to the full vector of k (gpar, added). */
-static void add_mapped(const double *gf, int nf, const int *map,
-                       double *gpar)
-{
-    for (int i = 0; i < nf; i++) gpar[map[i]] += gf[i];
 }
 
 int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
@@ -347,11 +307,9 @@ int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
     double s2;
     gplvm_kernel kf;
     if (npar < 0) return GPLVM_LAPACK;
-    gplvm_strip_white(k, npar, &kf, map, &s2);
+    int nf = gplvm_strip_white(k, npar, &kf, map, &s2);
     s2 += noise;
     if (kf.nparts < 1 || s2 <= 0.0) return GPLVM_LAPACK;
-    int nf = 0;
-    for (int p = 0; p < kf.nparts; p++) nf += kf.npar[p];
 
     size_t mm = (size_t) m * m, md = (size_t) m * d;
     double *Lz = (double *) R_alloc(mm, sizeof(double));
@@ -377,10 +335,7 @@ int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
 
     t0 = phase ? gplvm_wtime() : 0.0;
     memset(gf, 0, (size_t) (nf > 0 ? nf : 1) * sizeof(double));
-    if (want_grad) {
-        memset(gZ, 0, (size_t) m * q * sizeof(double));
-        for (int i = 0; i < npar; i++) gpar[i] = 0.0;
-    }
+    if (want_grad) memset(gZ, 0, (size_t) m * q * sizeof(double));
     status = gplvm_sparse_global(&kf, Z, m, q, d, ndim, s2, approx, Lz, rel,
                                  n, psi0, yy, Phi, c, want_grad, loglik, B,
                                  C, &g0, gnoise, gZ, gf);
@@ -391,10 +346,8 @@ int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
                                g0, kstore, kstore != NULL, gX, gZ, gf,
                                phase);
     if (status != GPLVM_OK) return status;
-    add_mapped(gf, nf, map, gpar);
-    for (int p = 0, pos = 0; p < k->nparts; pos += k->npar[p++])
-        if (gplvm_part_def(k, p)->family == GPLVM_WHITE) gpar[pos] = *gnoise;
-    if (!all_finite(gZ, (size_t) m * q) || !all_finite(gpar, npar))
+    gplvm_unstrip_grad(k, nf, map, gf, *gnoise, gpar);
+    if (!gplvm_all_finite(gZ, (size_t) m * q) || !gplvm_all_finite(gpar, npar))
         return GPLVM_NONFINITE;
     return GPLVM_OK;
 }

@@ -52,8 +52,5 @@ int gplvm_threads(int requested)
 
 SEXP gplvm_threads_call(SEXP requested)
 {
-    if (TYPEOF(requested) != INTSXP || LENGTH(requested) != 1 ||
-        INTEGER(requested)[0] == NA_INTEGER || INTEGER(requested)[0] < 1)
-        error("'threads' must be one positive integer");
-    return ScalarInteger(gplvm_threads(INTEGER(requested)[0]));
+    return ScalarInteger(gplvm_threads_arg(requested));
 }

@@ -146,13 +146,10 @@ test_that("scaled conjugate gradients minimise standard functions", {
 })
 
 test_that("jitter in the fitted covariance is reported once, with a count", {
-  set.seed(9)
-  Y <- matrix(rnorm(24), 6, 4)
-  Y <- rbind(Y, Y, Y, Y)
-  obj <- .gplvm_objective(Y, kern_rbf(), 1e-20, "noise", FALSE, q = 2,
-                          trace = 0)
-  X <- prcomp(Y)$x[, 1:2]                  # duplicated rows: K is singular
-  res <- obj$eval(c(X, 0, 0))
+  cs <- saturated_mlp_case()   # fails even with the noise floor
+  obj <- .gplvm_objective(cs$Y, cs$kernel, cs$noise, "noise", FALSE,
+                          q = 1, trace = 0)
+  res <- obj$eval(c(cs$X, log(kern_params(cs$kernel))))
   expect_gt(res$jitter, 0)
   expect_true(res$jittered)
   w <- .fit_warnings(obj, list(convergence = 0L), res$jitter)
@@ -160,7 +157,8 @@ test_that("jitter in the fitted covariance is reported once, with a count", {
   expect_match(w, "jitter.*in 1 of 1 evaluations")
   expect_length(.fit_warnings(obj, list(convergence = 0L), 0), 0L)
   # a fixed noise that small is refused before the fit
-  expect_error(gplvm(Y, noise = 1e-20, fixed = "noise"), "'noise' is fixed")
+  expect_error(gplvm(cs$Y, noise = 1e-20, fixed = "noise"),
+               "'noise' is fixed")
 })
 
 test_that("scaled conjugate gradients treat a failed evaluation as a failed step", {
