@@ -25,8 +25,13 @@
 #' values and `bayesian = TRUE`.
 #'
 #' The workers load \pkg{gplvm} themselves: it must be installed, in the
-#' same version, in a library each worker sees (for a library of your own,
+#' same version and build (the same R code) as in this process, in a
+#' library each worker sees (for a library of your own,
 #' `parallel::clusterEvalQ(cl, .libPaths("<library>"))` first).  A worker
+#' may be listed more than once (`cl[c(1, 1, 2)]`): it then keeps a block
+#' of rows per listing.  An interrupt stops the fit once every worker has
+#' answered its current call, so that the cluster is ready for the next
+#' fit and for your own calls.  A worker
 #' that fails (its process ends, its machine goes away) stops the fit with
 #' a warning that names it; the fit then holds the best point found
 #' (`optim$convergence` 99) and can be continued with
@@ -202,10 +207,7 @@ environment(.cluster_on_worker) <- baseenv()
   invisible()
 }
 
-.cluster_error <- function(msg) {
-  structure(class = c("gplvm_cluster_error", "error", "condition"),
-            list(message = msg, call = NULL))
-}
+.cluster_error <- function(msg) .gplvm_error(msg, "gplvm_cluster_error")
 
 # An identifier of this build of gplvm: a checksum of the text of every
 # function in its namespace, taken once when the package is loaded (before
