@@ -184,7 +184,11 @@
   kind <- .back_kind(list(latent = latent))
   whole <- function(x) is.numeric(x) && length(x) == 1L && is.finite(x) &&
     x >= 1 && x == round(x)
-  if (kind == "none") return(is.null(latent$npar) || latent$npar == n * q)
+  if (kind == "none") {
+    return(is.null(latent) || (is.list(latent) && (is.null(latent$npar) ||
+                                                   whole(latent$npar) &&
+                                                   latent$npar == n * q)))
+  }
   ctl <- latent$control
   size <- switch(kind,
     kernel = if (is.numeric(ctl$width) && length(ctl$width) == 1L &&
