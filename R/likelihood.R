@@ -160,6 +160,7 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
     return(.gplvm_loglik_sparse(Y, X, kernel, noise, gradient, inducing,
                                 approx, miss))
   }
+  .check_exact_size(nrow(Y))  # all rows, not only a missingness pattern's
   res <- if (is.null(miss)) .loglik_c(Y, X, kernel, noise, gradient)
          else .loglik_missing(.pattern_data(Y, miss), X, kernel, noise,
                               gradient)

@@ -16,7 +16,7 @@ run_child_r <- function(code, seconds = 120, env = character(),
   cmd <- paste("exec", shQuote(rscript), "--vanilla", shQuote(script))
   gnu <- nzchar(Sys.which("timeout"))
   if (gnu) cmd <- paste("exec timeout -s KILL", seconds, sub("^exec ", "", cmd))
-  if (!is.null(vmem_kb)) cmd <- paste("ulimit -v", vmem_kb, "&&", cmd)
+  if (!is.null(vmem_kb)) cmd <- sprintf("ulimit -v %.0f && %s", vmem_kb, cmd)
   # a non-zero status is what the caller tests, not a warning
   out <- suppressWarnings(system2("sh", c("-c", shQuote(cmd)),
                                   stdout = TRUE, stderr = TRUE, env = env,

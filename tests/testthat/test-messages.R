@@ -150,3 +150,25 @@ test_that("damaged latent maps and latent dimensions are caught", {
   # the intact fits pass
   for (fit in list(mlp, kern, free)) expect_identical(.check_gplvm(fit), fit)
 })
+
+test_that("the size limit counts all rows of 'Y', not a pattern's", {
+  # Before: with missing entries each missingness pattern was checked on
+  # its own, so 46341 rows with one NA in each of two columns (patterns
+  # of 46340 rows) passed, and the fit went on to allocate two 16 GB
+  # matrices.  In a child process whose address space is limited to 3 GB,
+  # so that a regression fails to allocate instead of taking the machine.
+  res <- run_child_r(c(
+    "n <- 46341",
+    "Y <- cbind(seq_len(n) / n, cos(seq_len(n)))",
+    "Y[1, 1] <- NA",
+    "Y[2, 2] <- NA",
+    "X <- matrix(seq_len(n) / n, n, 1)",
+    "for (f in list(function() gplvm_loglik(Y, X, kern_rbf(), 0.1),",
+    "               function() gplvm(Y, 1, maxit = 1))) {",
+    "  e <- tryCatch(f(), error = identity)",
+    "  cat(class(e)[1], conditionMessage(e), sep = '\\n')",
+    "}"), seconds = 120, vmem_kb = 3000000)
+  expect_identical(res$status, 0L)
+  expect_identical(res$output[c(1, 3)], rep("gplvm_size_error", 2))
+  expect_match(res$output[c(2, 4)], "^'Y' has 46341 rows, too many")
+})
