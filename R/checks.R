@@ -9,6 +9,16 @@
             list(message = msg, call = NULL))
 }
 
+# What a fit of n rows needs besides its arguments, checked before it
+# starts (so that the message is not taken for a failure of the start):
+# the exact model's size limit on all n rows (not one missingness
+# pattern's), and the option "gplvm.threads" (R/likelihood.R).
+.check_fit_setup <- function(n, inducing) {
+  if (is.null(inducing)) .check_exact_size(n)
+  .gplvm_threads()
+  invisible()
+}
+
 # Evaluates `expr`, a .Call of the exact model for `n` rows, turning its
 # failure to allocate memory (R_alloc's or the workspace's, in C, whose
 # errors carry no class) into a "gplvm_memory_error" that says what

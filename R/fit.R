@@ -448,7 +448,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   mb <- .check_minibatch(batch_size, epochs, nrow(Y), inducing, bayesian,
                          miss, approx, restarts, back$kind,
                          !is.logical(prior), !is.null(cluster))
-  if (is.null(inducing)) .check_exact_size(nrow(Y))  # all rows, not a pattern's
+  .check_fit_setup(nrow(Y), inducing)  # R/checks.R
   if (.no_variation(Y)) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
   }

@@ -14,6 +14,11 @@ test_that("failures that are no numerical failure of the start have classes", {
   expect_match(conditionMessage(err), paste(
     "option 'gplvm.threads' must be a positive whole number, not \"two\";",
     "set it with options\\(gplvm.threads = 2\\)"))
+  # ... and gplvm() says so before it starts, for every kind of fit
+  for (inducing in list(NULL, 5)) {
+    expect_error(gplvm(Y, 2, inducing = inducing),
+                 class = "gplvm_option_error")
+  }
   options(old)
   n <- 46341
   err <- tryCatch(gplvm_loglik(matrix(0, n, 1), matrix(0, n, 1), kern_rbf(),
