@@ -35,7 +35,9 @@ eval_diff <- function(a, b) {
 
 # Workers whose libraries (R_LIBS, R_LIBS_USER, R_LIBS_SITE) are one empty
 # directory: they see only R's own library, wherever gplvm is installed
-# (a site library, as after tools/demo.R run as root, included).
+# (a site library, as after tools/demo.R run as root, included).  They
+# start with --no-environ, as Debian's Renviron.site adds its site
+# libraries to any R_LIBS_SITE.
 test_cluster_without_gplvm <- function() {
   empty <- tempfile("gplvm-empty-lib-")
   dir.create(empty)
@@ -46,7 +48,7 @@ test_cluster_without_gplvm <- function() {
                                                       as.list(old[v]))
   })
   Sys.setenv(R_LIBS = empty, R_LIBS_USER = empty, R_LIBS_SITE = empty)
-  parallel::makePSOCKcluster(2L)
+  parallel::makePSOCKcluster(2L, rscript_args = "--no-environ")
 }
 
 # A sparse fit of Y across `cl` converges to the one-process fit (the same
