@@ -175,11 +175,28 @@
   if (!is.null(line)) cat("Back-constraint:", line, "\n")
 }
 
-# For .check_gplvm(): a back-constrained fit's map is intact (its functions,
-# and fitted weights of the right length, finite).
-.valid_back <- function(latent) {
-  if (.back_kind(list(latent = latent)) == "none") return(TRUE)
-  is.function(latent$X) && is.function(latent$map) &&
+# For .check_gplvm(): the latent map of a fit of n rows, q latent and d
+# data dimensions is intact: free positions count n q parameters; a
+# mapping has its functions, finite fitted weights of the length its
+# settings give (kernel: rank times q, a positive finite width; MLP: d h +
+# h + h q + q for h hidden units).
+.valid_back <- function(latent, n, q, d) {
+  kind <- .back_kind(list(latent = latent))
+  whole <- function(x) is.numeric(x) && length(x) == 1L && is.finite(x) &&
+    x >= 1 && x == round(x)
+  if (kind == "none") {
+    return(is.null(latent) || (is.list(latent) && (is.null(latent$npar) ||
+                                                   whole(latent$npar) &&
+                                                   latent$npar == n * q)))
+  }
+  ctl <- latent$control
+  size <- switch(kind,
+    kernel = if (is.numeric(ctl$width) && length(ctl$width) == 1L &&
+                 is.finite(ctl$width) && ctl$width > 0 &&
+                 whole(latent$rank)) latent$rank * q,
+    mlp = if (whole(ctl$hidden)) (d + 1) * ctl$hidden + (ctl$hidden + 1) * q)
+  is.function(latent$X) && is.function(latent$map) && !is.null(size) &&
+    whole(latent$npar) && latent$npar == size &&
     is.numeric(latent$par) && length(latent$par) == latent$npar &&
     all(is.finite(latent$par))
 }

@@ -1,6 +1,40 @@
 # Argument checks shared by every exported function.  Each stops with a
 # message that names the argument, before anything reaches C.
 
+# An error of class `class` (and "gplvm_error"), so that a caller (the
+# fit's evaluation of its start, R/fit.R) can tell kinds of failure apart
+# by class rather than by their text.
+.gplvm_error <- function(msg, class) {
+  structure(class = c(class, "gplvm_error", "error", "condition"),
+            list(message = msg, call = NULL))
+}
+
+# What a fit of n rows needs besides its arguments, checked before it
+# starts (so that the message is not taken for a failure of the start):
+# the exact model's size limit on all n rows (not one missingness
+# pattern's), and the option "gplvm.threads" (R/likelihood.R).
+.check_fit_setup <- function(n, inducing) {
+  if (is.null(inducing)) .check_exact_size(n)
+  .gplvm_threads()
+  invisible()
+}
+
+# Evaluates `expr`, a .Call of the exact model for `n` rows, turning its
+# failure to allocate memory (R_alloc's or the workspace's, in C, whose
+# errors carry no class) into a "gplvm_memory_error" that says what
+# needed the memory.
+.with_memory_check <- function(expr, n) {
+  withCallingHandlers(expr, error = function(e) {
+    if (startsWith(conditionMessage(e), "cannot allocate")) {
+      stop(.gplvm_error(sprintf(paste(
+        "%s for the exact model of 'Y' with %d rows (it needs N x N",
+        "matrices of %.0f MB); use the sparse model (e.g. gplvm(Y,",
+        "inducing = 500)) or free memory"), conditionMessage(e), n,
+        n^2 * 8 / 2^20), "gplvm_memory_error"))
+    }
+  })
+}
+
 # allow_na: NA and NaN entries are accepted (missing values); only
 # infinite ones are refused.
 .as_numeric_matrix <- function(x, arg, allow_data_frame = FALSE,
@@ -58,16 +92,84 @@
   x
 }
 
-# A single whole number between lo and hi (hi may be NULL for no limit).
+# A single whole number between lo and hi (hi may be NULL for no limit
+# but R's integer maximum, which the message names when it is exceeded).
 .check_count <- function(x, arg, lo = 1L, hi = NULL) {
+  top <- min(hi, .Machine$integer.max)
   ok <- is.numeric(x) && length(x) == 1L && is.finite(x) && x == round(x) &&
-    x >= lo && x <= min(hi, .Machine$integer.max)
+    x >= lo && x <= top
   if (!ok) {
+    big <- is.numeric(x) && length(x) == 1L && !is.na(x) && x > top
     stop(sprintf("'%s' must be a whole number %s", arg,
-                 if (is.null(hi)) sprintf("of at least %d", lo)
-                 else sprintf("between %d and %d", lo, hi)), call. = FALSE)
+                 if (is.null(hi) && !big) sprintf("of at least %d", lo)
+                 else sprintf("between %d and %d%s", lo, top,
+                              if (is.null(hi)) ", R's largest integer"
+                              else "")), call. = FALSE)
   }
   as.integer(x)
+}
+
+# The scale of the data Y that gplvm() can fit: the mean column variance
+# vbar of the centred (scaled) data between 1e-150 and 1e150 (beyond, the
+# variances under- or overflow during the fit), and for the Bayesian
+# GP-LVM between 1e-100 and 1e100 (its bound squares the kernel variance:
+# data scaled by 1e+/-53, vbar 1e+/-106, overflowed it, 1e+/-50 did not);
+# sds: the columns' standard deviations (all finite).
+.check_data_scale <- function(Y, vbar, sds, bayesian) {
+  lim <- if (bayesian) 1e100 else 1e150
+  if (vbar >= 1 / lim && vbar <= lim && all(is.finite(sds))) {
+    return(invisible(vbar))
+  }
+  stop(sprintf(paste("'Y' (largest absolute value %.3g, mean column",
+                     "variance %.3g after centring) is on a scale too far",
+                     "from 1 to fit%s: the mean column variance must be",
+                     "between %.0e and %.0e; multiply it by a constant"),
+               max(abs(Y), na.rm = TRUE), vbar,
+               if (bayesian) " with 'bayesian = TRUE'" else "", 1 / lim, lim),
+       call. = FALSE)
+}
+
+# noise_prior: the scale of the noise prior relative to the data's mean
+# column variance, between 0 (none) and 1e6, the bound that .start_hyper()
+# (R/fit.R) puts on the starting noise (beyond, its log density
+# overflows, as at 1e300).
+.check_noise_prior <- function(noise_prior) {
+  if (!is.numeric(noise_prior) || length(noise_prior) != 1L ||
+      !is.finite(noise_prior) || noise_prior < 0 || noise_prior > 1e6) {
+    stop(paste("'noise_prior' must be a single number between 0 (no prior)",
+               "and 1e6 (a scale relative to the mean column variance of",
+               "'Y'; the default is 0.1)"), call. = FALSE)
+  }
+  noise_prior
+}
+
+# Stops when `call` (from sys.call() in `fun`) names an argument by an
+# abbreviation, which R would match to an argument it was perhaps not
+# meant for (gplvm(Y, k = 2) sets 'kernel').
+.check_full_names <- function(call, fun, name) {
+  given <- names(call)[-1L]
+  formal <- names(formals(fun))
+  short <- setdiff(given[nzchar(given)], c(formal, "..."))
+  if (!length(short)) return(invisible())
+  full <- vapply(short, function(s) formal[startsWith(formal, s)][1L], "")
+  stop(sprintf(paste("%s() takes no argument named %s; R would take %s for",
+                     "%s: write the full name"), name,
+               paste0("'", short, "'", collapse = ", "),
+               if (length(short) > 1L) "them" else "it",
+               paste0("'", full, "'", collapse = ", ")), call. = FALSE)
+}
+
+# Stops when new data (centred and scaled as the model's) are so far from
+# the scale of the training data that their squares overflow.
+.check_new_scale <- function(Ys, object, arg) {
+  if (is.finite(sum(Ys^2, na.rm = TRUE))) return(invisible())
+  stop(sprintf(paste("'%s' (largest absolute value %.3g) is too far from",
+                     "the scale of the training data (largest absolute",
+                     "value %.3g) to be used: its sum of squares",
+                     "overflows"), arg,
+               max(abs(Ys), na.rm = TRUE),
+               max(abs(.unscale(object, object$Y)), na.rm = TRUE)),
+       call. = FALSE)
 }
 
 # Checks that `object` is a model fitted by gplvm() with every field the
@@ -105,7 +207,8 @@
     X = mat(X, n, q) && n >= 1L && q >= 1L && is.finite(sum(X^2)),
     Y = mat(.zero_na(f("Y")), n, d) && d >= 1L,
     missing = .valid_missing(f("missing"), f("Y")),
-    latent = .valid_back(f("latent")),  # R/back.R
+    X_init = is.null(f("X_init")) || mat(f("X_init"), n, q),
+    latent = .valid_back(f("latent"), n, q, d),  # R/back.R
     alpha = mat(f("alpha"), m, d),
     chol = if (is.null(Z)) .is_factor(f("chol"), n) else is.null(f("chol")),
     inducing = is.null(Z) || (mat(Z, m, q) && m >= 1L &&
@@ -152,12 +255,14 @@
 }
 
 # One of `choices`; the whole vector (an argument left at its default)
-# means the first.
-.check_choice <- function(x, choices, arg) {
+# means the first.  why: NULL, or what the choices have in common.
+.check_choice <- function(x, choices, arg, why = NULL) {
   if (identical(x, choices)) return(choices[1L])
   if (!is.character(x) || length(x) != 1L || !(x %in% choices)) {
-    stop(sprintf("'%s' must be one of %s", arg,
-                 paste0("\"", choices, "\"", collapse = ", ")),
+    stop(sprintf("'%s' must be %s%s%s", arg,
+                 if (length(choices) > 1L) "one of " else "",
+                 paste0("\"", choices, "\"", collapse = ", "),
+                 if (is.null(why)) "" else sprintf(" (%s)", why)),
          call. = FALSE)
   }
   x

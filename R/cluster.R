@@ -25,8 +25,13 @@
 #' values and `bayesian = TRUE`.
 #'
 #' The workers load \pkg{gplvm} themselves: it must be installed, in the
-#' same version, in a library each worker sees (for a library of your own,
+#' same version and build (the same R code) as in this process, in a
+#' library each worker sees (for a library of your own,
 #' `parallel::clusterEvalQ(cl, .libPaths("<library>"))` first).  A worker
+#' may be listed more than once (`cl[c(1, 1, 2)]`): it then keeps a block
+#' of rows per listing.  An interrupt stops the fit once every worker has
+#' answered its current call, so that the cluster is ready for the next
+#' fit and for your own calls.  A worker
 #' that fails (its process ends, its machine goes away) stops the fit with
 #' a warning that names it; the fit then holds the best point found
 #' (`optim$convergence` 99) and can be continued with
@@ -113,31 +118,158 @@ NULL
   who <- if (all(alive)) "a worker" else
     sprintf("worker%s %s", if (sum(!alive) > 1L) "s" else "",
             paste(which(!alive), collapse = ", "))
-  msg <- sprintf("%s of 'cluster' failed (%s)", who,
-                 trimws(conditionMessage(e)))
-  structure(class = c("gplvm_cluster_error", "error", "condition"),
-            list(message = msg, call = NULL))
+  .cluster_error(sprintf("%s of 'cluster' failed (%s)", who,
+                         trimws(conditionMessage(e))))
 }
 
-# Runs fun(msgs[[w]]) on worker w, for all workers at once.
-.cluster_run <- function(cl, msgs, fun) {
-  tryCatch(parallel::clusterApply(cl, msgs, fun),
-           error = function(e) stop(.cluster_failed(cl, e)))
+# The number of the next message to a worker, unique in this session, so
+# that an answer to an earlier call is never taken for the answer to this
+# one.
+.cluster_calls <- new.env(parent = emptyenv())
+.cluster_calls$n <- 0
+.cluster_next <- function() {
+  .cluster_calls$n <- .cluster_calls$n + 1
+  .cluster_calls$n
 }
 
-# Sets up the workers of `cl` with the rows of Y (N x D) and returns the
-# evaluator: loglik(X, Z, kernel, noise, approx, gradient, ndim) returns
-# what .loglik_sparse_c() returns; close() frees the workers' rows;
-# bytes() the serialize() sizes sent and received by the last evaluation
-# when count_bytes.  Once the cluster has failed, loglik() evaluates in
-# this process, chunk by chunk, so that the fit can end at its best point.
-.cluster_evaluator <- function(cl, Y, chunk = .sparse_chunk,
-                               count_bytes = FALSE) {
-  version <- tryCatch(unlist(parallel::clusterEvalQ(cl, {
-    if (requireNamespace("gplvm", quietly = TRUE)) {
-      unname(getNamespaceVersion("gplvm"))
-    } else NA_character_
-  })), error = function(e) stop(.cluster_failed(cl, e)))
+# parallel exports no way to send a call without reading an answer, or to
+# read one answer (clusterCall() does both, for one call at a time; and
+# clusterApply() stops at any error among the answers it reads, even one
+# left over from another call): its sendCall() and recvResult(), the
+# generics clusterApply() itself uses for every kind of node, are taken
+# from its namespace.
+.parallel_fun <- function(name) get(name, envir = asNamespace("parallel"))
+
+# What each worker runs: fun(a) with the message's number added to the
+# answer, and an error returned as an answer (with the number) instead of
+# raised.  Its environment is the base one, so that it runs on a worker
+# that cannot load gplvm (for the version check).
+.cluster_on_worker <- function(fun, a) {
+  tryCatch(c(fun(a), list(seq = a$seq)),
+           error = function(e) list(seq = a$seq, error = conditionMessage(e)))
+}
+environment(.cluster_on_worker) <- baseenv()
+
+# One exchange: fun(msgs[[w]]) on worker w of `cl`, for all workers at
+# once; returns the answers.  Each message carries a number of its own,
+# which comes back with the answer: answers to earlier calls still waiting
+# on a worker (left by an interrupted call outside gplvm) are read and
+# dropped.  An interrupt during the exchange (R takes it even while it
+# waits for a worker) first drains the workers, so that no answer is left
+# unread for the next call on the cluster, the next fit's or the user's.
+# A worker whose connection fails, or whose call fails, stops the
+# exchange with a "gplvm_cluster_error".
+.cluster_exchange <- function(cl, msgs, fun) {
+  seq <- vapply(msgs, function(a) .cluster_next(), 0)
+  send <- .parallel_fun("sendCall")
+  res <- withCallingHandlers(tryCatch({
+    for (w in seq_along(cl)) {
+      send(cl[[w]], .cluster_on_worker, list(fun, c(msgs[[w]],
+                                                    list(seq = seq[w]))))
+    }
+    .cluster_collect(cl, seq)
+  }, error = function(e) stop(.cluster_failed(cl, e))),
+  interrupt = function(i) .cluster_drain(cl))
+  err <- vapply(res, function(r) is.character(r$error), TRUE)
+  if (any(err)) {
+    stop(.cluster_error(sprintf("worker%s %s of 'cluster' failed (%s)",
+                                if (sum(err) > 1L) "s" else "",
+                                paste(which(err), collapse = ", "),
+                                res[[which(err)[1L]]]$error)))
+  }
+  res
+}
+
+# The answers numbered `seq` (one per worker of `cl`, in order), reading
+# each worker until its own has come; answers with other numbers are
+# dropped.  (One worker listed twice answers on one connection, so its
+# answers may come in each other's turn.)
+.cluster_collect <- function(cl, seq) {
+  recv <- .parallel_fun("recvResult")
+  got <- vector("list", length(seq))
+  for (w in seq_along(seq)) {
+    while (is.null(got[[w]])) {
+      r <- recv(cl[[w]])
+      k <- if (is.list(r) && is.numeric(r$seq)) match(r$seq, seq) else NA
+      if (!is.na(k)) got[[k]] <- r
+    }
+  }
+  got
+}
+
+# After an interrupt: sends each worker a marker and reads its answers up
+# to the marker's, whatever the interrupted exchange left.
+.cluster_drain <- function(cl) {
+  send <- .parallel_fun("sendCall")
+  for (w in seq_along(cl)) {
+    seq <- .cluster_next()
+    try({
+      # any base function: only the answer's number counts
+      send(cl[[w]], .cluster_on_worker, list(base::length, list(seq = seq)))
+      .cluster_collect(cl[w], seq)
+    }, silent = TRUE)
+  }
+  invisible()
+}
+
+.cluster_error <- function(msg) .gplvm_error(msg, "gplvm_cluster_error")
+
+# An identifier of this build of gplvm: a checksum of the text of every
+# function in its namespace, taken once when the package is loaded (before
+# anything, such as trace(), can change them).  Two builds of one version
+# with different R code get different identifiers; the same source built
+# on two machines gets the same one (the compiled code, which differs
+# between compilers, is not part of it).
+.build <- new.env(parent = emptyenv())
+.build_id <- function() {
+  if (is.null(.build$id)) {
+    ns <- asNamespace("gplvm")
+    nms <- sort(ls(ns, all.names = TRUE), method = "radix")  # any locale
+    .build$id <- .checksum(unlist(lapply(nms, function(nm) {
+      f <- get(nm, envir = ns)
+      if (is.function(f)) c(nm, deparse(f)) else nm
+    })))
+  }
+  .build$id
+}
+
+.onLoad <- function(libname, pkgname) {
+  .build_id()
+  invisible()
+}
+
+# A checksum of a character vector: its length in bytes and three sums of
+# the bytes weighted by position, so that a changed, added, removed or
+# moved character changes it.  Exact in doubles (each sum stays below
+# 2^53) for texts up to 2 * 10^6 bytes (this package's is about 150 000).
+.checksum <- function(text) {
+  x <- as.numeric(charToRaw(paste(text, collapse = "\n")))
+  i <- seq_along(x)
+  sums <- c(length(x), sum(x), sum(x * (i %% 1048573)),
+            sum(x * (i %% 4093)^2))
+  paste(sprintf("%.0f", sums), collapse = "-")
+}
+
+# On a worker: the version and build of gplvm it loads, NA if it cannot.
+# An expression, evaluated by base::eval on the worker, so that it runs
+# where gplvm cannot be loaded.
+.cluster_probe <- quote({
+  if (requireNamespace("gplvm", quietly = TRUE)) {
+    ns <- asNamespace("gplvm")
+    list(version = unname(getNamespaceVersion("gplvm")),
+         build = if (exists(".build_id", envir = ns, inherits = FALSE))
+           get(".build_id", envir = ns)() else NA_character_)
+  } else list(version = NA_character_, build = NA_character_)
+})
+
+# Stops unless every worker of `cl` loads the version and build of gplvm
+# this process runs.
+.cluster_check_version <- function(cl) {
+  probe <- function(a) eval(a$probe)
+  environment(probe) <- baseenv()
+  res <- .cluster_exchange(cl, rep(list(list(probe = .cluster_probe)),
+                                   length(cl)), probe)
+  version <- vapply(res, function(r) as.character(r$version), "")
   if (anyNA(version)) {
     stop(sprintf(paste("worker%s %s of 'cluster' cannot load gplvm: install",
                        "it where the workers see it, or give them your",
@@ -154,37 +286,48 @@ NULL
                  paste(unique(version[version != mine]), collapse = ", "),
                  mine), call. = FALSE)
   }
+  build <- vapply(res, function(r) as.character(r$build), "")
+  other <- is.na(build) | build != .build_id()
+  if (any(other)) {
+    stop(sprintf(paste("worker%s %s of 'cluster' run%s another build of",
+                       "gplvm %s than this process (the R code differs):",
+                       "install the same build on both"),
+                 if (sum(other) > 1L) "s" else "",
+                 paste(which(other), collapse = ", "),
+                 if (sum(other) > 1L) "" else "s", mine), call. = FALSE)
+  }
+  invisible()
+}
+
+# Sets up the workers of `cl` with the rows of Y (N x D) and returns the
+# evaluator: loglik(X, Z, kernel, noise, approx, gradient, ndim) returns
+# what .loglik_sparse_c() returns; close() frees the workers' rows;
+# bytes() the serialize() sizes sent and received by the last evaluation
+# when count_bytes.  Once the cluster has failed, loglik() evaluates in
+# this process, chunk by chunk, so that the fit can end at its best point.
+# Each block of rows is kept under its own key, so that a cluster listing
+# one worker twice (cl[c(1, 1)]) gives that worker two blocks.
+.cluster_evaluator <- function(cl, Y, chunk = .sparse_chunk,
+                               count_bytes = FALSE) {
+  .cluster_check_version(cl)
   n <- nrow(Y)
   idx <- Filter(length, parallel::splitIndices(n, length(cl)))
   cl <- cl[seq_along(idx)]
-  key <- sprintf("%d-%s", Sys.getpid(), format(Sys.time(), "%Y%m%d%H%M%OS6"))
-  .cluster_run(cl, lapply(idx, function(i)
-    list(key = key, Y = Y[i, , drop = FALSE])), .cluster_worker_setup)
+  key <- sprintf("%d-%s-%d", Sys.getpid(),
+                 format(Sys.time(), "%Y%m%d%H%M%OS6"), seq_along(idx))
+  .cluster_exchange(cl, lapply(seq_along(idx), function(w)
+    list(key = key[w], Y = Y[idx[[w]], , drop = FALSE])),
+    .cluster_worker_setup)
   state <- new.env(parent = emptyenv())
   state$broken <- FALSE
   state$bytes <- list(sent = 0, received = 0)
   size <- function(x) as.numeric(length(serialize(x, NULL)))
-  state$seq <- 0
-  # every call carries a number the workers send back, so that an answer
-  # left over from an interrupted call is never taken for another
   run <- function(msgs, fun) {
-    state$seq <- state$seq + 1
-    msgs <- lapply(msgs, function(a) c(a, seq = state$seq))
-    res <- tryCatch({
-      res <- .cluster_run(cl, msgs, fun)
-      in_step <- vapply(res, function(r) identical(r$seq, state$seq), TRUE)
-      if (!all(in_step)) {
-        stop(structure(class = c("gplvm_cluster_error", "error",
-                                 "condition"),
-                       list(message = paste("the workers of 'cluster' are",
-                                            "out of step (after an",
-                                            "interrupt?)"), call = NULL)))
-      }
-      res
-    }, gplvm_cluster_error = function(e) {
-      state$broken <- TRUE
-      stop(e)
-    })
+    res <- tryCatch(.cluster_exchange(cl, msgs, fun),
+                    gplvm_cluster_error = function(e) {
+                      state$broken <- TRUE
+                      stop(e)
+                    })
     if (count_bytes) {
       state$bytes$sent <- state$bytes$sent +
         sum(vapply(msgs, function(a) size(list(fun, a)), 0))
@@ -203,8 +346,8 @@ NULL
     fac <- .Call(C_gplvm_sparse_factor_call, Z, spec$type, spec$npar,
                  spec$par)
     .stop_on_status(fac$status)
-    st <- run(lapply(idx, function(i)
-      list(key = key, X = X[i, , drop = FALSE], Z = Z, spec = spec,
+    st <- run(lapply(seq_along(idx), function(w)
+      list(key = key[w], X = X[idx[[w]], , drop = FALSE], Z = Z, spec = spec,
            Lz = fac$Lz, chunk = chunk, keep = gradient)),
       .cluster_worker_stats)
     total <- function(f) Reduce(`+`, lapply(st, `[[`, f))
@@ -215,8 +358,9 @@ NULL
     .stop_on_status(g$status)
     out <- c(g["loglik"], fac[c("jitter", "retries")])
     if (!gradient) return(out)
-    gr <- run(rep(list(list(key = key, Lz = fac$Lz, B = g$B, C = g$C,
-                            g0 = g$g0)), length(idx)), .cluster_worker_grad)
+    gr <- run(lapply(key, function(k)
+      list(key = k, Lz = fac$Lz, B = g$B, C = g$C, g0 = g$g0)),
+      .cluster_worker_grad)
     gX <- matrix(0, n, ncol(X))
     for (w in seq_along(idx)) gX[idx[[w]], ] <- gr[[w]]$X
     c(out, list(X = gX,
@@ -227,8 +371,8 @@ NULL
   }
   close <- function() {
     if (!state$broken) {
-      try(parallel::clusterCall(cl, .cluster_worker_close, key),
-          silent = TRUE)
+      try(.cluster_exchange(cl, lapply(key, function(k) list(key = k)),
+                            .cluster_worker_close), silent = TRUE)
     }
     invisible()
   }
@@ -259,7 +403,7 @@ NULL
   rows$pass1 <- list(X = a$X, Z = a$Z, spec = s, chunk = a$chunk,
                      store = r$store)
   r$store <- NULL
-  c(r, seq = a$seq)
+  r
 }
 
 # Pass 2 at the point of the last pass 1.
@@ -270,12 +414,12 @@ NULL
   r <- .Call(C_gplvm_sparse_grad_call, rows$Y, p$X, p$Z, s$type, s$npar,
              s$par, a$Lz, a$B, a$C, a$g0, p$chunk, p$store)
   rows$pass1$store <- NULL
-  c(r, seq = a$seq)
+  r
 }
 
-.cluster_worker_close <- function(key) {
-  if (exists(key, envir = .cluster_rows, inherits = FALSE)) {
-    rm(list = key, envir = .cluster_rows)
+.cluster_worker_close <- function(a) {
+  if (exists(a$key, envir = .cluster_rows, inherits = FALSE)) {
+    rm(list = a$key, envir = .cluster_rows)
   }
-  invisible()
+  NULL
 }

@@ -207,6 +207,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   dynamics = NULL, sequence = NULL, cluster = NULL,
                   batch_size = NULL, epochs = NULL) {
   call <- match.call()
+  .check_full_names(sys.call(), gplvm, "gplvm")  # R/checks.R
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L,
                           allow_na = TRUE)
   miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
@@ -247,7 +248,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   if (missing(scale)) .warn_column_scales(Y)  # R/column_scales.R
   scale <- .check_flag(scale, "scale")
   prior <- .check_flag(prior, "prior")
-  method <- match.arg(method)
+  method <- .check_choice(method, eval(formals(gplvm)$method), "method",
+                         "optimisers that use the gradient")
   maxit <- .check_count(maxit, "maxit")
   reltol <- .check_positive(reltol, "reltol")
   trace <- .check_count(trace, "trace", lo = 0L)
@@ -263,16 +265,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   }
   # TRUE, FALSE or the GP dynamics prior: R/gpdm.R
   prior <- .dynamics_prior(dynamics, sequence, prior, bayesian, nrow(Y), q)
-  if (!is.numeric(noise_prior) || length(noise_prior) != 1L ||
-      !is.finite(noise_prior) || noise_prior < 0) {
-    stop("'noise_prior' must be a single non-negative finite number",
-         call. = FALSE)
-  }
+  noise_prior <- .check_noise_prior(noise_prior)
 
   cluster <- .check_cluster(cluster, inducing, approx, miss, bayesian)
   mb <- .check_minibatch(batch_size, epochs, nrow(Y), inducing, bayesian,
                          miss, approx, restarts, back$kind,
                          !is.logical(prior), !is.null(cluster))
+  .check_fit_setup(nrow(Y), inducing)  # R/checks.R
   if (.no_variation(Y)) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
   }
@@ -286,12 +285,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   }
   names(sds) <- colnames(Y)
   vbar <- sum(Yc^2, na.rm = TRUE) / sum(!is.na(Yc))
-  # beyond these the variances under- or overflow during the fit
-  if (!(vbar >= 1e-150 && vbar <= 1e150) || !all(is.finite(sds))) {
-    stop(sprintf(paste("'Y' (largest absolute value %.3g) is on a scale",
-                       "too far from 1 to fit; multiply it by a constant"),
-                 max(abs(Y))), call. = FALSE)
-  }
+  .check_data_scale(Y, vbar, sds, bayesian)
   if (bayesian) {
     if (!is.null(miss)) {
       stop("'Y' must not contain NA with 'bayesian = TRUE': the Bayesian ",
@@ -477,8 +471,19 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                        .kernel_parts(kernel))
   if (!length(stationary)) return(invisible())
   spread <- sqrt(colMeans(sweep(X0, 2L, colMeans(X0))^2))
-  ratio <- max(spread / .per_dim(stationary[[1L]]$params$lengthscale,
-                                 ncol(X0)))
+  ls <- .per_dim(stationary[[1L]]$params$lengthscale, ncol(X0))
+  ratio <- max(spread / ls)
+  # the lengthscale further from 1 than the start's spread is to blame
+  l <- ls[which.max(spread / ls)]
+  if (!(ratio >= 1e-4 && ratio <= 1e3) &&
+      abs(log(l)) > abs(log(max(spread)))) {
+    stop(sprintf(paste("'kernel' has lengthscale %.3g, which puts the",
+                       "starting latent positions (spread %.3g) at %.3g",
+                       "lengthscales, where the optimiser cannot move",
+                       "them; give it a lengthscale between %.3g and %.3g"),
+                 l, max(spread), ratio, max(spread) / 1e3,
+                 max(spread) * 1e4), call. = FALSE)
+  }
   if (!(ratio >= 1e-4 && ratio <= 1e3)) {
     stop(sprintf(paste("%s starts the latent positions at %.3g times the",
                        "kernel's lengthscale, where the optimiser cannot",

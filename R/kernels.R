@@ -37,11 +37,13 @@
 
 # The one constructor behind kern_*(): `...` are the parameter groups of
 # `type` in the table's order, each checked (the ARD group may have any
-# length; ?kernels says it must be 1 or q).
-.kernel <- function(type, ...) {
+# length; ?kernels says it must be 1 or q); `extra` the constructor's own
+# `...`, which must be empty (it catches kern_rbf(ard = TRUE)).
+.kernel <- function(type, extra, ...) {
   def <- .kernel_def(type)
   params <- list(...)
   stopifnot(identical(names(params), def$params))
+  .check_no_extra(extra, sprintf("kern_%s", type), def)
   for (i in seq_along(params)) {
     params[[i]] <- .check_positive(params[[i]], def$params[i],
                                    len = if (i == def$ard) NULL else 1L)
@@ -116,54 +118,57 @@ NULL
 
 #' @rdname kernels
 #' @export
-kern_rbf <- function(variance = 1, lengthscale = 1) {
-  .kernel("rbf", variance = variance, lengthscale = lengthscale)
+kern_rbf <- function(variance = 1, lengthscale = 1, ...) {
+  .kernel("rbf", list(...), variance = variance, lengthscale = lengthscale)
 }
 
 #' @rdname kernels
 #' @export
-kern_matern32 <- function(variance = 1, lengthscale = 1) {
-  .kernel("matern32", variance = variance, lengthscale = lengthscale)
+kern_matern32 <- function(variance = 1, lengthscale = 1, ...) {
+  .kernel("matern32", list(...), variance = variance,
+          lengthscale = lengthscale)
 }
 
 #' @rdname kernels
 #' @export
-kern_matern52 <- function(variance = 1, lengthscale = 1) {
-  .kernel("matern52", variance = variance, lengthscale = lengthscale)
+kern_matern52 <- function(variance = 1, lengthscale = 1, ...) {
+  .kernel("matern52", list(...), variance = variance,
+          lengthscale = lengthscale)
 }
 
 #' @rdname kernels
 #' @export
-kern_linear <- function(variance = 1) {
-  .kernel("linear", variance = variance)
+kern_linear <- function(variance = 1, ...) {
+  .kernel("linear", list(...), variance = variance)
 }
 
 #' @rdname kernels
 #' @export
-kern_bias <- function(variance = 1) {
-  .kernel("bias", variance = variance)
+kern_bias <- function(variance = 1, ...) {
+  .kernel("bias", list(...), variance = variance)
 }
 
 #' @rdname kernels
 #' @export
-kern_white <- function(variance = 1) {
-  .kernel("white", variance = variance)
+kern_white <- function(variance = 1, ...) {
+  .kernel("white", list(...), variance = variance)
 }
 
 #' @rdname kernels
 #' @param weight_variance,bias_variance For `kern_mlp`: the variances
 #'   \eqn{w} (one value or one per latent dimension) and \eqn{\beta}{beta}.
 #' @export
-kern_mlp <- function(variance = 1, weight_variance = 1, bias_variance = 1) {
-  .kernel("mlp", variance = variance, weight_variance = weight_variance,
-          bias_variance = bias_variance)
+kern_mlp <- function(variance = 1, weight_variance = 1, bias_variance = 1,
+                     ...) {
+  .kernel("mlp", list(...), variance = variance,
+          weight_variance = weight_variance, bias_variance = bias_variance)
 }
 
 #' @rdname kernels
 #' @param alpha For `kern_rq`: the shape \eqn{\alpha}{alpha}.
 #' @export
-kern_rq <- function(variance = 1, lengthscale = 1, alpha = 1) {
-  .kernel("rq", variance = variance, lengthscale = lengthscale,
+kern_rq <- function(variance = 1, lengthscale = 1, alpha = 1, ...) {
+  .kernel("rq", list(...), variance = variance, lengthscale = lengthscale,
           alpha = alpha)
 }
 
@@ -171,9 +176,29 @@ kern_rq <- function(variance = 1, lengthscale = 1, alpha = 1) {
 #' @param period For `kern_periodic`: the period \eqn{p}, shared by all
 #'   latent dimensions.
 #' @export
-kern_periodic <- function(variance = 1, lengthscale = 1, period = 1) {
-  .kernel("periodic", variance = variance, lengthscale = lengthscale,
-          period = period)
+kern_periodic <- function(variance = 1, lengthscale = 1, period = 1, ...) {
+  .kernel("periodic", list(...), variance = variance,
+          lengthscale = lengthscale, period = period)
+}
+
+# Stops when a kernel constructor got arguments it does not take, saying
+# how ARD is asked for when the kernel has it.
+.check_no_extra <- function(extra, fun, def) {
+  if (!length(extra)) return(invisible())
+  nms <- names(extra)
+  if (is.null(nms)) nms <- rep("", length(extra))
+  what <- if (all(nzchar(nms))) {
+    sprintf("no argument %s", paste0("'", nms, "'", collapse = ", "))
+  } else {
+    sprintf("only the arguments %s",
+            paste0("'", def$params, "'", collapse = ", "))
+  }
+  ard <- if (def$ard > 0L) {
+    p <- def$params[def$ard]
+    sprintf(paste("; for ARD give '%s' one value per latent dimension, as",
+                  "in %s(%s = c(1, 1)) for q = 2"), p, fun, p)
+  } else ""
+  stop(sprintf("%s() takes %s%s", fun, what, ard), call. = FALSE)
 }
 
 .kernel_parts <- function(kernel) {
@@ -361,7 +386,11 @@ kern_matrix <- function(kernel, X, X2 = NULL) {
 
 #' @rdname kernels
 #' @param x A kernel.
-#' @param ... Ignored.
+#' @param ... For the constructors, nothing: any other argument is
+#'   refused with a message (ARD is asked for by the length of
+#'   `lengthscale`, or of `variance` for `kern_linear` and
+#'   `weight_variance` for `kern_mlp`, not by a flag); ignored by `print`
+#'   and `format`.
 #' @export
 print.gplvm_kernel <- function(x, ...) {
   parts <- .check_kernel(x, arg = "x")

@@ -164,6 +164,7 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
     return(.gplvm_loglik_sparse(Y, X, kernel, noise, gradient, inducing,
                                 approx, miss))
   }
+  .check_exact_size(nrow(Y))  # all rows, not only a missingness pattern's
   res <- if (is.null(miss)) .loglik_c(Y, X, kernel, noise, gradient)
          else .loglik_missing(.pattern_data(Y, miss), X, kernel, noise,
                               gradient)
@@ -195,8 +196,9 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
                       workspace = NULL) {
   .check_exact_size(nrow(Y))
   spec <- .kernel_spec(kernel, ncol(X))
-  res <- .Call(C_gplvm_loglik_call, Y, X, spec$type, spec$npar, spec$par,
-               noise, as.double(ndim), gradient, .gplvm_threads(), workspace)
+  res <- .with_memory_check(.Call(C_gplvm_loglik_call, Y, X, spec$type,
+    spec$npar, spec$par, noise, as.double(ndim), gradient, .gplvm_threads(),
+    workspace), nrow(Y))  # R/checks.R
   if (res$status != 0L) stop(.status_message(res$status), call. = FALSE)
   res
 }
@@ -207,10 +209,10 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
 # model, whose memory is O(N M).
 .check_exact_size <- function(n) {
   if (n > 46340L) {
-    stop(sprintf(paste("'Y' has %d rows, too many for the exact model",
-                       "(at most 46340, and each N x N matrix would need",
-                       "%.0f GB); use the sparse model, e.g. gplvm(Y,",
-                       "inducing = 500)"), n, n^2 * 8 / 2^30), call. = FALSE)
+    stop(.gplvm_error(sprintf(paste(
+      "'Y' has %d rows, too many for the exact model (at most 46340, and",
+      "each N x N matrix would need %.0f GB); use the sparse model, e.g.",
+      "gplvm(Y, inducing = 500)"), n, n^2 * 8 / 2^30), "gplvm_size_error"))
   }
   invisible(n)
 }
@@ -245,8 +247,11 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   n <- getOption("gplvm.threads", 1L)
   if (!is.numeric(n) || length(n) != 1L || !is.finite(n) || n < 1 ||
       n != round(n)) {
-    stop("option 'gplvm.threads' must be a positive whole number",
-         call. = FALSE)
+    stop(.gplvm_error(sprintf(paste(
+      "option 'gplvm.threads' must be a positive whole number, not %s; set",
+      "it with options(gplvm.threads = 2), or to NULL for one thread"),
+      paste(deparse(n, width.cutoff = 40L)[1L], collapse = "")),
+      "gplvm_option_error"))
   }
   as.integer(min(n, .Machine$integer.max))
 }

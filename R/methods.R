@@ -7,6 +7,8 @@
 #' @param x,object A fitted model from [gplvm()].
 #' @param digits Significant digits to print.
 #' @param ... Ignored.
+#' @param type For `residuals`: `"response"`, the only kind (another is
+#'   refused).
 #' @return `print` returns `x` invisibly.
 #' @examples
 #' set.seed(1)
@@ -207,8 +209,10 @@ fitted.gplvm <- function(object, ...) {
 
 #' @rdname gplvm-methods
 #' @export
-residuals.gplvm <- function(object, ...) {
+residuals.gplvm <- function(object, type = "response", ...) {
   .check_gplvm(object)
+  .check_choice(type, "response", "type",
+                "the data minus the fitted values, the only kind there is")
   .unscale(object, object$Y) - fitted(object)
 }
 

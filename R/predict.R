@@ -136,6 +136,7 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   refine <- .check_flag(refine, "refine")
   Ys <- sweep(Ys, 2L, object$center)
   if (!is.null(object$scale)) Ys <- sweep(Ys, 2L, object$scale, `/`)
+  .check_new_scale(Ys, object, "newdata")  # R/checks.R
   X0 <- .back_project(object, Ys, rownames(newdata))  # R/back.R
   if (inherits(object, "bgplvm")) {  # R/bayes.R
     p <- .infer_latent(object, Ys, maxit, rownames(newdata), X0, refine)

@@ -105,7 +105,32 @@
       error = function(e) X0[sample.int(n, m), , drop = FALSE])
     return(unname(Z))
   }
-  unname(.check_inducing(inducing, ncol(X0)))
+  unname(.check_inducing_start(.check_inducing(inducing, ncol(X0)), X0))
+}
+
+# Refuses starting inducing inputs Z that lie far outside the starting
+# latent positions X0: more than 100 times X0's largest standard deviation
+# beyond their range in some dimension.  With the default kernel (X0's
+# spread is one lengthscale) the kernel between them and every latent
+# position is then 0 in double precision (exp(-5000)), so the optimiser
+# cannot move them and the fit "converges" with nothing fitted.
+.check_inducing_start <- function(Z, X0) {
+  s <- max(apply(X0, 2L, stats::sd))
+  lo <- apply(X0, 2L, min) - 100 * s
+  hi <- apply(X0, 2L, max) + 100 * s
+  far <- which(rowSums(sweep(Z, 2L, lo, `<`) | sweep(Z, 2L, hi, `>`)) > 0)
+  if (!length(far)) return(Z)
+  stop(sprintf(paste("'inducing' starts row%s %s%s more than 100 standard",
+                     "deviations of the starting latent positions outside",
+                     "their range (largest absolute value %.3g), where the",
+                     "optimiser cannot move %s; start the inducing inputs",
+                     "among the latent positions, or give their number M",
+                     "for k-means centres of the start"),
+               if (length(far) > 1L) "s" else "",
+               paste(far[seq_len(min(10L, length(far)))], collapse = ", "),
+               if (length(far) > 10L) ", ..." else "",
+               max(abs(Z[far, ])), if (length(far) > 1L) "them" else "it"),
+       call. = FALSE)
 }
 
 # The kernel without its white parts, and the noise with their variances

@@ -32,3 +32,34 @@ eval_diff <- function(a, b) {
   blocks <- c("loglik", "X", "inducing", "kernel", "noise")
   vapply(blocks, function(f) rel_err(a[[f]], b[[f]]), 0)
 }
+
+# Workers whose libraries (R_LIBS, R_LIBS_USER, R_LIBS_SITE) are one empty
+# directory: they see only R's own library, wherever gplvm is installed
+# (a site library, as after tools/demo.R run as root, included).  They
+# start with --no-environ, as Debian's Renviron.site adds its site
+# libraries to any R_LIBS_SITE.
+test_cluster_without_gplvm <- function() {
+  empty <- tempfile("gplvm-empty-lib-")
+  dir.create(empty)
+  vars <- c("R_LIBS", "R_LIBS_USER", "R_LIBS_SITE")
+  old <- Sys.getenv(vars, unset = NA)
+  on.exit(for (v in vars) {
+    if (is.na(old[[v]])) Sys.unsetenv(v) else do.call(Sys.setenv,
+                                                      as.list(old[v]))
+  })
+  Sys.setenv(R_LIBS = empty, R_LIBS_USER = empty, R_LIBS_SITE = empty)
+  parallel::makePSOCKcluster(2L, rscript_args = "--no-environ")
+}
+
+# A sparse fit of Y across `cl` converges to the one-process fit (the same
+# objective from the same seed); returns both.
+expect_cluster_fit <- function(Y, cl, inducing = 6) {
+  set.seed(1)
+  serial <- gplvm(Y, 2, inducing = inducing)
+  set.seed(1)
+  spread <- gplvm(Y, 2, inducing = inducing, cluster = cl)
+  expect_identical(serial$optim$convergence, 0L)
+  expect_identical(spread$optim$convergence, 0L)
+  expect_lt(rel_err(spread$objective, serial$objective), 1e-6)
+  invisible(list(serial = serial, spread = spread))
+}

@@ -44,14 +44,8 @@ test_that("a fit with a cluster reaches the one-process fit", {
   dat <- cluster_data()
   cl <- test_cluster("psock")
   on.exit(stop_test_cluster(cl))
-  set.seed(1)
-  serial <- gplvm(dat$Y, 2, inducing = 6)
-  set.seed(1)
-  spread <- gplvm(dat$Y, 2, inducing = 6, cluster = cl)
-  expect_identical(serial$optim$convergence, 0L)
-  expect_identical(spread$optim$convergence, 0L)
-  expect_lt(rel_err(spread$objective, serial$objective), 1e-6)
-  expect_lt(rel_err(fitted(spread), fitted(serial)), 1e-3)
+  fits <- expect_cluster_fit(dat$Y, cl)
+  expect_lt(rel_err(fitted(fits$spread), fitted(fits$serial)), 1e-3)
 })
 
 test_that("a worker that dies ends the fit at its best point, with a warning", {
@@ -116,8 +110,86 @@ test_that("bad 'cluster' arguments are refused with clear errors", {
   Yna[3, 2] <- NA
   expect_error(gplvm(Yna, 2, inducing = 4, cluster = cl),
                "'cluster'.*missing values")
-  # workers that cannot see the library gplvm is installed in
-  parallel::clusterEvalQ(cl, .libPaths(character()))
-  expect_error(gplvm(Y, 2, inducing = 4, cluster = cl),
+  # workers that see no library gplvm is installed in
+  blind <- test_cluster_without_gplvm()
+  on.exit(stop_test_cluster(blind), add = TRUE)
+  expect_identical(unlist(parallel::clusterEvalQ(blind, nzchar(
+    system.file(package = "gplvm")))), c(FALSE, FALSE))
+  expect_error(gplvm(Y, 2, inducing = 4, cluster = blind),
                "workers 1, 2 of 'cluster' cannot load gplvm")
+})
+
+test_that("a cluster listing a worker twice gives the one-process bound", {
+  # Before: each worker kept its rows under one key, so a second block
+  # on the same worker overwrote the first (cl[c(1, 1)]: a wrong bound,
+  # no warning; cl[c(1, 1, 2)]: an error about 'X' and 'Y' rows).
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  expect_cluster_exact(cl[c(1, 1)])
+  expect_cluster_exact(cl[c(1, 1, 2)])
+  set.seed(186)
+  dat <- cluster_data()
+  spread <- expect_cluster_fit(dat$Y, cl[c(1, 1, 2)])$spread
+  expect_lt(rel_err(spread$loglik, gplvm_loglik(
+    spread$Y, spread$X, spread$kernel, spread$noise,
+    inducing = spread$inducing)), 1e-10)
+})
+
+test_that("an interrupt during a cluster fit leaves the workers in step", {
+  # Before: answers to the interrupted exchange stayed unread; the next
+  # fit stopped with "$ operator is invalid for atomic vectors" and the
+  # user's own clusterEvalQ(cl, 1) returned them.  Now each exchange
+  # holds the interrupt until every worker has answered.
+  set.seed(187)
+  dat <- cluster_data(400)
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  expect_identical(run_interrupted(gplvm(dat$Y, 2, inducing = 30,
+                                         reltol = 1e-15, maxit = 1e5,
+                                         cluster = cl)), "interrupt")
+  expect_identical(parallel::clusterEvalQ(cl, 1), list(1, 1))
+  expect_cluster_fit(dat$Y[1:60, ], cl)
+  expect_identical(parallel::clusterEvalQ(cl, 2), list(2, 2))
+})
+
+test_that("answers left over from another call are dropped, not taken", {
+  # Before: the fit took the left-over answer for the version check's and
+  # stopped with "the model cannot be evaluated at the starting values
+  # ($ operator is invalid for atomic vectors)".
+  set.seed(188)
+  dat <- cluster_data()
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  # calls whose answers nobody reads, as an interrupted clusterEvalQ()
+  # leaves them; worker 1 listed twice, so that its blocks' answers come
+  # on one connection
+  parallel:::sendCall(cl[[2]], identity, list(1))
+  parallel:::sendCall(cl[[1]], stop, list("a stale error"))
+  parallel:::sendCall(cl[[1]], identity, list(2))
+  expect_cluster_fit(dat$Y, cl[c(1, 2, 1)])
+  expect_identical(parallel::clusterEvalQ(cl, 3), list(3, 3))
+})
+
+test_that("workers running another build of the same version are refused", {
+  # Before: only the version was compared, and every build was 0.1.0.
+  set.seed(189)
+  Y <- cluster_data(20)$Y
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  mine <- unlist(parallel::clusterEvalQ(cl, gplvm:::.build_id()))
+  expect_identical(mine, rep(.build_id(), 2))
+  # worker 2 as if loaded from a build whose R code differs
+  parallel::clusterEvalQ(cl[2], assign("id", "another", envir =
+                                         gplvm:::.build))
+  expect_error(gplvm(Y, 2, inducing = 4, cluster = cl), paste(
+    "worker 2 of 'cluster' runs another build of gplvm",
+    as.character(utils::packageVersion("gplvm"))))
+  # the identifier changes with any change of the code's text
+  base <- c("f <- function(x) x + 1", "g <- function(y) y * 2")
+  expect_identical(.checksum(base), .checksum(base))
+  for (other in list(c("f <- function(x) x + 2", base[2]), rev(base),
+                     c("f <- function(x) x + 1 ", base[2]),
+                     c("f <- function(y) y + 1", "g <- function(x) x * 2"))) {
+    expect_false(identical(.checksum(other), .checksum(base)))
+  }
 })

@@ -119,7 +119,7 @@ test_that("bad arguments give errors naming them", {
   expect_error(gplvm(Y, scale = NA), "'scale'")
   expect_error(gplvm(Y, prior = "yes"), "'prior'")
   expect_error(gplvm(Y, fixed = "width"), "'fixed'")
-  expect_error(gplvm(Y, method = "SANN"), "'arg'")
+  expect_error(gplvm(Y, method = "SANN"), "'method'")
   expect_error(gplvm(Y, maxit = 0), "'maxit'")
   expect_error(gplvm(Y, reltol = 0), "'reltol'")
   expect_error(gplvm(Y, trace = -1), "'trace'")

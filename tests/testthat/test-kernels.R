@@ -77,7 +77,7 @@ test_that("R's list of kernels is the C table, with one constructor each", {
                     "white", "mlp", "rq", "periodic") %in% tab$name))
   for (i in seq_along(tab$name)) {
     ctor <- get(paste0("kern_", tab$name[i]), envir = asNamespace("gplvm"))
-    expect_identical(names(formals(ctor)), tab$params[[i]])
+    expect_identical(setdiff(names(formals(ctor)), "..."), tab$params[[i]])
     k <- ctor()
     expect_identical(k$type, tab$name[i])
     expect_identical(names(kern_params(k)), tab$params[[i]])
