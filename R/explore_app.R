@@ -1,0 +1,151 @@
+# The Shiny user interface and server of gplvm_explore() (R/explore.R).
+# Every element a browser test reads has an id; values shown rounded
+# carry their full value in a data-value attribute.
+
+.explore_ui <- function(state) {
+  choices <- stats::setNames(seq_len(state$q), state$names)
+  dim_menu <- function(id, label, selected) {
+    shiny::selectInput(id, label, choices, selected, selectize = FALSE,
+                       width = "120px")
+  }
+  menus <- if (state$q > 2L) {
+    shiny::div(style = "display: flex; gap: 1em;",
+               dim_menu("dim_x", "horizontal", state$dims[1L]),
+               dim_menu("dim_y", "vertical", state$dims[2L]))
+  }
+  shiny::fluidPage(
+    shiny::tags$h4("gplvm_explore(): what the model generates where you",
+                   "point"),
+    shiny::fluidRow(
+      shiny::column(6L,
+        shiny::plotOutput("latent", height = "460px",
+                          hover = shiny::hoverOpts("hover", delay = 40,
+                                                   delayType = "throttle",
+                                                   nullOutside = TRUE),
+                          click = "click"),
+        shiny::textOutput("axes"),
+        menus,
+        shiny::sliderInput("along", "along the pinned path", 0, 1, 0,
+                           step = 0.01, width = "100%",
+                           animate = shiny::animationOptions(200L)),
+        shiny::div(shiny::actionButton("clear", "Clear pins"),
+                   shiny::downloadButton("export", "Export pins (CSV)")),
+        shiny::tableOutput("pins")),
+      shiny::column(6L,
+        shiny::plotOutput("generated", height = "360px"),
+        shiny::uiOutput("readout"),
+        shiny::tags$b("nearest training rows"),
+        shiny::tableOutput("nearest"))))
+}
+
+.explore_server <- function(state, plot_latent, display, k) {
+  function(input, output, session) {
+    dims <- shiny::reactive({
+      if (state$q <= 2L) return(state$dims)
+      d <- as.integer(c(if (is.null(input$dim_x)) state$dims[1L] else input$dim_x,
+                        if (is.null(input$dim_y)) state$dims[2L] else input$dim_y))
+      shiny::validate(shiny::need(d[1L] != d[2L],
+                                  "choose two different dimensions"))
+      d
+    })
+    position <- shiny::reactiveVal(state$centre)
+    pins <- shiny::reactiveVal(list())
+    at <- function(ev) .explore_point(state, dims(), ev$x, ev$y)
+
+    shiny::observeEvent(input$hover, position(at(input$hover)))
+    shiny::observeEvent(input$click, {
+      x <- at(input$click)
+      position(x)
+      pins(c(pins(), list(state$predict(x))))
+    })
+    shiny::observeEvent(input$clear, pins(list()))
+    shiny::observeEvent(input$along, {
+      p <- pins()
+      if (length(p)) {
+        P <- do.call(rbind, lapply(p, `[[`, "x"))
+        position(.explore_along(P, input$along))
+      }
+    }, ignoreInit = TRUE)
+
+    generated <- shiny::reactive(state$predict(position()))
+    nearest <- shiny::reactive(.explore_nearest(state, position(), k))
+
+    output$latent <- shiny::renderPlot({
+      d <- dims()
+      p <- pins()
+      plot_latent(d, session$clientData$output_latent_width,
+                  session$clientData$output_latent_height,
+                  extras = function() .draw_pins(p, d))
+    })
+    output$axes <- shiny::renderText({
+      d <- dims()
+      paste0("horizontal: ", state$names[d[1L]],
+             if (length(d) > 1L) paste0(", vertical: ", state$names[d[2L]]),
+             if (state$q > length(d)) "; the other latent dimensions at ",
+             if (state$q > length(d)) "their mean")
+    })
+    output$generated <- shiny::renderPlot({
+      g <- generated()
+      msg <- .explore_show(display, g$y, g$se, state$Y[nearest()[1L], ])
+      shiny::validate(shiny::need(is.null(msg),
+                                  paste("display() failed:", msg)))
+    })
+    output$readout <- shiny::renderUI(.readout_html(state, generated()))
+    output$nearest <- shiny::renderTable({
+      i <- nearest()
+      d <- sqrt(colSums((t(state$X[i, , drop = FALSE]) - position())^2))
+      data.frame(row = if (is.null(rownames(state$X))) i else rownames(state$X)[i],
+                 distance = d,
+                 state$Y[i, , drop = FALSE], check.names = FALSE)
+    }, digits = 3L)
+    output$pins <- shiny::renderTable({
+      p <- pins()
+      if (length(p)) .explore_pins_table(state, p)[, 1L + 0:state$q]
+    }, digits = 4L)
+    output$export <- shiny::downloadHandler(
+      filename = "gplvm-pins.csv",
+      content = function(file) {
+        utils::write.csv(.explore_pins_table(state, pins()), file,
+                         row.names = FALSE)
+      })
+  }
+}
+
+# Pins as numbered crosses joined by the path, in the shown dimensions.
+.draw_pins <- function(pins, dims) {
+  if (!length(pins)) return(invisible())
+  P <- do.call(rbind, lapply(pins, `[[`, "x"))
+  x <- P[, dims[1L]]
+  if (length(dims) < 2L) {
+    graphics::abline(v = x, col = "#D55E00", lwd = 2)
+    return(invisible())
+  }
+  y <- P[, dims[2L]]
+  graphics::lines(x, y, col = "#D55E00", lwd = 1.5, lty = 2)
+  graphics::points(x, y, pch = 4, cex = 1.6, lwd = 3, col = "#D55E00")
+  graphics::text(x, y, seq_along(x), pos = 3, col = "#D55E00", font = 2)
+}
+
+# The pointed latent position and, per output, the generated value, its
+# standard error; rounded for reading, in full in data-value.
+.readout_html <- function(state, g) {
+  cell <- function(v, digits = 4L) {
+    shiny::tags$td(format(signif(v, digits)),
+                   `data-value` = sprintf("%.17g", v))
+  }
+  latent <- lapply(seq_len(state$q), function(j) {
+    shiny::tags$span(class = "latent", `data-dim` = state$names[j],
+                     `data-value` = sprintf("%.17g", g$x[j]),
+                     sprintf("%s = %.4g  ", state$names[j], g$x[j]))
+  })
+  rows <- lapply(seq_along(g$y), function(j) {
+    shiny::tags$tr(shiny::tags$th(state$outputs[j]),
+                   cell(g$y[j]), cell(g$se[j]))
+  })
+  shiny::tagList(
+    shiny::div(id = "position", shiny::tags$b("latent position: "), latent),
+    shiny::tags$table(id = "values", class = "table table-condensed",
+      shiny::tags$tr(shiny::tags$th("output"), shiny::tags$th("generated"),
+                     shiny::tags$th("s.e.")),
+      rows))
+}
