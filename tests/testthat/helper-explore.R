@@ -74,14 +74,15 @@ explore_serve <- function(fit, ...) {
     stdout = log, stderr = "2>&1",
     env = c("current", R_LIBS = paste(.libPaths(), collapse = ":")))
   url <- sprintf("http://127.0.0.1:%d/", port)
+  answers <- function() {
+    con <- url(url)
+    on.exit(close(con))
+    tryCatch(length(readLines(con, warn = FALSE)) > 0L,
+             error = function(e) FALSE, warning = function(w) FALSE)
+  }
   for (i in 1:200) {
     if (!proc$is_alive()) break
-    ok <- tryCatch({
-      con <- url(url)
-      on.exit(close(con))
-      length(readLines(con, warn = FALSE)) > 0L
-    }, error = function(e) FALSE, warning = function(w) FALSE)
-    if (ok) return(list(proc = proc, url = url, log = log))
+    if (answers()) return(list(proc = proc, url = url, log = log))
     Sys.sleep(0.1)
   }
   out <- if (file.exists(log)) paste(readLines(log), collapse = "\n") else ""
@@ -150,16 +151,17 @@ explore_image_point <- function(b, fx, fy) {
 }
 
 # The readout: the latent position and the generated values with their
-# standard errors, read at full precision from the data-value attributes.
+# standard errors, read at full precision from the data-value attributes
+# (in one evaluation, so that all come from the same update).
 explore_readout <- function(b) {
-  get <- function(sel) {
-    as.numeric(unlist(explore_js(b, sprintf(paste0(
-      "Array.from(document.querySelectorAll('%s'))",
-      ".map(function(e) { return e.dataset.value; })"), sel))))
-  }
-  v <- get("#values td")
-  list(x = get("#position .latent"),
-       y = v[c(TRUE, FALSE)], se = v[c(FALSE, TRUE)])
+  r <- explore_js(b, paste0(
+    "(function() { var v = function(sel) { return Array.from(",
+    "document.querySelectorAll(sel)).map(function(e) {",
+    " return e.dataset.value; }); };",
+    " return {x: v('#position .latent'), v: v('#values td')}; })()"))
+  v <- as.numeric(unlist(r$v))
+  list(x = as.numeric(unlist(r$x)), y = v[c(TRUE, FALSE)],
+       se = v[c(FALSE, TRUE)])
 }
 
 explore_readout_key <- function() {
