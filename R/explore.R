@@ -18,9 +18,11 @@
 #'
 #' Interactions:
 #' * moving the mouse over the latent plot generates data there;
-#' * clicking pins the point (a numbered cross); the pins, in order, make a
-#'   path, and the slider "along the pinned path" plays the generated data
-#'   along it (press its play button);
+#' * clicking pins the point (a numbered cross; the pins are joined in
+#'   order by a dashed line);
+#' * dragging draws a path through the latent space, and the slider "along
+#'   the path" plays the generated data along it (press its play button);
+#'   without a drawn path it plays the path through the pins;
 #' * "Export pins (CSV)" saves the pinned latent points with their generated
 #'   data and standard errors (columns `pin`, the latent coordinates, the
 #'   outputs, and `se.` followed by each output's name);

@@ -21,11 +21,12 @@
         shiny::plotOutput("latent", height = "460px",
                           hover = shiny::hoverOpts("hover", delay = 40,
                                                    delayType = "throttle",
-                                                   nullOutside = TRUE),
-                          click = "click"),
+                                                   nullOutside = TRUE)),
+        shiny::tags$script(shiny::HTML(.explore_js)),
         shiny::textOutput("axes"),
         menus,
-        shiny::sliderInput("along", "along the pinned path", 0, 1, 0,
+        shiny::textOutput("path_info"),
+        shiny::sliderInput("along", "along the path", 0, 1, 0,
                            step = 0.01, width = "100%",
                            animate = shiny::animationOptions(200L)),
         shiny::div(shiny::actionButton("clear", "Clear pins"),
@@ -50,22 +51,56 @@
     })
     position <- shiny::reactiveVal(state$centre)
     pins <- shiny::reactiveVal(list())
+    path <- shiny::reactiveVal(NULL)   # a drawn path: latent points, by row
+    screen <- shiny::reactiveVal(NULL) # the latent plot's map from the image
     at <- function(ev) .explore_point(state, dims(), ev$x, ev$y)
+    # image fractions (from the browser's script) to latent points, NULL
+    # outside the plot region
+    from_image <- function(f) {
+      m <- screen()
+      if (is.null(m)) return(NULL)
+      xy <- .explore_from_image(m, f)
+      if (is.null(xy)) return(NULL)
+      lapply(seq_len(nrow(xy)), function(i) {
+        .explore_point(state, dims(), xy[i, 1L], xy[i, 2L])
+      })
+    }
 
     shiny::observeEvent(input$hover, position(at(input$hover)))
-    shiny::observeEvent(input$click, {
-      x <- at(input$click)
-      position(x)
-      pins(c(pins(), list(state$predict(x))))
-    })
-    shiny::observeEvent(input$clear, pins(list()))
-    shiny::observeEvent(input$along, {
-      p <- pins()
-      if (length(p)) {
-        P <- do.call(rbind, lapply(p, `[[`, "x"))
-        position(.explore_along(P, input$along))
+    shiny::observeEvent(input$pin, {
+      x <- from_image(input$pin)
+      if (length(x)) {
+        position(x[[1L]])
+        pins(c(pins(), list(state$predict(x[[1L]]))))
       }
+    })
+    shiny::observeEvent(input$drag, {
+      x <- from_image(input$drag)
+      if (length(x) >= 2L) path(do.call(rbind, x))
+    })
+    shiny::observeEvent(input$clear, {
+      pins(list())
+      path(NULL)
+    })
+    # the slider plays the drawn path, or else the pins in order
+    route <- shiny::reactive({
+      if (!is.null(path())) return(path())
+      p <- pins()
+      if (length(p)) do.call(rbind, lapply(p, `[[`, "x"))
+    })
+    shiny::observeEvent(input$along, {
+      P <- route()
+      if (!is.null(P)) position(.explore_along(P, input$along))
     }, ignoreInit = TRUE)
+    output$path_info <- shiny::renderText({
+      if (!is.null(path())) {
+        sprintf("drawn path of %d points: the slider plays it", nrow(path()))
+      } else if (length(pins())) {
+        "the slider plays the path through the pins"
+      } else {
+        "click to pin a point; drag to draw a path"
+      }
+    })
 
     generated <- shiny::reactive(state$predict(position()))
     nearest <- shiny::reactive(.explore_nearest(state, position(), k))
@@ -73,9 +108,14 @@
     output$latent <- shiny::renderPlot({
       d <- dims()
       p <- pins()
+      r <- path()
       plot_latent(d, session$clientData$output_latent_width,
                   session$clientData$output_latent_height,
-                  extras = function() .draw_pins(p, d))
+                  extras = function() {
+                    .draw_path(r, d)
+                    .draw_pins(p, d)
+                  })
+      screen(.explore_screen())
     })
     output$axes <- shiny::renderText({
       d <- dims()
@@ -109,6 +149,70 @@
                          row.names = FALSE)
       })
   }
+}
+
+# The map from fractions of the plot image (from its left and top) to the
+# plot's coordinates, and the plot region, read from the current device.
+.explore_screen <- function() {
+  list(x = graphics::grconvertX(0:1, "ndc", "user"),
+       y = graphics::grconvertY(1:0, "ndc", "user"),
+       usr = graphics::par("usr"))
+}
+
+# Image fractions (a list of c(fx, fy) pairs, or one pair) to plot
+# coordinates, a matrix with a row per point; points outside the plot
+# region are dropped (NULL when none is left).
+.explore_from_image <- function(screen, f) {
+  f <- matrix(as.double(unlist(f)), ncol = 2L, byrow = TRUE)
+  xy <- cbind(screen$x[1L] + f[, 1L] * diff(screen$x),
+              screen$y[1L] + f[, 2L] * diff(screen$y))
+  u <- screen$usr
+  inside <- xy[, 1L] >= u[1L] & xy[, 1L] <= u[2L] &
+    xy[, 2L] >= u[3L] & xy[, 2L] <= u[4L]
+  if (any(inside)) xy[inside, , drop = FALSE]
+}
+
+# The browser's side of pins and paths: a press and release without moving
+# sends input$pin (the image fractions of the point), a drag sends
+# input$drag (those of every point passed).  The vertical fraction counts
+# one pixel more, as Shiny's hover coordinates do (its coordinate map puts
+# the plot one pixel higher than R draws it), so that a click pins the
+# very point the hover showed.
+.explore_js <- "
+$(function() {
+  var start = null, path = [];
+  function at(e) {
+    var r = document.querySelector('#latent img').getBoundingClientRect();
+    return [(e.clientX - r.left) / r.width,
+            (e.clientY - r.top + 1) / r.height];
+  }
+  $(document).on('mousedown', '#latent img', function(e) {
+    if (e.button !== 0) return;
+    start = [e.clientX, e.clientY];
+    path = [at(e)];
+    e.preventDefault();
+  });
+  $(document).on('mousemove', function(e) {
+    if (start) path.push(at(e));
+  });
+  $(document).on('mouseup', function(e) {
+    if (!start) return;
+    var moved = Math.abs(e.clientX - start[0]) + Math.abs(e.clientY - start[1]);
+    if (moved > 4) {
+      path.push(at(e));
+      Shiny.setInputValue('drag', path, {priority: 'event'});
+    } else {
+      Shiny.setInputValue('pin', path[0], {priority: 'event'});
+    }
+    start = null;
+  });
+});
+"
+
+# A drawn path as a line, in the shown dimensions.
+.draw_path <- function(P, dims) {
+  if (is.null(P) || length(dims) < 2L) return(invisible())
+  graphics::lines(P[, dims[1L]], P[, dims[2L]], col = "#CC79A7", lwd = 2.5)
 }
 
 # Pins as numbered crosses joined by the path, in the shown dimensions.

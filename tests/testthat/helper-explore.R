@@ -184,3 +184,27 @@ explore_click <- function(b, p) {
                                button = "left", clickCount = 1)
   }
 }
+
+# Press at the first point, move through the others, release at the last.
+explore_drag <- function(b, points) {
+  n <- length(points)
+  b$Input$dispatchMouseEvent(type = "mousePressed", x = points[[1L]][["x"]],
+                             y = points[[1L]][["y"]], button = "left",
+                             clickCount = 1)
+  for (p in points[-1L]) {
+    b$Input$dispatchMouseEvent(type = "mouseMoved", x = p[["x"]],
+                               y = p[["y"]], button = "left", buttons = 1)
+  }
+  b$Input$dispatchMouseEvent(type = "mouseReleased",
+                             x = points[[n]][["x"]], y = points[[n]][["y"]],
+                             button = "left", clickCount = 1)
+}
+
+# Set the slider "along the path" and wait for the readout to change.
+explore_slide <- function(b, value) {
+  before <- explore_js(b, explore_readout_key())
+  explore_js(b, sprintf(paste("$('#along').data('ionRangeSlider')",
+                              ".update({from: %s}); true"), value))
+  explore_wait(b, sprintf("%s !== '%s'", explore_readout_key(), before))
+  explore_readout(b)
+}

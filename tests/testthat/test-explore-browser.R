@@ -72,6 +72,25 @@ test_that("pointing generates predict()'s data, clicks pin and export", {
   expect_equal(unname(as.matrix(csv[, 8:11])), unname(pred$se.fit),
                tolerance = 1e-8)
 
+  # a drag draws a path (no pin), and the slider plays along it: at its end
+  # the position is where the drag ended, as the hover there reads it
+  ends <- list(explore_image_point(b, 0.25, 0.6),
+               explore_image_point(b, 0.35, 0.5),
+               explore_image_point(b, 0.5, 0.35))
+  at_end <- explore_hover(b, ends[[3L]])
+  explore_drag(b, ends)
+  explore_wait(b, paste("document.getElementById('path_info').textContent",
+                        ".indexOf('drawn path') >= 0"))
+  expect_identical(explore_js(b,
+    "document.querySelectorAll('#pins tbody tr').length"), 2L)
+  at_start <- explore_hover(b, ends[[1L]])
+  played <- explore_slide(b, 1)
+  expect_equal(played$x, at_end$x, tolerance = 1e-6)
+  expect_generated(fit, played)
+  played <- explore_slide(b, 0)
+  expect_equal(played$x, at_start$x, tolerance = 1e-6)
+  expect_generated(fit, played)
+
   # a screenshot of the whole app
   png <- tempfile(fileext = ".png")
   b$screenshot(png, show = FALSE)

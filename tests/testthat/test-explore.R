@@ -109,6 +109,28 @@ test_that("the latent plot is drawn, then replayed, for every fit kind", {
   }
 })
 
+test_that("image fractions map to the plot's coordinates", {
+  grDevices::png(tempfile(fileext = ".png"), width = 500, height = 400)
+  on.exit(grDevices::dev.off())
+  draw <- .latent_painter(fits$exact, NULL, "", list(resolution = 10))
+  draw(1:2, 500, 400)
+  m <- .explore_screen()
+  # points a quarter and three quarters across the plot region (the
+  # image's top is the region's top, usr[4])
+  plt <- graphics::par("plt")
+  usr <- graphics::par("usr")
+  at <- function(r, a) r[1L] + a * (r[2L] - r[1L])
+  f <- list(c(at(plt[1:2], 0.25), 1 - at(plt[3:4], 0.25)),
+            c(at(plt[1:2], 0.75), 1 - at(plt[3:4], 0.5)))
+  xy <- .explore_from_image(m, f)
+  expect_equal(xy[1L, ], c(at(usr[1:2], 0.25), at(usr[3:4], 0.25)))
+  expect_equal(xy[2L, ], c(at(usr[1:2], 0.75), at(usr[3:4], 0.5)))
+  # outside the plot region: dropped
+  expect_identical(nrow(.explore_from_image(m, list(c(0.5, 0.5),
+                                                    c(0.999, 0.5)))), 1L)
+  expect_null(.explore_from_image(m, c(0.001, 0.001)))
+})
+
 test_that("the labels' key is titled as plot() titles it", {
   expect_identical(.label_name(quote(iris$Species)), "Species")
   expect_identical(.label_name(quote(sp)), "sp")
@@ -152,13 +174,34 @@ test_that("the server generates predict()'s values for every fit kind", {
                    tolerance = 1e-12, label = kind)
       expect_equal(unname(generated()$se), unname(p$se.fit[1L, ]),
                    tolerance = 1e-12, label = kind)
-      session$setInputs(click = list(x = 0.1, y = 0.2))
-      session$setInputs(click = list(x = -0.1, y = 0.3))
+      # clicks and drags arrive as fractions of the plot image
+      output$latent
+      m <- screen()
+      expect_false(is.null(m))
+      lat <- function(f) {
+        xy <- .explore_from_image(m, f)
+        lapply(seq_len(nrow(xy)), function(i) {
+          .explore_point(s, s$dims, xy[i, 1L], xy[i, 2L])
+        })
+      }
+      session$setInputs(pin = list(0.4, 0.45))
+      expect_equal(position(), lat(c(0.4, 0.45))[[1L]])
+      session$setInputs(pin = list(0.3, 0.3))
       expect_length(pins(), 2L)
+      expect_equal(pins()[[2L]], s$predict(lat(c(0.3, 0.3))[[1L]]))
       session$setInputs(along = 1)
       expect_equal(position(), pins()[[2L]]$x)
+      # a drawn path replaces the pins' path for the slider
+      drag <- list(list(0.2, 0.7), list(0.3, 0.5), list(0.4, 0.3))
+      session$setInputs(drag = drag)
+      P <- do.call(rbind, lat(unlist(drag)))
+      expect_equal(path(), P)
+      session$setInputs(along = 0.5)
+      expect_equal(position(), .explore_along(P, 0.5))
+      expect_length(pins(), 2L)
       session$setInputs(clear = 1)
       expect_length(pins(), 0L)
+      expect_null(path())
     })
   }
 })
