@@ -226,7 +226,7 @@ gplvm_explore <- function(fit, display = NULL, labels = NULL, dims = NULL,
   lo <- y - 2 * se
   hi <- y + 2 * se
   xr <- range(lo, hi, nearest, na.rm = TRUE)
-  op <- graphics::par(mar = c(4, max(4, 0.6 * max(nchar(names(y)))), 2, 1))
+  op <- graphics::par(mar = c(4, max(4, 0.6 * max(nchar(names(y)))), 3, 1))
   on.exit(graphics::par(op))
   graphics::plot(y, seq_len(d), xlim = xr, ylim = c(d + 0.5, 0.5),
                  yaxt = "n", pch = 19, col = "#0072B2", xlab = "value",
@@ -241,9 +241,9 @@ gplvm_explore <- function(fit, display = NULL, labels = NULL, dims = NULL,
     graphics::points(nearest, seq_len(d), pch = 1, cex = 1.3,
                      col = "#D55E00", lwd = 1.5)
   }
-  graphics::legend("top", horiz = TRUE, bty = "n", inset = c(0, -0.06),
-                   xpd = NA, cex = 0.85,
-                   legend = c("generated, +-2 s.e.", "nearest training row"),
+  graphics::legend("bottom", horiz = TRUE, bty = "n", xpd = NA,
+                   inset = c(0, 1), cex = 0.95,
+                   legend = c("generated \u00b1 2 s.e.", "nearest training row"),
                    pch = c(19, 1), col = c("#0072B2", "#D55E00"))
 }
 

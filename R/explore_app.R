@@ -36,7 +36,8 @@
         shiny::plotOutput("generated", height = "360px"),
         shiny::uiOutput("readout"),
         shiny::tags$b("nearest training rows"),
-        shiny::tableOutput("nearest"))))
+        shiny::div(style = "overflow-x: auto; font-size: 90%;",
+                   shiny::tableOutput("nearest")))))
 }
 
 .explore_server <- function(state, plot_latent, display, k) {
@@ -134,10 +135,11 @@
     output$nearest <- shiny::renderTable({
       i <- nearest()
       d <- sqrt(colSums((t(state$X[i, , drop = FALSE]) - position())^2))
-      data.frame(row = if (is.null(rownames(state$X))) i else rownames(state$X)[i],
-                 distance = d,
-                 state$Y[i, , drop = FALSE], check.names = FALSE)
-    }, digits = 3L)
+      data.frame(row = if (is.null(rownames(state$X))) i
+                       else rownames(state$X)[i],
+                 distance = d, state$Y[i, , drop = FALSE],
+                 check.names = FALSE)
+    }, digits = 2L)
     output$pins <- shiny::renderTable({
       p <- pins()
       if (length(p)) .explore_pins_table(state, p)[, 1L + 0:state$q]
@@ -194,6 +196,19 @@ $(function() {
   });
   $(document).on('mousemove', function(e) {
     if (start) path.push(at(e));
+  });
+  // a ring at the pointer, drawn by the page: it survives screenshots and
+  // costs the server nothing
+  var ring = $('<div id=\"pointer\"></div>').css({position: 'absolute',
+    width: '14px', height: '14px', margin: '-8px 0 0 -8px',
+    border: '2px solid #CC79A7', 'border-radius': '50%',
+    'pointer-events': 'none', display: 'none', 'z-index': 10});
+  $('body').append(ring);
+  $(document).on('mousemove', '#latent img', function(e) {
+    ring.css({left: e.pageX + 'px', top: e.pageY + 'px', display: 'block'});
+  });
+  $(document).on('mouseleave', '#latent img', function() {
+    ring.css('display', 'none');
   });
   $(document).on('mouseup', function(e) {
     if (!start) return;

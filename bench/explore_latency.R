@@ -111,12 +111,19 @@ browser_times <- function(fit, moves = 25L) {
                              stats::runif(1, 0.15, 0.85))
     b$Input$dispatchMouseEvent(type = "mouseMoved", x = p[["x"]],
                                y = p[["y"]])
-    explore_wait(b, "window.__lat.text !== null && window.__lat.img !== null",
-                 timeout = 60)
+    ok <- tryCatch(explore_wait(b, paste("window.__lat.text !== null &&",
+                                         "window.__lat.img !== null")),
+                   error = function(e) FALSE)
     lat <- explore_js(b, "window.__lat")
+    if (isFALSE(ok)) {
+      cat(sprintf("  (move %d not measured: %s)\n", i,
+                  explore_js(b, "JSON.stringify(window.__lat)")))
+      next
+    }
     out[i, ] <- c(lat$text - lat$move, lat$img - lat$move)
   }
-  apply(out, 2L, stats::median)
+  c(apply(out, 2L, stats::median, na.rm = TRUE),
+    measured = sum(!is.na(out[, 1L])))
 }
 
 # EXPLORE_FITS=dir keeps the fits there between runs
@@ -148,18 +155,19 @@ for (cfg in list(list(n = 1000L, m = NULL), list(n = 10000L, m = 100L))) {
 }
 
 cat("\nmedian milliseconds per update\n")
-cat(sprintf("%7s %-7s %8s %8s %8s %8s %10s %9s %9s %9s\n", "N", "fit",
+cat(sprintf("%7s %-7s %8s %8s %8s %8s %10s %9s %9s %9s %6s\n", "N", "fit",
             "predict", "nearest", "chart", "server", "plot first",
-            "replay", "browser:", "chart"))
-cat(sprintf("%7s %-7s %8s %8s %8s %8s %10s %9s %9s %9s\n", "", "", "", "",
-            "", "(sum)", "", "", "numbers", "image"))
+            "replay", "browser:", "chart", "moves"))
+cat(sprintf("%7s %-7s %8s %8s %8s %8s %10s %9s %9s %9s %6s\n", "", "", "",
+            "", "", "(sum)", "", "", "numbers", "image", ""))
 for (n in names(fits)) {
   fit <- fits[[n]]
   s <- server_times(fit)
   p <- plot_times(fit)
   br <- browser_times(fit)
-  cat(sprintf("%7s %-7s %8.2f %8.2f %8.2f %8.2f %10.0f %9.0f %9.0f %9.0f\n",
-              n, if (is.null(fit$inducing)) "exact" else "sparse",
-              s[["predict"]], s[["nearest"]], s[["chart"]], sum(s),
-              p[["first"]], p[["replay"]], br[["text"]], br[["img"]]))
+  cat(sprintf(
+    "%7s %-7s %8.2f %8.2f %8.2f %8.2f %10.0f %9.0f %9.0f %9.0f %6d\n",
+    n, if (is.null(fit$inducing)) "exact" else "sparse", s[["predict"]],
+    s[["nearest"]], s[["chart"]], sum(s), p[["first"]], p[["replay"]],
+    br[["text"]], br[["img"]], as.integer(br[["measured"]])))
 }

@@ -169,12 +169,32 @@ explore_readout_key <- function() {
          ".map(function(e) { return e.dataset.value; }).join()")
 }
 
-# Move the mouse to `p` (page pixels) and wait for the readout to change.
+# Move the mouse to `p` (page pixels) and wait for the readout to change
+# and then settle (updates from earlier moves may still be on their way).
 explore_hover <- function(b, p) {
   before <- explore_js(b, explore_readout_key())
   b$Input$dispatchMouseEvent(type = "mouseMoved", x = p[["x"]],
                              y = p[["y"]])
   explore_wait(b, sprintf("%s !== '%s'", explore_readout_key(), before))
+  explore_settle(b)
+}
+
+# Wait until Shiny is idle and the readout has not changed for 0.3 s;
+# returns the readout.
+explore_settle <- function(b, timeout = 20) {
+  t0 <- Sys.time()
+  last <- explore_js(b, explore_readout_key())
+  repeat {
+    Sys.sleep(0.3)
+    now <- explore_js(b, explore_readout_key())
+    idle <- !isTRUE(explore_js(b, paste(
+      "document.documentElement.classList.contains('shiny-busy')")))
+    if (identical(now, last) && idle) break
+    last <- now
+    if (difftime(Sys.time(), t0, units = "secs") > timeout) {
+      stop("the readout did not settle", call. = FALSE)
+    }
+  }
   explore_readout(b)
 }
 
@@ -206,5 +226,13 @@ explore_slide <- function(b, value) {
   explore_js(b, sprintf(paste("$('#along').data('ionRangeSlider')",
                               ".update({from: %s}); true"), value))
   explore_wait(b, sprintf("%s !== '%s'", explore_readout_key(), before))
-  explore_readout(b)
+  explore_settle(b)
+}
+
+# A PNG of the page as it is (chromote's own $screenshot() resizes the
+# view, which moves the pointer out of the plot).
+explore_screenshot <- function(b, file) {
+  shot <- b$Page$captureScreenshot(format = "png")
+  writeBin(jsonlite::base64_dec(shot$data), file)
+  invisible(file)
 }

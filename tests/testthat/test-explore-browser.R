@@ -81,6 +81,7 @@ test_that("pointing generates predict()'s data, clicks pin and export", {
   explore_drag(b, ends)
   explore_wait(b, paste("document.getElementById('path_info').textContent",
                         ".indexOf('drawn path') >= 0"))
+  explore_settle(b)
   expect_identical(explore_js(b,
     "document.querySelectorAll('#pins tbody tr').length"), 2L)
   at_start <- explore_hover(b, ends[[1L]])
@@ -93,7 +94,7 @@ test_that("pointing generates predict()'s data, clicks pin and export", {
 
   # a screenshot of the whole app
   png <- tempfile(fileext = ".png")
-  b$screenshot(png, show = FALSE)
+  explore_screenshot(b, png)
   expect_identical(readBin(png, "raw", 8L),
                    as.raw(c(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)))
   expect_gt(file.size(png), 20000)
