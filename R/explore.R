@@ -76,6 +76,10 @@ gplvm_explore <- function(fit, display = NULL, labels = NULL, dims = NULL,
       k != round(k)) {
     stop("'k' must be a positive whole number", call. = FALSE)
   }
+  if (!is.null(labels) && length(labels) != nrow(fit$X)) {
+    stop(sprintf("'labels' must have one value per training row (%d), not %d",
+                 nrow(fit$X), length(labels)), call. = FALSE)
+  }
   .need_shiny()
   key <- .label_name(substitute(labels))
   state <- .explore_state(fit, dims)

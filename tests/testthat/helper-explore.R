@@ -14,6 +14,7 @@ explore_fits <- function() {
   set.seed(1)
   list(exact = gplvm(Y),
        exact3 = gplvm(Y, q = 3),
+       exact1 = gplvm(Y, q = 1),
        sparse = gplvm(Y, inducing = 10),
        bayesian = gplvm(Y, q = 3, bayesian = TRUE, inducing = 10),
        back = gplvm(Y, back = "kernel"),

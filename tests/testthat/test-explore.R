@@ -14,6 +14,7 @@ test_that("gplvm_explore() checks its arguments", {
   expect_error(gplvm_explore(f, display = "bars"), "'display'")
   expect_error(gplvm_explore(f, k = 0), "'k'")
   expect_error(gplvm_explore(f, k = 1.5), "'k'")
+  expect_error(gplvm_explore(f, labels = iris$Species), "'labels'")
   expect_error(gplvm_explore(fits$exact3, dims = c(1, 1)), "'dims'")
   expect_error(gplvm_explore(fits$exact3, dims = c(1, 4)), "'dims'")
   expect_s3_class(gplvm_explore(f), "shiny.appobj")
