@@ -11,6 +11,14 @@
 library(gplvm)
 source("tests/testthat/helper-explore.R")
 
+# A PNG of the page as it is (chromote's own $screenshot() resizes the
+# view, which moves the pointer out of the plot).
+explore_screenshot <- function(b, file) {
+  shot <- b$Page$captureScreenshot(format = "png")
+  writeBin(jsonlite::base64_dec(shot$data), file)
+  invisible(file)
+}
+
 set.seed(1)
 fit <- gplvm(iris[, 1:4])
 stopifnot(fit$optim$convergence == 0L)

@@ -73,7 +73,8 @@ explore_serve <- function(fit, ...) {
   proc <- processx::process$new(
     file.path(R.home("bin"), "Rscript"), c("-e", code),
     stdout = log, stderr = "2>&1",
-    env = c("current", R_LIBS = paste(.libPaths(), collapse = ":")))
+    env = c("current", R_LIBS = paste(.libPaths(), collapse = ":"),
+            TMPDIR = tempdir()))
   url <- sprintf("http://127.0.0.1:%d/", port)
   answers <- function() {
     con <- url(url)
@@ -111,7 +112,12 @@ explore_browser <- function(url, width = 1200, height = 900) {
   if (!nzchar(Sys.getenv("CHROMOTE_CHROME"))) {
     Sys.setenv(CHROMOTE_CHROME = chrome)
   }
+  # the browser's temporary files go to this session's temporary
+  # directory, which R removes when the session ends
+  old <- Sys.getenv("TMPDIR", NA)
+  Sys.setenv(TMPDIR = tempdir())
   b <- chromote::ChromoteSession$new(width = width, height = height)
+  if (is.na(old)) Sys.unsetenv("TMPDIR") else Sys.setenv(TMPDIR = old)
   b$Page$navigate(url)
   explore_wait(b, paste("window.Shiny && Shiny.shinyapp &&",
                         "Shiny.shinyapp.isConnected() &&",
@@ -228,12 +234,4 @@ explore_slide <- function(b, value) {
                               ".update({from: %s}); true"), value))
   explore_wait(b, sprintf("%s !== '%s'", explore_readout_key(), before))
   explore_settle(b)
-}
-
-# A PNG of the page as it is (chromote's own $screenshot() resizes the
-# view, which moves the pointer out of the plot).
-explore_screenshot <- function(b, file) {
-  shot <- b$Page$captureScreenshot(format = "png")
-  writeBin(jsonlite::base64_dec(shot$data), file)
-  invisible(file)
 }

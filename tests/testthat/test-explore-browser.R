@@ -94,7 +94,7 @@ test_that("pointing generates predict()'s data, clicks pin and export", {
 
   # a screenshot of the whole app
   png <- tempfile(fileext = ".png")
-  explore_screenshot(b, png)
+  b$screenshot(png, show = FALSE)
   expect_identical(readBin(png, "raw", 8L),
                    as.raw(c(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)))
   expect_gt(file.size(png), 20000)
