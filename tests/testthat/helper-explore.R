@@ -37,7 +37,7 @@ explore_browser_missing <- function() {
 
 explore_chrome <- function() {
   set <- Sys.getenv("CHROMOTE_CHROME")
-  if (nzchar(set)) return(set)
+  if (nzchar(set) && file.exists(set)) return(set)
   for (b in c("chromium", "chromium-browser", "google-chrome")) {
     p <- Sys.which(b)
     if (nzchar(p)) return(unname(p))

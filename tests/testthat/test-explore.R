@@ -206,3 +206,17 @@ test_that("the server generates predict()'s values for every fit kind", {
     })
   }
 })
+
+test_that("without a browser the browser tests skip, but fail in CI", {
+  keep <- Sys.getenv(c("PATH", "CI", "CHROMOTE_CHROME"), unset = NA)
+  on.exit({
+    set <- keep[!is.na(keep)]
+    if (length(set)) do.call(Sys.setenv, as.list(set))
+    for (v in names(keep)[is.na(keep)]) Sys.unsetenv(v)
+  })
+  Sys.setenv(PATH = tempdir(), CHROMOTE_CHROME = "/no/such/chromium")
+  Sys.setenv(CI = "true")
+  expect_error(skip_without_browser(), "must run in CI, but no Chromium")
+  Sys.setenv(CI = "")
+  expect_condition(skip_without_browser(), "no Chromium", class = "skip")
+})
