@@ -2,8 +2,8 @@
 # Install what gplvm_explore()'s browser tests need, when it is missing:
 #   bash tools/explore-deps.sh
 # - from Debian: chromium (the headless browser), r-cran-shiny,
-#   r-cran-processx, and r-cran-curl, r-cran-zip, libssl-dev, which the
-#   CRAN packages below need to build;
+#   r-cran-processx, and r-cran-curl, r-cran-zip, r-cran-cpp11, libssl-dev,
+#   which the CRAN packages below need to build;
 # - from CRAN: chromote (drives the browser) with websocket and AsioHeaders,
 #   and rlang, upgraded only when older than the 1.1.0 that chromote needs.
 # Idempotent: a second run installs nothing.  Needs root for apt-get (without
@@ -12,7 +12,8 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
-debs="chromium r-cran-shiny r-cran-processx r-cran-curl r-cran-zip libssl-dev"
+debs="chromium r-cran-shiny r-cran-processx r-cran-curl r-cran-zip r-cran-cpp11
+      libssl-dev"
 missing=""
 for p in $debs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
