@@ -1,8 +1,9 @@
 # Run gplvm's complete test suite from a checkout:
 #   Rscript tools/run-tests.R
 # Installs what the tests need (testthat and the other Suggests from CRAN if
-# missing, and gplvm itself from this checkout into a temporary library),
-# runs every file in tests/testthat, and ends with one line
+# missing; Chromium and chromote for the browser tests through
+# tools/explore-deps.sh; gplvm itself from this checkout into a temporary
+# library), runs every file in tests/testthat, and ends with one line
 #   N passed, M failed, K skipped
 # counting expectations (single expect_*() results; an error inside a test
 # counts as one failure).  Exits with status 1 on any failure, error or
@@ -21,6 +22,9 @@ main <- function() {
   needed <- setdiff(description_packages(root, c("Depends", "Imports",
                                                   "LinkingTo", "Suggests")),
                     c("knitr", "rmarkdown"))
+  # the browser tests of gplvm_explore() need Chromium and chromote
+  # (tools/explore-deps.sh installs them, from Debian and CRAN, when missing)
+  install_browser_test_deps(root)
   install_missing(needed)
   lib <- tempfile("gplvm-lib-")
   install_checkout(root, lib)

@@ -114,3 +114,16 @@ install_checkout <- function(root, lib) {
     Sys.getenv("R_LIBS"))]), collapse = .Platform$path.sep))
   invisible(lib)
 }
+
+# The browser tests' dependencies (Chromium from Debian, chromote from CRAN):
+# tools/explore-deps.sh installs what is missing.  It needs apt-get and
+# root for Chromium; elsewhere it says what is missing and the browser
+# tests skip, unless CI=true, where they fail.
+install_browser_test_deps <- function(root) {
+  script <- file.path(root, "tools", "explore-deps.sh")
+  if (!nzchar(Sys.which("bash")) || !file.exists(script)) return(invisible())
+  status <- system2("bash", shQuote(script))
+  if (status != 0L) message("tools/explore-deps.sh could not install every ",
+                            "browser-test dependency (status ", status, ")")
+  invisible(status)
+}
