@@ -105,7 +105,7 @@
     X = mat(X, n, q) && n >= 1L && q >= 1L && is.finite(sum(X^2)),
     Y = mat(.zero_na(f("Y")), n, d) && d >= 1L,
     missing = .valid_missing(f("missing"), f("Y")),
-    latent = .valid_back(f("latent")),  # R/back.R
+    latent = .valid_back(f("latent"), f("Y")),  # R/back.R
     alpha = mat(f("alpha"), m, d),
     chol = if (is.null(Z)) .is_factor(f("chol"), n) else is.null(f("chol")),
     inducing = is.null(Z) || (mat(Z, m, q) && m >= 1L &&

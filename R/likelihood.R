@@ -149,20 +149,17 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   gradient <- .check_flag(gradient, "gradient")
   miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
   if (!is.null(X_var)) {
-    if (!is.null(miss)) {
-      stop("'Y' must not contain NA with 'X_var': the Bayesian bound ",
-           "does not take missing values yet", call. = FALSE)
-    }
     return(.gplvm_loglik_bayes(Y, X, kernel, noise, gradient, inducing,
-                               approx, X_var))
+                               approx, X_var, miss))
   }
   if (!is.null(inducing)) {
     return(.gplvm_loglik_sparse(Y, X, kernel, noise, gradient, inducing,
                                 approx, miss))
   }
   res <- if (is.null(miss)) .loglik_c(Y, X, kernel, noise, gradient)
-         else .loglik_missing(.pattern_data(Y, miss), X, kernel, noise,
-                              gradient)
+         else .data_eval(.data_prepare(.data_exact(), Y, miss), X, NULL,
+                         NULL, kernel, noise, gradient)  # R/data_term.R
+  res$loglik <- res$loglik %||% res$value
   if (res$jitter > 0) {
     warning(.jitter_message(res$jitter), call. = FALSE)
   }
@@ -193,7 +190,7 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   spec <- .kernel_spec(kernel, ncol(X))
   res <- .Call(C_gplvm_loglik_call, Y, X, spec$type, spec$npar, spec$par,
                noise, as.double(ndim), gradient, .gplvm_threads(), workspace)
-  if (res$status != 0L) stop(.status_message(res$status), call. = FALSE)
+  .stop_on_status(res$status, sparse = FALSE)
   res
 }
 
@@ -282,10 +279,15 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   else unname(m)
 }
 
-# A numerical failure of the sparse model (status code from C), as an
-# error.
-.stop_on_status <- function(status) {
-  if (status != 0L) stop(.status_message(status, sparse = TRUE), call. = FALSE)
+# A status code from C as an error: a numerical failure of the model
+# (codes 1, 2, 4, 5) as a "gplvm_numerical_error" (R/optimise.R), which a
+# fit backs off from; anything else (an illegal LAPACK argument) as a
+# plain error, which stops it.
+.stop_on_status <- function(status, sparse = TRUE) {
+  if (status == 0L) return(invisible())
+  msg <- .status_message(status, sparse)
+  if (status %in% c(1L, 2L, 4L, 5L)) .stop_numerical(msg)
+  stop(msg, call. = FALSE)
 }
 
 .jitter_message <- function(jitter) {
