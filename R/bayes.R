@@ -394,22 +394,32 @@ fitted.bgplvm <- function(object, ...) {
   q <- ncol(object$X)
   Yall <- rbind(object$Y, Ys)
   new <- n + seq_len(ns)
-  d2 <- outer(rowSums(Ys^2), rowSums(object$Y^2), `+`) -
-    2 * tcrossprod(Ys, object$Y)
+  # nearest in data space, missing entries at their column mean (new rows)
+  # or posterior mean (training rows; R/missing.R)
+  Y0 <- .zero_na(Ys)
+  Yt <- .completed_Y(object)
+  d2 <- outer(rowSums(Y0^2), rowSums(Yt^2), `+`) - 2 * tcrossprod(Y0, Yt)
   near <- max.col(-d2, ties.method = "first")
   mu0 <- if (is.null(X0)) object$X[near, , drop = FALSE] else unname(X0)
   free_mu <- is.null(X0) || refine
   nm <- if (free_mu) ns * q else 0L
   means <- function(par) if (free_mu) matrix(par[seq_len(nm)], ns, q) else mu0
+  # the bound of all rows, per pattern of missing entries (R/data_term.R)
+  prep <- .data_prepare(.data_bayes(nrow(object$inducing)), Yall,
+                        .missing_patterns(Yall))
   last <- NULL
   eval <- function(par) {
     if (!is.null(last) && identical(par, last$par)) return(last)
     S <- exp(matrix(par[nm + seq_len(ns * q)], ns, q))
-    r <- .loglik_bayes_c(Yall, rbind(object$X, means(par)),
-                         rbind(object$X_var, S), object$inducing,
-                         object$kernel, object$noise, TRUE)
-    last <<- list(par = par, value = -r$bound,
-                  grad = -c(if (free_mu) r$X[new, ], r$X_var[new, ] * S))
+    X <- rbind(object$X, means(par))
+    Sall <- rbind(object$X_var, S)
+    r <- .data_eval(prep, X, Sall, object$inducing, object$kernel,
+                    object$noise, TRUE)
+    kl <- .kl_unit(X, Sall)
+    gX <- r$X - kl$X
+    gS <- r$S - kl$S
+    last <<- list(par = par, value = -(r$value - kl$value),
+                  grad = -c(if (free_mu) gX[new, ], gS[new, ] * S))
     last
   }
   opt <- tryCatch(

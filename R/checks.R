@@ -106,6 +106,7 @@
     Y = mat(.zero_na(f("Y")), n, d) && d >= 1L,
     missing = .valid_missing(f("missing"), f("Y")),
     latent = .valid_back(f("latent"), f("Y")),  # R/back.R
+    data_term = .valid_data_term(object),  # R/data_term.R
     alpha = mat(f("alpha"), m, d),
     chol = if (is.null(Z)) .is_factor(f("chol"), n) else is.null(f("chol")),
     inducing = is.null(Z) || (mat(Z, m, q) && m >= 1L &&

@@ -122,6 +122,24 @@
   .data_sparse(fit$approx, nrow(fit$inducing))
 }
 
+# For .check_gplvm(): the fit's data term (absent in fits made before
+# terms existed) is one of the terms, and agrees with the fit's fields.
+.valid_data_term <- function(fit) {
+  term <- fit$data_term
+  if (is.null(term)) return(TRUE)
+  if (!inherits(term, "gplvm_data") || !is.list(term) ||
+      !identical(class(term)[1L], paste0("gplvm_data_", term$kind))) {
+    return(FALSE)
+  }
+  Z <- fit$inducing
+  switch(term$kind,
+         exact = is.null(Z) && !inherits(fit, "bgplvm"),
+         sparse = identical(term$m, NROW(Z)) && !inherits(fit, "bgplvm") &&
+           identical(term$approx, fit$approx),
+         bayes = identical(term$m, NROW(Z)) && inherits(fit, "bgplvm"),
+         FALSE)
+}
+
 # What each term supports (read by the compatibility check, R/compat.R).
 .data_capabilities <- function(term) {
   switch(term$kind,
@@ -212,6 +230,22 @@
 .data_fit_posterior.gplvm_data <- function(term, object) {
   .new_posterior("projected", object$inducing, object$alpha, object$Cfac,
                  object$kernel)
+}
+
+# Latent positions of new centred, scaled rows Ys for predict(newdata =):
+# the mapping's values X0 of a back-constrained fit unless `refine`, else
+# optimised (R/predict.R); q(x*) for the Bayesian model (R/bayes.R).
+.data_project <- function(term, object, Ys, maxit, rn, X0, refine) {
+  UseMethod(".data_project")
+}
+.data_project.gplvm_data <- function(term, object, Ys, maxit, rn, X0,
+                                     refine) {
+  if (!is.null(X0) && !refine) return(X0)
+  .project(object, Ys, maxit, rn, X0)
+}
+.data_project.gplvm_data_bayes <- function(term, object, Ys, maxit, rn, X0,
+                                           refine) {
+  .infer_latent(object, Ys, maxit, rn, X0, refine)
 }
 
 # ---- evaluation with the data ----

@@ -137,11 +137,9 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   Ys <- sweep(Ys, 2L, object$center)
   if (!is.null(object$scale)) Ys <- sweep(Ys, 2L, object$scale, `/`)
   X0 <- .back_project(object, Ys, rownames(newdata))  # R/back.R
-  if (inherits(object, "bgplvm")) {  # R/bayes.R
-    return(.infer_latent(object, Ys, maxit, rownames(newdata), X0, refine))
-  }
-  if (!is.null(X0) && !refine) return(X0)
-  .project(object, Ys, maxit, rownames(newdata), X0)
+  # the latent positions (or q(x*)) of the new rows: R/data_term.R
+  .data_project(.fit_data_term(object), object, Ys, maxit, rownames(newdata),
+                X0, refine)
 }
 
 # Stop on any argument that reached `...`.

@@ -237,6 +237,11 @@ test_that("a Bayesian fit with missing values converges and imputes", {
   expect_equal(c(gplvm_loglik(fit$Y, fit$X, fit$kernel, fit$noise,
                               inducing = fit$inducing, X_var = fit$X_var)),
                fit$loglik, tolerance = 1e-10)
+  # q(x*) of new rows, with a missing entry, from the per-pattern bound
+  nd <- as.matrix(iris[c(2, 80, 140), 1:4])
+  nd[1, 2] <- NA
+  p <- predict(fit, newdata = nd)
+  expect_true(all(is.finite(p$X)) && all(p$X_var > 0))
   imp <- gplvm_impute(fit)
   expect_false(anyNA(imp$Y))
   expect_true(all(imp$sd[holes] > 0))
@@ -306,4 +311,23 @@ test_that("the scale message gives the largest observed value (issue 24)", {
   Y[2, 2] <- 1e200
   # before: "(largest absolute value NA)"
   expect_error(gplvm(Y, q = 2), "largest absolute value 1e\\+200")
+})
+
+test_that("a damaged data term or mapping is caught (issue 24)", {
+  set.seed(228)
+  Y <- iris_rows(5)
+  mlp <- stopped_early(gplvm(Y, q = 2, back = "mlp", maxit = 20))
+  # before: these edits passed the damaged-fit check
+  bad <- mlp
+  bad$latent$control$hidden <- 50
+  expect_error(predict(bad, newdata = Y[1:2, ]), "invalid latent")
+  ker <- stopped_early(gplvm(Y, q = 2, back = "kernel", maxit = 20))
+  bad <- ker
+  bad$latent$control$width <- -1
+  expect_error(predict(bad, newdata = Y[1:2, ]), "invalid latent")
+  bad <- ker
+  bad$data_term <- .data_sparse("vfe", 5L)
+  expect_error(fitted(bad), "invalid data_term")
+  bad$data_term <- "exact"
+  expect_error(fitted(bad), "invalid data_term")
 })
