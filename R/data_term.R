@@ -2,31 +2,36 @@
 #
 # HOW TO ADD A DATA TERM (for example another likelihood or bound):
 #
-# 1. src/: one C engine returning the value and its gradient in every
-#    input (X, [X_var], [inducing], kernel, noise), and its .Call wrapper
-#    (see src/kernel_table.c for how a kernel is added, and src/calls.h).
+# 1. src/<name>.c: one C engine returning the value and its gradient in
+#    every input (X, [X_var], [inducing], kernel, noise) and its .Call
+#    wrapper; declare the wrapper in src/calls.h and register it in the
+#    CALLDEF table of src/init.c.
 # 2. R/<name>.R: a call wrapper `.loglik_<name>_c()` that turns the
-#    engine's status codes into a "gplvm_numerical_error" condition
-#    (.stop_numerical()), and the term's posterior (what predict needs).
+#    engine's status codes into conditions (.stop_on_status(): numerical
+#    failures get class "gplvm_numerical_error"), and the term's
+#    posterior (what predict needs).
 # 3. Here: a constructor `.data_<name>(settings)` returning
-#    .new_data_term("<name>", settings), and methods of the generics below
-#    for class "gplvm_data_<name>":
-#      .data_npar(term, n, q)          length of the parameters it owns
-#                                      (the inducing inputs, say);
-#      .data_names(term, n, q)         their names;
+#    .new_data_term("<name>", settings), the argument of gplvm() that asks
+#    for it in .data_term_of(), its row in .data_capabilities() and in
+#    .valid_data_term(), and methods for class "gplvm_data_<name>" of
 #      .data_engine(term, Y, ndim, X, S, Z, kernel, noise, gradient, ws)
 #                                      value and gradient: list(value, X,
 #                                      S, Z, kernel, noise, jitter,
 #                                      jittered);
 #      .data_posterior(term, Y, X, S, Z, kernel, noise, jitter, ws)
-#                                      the fitted posterior's fields.
-#    and its row in .data_capabilities (what it supports).
-# 4. tests/testthat: the engine against a plain-R reference, the composed
-#    objective's gradient against finite differences
-#    (.objective_gradient_check), and a converged fit.
-# That is four files: the C engine (plus its registration in src/init.c),
-# the R wrapper file, this file and a test file.
-#
+#                                      the fitted posterior's fields;
+#    and, where the defaults for "gplvm_data" (a term with m inducing
+#    inputs) do not fit, of .data_npar, .data_names, .data_defaults,
+#    .data_check_kernel, .data_start, .data_project and
+#    .data_fit_posterior.
+# 4. tests/testthat/test-<name>.R: the engine against a plain-R reference,
+#    the composed objective's gradient (.gplvm_objective(..., data =
+#    .data_<name>(...))$gr) against fd_gradient() of its fn
+#    (helper-gradients.R), and a converged fit.
+# That is six files: src/<name>.c, src/calls.h, src/init.c, R/<name>.R,
+# this file and the test file; a seventh, R/compat.R, if some pair of
+# parts does not combine with it.
+
 # A term is a small classed list of settings (no functions, no data), so
 # a fit stores it and a saved fit reloads in a new session.  At fit time
 # .data_prepare() joins it with the data (and a workspace); missing values
