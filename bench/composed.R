@@ -2,9 +2,9 @@
 # of the package (issue 22, "nothing is slower": the composed objective must
 # take the same path as the code before it).  Run from the package root
 # with the build to measure first on the library path:
-#   R_LIBS=<lib> Rscript bench/composed.R [oil]
+#   R_LIBS=<lib> Rscript bench/composed.R [oil [n]]
 # "oil" adds the default 2-D fit of the oil flow training data (1000 x 12;
-# ../shared/data/oil, or GPLVM_OIL_DIR).  Prints one line per fit:
+# ../shared/data/oil, or GPLVM_OIL_DIR), or of its first n rows.  Prints one line per fit:
 # kind, convergence code, evaluations, objective, seconds, seconds per
 # evaluation.
 library(gplvm)
@@ -25,8 +25,15 @@ set.seed(1); show("iris fitc", gplvm(i3, 2, inducing = 10, approx = "fitc"))
 set.seed(1); show("iris kernel", gplvm(i5, 2, back = "kernel"))
 set.seed(1); show("iris bayes", gplvm(i3, 3, bayesian = TRUE, inducing = 10,
                                       maxit = 3000, noise_prior = 0))
-if ("oil" %in% commandArgs(trailingOnly = TRUE)) {
+args <- commandArgs(trailingOnly = TRUE)
+if ("oil" %in% args) {
   dir <- Sys.getenv("GPLVM_OIL_DIR", "../shared/data/oil")
   Y <- as.matrix(read.table(file.path(dir, "DataTrn.txt")))
-  set.seed(1); show("oil exact", gplvm(Y, 2))
+  n <- if (length(args) > 1L) as.integer(args[2L]) else nrow(Y)
+  Y <- Y[seq_len(n), ]
+  set.seed(1); show(sprintf("oil exact %d", n), gplvm(Y, 2))
+  set.seed(1); show(sprintf("oil vfe %d", n), gplvm(Y, 2, inducing = 30))
+  set.seed(1); show(sprintf("oil bayes %d", n),
+                    gplvm(Y, 3, bayesian = TRUE, inducing = 30,
+                          noise_prior = 0))
 }
