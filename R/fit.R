@@ -198,7 +198,8 @@
 #'   `"dtc"`; see [gplvm_loglik()].  Ignored without `inducing`.
 #' @param noise_prior The scale of the inverse-gamma prior on the noise
 #'   variance, relative to the mean column variance of the centred data
-#'   (see "The objective"); `0` switches the prior off.
+#'   (see "The objective"), for every model (with `bayesian = TRUE` it is
+#'   added to the bound), at most \eqn{10^6}; `0` switches the prior off.
 #' @param restarts Number of starts: the first from `init`, the others from
 #'   random latent positions (`init = "random"`); the fit with the highest
 #'   objective is returned, and `restarts` in the fit holds every start's
@@ -297,7 +298,8 @@
 #' and the variational lower bound \eqn{F} of Titsias and Lawrence (2010)
 #' on \eqn{\log p(Y)}{log p(Y)} (see [gplvm_loglik()]; it contains the KL
 #' divergence of \eqn{q(X)} from the unit Gaussian prior, so `prior` is
-#' ignored) is maximised over the means \eqn{\mu}{mu}, the variances
+#' ignored), plus the noise prior of `noise_prior`, is maximised over the
+#' means \eqn{\mu}{mu}, the variances
 #' \eqn{S}{S} (on the log scale), the M inducing inputs, the kernel
 #' parameters and the noise.  The default kernel is an RBF with one
 #' lengthscale per latent dimension (ARD) plus a bias; the lengthscales of
@@ -452,6 +454,14 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
       !is.finite(noise_prior) || noise_prior < 0) {
     stop("'noise_prior' must be a single non-negative finite number",
          call. = FALSE)
+  }
+  # its mode, noise_prior / 2 times vbar, must lie where .start_hyper()
+  # lets the noise start
+  if (noise_prior > 1e6) {
+    stop(sprintf(paste("'noise_prior' is %.3g: at most 1e6 (times the mean",
+                       "column variance of 'Y'), beyond which the prior",
+                       "drives the noise where the model cannot be",
+                       "evaluated"), noise_prior), call. = FALSE)
   }
 
   cluster <- .check_cluster(cluster, inducing, approx, miss, bayesian)

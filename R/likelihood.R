@@ -29,9 +29,10 @@
 #' @section Missing values:
 #' `Y` may have `NA` (or `NaN`) entries: the result is then the sum over
 #' columns of each column's log-likelihood on its observed rows (the sparse
-#' objectives likewise), computed by one evaluation per distinct pattern of
-#' observed rows, and the gradient is the sum of theirs.  Every row needs
-#' an observed entry and every column two.  See [gplvm()].
+#' objectives likewise; with `X_var` each pattern's bound without its KL
+#' term, and the KL term once), computed by one evaluation per distinct
+#' pattern of observed rows, and the gradient is the sum of theirs.  Every
+#' row needs an observed entry and every column two.  See [gplvm()].
 #'
 #' @section Sparse approximations:
 #' With `inducing = Z` (M inducing inputs), \eqn{K} is replaced by

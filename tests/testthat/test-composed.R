@@ -331,3 +331,10 @@ test_that("a damaged data term or mapping is caught (issue 24)", {
   bad$data_term <- "exact"
   expect_error(fitted(bad), "invalid data_term")
 })
+
+test_that("a noise prior beyond the data's scale is refused (issue 24)", {
+  Y <- iris_rows(5)
+  # before: accepted, and the optimiser stopped with code 99
+  expect_error(gplvm(Y, noise_prior = 1e300), "'noise_prior' is 1e\\+300")
+  expect_error(gplvm(Y, noise_prior = 2e6), "'noise_prior'.*at most 1e6")
+})
