@@ -144,7 +144,7 @@ test_that("init = fit obeys the arguments given, and only its own data", {
   expect_silent(stopped_early(gplvm(Y, init = sc, maxit = 5)))
 })
 
-test_that("fitted objects hold no functions and reload in a new process", {
+test_that("saved fits hold no functions, and predict and continue alike", {
   set.seed(224)
   Y <- iris_rows(5)
   Ym <- Y
@@ -171,23 +171,33 @@ test_that("fitted objects hold no functions and reload in a new process", {
   file <- tempfile(fileext = ".rds")
   out <- tempfile(fileext = ".rds")
   saveRDS(fits, file)
-  newdata <- iris[c(2, 80, 140), 1:4]
-  newlatent <- matrix(c(0.1, -0.2, 0.5, 0.3), 2)
-  here <- lapply(fits, function(f) {
-    list(latent = predict(f, newlatent = newlatent, se.fit = TRUE),
-         data = if (!inherits(f, "bgplvm") && ncol(f$Y) == 4L) {
-           predict(f, newdata = newdata)
-         })
-  })
-  code <- sprintf(paste(
-    "library(gplvm); fits <- readRDS('%s');",
-    "nd <- iris[c(2, 80, 140), 1:4]; nl <- matrix(c(0.1, -0.2, 0.5, 0.3), 2);",
-    "saveRDS(lapply(fits, function(f) list(",
-    "latent = predict(f, newlatent = nl, se.fit = TRUE),",
-    "data = if (!inherits(f, 'bgplvm') && ncol(f$Y) == 4L)",
-    "predict(f, newdata = nd))), '%s')"),
-    file, out)
-  status <- system2(file.path(R.home("bin"), "Rscript"), c("-e", shQuote(code)),
+  # what predict gives, and the objective of a continuation by 3
+  # iterations (from the fit's own data, its centring undone)
+  results <- function(fits) {
+    nd <- iris[c(2, 80, 140), 1:4]
+    nl <- matrix(c(0.1, -0.2, 0.5, 0.3), 2)
+    lapply(fits, function(f) {
+      again <- withCallingHandlers(
+        gplvm(gplvm:::.unscale(f, f$Y), init = f, maxit = 3),
+        warning = function(w) {
+          if (grepl("did not converge", conditionMessage(w))) {
+            invokeRestart("muffleWarning")
+          }
+        })
+      list(latent = predict(f, newlatent = nl, se.fit = TRUE),
+           data = if (!inherits(f, "bgplvm") && ncol(f$Y) == 4L) {
+             predict(f, newdata = nd)
+           },
+           continued = again$objective)
+    })
+  }
+  here <- results(fits)
+  script <- tempfile(fileext = ".R")
+  writeLines(c("library(gplvm)",
+               paste("results <-", paste(deparse(results), collapse = "\n")),
+               sprintf("saveRDS(results(readRDS('%s')), '%s')", file, out)),
+             script)
+  status <- system2(file.path(R.home("bin"), "Rscript"), script,
                     env = paste0("R_LIBS=", paste(.libPaths(), collapse = ":")),
                     stdout = FALSE, stderr = FALSE)
   expect_identical(status, 0L)
