@@ -85,17 +85,14 @@
   F <- U * rep(sqrt(s), each = nrow(U))   # X = F B
   to_A <- U * rep(1 / sqrt(s), each = nrow(U))  # A = to_A B
   B <- function(w) matrix(w, r, q)
-  list(kind = "kernel", npar = r * q, control = list(width = width),
+  list(kind = "kernel", npar = r * q, nrow = nrow(Y), q = q,
+       control = list(width = width),
        rank = r,
        start = function(X0) as.vector(crossprod(U, X0) / sqrt(s)),
        X = function(w) F %*% B(w),
        pullback = function(w, gX) as.vector(crossprod(F, gX)),
-       map = function(w, Ynew) kern_matrix(rbf, Ynew, Y) %*% (to_A %*% B(w)),
-       zero_dim = function(w, j) {
-         b <- B(w)
-         b[, j] <- 0
-         as.vector(b)
-       })
+       coef = function(w) to_A %*% B(w),
+       map = function(w, Ynew) kern_matrix(rbf, Ynew, Y) %*% (to_A %*% B(w)))
 }
 
 # X = tanh(Y W1 + b1) W2 + b2 with `hidden` tanh units: w = c(W1 (d x h),
@@ -138,15 +135,26 @@
                         method = "L-BFGS-B", control = list(maxit = 500L))
     opt$par
   }
-  zero_dim <- function(w, j) {
-    p <- unpack(w)
-    p$W2[, j] <- 0
-    p$b2[j] <- 0
-    unlist(p, use.names = FALSE)
-  }
-  list(kind = "mlp", npar = idx[4], control = list(hidden = h),
+  list(kind = "mlp", npar = idx[4], nrow = n, q = q, control = list(hidden = h),
        start = start, X = function(w) forward(w, Y), pullback = pullback,
-       map = forward, zero_dim = zero_dim)
+       map = forward)
+}
+
+# The weights w of mapping `latent` (a map or a fit's descriptor of one)
+# with latent dimension j set to 0 and the others unchanged: the output
+# layer's column j (B's column for the kernel map; W2's column and b2's
+# entry for the MLP, whose w ends with c(W2 (h x q), b2 (q))).
+.zero_dim <- function(latent, w, j) {
+  q <- latent$q
+  n <- length(w)
+  at <- if (latent$kind == "kernel") {
+    (j - 1L) * (n / q) + seq_len(n / q)
+  } else {
+    h <- latent$control$hidden
+    c(n - q - h * q + (j - 1L) * h + seq_len(h), n - q + j)
+  }
+  w[at] <- 0
+  w
 }
 
 # One line for print() and summary(): the back-constraint of fit `x`, or
@@ -175,30 +183,32 @@
   if (!is.null(line)) cat("Back-constraint:", line, "\n")
 }
 
-# For .check_gplvm(): the latent map of a fit of n rows, q latent and d
-# data dimensions is intact: free positions count n q parameters; a
-# mapping has its functions, finite fitted weights of the length its
-# settings give (kernel: rank times q, a positive finite width; MLP: d h +
-# h + h q + q for h hidden units).
-.valid_back <- function(latent, n, q, d) {
+# For .check_gplvm(): a back-constrained fit's map is intact (its functions,
+# and fitted weights of the right length, finite).
+.valid_back <- function(latent, Y = NULL) {
   kind <- .back_kind(list(latent = latent))
-  whole <- function(x) is.numeric(x) && length(x) == 1L && is.finite(x) &&
-    x >= 1 && x == round(x)
-  if (kind == "none") {
-    return(is.null(latent) || (is.list(latent) && (is.null(latent$npar) ||
-                                                   whole(latent$npar) &&
-                                                   latent$npar == n * q)))
+  if (kind == "none") return(TRUE)
+  ok <- is.numeric(latent$par) && length(latent$par) == latent$npar &&
+    all(is.finite(latent$par)) && is.list(latent$control)
+  if (!ok) return(FALSE)
+  if (kind == "kernel") {
+    w <- latent$control$width
+    is.numeric(w) && length(w) == 1L && is.finite(w) && w > 0 &&
+      is.matrix(latent$coef) && all(is.finite(latent$coef)) &&
+      (is.null(Y) || nrow(latent$coef) == nrow(Y))
+  } else {
+    h <- latent$control$hidden
+    d <- NCOL(Y)
+    is.numeric(h) && length(h) == 1L && h >= 1 && h == round(h) &&
+      (is.null(Y) || latent$npar == d * h + h + h * latent$q + latent$q)
   }
-  ctl <- latent$control
-  size <- switch(kind,
-    kernel = if (is.numeric(ctl$width) && length(ctl$width) == 1L &&
-                 is.finite(ctl$width) && ctl$width > 0 &&
-                 whole(latent$rank)) latent$rank * q,
-    mlp = if (whole(ctl$hidden)) (d + 1) * ctl$hidden + (ctl$hidden + 1) * q)
-  is.function(latent$X) && is.function(latent$map) && !is.null(size) &&
-    whole(latent$npar) && latent$npar == size &&
-    is.numeric(latent$par) && length(latent$par) == latent$npar &&
-    all(is.finite(latent$par))
+}
+
+# The data a fit's mapping reads: its data, after rank-q SVD imputation
+# of the missing entries (R/missing.R) if it has any.
+.back_input <- function(object) {
+  if (is.null(object$missing)) object$Y
+  else .svd_impute(object$Y, ncol(object$X))
 }
 
 # The mapping of a back-constrained fit applied to new centred, scaled rows
@@ -210,7 +220,12 @@
                "its mapping needs every column"), call. = FALSE)
   }
   b <- object$latent
-  X <- b$map(b$par, Ys)
+  X <- if (b$kind == "kernel") {
+    kern_matrix(kern_rbf(1, b$control$width), Ys, .back_input(object)) %*%
+      b$coef
+  } else {
+    .back_mlp(object$Y, ncol(object$X), b$control$hidden)$map(b$par, Ys)
+  }
   dimnames(X) <- list(rn, colnames(object$X))
   X
 }

@@ -42,12 +42,12 @@
   res <- .Call(C_gplvm_bayes_call, Y, X, S, Z, spec$type, spec$npar,
                spec$par, noise, as.double(ndim), gradient, .gplvm_threads())
   if (res$status == 1L) {
-    stop("the covariance of the inducing inputs, or the matrix of the ",
-         "bound, is not positive definite even with added jitter; move ",
-         "the inducing inputs apart or change the kernel parameters",
-         call. = FALSE)
+    .stop_numerical(paste(
+      "the covariance of the inducing inputs, or the matrix of the bound,",
+      "is not positive definite even with added jitter; move the inducing",
+      "inputs apart or change the kernel parameters"))
   }
-  if (res$status != 0L) stop(.status_message(res$status), call. = FALSE)
+  .stop_on_status(res$status, sparse = FALSE)
   res
 }
 
@@ -62,7 +62,7 @@
 # gplvm_loglik() with X_var: checks and the bound with its gradient
 # attribute.
 .gplvm_loglik_bayes <- function(Y, X, kernel, noise, gradient, inducing,
-                                approx, X_var) {
+                                approx, X_var, miss = NULL) {
   if (is.null(inducing)) {
     stop("'inducing' must be given with 'X_var': the Bayesian GP-LVM ",
          "bound needs inducing inputs", call. = FALSE)
@@ -74,10 +74,16 @@
          "variational", call. = FALSE)
   }
   .check_psi_kernel(kernel, ncol(X))
-  res <- .loglik_bayes_c(Y, X, S, Z, kernel, noise, gradient)
+  # with missing entries, the bound per pattern of observed rows (R/data_term.R)
+  res <- .data_eval(.data_prepare(.data_bayes(nrow(Z)), Y, miss), X, S, Z,
+                    kernel, noise, gradient)
   .warn_inducing_jitter(res)
-  out <- res$bound
+  kl <- .kl_unit(X, S)
+  out <- res$value - kl$value
   if (gradient) {
+    res$X <- res$X - kl$X
+    res$X_var <- res$S - kl$S
+    res$inducing <- res$Z
     named <- function(g, like) {
       dimnames(g) <- dimnames(like)
       g
@@ -89,63 +95,6 @@
       X_var = named(res$X_var, S))
   }
   out
-}
-
-# ---- the fit: gplvm(bayesian = TRUE) ----
-
-# Fits the Bayesian GP-LVM to the centred (scaled) data Yc; Y is the data
-# as given (for row names), `prev` a Bayesian fit to continue (or NULL),
-# `pre` carries center, sds, scale and call, `back` the checked
-# back-constraint (list(kind, control); R/back.R): with one, the means of
-# q(X) are the mapping of the data and its weights are optimised instead.
-# Like the other fits it takes `restarts` starts (the first from `init` or
-# `prev`, the others from random means) and keeps the one with the
-# highest bound.
-.gplvm_bayes <- function(Y, Yc, q, kernel, init, noise, fixed, method,
-                         maxit, reltol, trace, inducing, vbar, restarts,
-                         prune, prev, pre, back = list(kind = "none")) {
-  if (!is.null(prev) && !inherits(prev, "bgplvm")) {
-    stop("'init' must be a Bayesian fit (class \"bgplvm\") to continue ",
-         "with 'bayesian = TRUE'; to start from the latent positions of ",
-         "another fit give 'init = fit$X'", call. = FALSE)
-  }
-  if (is.null(kernel)) {
-    kernel <- .bayes_default_kernel(Yc, q, vbar)
-    # Held at vbar: free, on the oil flow data it grew to 400 to 1400 times
-    # vbar, where the bound is computed only to about 1 unit (rounding in
-    # Psi2 amplified by the conditioning of Kzz + Psi2 / s2) and the
-    # optimiser stalls there (bench/bayes.md).
-    if (is.null(fixed)) fixed <- "rbf.variance"
-  }
-  .check_psi_kernel(kernel, q)
-  noise <- if (is.null(noise)) .bayes_noise_start * vbar
-           else .check_positive(noise, "noise")
-  fixed <- .check_fixed(fixed, c(names(kern_params(kernel)), "noise"))
-  model <- list(Y = Yc, kernel = kernel, noise = noise, fixed = fixed,
-                q = q, method = method, maxit = maxit, reltol = reltol,
-                trace = trace,
-                latent = .back_map(back$kind, Yc, q, back$control))
-  m <- if (!is.null(prev)) nrow(prev$inducing)
-       else if (is.null(inducing)) min(nrow(Yc), 50L) else inducing
-  fits <- vector("list", restarts)
-  for (r in seq_len(restarts)) {
-    start <- if (r == 1L && !is.null(prev)) {
-      # the same mapping continues from its fitted weights
-      same <- back$kind != "none" && back$kind == .back_kind(prev) &&
-        identical(model$latent$control, prev$latent$control)
-      list(X = unname(prev$X), S = unname(prev$X_var), Z = prev$inducing,
-           w = if (same) prev$latent$par, warm = FALSE)
-    } else {
-      .bayes_start(if (r == 1L) init else "random", Yc, q, m)
-    }
-    # a continued fit's means too (unname() dropped their column names)
-    dimnames(start$X) <- list(rownames(Y), paste0("X", seq_len(q)))
-    fits[[r]] <- .bayes_fit_once(model, start, pre)
-    if (prune && fits[[r]]$fit$optim$convergence == 0L) {
-      fits[[r]] <- .bayes_prune(model, fits[[r]], pre)
-    }
-  }
-  .best_fit(fits)
 }
 
 # ---- switching latent dimensions off ----
@@ -160,11 +109,11 @@
 # dimension in use other than the most relevant is switched off and the
 # fit continued, and the result is kept if its bound is higher; then the
 # next, until a switch does not raise the bound.  `res` is list(fit,
-# warnings) of .bayes_fit_once(), which `fit_once` is (the tests give
+# warnings) of .fit_once() (R/fit.R), which `fit_once` is (the tests give
 # another); returns the same, the fit with `pruning` (the trials:
-# dimension, bound, kept) and the evaluations and time of every trial
-# counted.
-.bayes_prune <- function(model, res, pre, fit_once = .bayes_fit_once) {
+# dimension, bound, kept: whether the objective rose) and the evaluations
+# and time of every trial counted.
+.bayes_prune <- function(model, res, fit_once = .fit_once) {
   first <- res$fit
   trials <- data.frame(dimension = integer(), bound = numeric(),
                        kept = logical())
@@ -183,11 +132,11 @@
     S[, j] <- 1
     Z[, j] <- 0
     # a mapping's weights with its output j set to 0 (R/back.R)
-    w <- if (is.function(fit$latent$zero_dim)) {
-      fit$latent$zero_dim(fit$latent$par, j)
+    w <- if (.back_kind(fit) != "none") {
+      .zero_dim(fit$latent, fit$latent$par, j)  # R/back.R
     }
-    trial <- fit_once(m, list(X = X, S = S, Z = Z, w = w, warm = FALSE), pre)
-    kept <- trial$fit$loglik > fit$loglik
+    trial <- fit_once(m, list(X = X, S = S, Z = Z, w = w, warm = FALSE))
+    kept <- trial$fit$objective > fit$objective
     trials[nrow(trials) + 1L, ] <- list(j, trial$fit$loglik, kept)
     for (k in c("evaluations", "failed", "runs")) {
       spent[[k]] <- spent[[k]] + trial$fit$optim[[k]]
@@ -281,154 +230,12 @@
 
 # A fresh start: means from `init` ("pca": principal component scores
 # scaled to sd 1; "random": standard normal; or a matrix), variances
-# .bayes_var_start, inducing inputs k-means centres of the means (m a
-# count) or as given.
-.bayes_start <- function(init, Yc, q, m) {
+# .bayes_var_start, with the warm-up of .fit_once().
+.bayes_start <- function(init, Yc, q) {
   X <- .init_latent(init, Yc, q, 1)
   if (identical(init, "pca")) X <- scale(X, center = FALSE)
-  X <- matrix(X, nrow(Yc), q, dimnames = list(NULL, paste0("X", seq_len(q))))
-  list(X = X, S = matrix(.bayes_var_start, nrow(Yc), q),
-       Z = .init_inducing(m, X), warm = TRUE)
-}
-
-# One fit from `start` (X, S, Z, warm, and optionally w, the weights of
-# model$latent; else fitted to X by its start()): a fresh start first
-# optimises q(X) and the inducing inputs alone, the kernel and the noise
-# held (.bayes_warm_iters evaluations, as the vargplvm toolbox initialises
-# the variational distribution: a poor start then does not drive the
-# hyperparameters), then everything that is not in `fixed`, by the shared
-# driver .optimise().  Returns list(fit, warnings).
-.bayes_fit_once <- function(model, start, pre) {
-  m <- model
-  progress <- .progress_line(.progress_enabled(m$trace))
-  on.exit(progress$done())
-  kernel <- m$kernel
-  noise <- m$noise
-  map <- m$latent %||% .latent_free(nrow(m$Y), m$q)  # R/latent.R
-  w <- start[["w"]] %||% map$start(start$X)  # not start$w: that is $warm
-  S <- start$S
-  Z <- start$Z
-  theta <- kern_params(kernel)
-  fixed0 <- c(names(theta), "noise")
-  used <- 0L
-  warm <- NULL
-  time <- proc.time()[["elapsed"]]
-  if (start$warm) {
-    warm <- .bayes_objective(m$Y, kernel, noise, fixed0, m$q, nrow(Z),
-                             m$method, m$trace, progress$update, latent = map)
-    par0 <- .bayes_par(w, S, Z, theta, noise, warm)
-    ll0 <- warm$eval(par0)$loglik
-    opt0 <- .optimise(warm, par0, m$method, min(.bayes_warm_iters, m$maxit),
-                      m$reltol)
-    used <- warm$n_eval()
-    u <- warm$eval(opt0$par)
-    w <- u$w
-    S <- u$S
-    Z <- u$Z
-    kernel <- u$kernel
-  }
-  obj <- .bayes_objective(m$Y, kernel, noise, m$fixed, m$q, nrow(Z),
-                          m$method, m$trace, progress$update, used, map)
-  par1 <- .bayes_par(w, S, Z, kern_params(kernel), noise, obj)
-  if (is.null(warm)) ll0 <- obj$eval(par1)$loglik
-  opt <- .optimise(obj, par1, m$method, max(m$maxit - used, 1L), m$reltol)
-  time <- proc.time()[["elapsed"]] - time
-  best <- obj$eval(opt$par)
-  opt$max_gradient <- max(abs(best$grad))
-  fit <- .new_bgplvm(obj, warm, best, opt, start, ll0, m, time, pre)
-  list(fit = fit, warnings = .fit_warnings(obj, opt, if (best$jittered)
-    best$jitter else 0))
-}
-
-# The optimised vector c(w, log S, Z, log theta[free], log noise), w the
-# weights of the objective's latent map (the means themselves without a
-# back-constraint).
-.bayes_par <- function(w, S, Z, theta, noise, obj) {
-  unname(c(w, log(S), Z, log(theta[obj$free]),
-           if (obj$fit_noise) log(noise)))
-}
-
-# The negative bound and its gradient over the vector of .bayes_par(),
-# from one cached C evaluation per vector, for .optimise(): a vector at
-# which the bound cannot be evaluated (an overflow far from the optimum)
-# counts as failed, and the optimiser sees a value it backs off from (Inf,
-# or for L-BFGS-B, which needs finite values, one far above the best so
-# far) and the best point's gradient.  `counted` evaluations came before
-# (the warm-up), for the trace.  `latent` maps the weights w to the means
-# (R/latent.R; NULL: w is the means), and dF/dw is its pullback of dF/dmu:
-# the bound and its KL term are those of the means it gives.
-.bayes_objective <- function(Y, kernel, noise, fixed, q, m,
-                             method = "L-BFGS-B", trace = 0L,
-                             progress = NULL, counted = 0L, latent = NULL) {
-  n <- nrow(Y)
-  theta <- kern_params(kernel)
-  free <- !names(theta) %in% fixed
-  fit_noise <- !"noise" %in% fixed
-  map <- latent %||% .latent_free(n, q)
-  nw <- map$npar
-  nx <- n * q
-  nz <- m * q
-  cache <- .objective_cache()  # R/optimise.R
-  unpack <- function(par) {
-    th <- theta
-    th[free] <- exp(par[nw + nx + nz + seq_len(sum(free))])
-    s2 <- if (fit_noise) exp(par[[length(par)]]) else noise
-    S <- matrix(exp(par[nw + seq_len(nx)]), n, q)
-    if (!all(is.finite(c(th, s2, S)) & c(th, s2, S) > 0)) {
-      stop("a kernel parameter, the noise or a latent variance under- or ",
-           "overflowed", call. = FALSE)
-    }
-    k <- kernel
-    kern_params(k) <- th
-    w <- par[seq_len(nw)]
-    list(X = map$X(w), w = w, S = S,
-         Z = matrix(par[nw + nx + seq_len(nz)], m, q), kernel = k,
-         noise = s2, theta = th)
-  }
-  eval <- function(par) {
-    if (identical(par, cache$par)) return(cache$res)
-    u <- unpack(par)
-    r <- .loglik_bayes_c(Y, u$X, u$S, u$Z, u$kernel, u$noise, TRUE)
-    g <- unname(c(map$pullback(u$w, r$X), r$X_var * u$S, r$inducing,
-                  (r$kernel * u$theta)[free], if (fit_noise) r$noise * u$noise))
-    cache$n_eval <- cache$n_eval + 1L
-    jittered <- r$retries > 0L
-    if (jittered) {
-      cache$jitter_n <- cache$jitter_n + 1L
-      cache$jitter_max <- max(cache$jitter_max, r$jitter)
-    }
-    .trace_eval(trace, counted + cache$n_eval, "bound", r$bound, g,
-                cache$start, progress)
-    cache$par <- par
-    cache$res <- c(u, list(loglik = r$bound, grad = g, jitter = r$jitter,
-                           jittered = jittered))
-    if (-r$bound < cache$best$value) {
-      cache$best <- list(par = par, value = -r$bound, grad = -g)
-    }
-    cache$res
-  }
-  failed <- function(e) {
-    .stop_unless_numerical(e)
-    cache$n_failed <- cache$n_failed + 1L
-    NULL
-  }
-  fn <- function(par) {
-    f <- tryCatch(-eval(par)$loglik, error = failed)
-    if (!is.null(f) && is.finite(f)) return(f)
-    if (method != "L-BFGS-B") Inf
-    else cache$best$value + 1e3 * (1 + abs(cache$best$value))
-  }
-  gr <- function(par) {
-    r <- tryCatch(eval(par), error = failed)
-    if (is.null(r)) cache$best$grad else -r$grad
-  }
-  list(eval = eval, free = free, fit_noise = fit_noise, latent = map,
-       fn = fn, fn_value = fn, gr = gr,
-       best = function() cache$best[c("par", "value")],
-       n_eval = function() cache$n_eval,
-       n_failed = function() cache$n_failed,
-       jitter_count = function() cache$jitter_n,
-       jitter_max = function() cache$jitter_max)
+  X <- matrix(X, nrow(Yc), q)
+  list(X = X, S = matrix(.bayes_var_start, nrow(Yc), q), warm = TRUE)
 }
 
 # The variational posterior over the inducing outputs, as the sparse fits
@@ -445,42 +252,6 @@
   beta <- 1 / sw$noise
   .whitened_posterior(Ri, diag(m) + beta * crossprod(Ri, ps$psi2 %*% Ri),
                       beta * crossprod(Ri, crossprod(ps$psi1, Y)))
-}
-
-# The one constructor of "bgplvm" objects: `obj` the objective of the
-# final optimisation, `warm` that of the warm-up (or NULL), `best` the
-# evaluation at the end, `opt` the result of .optimise().
-.new_bgplvm <- function(obj, warm, best, opt, start, ll0, model, time, pre) {
-  X <- best$X
-  S <- best$S
-  dimnames(X) <- dimnames(S) <- dimnames(start$X)
-  Z <- best$Z
-  colnames(Z) <- colnames(X)
-  post <- .bayes_posterior(model$Y, X, S, Z, best$kernel, best$noise,
-                           best$jitter)
-  warm_count <- function(f) if (is.null(warm)) 0L else f(warm)
-  structure(list(
-    X = X, X_var = S, kernel = best$kernel, noise = best$noise,
-    loglik = best$loglik, logprior = 0, objective = best$loglik,
-    X_init = start$X, X_var_init = start$S,
-    loglik_init = ll0, center = pre$center,
-    scale = if (pre$scale) pre$sds else NULL, Y = model$Y,
-    alpha = post$alpha, chol = NULL, inducing = Z,
-    inducing_init = start$Z, approx = "vfe", Cfac = post$Cfac,
-    prior = FALSE, fixed = model$fixed,
-    latent = .fitted_latent(obj$latent, best$w),  # R/latent.R
-    df = length(opt$par),
-    nobs = nrow(X),
-    optim = list(method = model$method, convergence = opt$convergence,
-                 message = opt$message, counts = opt$counts,
-                 evaluations = obj$n_eval() + warm_count(function(w)
-                   w$n_eval()),
-                 runs = opt$runs,
-                 failed = obj$n_failed() + warm_count(function(w)
-                   w$n_failed()),
-                 max_gradient = opt$max_gradient,
-                 jitter_count = obj$jitter_count()),
-    time = time, call = pre$call), class = c("bgplvm", "gplvm"))
 }
 
 # ---- methods ----
@@ -625,22 +396,32 @@ fitted.bgplvm <- function(object, ...) {
   q <- ncol(object$X)
   Yall <- rbind(object$Y, Ys)
   new <- n + seq_len(ns)
-  d2 <- outer(rowSums(Ys^2), rowSums(object$Y^2), `+`) -
-    2 * tcrossprod(Ys, object$Y)
+  # nearest in data space, missing entries at their column mean (new rows)
+  # or posterior mean (training rows; R/missing.R)
+  Y0 <- .zero_na(Ys)
+  Yt <- .completed_Y(object)
+  d2 <- outer(rowSums(Y0^2), rowSums(Yt^2), `+`) - 2 * tcrossprod(Y0, Yt)
   near <- max.col(-d2, ties.method = "first")
   mu0 <- if (is.null(X0)) object$X[near, , drop = FALSE] else unname(X0)
   free_mu <- is.null(X0) || refine
   nm <- if (free_mu) ns * q else 0L
   means <- function(par) if (free_mu) matrix(par[seq_len(nm)], ns, q) else mu0
+  # the bound of all rows, per pattern of missing entries (R/data_term.R)
+  prep <- .data_prepare(.data_bayes(nrow(object$inducing)), Yall,
+                        .missing_patterns(Yall))
   last <- NULL
   eval <- function(par) {
     if (!is.null(last) && identical(par, last$par)) return(last)
     S <- exp(matrix(par[nm + seq_len(ns * q)], ns, q))
-    r <- .loglik_bayes_c(Yall, rbind(object$X, means(par)),
-                         rbind(object$X_var, S), object$inducing,
-                         object$kernel, object$noise, TRUE)
-    last <<- list(par = par, value = -r$bound,
-                  grad = -c(if (free_mu) r$X[new, ], r$X_var[new, ] * S))
+    X <- rbind(object$X, means(par))
+    Sall <- rbind(object$X_var, S)
+    r <- .data_eval(prep, X, Sall, object$inducing, object$kernel,
+                    object$noise, TRUE)
+    kl <- .kl_unit(X, Sall)
+    gX <- r$X - kl$X
+    gS <- r$S - kl$S
+    last <<- list(par = par, value = -(r$value - kl$value),
+                  grad = -c(if (free_mu) gX[new, ], gS[new, ] * S))
     last
   }
   opt <- tryCatch(

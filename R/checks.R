@@ -208,7 +208,8 @@
     Y = mat(.zero_na(f("Y")), n, d) && d >= 1L,
     missing = .valid_missing(f("missing"), f("Y")),
     X_init = is.null(f("X_init")) || mat(f("X_init"), n, q),
-    latent = .valid_back(f("latent"), n, q, d),  # R/back.R
+    latent = .valid_back(f("latent"), f("Y")),  # R/back.R
+    data_term = .valid_data_term(object),  # R/data_term.R
     alpha = mat(f("alpha"), m, d),
     chol = if (is.null(Z)) .is_factor(f("chol"), n) else is.null(f("chol")),
     inducing = is.null(Z) || (mat(Z, m, q) && m >= 1L &&

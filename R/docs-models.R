@@ -18,7 +18,7 @@
 #' }
 #' The sections below give each part exactly, in the order a fit meets
 #' them.  Which combinations work, and why the others do not, is tabulated
-#' in `help("gplvm-combinations")`.
+#' in [gplvm-combinations].
 #'
 #' @section The objective:
 #' With \eqn{Y} the centred (and, with `scale = TRUE`, scaled) data, N by
@@ -124,8 +124,9 @@
 #' in data space (centred, and scaled with `scale = TRUE`, as the model sees
 #' it) stay close; the optimiser works on the weights \eqn{W}{W} through
 #' the chain rule from the gradient in \eqn{X}{X}.  It works for the exact,
-#' the sparse and the Bayesian model (below), not for data with missing
-#' entries.
+#' the sparse and the Bayesian model (below), and for data with missing
+#' entries, whose mapping reads the data after rank-`q` SVD imputation
+#' (see [gplvm-combinations]).
 #' \itemize{
 #'   \item `"kernel"`: \eqn{X = K_y A}{X = Ky A} with
 #'     \eqn{K_y}{Ky} the RBF kernel matrix
@@ -171,7 +172,8 @@
 #' and the variational lower bound \eqn{F} of Titsias and Lawrence (2010)
 #' on \eqn{\log p(Y)}{log p(Y)} (see [gplvm_loglik()]; it contains the KL
 #' divergence of \eqn{q(X)} from the unit Gaussian prior, so `prior` is
-#' ignored) is maximised over the means \eqn{\mu}{mu}, the variances
+#' ignored), plus the noise prior of `noise_prior`, is maximised over the
+#' means \eqn{\mu}{mu}, the variances
 #' \eqn{S}{S} (on the log scale), the M inducing inputs, the kernel
 #' parameters and the noise.  The default kernel is an RBF with one
 #' lengthscale per latent dimension (ARD) plus a bias; the lengthscales of

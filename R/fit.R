@@ -61,7 +61,11 @@
 #'   (used as given), or a fit of the same data by `gplvm()`, which is
 #'   continued: its latent positions, kernel, noise and (for a sparse fit)
 #'   inducing inputs are the starting values, and its `q`, `scale`,
-#'   `prior`, `noise_prior`, `fixed` and `approx` are used unless given.
+#'   `prior`, `noise_prior`, `fixed`, `approx`, `kernel`, `noise` and
+#'   `inducing` are used unless given; arguments given win (`inducing =
+#'   NULL` continues a sparse fit as an exact one).  A fit of other data,
+#'   or `bayesian` other than the fit's kind, is refused: give `init =
+#'   fit$X` to start another model from its latent positions.
 #' @param noise Starting (or, when fixed, the) noise variance; `NULL` gives
 #'   0.1 times the mean column variance of the centred data.
 #' @param scale If `TRUE`, divide each column of `Y` by its standard
@@ -101,7 +105,9 @@
 #'   `"dtc"`; see [gplvm_loglik()].  Ignored without `inducing`.
 #' @param noise_prior The scale of the inverse-gamma prior on the noise
 #'   variance, relative to the mean column variance of the centred data
-#'   (see "The objective" in [gplvm-models]); `0` switches the prior off.
+#'   (see "The objective" in [gplvm-models]), for every model (with
+#'   `bayesian = TRUE` it is added to the bound), at most \eqn{10^6}; `0`
+#'   switches the prior off.
 #' @param restarts Number of starts: the first from `init`, the others from
 #'   random latent positions (`init = "random"`); the fit with the highest
 #'   objective is returned, and `restarts` in the fit holds every start's
@@ -213,23 +219,27 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
   prev <- NULL
   if (inherits(init, "gplvm")) {
-    # continue a fit: its settings unless given here
+    # continue a fit: its settings unless given here (given ones win)
     prev <- .check_gplvm(init, "init")
-    if (!identical(dim(prev$Y), dim(Y))) {
-      stop(sprintf("'init' is a fit of %d x %d data, but 'Y' is %d x %d",
-                   nrow(prev$Y), ncol(prev$Y), nrow(Y), ncol(Y)),
-           call. = FALSE)
+    .check_same_data(prev, Y)
+    was_bayes <- inherits(prev, "bgplvm")
+    if (missing(bayesian)) bayesian <- was_bayes
+    if (!identical(bayesian, was_bayes)) {
+      stop(sprintf(paste("'bayesian' is %s, but 'init' is %s Bayesian fit;",
+                         "to start a %sBayesian fit from its latent",
+                         "positions give 'init = fit$X'"), bayesian,
+                   if (was_bayes) "a" else "not a",
+                   if (was_bayes) "non-" else ""), call. = FALSE)
     }
     if (missing(q)) q <- ncol(prev$X)
     if (missing(scale)) scale <- !is.null(prev$scale)
     if (missing(prior)) prior <- prev$prior
     if (missing(fixed)) fixed <- prev$fixed
     if (missing(noise_prior)) noise_prior <- prev$noise_prior %||% 0
-    if (missing(bayesian)) bayesian <- inherits(prev, "bgplvm")
     if (missing(approx) && !is.null(prev$approx)) approx <- prev$approx
-    if (is.null(kernel)) kernel <- prev$kernel
-    if (is.null(noise)) noise <- prev$noise
-    if (is.null(inducing)) inducing <- prev$inducing
+    if (missing(kernel)) kernel <- prev$kernel
+    if (missing(noise)) noise <- prev$noise
+    if (missing(inducing)) inducing <- prev$inducing
     if (missing(back)) back <- .back_kind(prev)
     if (missing(back_control) && identical(back, .back_kind(prev))) {
       back_control <- prev$latent$control %||% list()
@@ -259,19 +269,15 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   bayesian <- .check_flag(bayesian, "bayesian")
   prune <- .check_flag(prune, "prune")
   back <- .check_back(back, back_control)  # R/back.R
-  if (back$kind != "none" && !is.null(miss)) {
-    stop(sprintf(paste("'back' = \"%s\" needs complete data: 'Y' has",
-                       "missing entries"), back$kind), call. = FALSE)
-  }
+  # the one check of which parts combine: R/compat.R
+  .check_combination(.parts_used(inducing, approx, bayesian, back$kind,
+                                 dynamics, miss, batch_size, cluster))
   # TRUE, FALSE or the GP dynamics prior: R/gpdm.R
-  prior <- .dynamics_prior(dynamics, sequence, prior, bayesian, nrow(Y), q)
+  prior <- .dynamics_prior(dynamics, sequence, prior, nrow(Y), q)
   noise_prior <- .check_noise_prior(noise_prior)
 
   cluster <- .check_cluster(cluster, inducing, approx, miss, bayesian)
-  mb <- .check_minibatch(batch_size, epochs, nrow(Y), inducing, bayesian,
-                         miss, approx, restarts, back$kind,
-                         !is.logical(prior), !is.null(cluster))
-  .check_fit_setup(nrow(Y), inducing)  # R/checks.R
+  mb <- .check_minibatch(batch_size, epochs, nrow(Y), restarts)
   if (.no_variation(Y)) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
   }
@@ -286,58 +292,63 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   names(sds) <- colnames(Y)
   vbar <- sum(Yc^2, na.rm = TRUE) / sum(!is.na(Yc))
   .check_data_scale(Y, vbar, sds, bayesian)
-  if (bayesian) {
-    if (!is.null(miss)) {
-      stop("'Y' must not contain NA with 'bayesian = TRUE': the Bayesian ",
-           "GP-LVM does not take missing values yet", call. = FALSE)
-    }
-    return(.gplvm_bayes(Y, Yc, q, kernel, init, noise, fixed, method, maxit,
-                        reltol, trace, inducing, vbar, restarts, prune, prev,
-                        list(center = center, sds = sds, scale = scale,
-                             call = call), back))
+  # the PCA start of data with gaps: after rank-q SVD imputation
+  Yinit <- if (is.null(miss)) Yc else .svd_impute(Yc, q)
+  # the data term and what it gives by default (R/data_term.R)
+  term <- .data_term_of(inducing, approx, bayesian, nrow(Y))
+  inducing <- inducing %||% term$m
+  .check_fit_setup(nrow(Y), inducing)  # R/checks.R
+  def <- .data_defaults(term, Yinit, q, vbar)
+  if (is.null(kernel)) {
+    kernel <- def$kernel
+    if (is.null(fixed)) fixed <- def$fixed
   }
-  default_kernel <- is.null(kernel)
-  if (default_kernel) {
-    kernel <- kern_rbf(variance = vbar, lengthscale = 1)
-  }
-  if (is.null(inducing)) .check_kernel(kernel, q)
-  else .check_sparse_kernel(kernel, q)
-  noise <- if (is.null(noise)) 0.1 * vbar else .check_positive(noise, "noise")
-  theta <- kern_params(kernel)
-  if (is.null(fixed)) fixed <- if (default_kernel) "lengthscale"
-  fixed <- .check_fixed(fixed, c(names(theta), "noise"))
+  .data_check_kernel(term, kernel, q)
+  noise <- .check_positive(noise %||% def$noise, "noise")
+  fixed <- .check_fixed(fixed, c(names(kern_params(kernel)), "noise"))
   if (noise_prior == 0 && !"noise" %in% fixed) .stop_duplicates(Yc)
   # a continued fit starts where it ended, whatever its values
   start <- if (is.null(prev)) .start_hyper(kernel, noise, fixed, vbar)
            else list(kernel = kernel, noise = noise)
 
   model <- list(Y = Yc, kernel = start$kernel, noise = start$noise,
-                fixed = fixed, prior = prior, q = q, trace = trace,
-                approx = approx, noise_prior = noise_prior * vbar,
+                fixed = fixed, prior = def$prior %||% prior,
+                q = q, trace = trace, data = term,
+                noise_prior = noise_prior * vbar,
                 method = method, maxit = maxit, reltol = reltol,
                 missing = miss,
-                latent = .back_map(back$kind, Yc, q, back$control),
-                cluster = cluster)
-  # the PCA start of data with gaps: after rank-q SVD imputation
-  Yinit <- if (is.null(miss)) Yc else .svd_impute(Yc, q)
+                # with missing values the map reads the imputed data
+                latent = .back_map(back$kind, Yinit, q, back$control),
+                cluster = cluster,
+                warm = def$warm)
   if (!is.null(miss)) .warn_patterns(miss, sparse = !is.null(inducing))
   fits <- vector("list", restarts)
   for (r in seq_len(restarts)) {
-    w0 <- NULL
     if (r == 1L && !is.null(prev)) {
-      X0 <- unname(prev$X)
       # the same mapping continues from its fitted weights
-      if (identical(model$latent$control, prev$latent$control) &&
-          back$kind == .back_kind(prev)) w0 <- prev$latent$par
+      same <- identical(model$latent$control, prev$latent$control) &&
+        back$kind == .back_kind(prev)
+      s <- list(X = unname(prev$X), S = unname(prev$X_var),
+                w = if (same) prev$latent$par, warm = FALSE)
+      # the fit's inducing inputs, unless others (or none) are given
+      s$Z <- if (identical(inducing, prev$inducing)) prev$inducing
+             else .init_inducing(inducing, s$X)
     } else {
-      X0 <- .init_latent(if (r == 1L) init else "random", Yinit, q,
-                         init_sd)
-      .check_latent_start(X0, model$kernel, init, init_sd)
+      s <- .data_start(term, if (r == 1L) init else "random", Yinit, q,
+                       init_sd)
+      .check_latent_start(s$X, model$kernel, init, init_sd)
+      s$Z <- .init_inducing(inducing, s$X)
     }
-    rownames(X0) <- rownames(Y)
-    Z0 <- .init_inducing(inducing, X0)
-    fits[[r]] <- if (is.null(mb)) .fit_once(model, X0, Z0, w0)
-                 else .fit_minibatch(model, X0, Z0, mb$batch_size, mb$epochs)
+    s$X <- unname(s$X)
+    dimnames(s$X) <- list(rownames(Y), paste0("X", seq_len(q)))
+    fits[[r]] <- if (!is.null(mb)) {
+      .fit_minibatch(model, s$X, s$Z, mb$batch_size, mb$epochs)
+    } else {
+      .fit_once(model, s)
+    }
+    if (def$prune && prune && fits[[r]]$fit$optim$convergence == 0L) {
+      fits[[r]] <- .bayes_prune(model, fits[[r]])  # R/bayes.R
+    }
   }
   out <- .best_fit(fits)
   out$center <- center
@@ -349,41 +360,95 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 
 `%||%` <- function(a, b) if (is.null(a)) b else a
 
-# One fit from latent start X0 (and inducing start Z0): the objective, the
-# check of the start, the optimiser, the fitted object.  Returns
-# list(fit, warnings) so that restarts warn only about the fit they keep.
-.fit_once <- function(model, X0, Z0, w0 = NULL) {
+# Refuses to continue fit `prev` on data Y other than its own: its data as
+# given are its centred (scaled) data with the centring and scaling undone,
+# the same entries missing.
+.check_same_data <- function(prev, Y) {
+  if (!identical(dim(prev$Y), dim(Y))) {
+    stop(sprintf("'init' is a fit of %d x %d data, but 'Y' is %d x %d",
+                 nrow(prev$Y), ncol(prev$Y), nrow(Y), ncol(Y)),
+         call. = FALSE)
+  }
+  own <- .unscale(prev, prev$Y)  # R/methods.R
+  same <- identical(unname(is.na(own)), unname(is.na(Y))) &&
+    isTRUE(all.equal(unname(own[!is.na(own)]), unname(Y[!is.na(Y)]),
+                     tolerance = 1e-10))
+  if (!same) {
+    stop(paste("'init' is a fit of other data than 'Y' (of the same shape);",
+               "to start from its latent positions give 'init = fit$X'"),
+         call. = FALSE)
+  }
+}
+
+# One fit from `start` (X, and as the model needs S (variances of q(X)),
+# Z (inducing inputs), w (the latent map's weights; else fitted to X by its
+# start()), warm): the objective, the check of the start, the optimiser,
+# the fitted object.  With `start$warm` and model$warm > 0 (the Bayesian
+# model) a warm-up first optimises the latent and data-term parameters
+# alone, the kernel and the noise held (model$warm evaluations, as the
+# vargplvm toolbox initialises the variational distribution: a poor start
+# then does not drive the hyperparameters); its evaluations count towards
+# `maxit`.  Returns list(fit, warnings) so that restarts warn only about
+# the fit they keep.
+.fit_once <- function(model, start) {
   m <- model
   progress <- .progress_line(.progress_enabled(m$trace))
   on.exit(progress$done())
   cluster <- if (!is.null(m$cluster)) .cluster_evaluator(m$cluster, m$Y)
   if (!is.null(cluster)) on.exit(cluster$close(), add = TRUE)
-  obj <- .gplvm_objective(m$Y, m$kernel, m$noise, m$fixed, m$prior, m$q,
-                          m$trace, Z0, m$approx, m$noise_prior, m$method,
-                          progress$update, m$missing, m$latent, cluster)
-  theta <- kern_params(m$kernel)
-  par0 <- unname(c(w0 %||% obj$latent$start(X0), Z0, log(theta[obj$free]),
-                   if (!"noise" %in% m$fixed) log(m$noise),
-                   obj$prior$start()))
-  first <- tryCatch(obj$eval(par0), error = function(e) e)
-  if (inherits(first, "error")) {
-    stop(sprintf(paste("the model cannot be evaluated at the starting",
-                       "values (%s); change 'kernel', 'noise' or 'init'"),
-                 conditionMessage(first)), call. = FALSE)
+  objective <- function(kernel, fixed, counted = 0L) {
+    .gplvm_objective(m$Y, kernel, m$noise, fixed, m$prior, m$q, m$trace,
+                     noise_prior = m$noise_prior, method = m$method,
+                     progress = progress$update, missing = m$missing,
+                     latent = m$latent, cluster = cluster, data = m$data,
+                     counted = counted)
   }
-  start <- proc.time()[["elapsed"]]
-  opt <- .optimise(obj, par0, m$method, m$maxit, m$reltol)
-  time <- proc.time()[["elapsed"]] - start
+  kernel <- m$kernel
+  w <- start[["w"]]  # not start$w: that would match start$warm
+  S <- start$S
+  Z <- start$Z
+  used <- 0L
+  failed <- 0L
+  ll0 <- NULL
+  time <- proc.time()[["elapsed"]]
+  if (isTRUE(start$warm) && m$warm > 0L) {
+    warm <- objective(kernel, c(names(kern_params(kernel)), "noise"))
+    par0 <- warm$par(start$X, Z, kernel, m$noise, w, S)
+    ll0 <- .start_eval(warm, par0)$loglik
+    opt0 <- .optimise(warm, par0, m$method, min(m$warm, m$maxit), m$reltol)
+    used <- warm$n_eval()
+    failed <- warm$n_failed()
+    u <- warm$eval(opt0$par)
+    w <- u$w
+    S <- u$S
+    Z <- u$Z
+  }
+  obj <- objective(kernel, m$fixed, used)
+  par1 <- obj$par(start$X, Z, kernel, m$noise, w, S)
+  first <- .start_eval(obj, par1)
+  ll0 <- ll0 %||% first$loglik
+  opt <- .optimise(obj, par1, m$method, max(m$maxit - used, 1L), m$reltol)
+  time <- proc.time()[["elapsed"]] - time
   best <- obj$eval(opt$par)
   opt$max_gradient <- max(abs(best$grad))
-  opt$failed <- obj$n_failed()
-  fit <- .new_gplvm(obj, best, opt, Y = m$Y, X0 = X0,
-                    ll0 = first$loglik, fixed = m$fixed,
-                    method = m$method, time = time, Z0 = Z0,
-                    approx = m$approx, missing = m$missing)
+  opt$evaluations <- used + obj$n_eval()
+  opt$failed <- failed + obj$n_failed()
+  fit <- .new_gplvm(obj, best, opt, m, start, ll0, time)
   list(fit = fit, warnings = .fit_warnings(obj, opt,
-                                                 if (best$jittered) best$jitter
-                                                 else 0))
+                                           if (best$jittered) best$jitter
+                                           else 0))
+}
+
+# The first evaluation of a fit.  Only a numerical failure of the model
+# (a "gplvm_numerical_error") is the starting values' fault; any other
+# error (a size or memory limit, a bad option, a failed cluster) is
+# signalled as it is.
+.start_eval <- function(obj, par) {
+  tryCatch(obj$eval(par), gplvm_numerical_error = function(e) {
+    stop(sprintf(paste("the model cannot be evaluated at the starting",
+                       "values (%s); change 'kernel', 'noise' or 'init'"),
+                 conditionMessage(e)), call. = FALSE)
+  })
 }
 
 # The warnings a fit ends with: jitter in the fitted covariance, failed evaluations that stopped the
@@ -419,11 +484,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # Returns list(kernel, noise).
 .start_hyper <- function(kernel, noise, fixed, vbar) {
   theta <- kern_params(kernel)
-  parts <- .kernel_parts(kernel)
-  type <- rep(vapply(parts, `[[`, "", "type"),
-              vapply(parts, function(p) length(unlist(p$params)), 1L))
+  type <- .param_types(kernel)  # R/gpdm.R
   value <- c(theta, noise = noise)
-  scaled <- c(grepl("variance", names(theta)) & type != "linear", TRUE)
+  scaled <- c(.scale_params(kernel), TRUE)  # R/kernels.R
   lo <- 1e-6 * vbar
   hi <- 1e6 * vbar
   if ("noise" %in% fixed && noise < lo && !"white" %in% type) {
@@ -545,130 +608,138 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 }
 
 # The objective of the fit (see ?gplvm, "The objective"), to be minimised:
-# closures sharing one cached C evaluation.  eval(par) returns list(loglik,
-# logprior, logprior_noise, objective, grad, kernel, noise, X, Z, jitter)
-# with grad the gradient of the objective (to be maximised) in par.  With
-# inducing inputs Z0 (else NULL) the sparse objective, evaluated across a
-# cluster when `cluster` is an evaluator from .cluster_evaluator().
-# noise_prior is the
-# absolute scale b of the noise prior (0: none).  par is c(w, Z, log free
-# kernel parameters, [log noise], eta): `latent` maps w to X (NULL: w is X)
-# and `prior` (TRUE, FALSE or a prior object) has its own parameters eta;
-# see R/latent.R.  fn evaluates the value
-# alone for CG, whose trial points mostly need no gradient, and fn_value
-# always (SCG chooses between them); a
-# vector at which the model cannot be evaluated gives fn a value that the
-# optimiser backs off from (Inf, or for L-BFGS-B, which needs finite
-# values, one far above the best so far) and gr the best point's gradient.
-.gplvm_objective <- function(Y, kernel, noise, fixed, prior, q, trace,
+# closures sharing one cached evaluation.  It joins the parts' slices of
+# par = c(w, data term's own (the inducing inputs), log free kernel
+# parameters, [log noise], eta):
+#   the latent map `latent` (R/latent.R; NULL: free positions) gives X
+#     from w, and for a variational data term also the variances S of
+#     q(X) (it is then wrapped in .latent_variational());
+#   the data term `data` (R/data_term.R; NULL: exact, or sparse with
+#     approx when inducing inputs Z0 are given) gives its value and
+#     gradient, per missingness pattern when `missing` is given, across a
+#     cluster when `cluster` is an evaluator of .cluster_evaluator();
+#   the latent term `prior` (TRUE, FALSE or a prior object of
+#     R/latent.R) its log density in X (and S) and its parameters eta;
+#   the hyperparameter prior (the noise prior of absolute scale
+#     noise_prior, 0: none) its log density in the noise.
+# eval(par) returns list(loglik, logprior, logprior_noise, objective,
+# grad, kernel, noise, X, S, Z, w, eta, jitter, jitters, jittered) with
+# grad the gradient of the objective (to be maximised) in par; loglik
+# includes a latent term that is part of the bound (the KL term).  fn
+# evaluates the value alone for CG, whose trial points mostly need no
+# gradient, and fn_value always (SCG chooses between them); a vector at
+# which the model cannot be evaluated (a "gplvm_numerical_error") gives fn
+# a value that the optimiser backs off from (Inf, or for L-BFGS-B, which
+# needs finite values, one far above the best so far) and gr the best
+# point's gradient.  `counted` evaluations came before (a warm-up), for
+# the trace.
+.gplvm_objective <- function(Y, kernel, noise, fixed, prior, q, trace = 0L,
                              Z0 = NULL, approx = "vfe", noise_prior = 0,
                              method = "L-BFGS-B", progress = NULL,
-                             missing = NULL, latent = NULL, cluster = NULL) {
+                             missing = NULL, latent = NULL, cluster = NULL,
+                             data = NULL, counted = 0L) {
   n <- nrow(Y)
   d <- ncol(Y)
-  # A factor C with C C' = Y Y', computed once: makes each evaluation
-  # O(N^3) instead of O(N^2 D) when D > N.
-  Yf <- if (d > n && is.null(missing)) .gram_factor(Y) else Y
-  pats <- if (!is.null(missing)) .pattern_data(Y, missing)  # R/missing.R
+  term <- data %||% .data_term_of(Z0, approx, FALSE, n)
+  prep <- .data_prepare(term, Y, missing, cluster)  # R/data_term.R
   theta <- kern_params(kernel)
   free <- !names(theta) %in% fixed
   fit_noise <- !"noise" %in% fixed
-  map <- if (is.null(latent)) .latent_free(n, q) else latent  # R/latent.R
+  map <- latent %||% .latent_free(n, q)  # R/latent.R
+  variational <- .data_capabilities(term)$variational
+  if (variational) map <- .latent_variational(map)
   xprior <- .as_latent_prior(prior)
   nx <- map$npar
-  m <- if (is.null(Z0)) 0L else nrow(Z0)
-  nz <- m * q
+  nz <- .data_npar(term, n, q)
+  m <- nz / q
   value_only <- method == "CG"   # SCG chooses per step (see .scg())
   cache <- .objective_cache()  # R/optimise.R
+  label <- if (isTRUE(xprior$bound)) "bound" else "loglik"
 
   nhyper <- sum(free) + fit_noise
   unpack <- function(par) {
     w <- par[seq_len(nx)]
+    wmap <- if (variational) w[seq_len(map$inner$npar)] else w
     th <- theta
-    Z <- if (m > 0L) matrix(par[nx + seq_len(nz)], m, q)
+    Z <- if (nz > 0L) matrix(par[nx + seq_len(nz)], m, q)
     th[free] <- exp(par[nx + nz + seq_len(sum(free))])
     s2 <- if (fit_noise) exp(par[[nx + nz + nhyper]]) else noise
     eta <- par[nx + nz + nhyper + seq_len(xprior$npar)]
-    if (!all(is.finite(c(th, s2)) & c(th, s2) > 0)) {
-      stop("a kernel parameter or the noise under- or overflowed",
-           call. = FALSE)
+    X <- map$X(w)
+    S <- if (variational) map$S(w)
+    if (!all(is.finite(c(th, s2)) & c(th, s2) > 0) ||
+        !all(is.finite(X)) || (variational && !all(is.finite(S) & S > 0))) {
+      .stop_numerical(paste("a kernel parameter, the noise or a latent",
+                            "position or variance under- or overflowed"))
     }
     k <- kernel
     kern_params(k) <- th
-    list(X = map$X(w), Z = Z, kernel = k, noise = s2, theta = th, w = w,
+    list(X = X, S = S, Z = Z, kernel = k, noise = s2, theta = th, w = wmap,
          eta = eta)
   }
-  # the priors' log densities and their gradients in X and in s2
+  # the latent term and the hyperparameter prior (the noise prior)
   priors <- function(u) {
-    px <- xprior$logp(u$X, u$eta)
+    px <- if (variational) xprior$logp(u$X, u$eta, u$S)
+          else xprior$logp(u$X, u$eta)
     pn <- if (noise_prior > 0) .log_prior_noise(u$noise, noise_prior)
           else list(value = 0, grad = 0)
     list(x = px, noise = pn)
   }
-  # one N x N buffer for the whole fit, not a fresh one per evaluation
-  workspace <- if (m == 0L) .loglik_workspace()
-  loglik <- function(u, gradient) {
-    if (!is.null(pats)) {
-      .loglik_missing(pats, u$X, u$kernel, u$noise, gradient, u$Z, approx,
-                      workspace)
-    } else if (!is.null(cluster)) {  # R/cluster.R
-      cluster$loglik(u$X, u$Z, u$kernel, u$noise, approx, gradient, d)
-    } else if (m > 0L) {
-      .loglik_sparse_c(Yf, u$X, u$Z, u$kernel, u$noise, approx, gradient,
-                       ndim = d)
-    } else {
-      .loglik_c(Yf, u$X, u$kernel, u$noise, gradient, ndim = d,
-                workspace = workspace)
-    }
+  evaluate <- function(u, gradient) {
+    r <- .data_eval(prep, u$X, u$S, u$Z, u$kernel, u$noise, gradient)
+    p <- priors(u)
+    bound <- isTRUE(xprior$bound)
+    r$loglik <- r$value + if (bound) p$x$value else 0
+    r$logprior <- if (bound) 0 else p$x$value
+    r$objective <- r$value + p$x$value + p$noise$value
+    r$priors <- p
+    r
   }
-  # jitter beyond what the model itself adds (the sparse model's is part
-  # of its objective)
-  jittered <- function(r) if (m > 0L) r$retries > 0L else r$jitter > 0
-  count <- function(r, value) {
+  count <- function(r) {
     cache$n_eval <- cache$n_eval + 1L
-    if (jittered(r)) {
+    if (r$jittered) {
       cache$jitter_n <- cache$jitter_n + 1L
       cache$jitter_max <- max(cache$jitter_max, r$jitter)
     }
-    if (!is.null(progress)) progress(cache$n_eval, value)
   }
   eval <- function(par) {
     if (identical(par, cache$par)) return(cache$res)
     u <- unpack(par)
-    r <- loglik(u, TRUE)
-    p <- priors(u)
-    obj <- r$loglik + p$x$value + p$noise$value
+    r <- evaluate(u, TRUE)
+    p <- r$priors
     gX <- r$X + p$x$X
-    g <- unname(c(map$pullback(u$w, gX), r$inducing,
-                  (r$kernel * u$theta)[free],
+    w <- par[seq_len(nx)]
+    g <- unname(c(if (variational) map$pullback(w, gX, r$S + p$x$S)
+                  else map$pullback(w, gX),
+                  r$Z, (r$kernel * u$theta)[free],
                   if (fit_noise) (r$noise + p$noise$grad) * u$noise,
                   p$x$eta))
-    count(r, obj)
-    .trace_eval(trace, cache$n_eval, "loglik", r$loglik, g, cache$start,
-                NULL)
-    res <- c(u, list(loglik = r$loglik, logprior = p$x$value,
-                     logprior_noise = p$noise$value, objective = obj,
+    count(r)
+    .trace_eval(trace, counted + cache$n_eval, label, r$loglik, g,
+                cache$start, progress)
+    res <- c(u, list(loglik = r$loglik, logprior = r$logprior,
+                     logprior_noise = p$noise$value, objective = r$objective,
                      grad = g, jitter = r$jitter, jitters = r$jitters,
-                     jittered = jittered(r)))
+                     jittered = r$jittered))
     cache$par <- par
     cache$res <- res
-    if (-obj < cache$best$value) cache$best <- list(par = par, value = -obj,
-                                                    grad = -g)
+    if (-r$objective < cache$best$value) {
+      cache$best <- list(par = par, value = -r$objective, grad = -g)
+    }
     res
   }
   value <- function(par) {
     if (identical(par, cache$par)) return(-cache$res$objective)
     if (identical(par, cache$value_par)) return(cache$value)
-    u <- unpack(par)
-    r <- loglik(u, FALSE)
-    p <- priors(u)
-    obj <- r$loglik + p$x$value + p$noise$value
-    count(r, obj)
+    r <- evaluate(unpack(par), FALSE)
+    count(r)
+    if (!is.null(progress)) progress(counted + cache$n_eval, r$objective)
     cache$value_par <- par
-    cache$value <- -obj
-    if (-obj < cache$best$value) cache$best <- list(par = par, value = -obj,
-                                                    grad = NULL)
-    -obj
+    cache$value <- -r$objective
+    if (-r$objective < cache$best$value) {
+      cache$best <- list(par = par, value = -r$objective, grad = NULL)
+    }
+    -r$objective
   }
   failed <- function(e) {
     .stop_unless_numerical(e)
@@ -692,8 +763,16 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (is.null(b$grad)) b$grad <- -eval(b$par)$grad
     b$grad
   }
-  list(eval = eval, free = free, workspace = workspace, latent = map,
+  list(eval = eval, free = free, fit_noise = fit_noise, term = term,
+       prep = prep, workspace = prep$workspace, latent = map,
        prior = xprior,
+       # the optimised vector at a start (S0: variances of q(X))
+       par = function(X0, Z0 = NULL, kernel, noise, w0 = NULL, S0 = NULL) {
+         w <- if (variational) c(w0 %||% map$inner$start(X0), log(S0))
+              else w0 %||% map$start(X0)
+         unname(c(w, Z0, log(kern_params(kernel)[free]),
+                  if (fit_noise) log(noise), xprior$start()))
+       },
        fn = fn_of(value_only),
        fn_value = fn_of(TRUE), gr = gr,
        best = function() cache$best[c("par", "value")],
@@ -711,49 +790,58 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   C
 }
 
-# The one constructor of "gplvm" objects (gplvm() adds center, scale,
-# noise_prior, restarts and call).
-.new_gplvm <- function(obj, best, opt, Y, X0, ll0, fixed, method,
-                       time, Z0 = NULL, approx = NULL, missing = NULL) {
+# The one constructor of fitted objects (gplvm() adds center, scale,
+# noise_prior, restarts and call): `obj` the objective of the final
+# optimisation, `best` its evaluation at the end, `opt` the result of
+# .optimise() with evaluations and failed counted over the whole fit,
+# `model` the model list of gplvm(), `start` the start of .fit_once().  The
+# fit holds descriptors (the data term, the latent map's kind, settings
+# and weights) and fitted values, no functions.  A variational data term
+# gives class c("bgplvm", "gplvm"), with the variances of q(X) in X_var.
+.new_gplvm <- function(obj, best, opt, model, start, ll0, time) {
+  term <- obj$term
+  q <- ncol(best$X)
+  names <- list(rownames(start$X), paste0("X", seq_len(q)))
   X <- best$X
-  dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
-  sparse <- NULL
-  if (is.null(Z0)) {
-    post <- .exact_posterior(Y, X, best$kernel, best$noise, best$jitter,
-                             obj$workspace)
-    R <- post$chol
-    alpha <- post$alpha
-  } else {
-    Z <- best$Z
-    colnames(Z) <- colnames(X)
-    post <- .sparse_posterior(Y, X, Z, best$kernel, best$noise, approx,
-                              best$jitter)
-    R <- NULL
-    alpha <- post$alpha
-    sparse <- list(inducing = Z, inducing_init = Z0, approx = approx,
-                   Cfac = post$Cfac)
-  }
-  if (!is.null(missing)) {  # each column from its observed rows: R/missing.R
+  dimnames(X) <- names
+  S <- best$S
+  if (!is.null(S)) dimnames(S) <- names
+  Z <- best$Z
+  if (!is.null(Z)) colnames(Z) <- names[[2L]]
+  Y <- model$Y
+  post <- .data_posterior(term, Y, X, S, Z, best$kernel, best$noise,
+                          best$jitter, obj$workspace)  # R/data_term.R
+  alpha <- post$alpha
+  missing <- NULL
+  if (!is.null(model$missing)) {  # each column from its observed rows
+    missing <- .missing_field(model$missing, best, !is.null(Z))
     alpha <- .missing_alpha(.missing_posterior(
-      Y, X, best$kernel, best$noise, list(jitter = best$jitters), best$Z,
-      approx, best$jitter), nrow(alpha), ncol(Y))
-    sparse$missing <- .missing_field(missing, best, !is.null(Z0))
+      Y, X, best$kernel, best$noise, missing, Z, term, S), nrow(alpha),
+      ncol(Y))
   }
+  variational <- .data_capabilities(term)$variational
   structure(c(list(
-    X = X, kernel = best$kernel, noise = best$noise,
+    X = X, X_var = S, kernel = best$kernel, noise = best$noise,
     loglik = best$loglik, logprior = best$logprior,
     logprior_noise = best$logprior_noise, objective = best$objective,
-    X_init = X0, loglik_init = ll0,
+    X_init = start$X, X_var_init = start$S, loglik_init = ll0,
     center = NULL, scale = NULL,
-    Y = Y, alpha = alpha, chol = R,
-    prior = obj$prior$kind == "gaussian", fixed = fixed,
+    Y = Y, alpha = alpha, chol = post$chol,
+    data_term = term,
+    prior = obj$prior$kind == "gaussian", fixed = model$fixed,
     latent = .fitted_latent(obj$latent, best$w),  # R/latent.R
-    latent_prior = c(obj$prior, list(par = best$eta)),
+    latent_prior = .fitted_prior(obj$prior, best$eta),  # R/latent.R
     df = length(opt$par), nobs = nrow(X),
-    optim = list(method = method, convergence = opt$convergence,
+    optim = list(method = model$method, convergence = opt$convergence,
                  message = opt$message, counts = opt$counts,
-                 evaluations = obj$n_eval(), runs = opt$runs,
-                 failed = obj$n_failed(), max_gradient = opt$max_gradient,
+                 evaluations = opt$evaluations, runs = opt$runs,
+                 failed = opt$failed, max_gradient = opt$max_gradient,
                  jitter_count = obj$jitter_count()),
-    time = time, call = NULL), sparse), class = "gplvm")
+    time = time, call = NULL),
+    if (!is.null(Z)) {
+      list(inducing = Z, inducing_init = start$Z, approx = term$approx %||%
+             "vfe", Cfac = post$Cfac)
+    },
+    list(missing = missing)),
+    class = c(if (variational) "bgplvm", "gplvm"))
 }

@@ -78,20 +78,13 @@ NULL
 # The latent prior gplvm() fits: `prior` (TRUE or FALSE) or, with
 # `dynamics`, the GPDM prior over the rows grouped by `sequence`; every
 # argument checked.
-.dynamics_prior <- function(dynamics, sequence, prior, bayesian, n, q) {
+.dynamics_prior <- function(dynamics, sequence, prior, n, q) {
   dynamics <- .check_dynamics(dynamics, q)
   if (is.null(dynamics)) {
     if (!is.null(sequence)) {
       stop("'sequence' applies only with 'dynamics'", call. = FALSE)
     }
     return(prior)
-  }
-  if (bayesian) {
-    stop(paste("'dynamics' does not work with 'bayesian = TRUE': the",
-               "Bayesian bound's KL term is that of the unit Gaussian prior",
-               "on X, and a variational GP dynamics prior needs another;",
-               "give 'dynamics' with 'bayesian = FALSE', or 'back' with",
-               "'bayesian = TRUE'"), call. = FALSE)
   }
   if (prior) {
     stop(paste("'prior' must be FALSE with 'dynamics': the dynamics",
@@ -174,7 +167,7 @@ NULL
     th <- theta
     th[free] <- exp(eta)
     if (!all(is.finite(th) & th > 0)) {
-      stop("a dynamics kernel parameter under- or overflowed", call. = FALSE)
+      .stop_numerical("a dynamics kernel parameter under- or overflowed")
     }
     k <- kernel
     kern_params(k) <- th
@@ -183,7 +176,7 @@ NULL
   list(kind = "dynamics", npar = sum(free), kernel = kernel_at,
        sequence = sequence, rows = rows,
        start = function() unname(log(theta[free])),
-       logp = function(X, eta) {
+       logp = function(X, eta, S = NULL) {
          k <- kernel_at(eta)
          # the white part is the noise: the engine's own noise is 0
          r <- .loglik_c(X[rows$to, , drop = FALSE],
@@ -202,17 +195,22 @@ NULL
 
 # The dynamics of a fit (its prior object with the fitted `par`), or NULL;
 # stops if they do not match the fit's latent positions.
+# The fit stores the descriptor list(kind, kernel (fitted), sequence)
+# (.fitted_prior in R/latent.R); the prior object is rebuilt from it.
 .fit_dynamics <- function(fit) {
   p <- fit$latent_prior
   if (!is.list(p) || !identical(p$kind, "dynamics")) return(NULL)
-  ok <- is.function(p$kernel) && is.factor(p$sequence) &&
-    length(p$sequence) == NROW(fit$X) && is.numeric(p$par) &&
-    length(p$par) == p$npar && all(is.finite(p$par))
+  ok <- inherits(p$kernel, "gplvm_kernel") && is.factor(p$sequence) &&
+    length(p$sequence) == NROW(fit$X) &&
+    !is.null(tryCatch(.check_kernel(p$kernel, NCOL(fit$X)),
+                      error = function(e) NULL))
   if (!ok) {
     stop("the fit is damaged: its dynamics do not match its latent ",
          "positions", call. = FALSE)
   }
-  p
+  out <- .prior_dynamics(p$kernel, p$sequence)
+  out$par <- out$start()
+  out
 }
 
 # The fitted dynamics kernel's parameters, named "dynamics.<name>", for

@@ -205,6 +205,18 @@ kern_periodic <- function(variance = 1, lengthscale = 1, period = 1, ...) {
   if (identical(kernel[["type"]], "sum")) kernel[["parts"]] else list(kernel)
 }
 
+# For each entry of kern_params(kernel): is it the part's output scale?
+# Read from the kernel table: the group "variance", unless it is the
+# part's per-dimension (ARD) group, as in kern_linear(), where it weighs
+# the inputs.  (kern_mlp()'s "weight_variance" is no scale.)
+.scale_params <- function(kernel) {
+  unlist(lapply(.kernel_parts(kernel), function(p) {
+    def <- .kernel_def(p$type)
+    scale <- def$params == "variance" & seq_along(def$params) != def$ard
+    rep(scale, lengths(p$params[def$params]))
+  }), use.names = FALSE)
+}
+
 #' @rdname kernels
 #' @param e1,e2 Kernels to add.
 #' @export

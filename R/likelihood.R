@@ -33,9 +33,10 @@
 #' @section Missing values:
 #' `Y` may have `NA` (or `NaN`) entries: the result is then the sum over
 #' columns of each column's log-likelihood on its observed rows (the sparse
-#' objectives likewise), computed by one evaluation per distinct pattern of
-#' observed rows, and the gradient is the sum of theirs.  Every row needs
-#' an observed entry and every column two.  See [gplvm()].
+#' objectives likewise; with `X_var` each pattern's bound without its KL
+#' term, and the KL term once), computed by one evaluation per distinct
+#' pattern of observed rows, and the gradient is the sum of theirs.  Every
+#' row needs an observed entry and every column two.  See [gplvm()].
 #'
 #' @section Sparse approximations:
 #' With `inducing = Z` (M inducing inputs), \eqn{K} is replaced by
@@ -153,12 +154,8 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   gradient <- .check_flag(gradient, "gradient")
   miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
   if (!is.null(X_var)) {
-    if (!is.null(miss)) {
-      stop("'Y' must not contain NA with 'X_var': the Bayesian bound ",
-           "does not take missing values yet", call. = FALSE)
-    }
     return(.gplvm_loglik_bayes(Y, X, kernel, noise, gradient, inducing,
-                               approx, X_var))
+                               approx, X_var, miss))
   }
   if (!is.null(inducing)) {
     return(.gplvm_loglik_sparse(Y, X, kernel, noise, gradient, inducing,
@@ -166,8 +163,9 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   }
   .check_exact_size(nrow(Y))  # all rows, not only a missingness pattern's
   res <- if (is.null(miss)) .loglik_c(Y, X, kernel, noise, gradient)
-         else .loglik_missing(.pattern_data(Y, miss), X, kernel, noise,
-                              gradient)
+         else .data_eval(.data_prepare(.data_exact(), Y, miss), X, NULL,
+                         NULL, kernel, noise, gradient)  # R/data_term.R
+  res$loglik <- res$loglik %||% res$value
   if (res$jitter > 0) {
     warning(.jitter_message(res$jitter), call. = FALSE)
   }
@@ -199,7 +197,7 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   res <- .with_memory_check(.Call(C_gplvm_loglik_call, Y, X, spec$type,
     spec$npar, spec$par, noise, as.double(ndim), gradient, .gplvm_threads(),
     workspace), nrow(Y))  # R/checks.R
-  if (res$status != 0L) stop(.status_message(res$status), call. = FALSE)
+  .stop_on_status(res$status, sparse = FALSE)
   res
 }
 
@@ -291,10 +289,15 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   else unname(m)
 }
 
-# A numerical failure of the sparse model (status code from C), as an
-# error.
-.stop_on_status <- function(status) {
-  if (status != 0L) stop(.status_message(status, sparse = TRUE), call. = FALSE)
+# A status code from C as an error: a numerical failure of the model
+# (codes 1, 2, 4, 5) as a "gplvm_numerical_error" (R/optimise.R), which a
+# fit backs off from; anything else (an illegal LAPACK argument) as a
+# plain error, which stops it.
+.stop_on_status <- function(status, sparse = TRUE) {
+  if (status == 0L) return(invisible())
+  msg <- .status_message(status, sparse)
+  if (status %in% c(1L, 2L, 4L, 5L)) .stop_numerical(msg)
+  stop(msg, call. = FALSE)
 }
 
 .jitter_message <- function(jitter) {

@@ -3,21 +3,9 @@
 # (src/magnification.c) from the kernel table's derivatives.
 
 # E[J] (D x q x m) and G = E[J]'E[J] + D Cov[J] (q x q x m) at the rows of
-# Xs, in the model's centred (and scaled) units.  The posterior's variance
-# is k(x, x) - k(x, S) F F' k(S, x): F = R^-1 for an exact fit (K = R'R),
-# the sparse posterior's Cfac for a sparse one.
-.metric <- function(object, Xs) {
-  S <- .support(object)
-  F <- if (is.null(object$inducing)) {
-    backsolve(object$chol, diag(nrow(S)))
-  } else {
-    object$Cfac
-  }
-  spec <- .kernel_spec(object$kernel, ncol(S))
-  storage.mode(Xs) <- "double"
-  .Call(C_gplvm_metric_call, Xs, S, object$alpha, F, spec$type, spec$npar,
-        spec$par, as.double(ncol(object$alpha)))
-}
+# Xs, in the model's centred (and scaled) units: the posterior's metric
+# (R/posterior.R).
+.metric <- function(object, Xs) .post_metric(.posterior(object), Xs)
 
 # log10 sqrt(det G[dims, dims]) at the rows of Xs (dims: one or two latent
 # dimensions), floored so that it stays finite; in blocks of rows.

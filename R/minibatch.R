@@ -98,10 +98,7 @@ NULL
 
 # Checks batch_size and epochs for gplvm() (NULL batch_size: no minibatch
 # training) and returns list(batch_size, epochs) as integers, or NULL.
-# dynamics, cluster: whether GP dynamics or a cluster were asked for.
-.check_minibatch <- function(batch_size, epochs, n, inducing, bayesian,
-                             miss, approx, restarts, back = "none",
-                             dynamics = FALSE, cluster = FALSE) {
+.check_minibatch <- function(batch_size, epochs, n, restarts) {
   if (is.null(batch_size)) {
     if (!is.null(epochs)) {
       stop("'epochs' needs 'batch_size': it counts passes of minibatch ",
@@ -109,39 +106,10 @@ NULL
     }
     return(NULL)
   }
-  if (is.null(inducing)) {
-    stop("'batch_size' needs 'inducing': minibatch training fits the ",
-         "sparse model, e.g. gplvm(Y, inducing = 100, batch_size = 500)",
-         call. = FALSE)
-  }
   b <- .check_count(batch_size, "batch_size", hi = n)
   e <- if (is.null(epochs)) 20L else .check_count(epochs, "epochs")
-  if (bayesian) {
-    stop("'batch_size' cannot be used with 'bayesian = TRUE': minibatch ",
-         "training fits latent points, not distributions", call. = FALSE)
-  }
-  if (!is.null(miss)) {
-    stop("'Y' must not contain NA with 'batch_size': minibatch training ",
-         "does not take missing values", call. = FALSE)
-  }
-  if (approx != "vfe") {
-    stop("'approx' must be \"vfe\" with 'batch_size': the uncollapsed ",
-         "bound is the variational one", call. = FALSE)
-  }
   if (restarts != 1L) {
     stop("'restarts' must be 1 with 'batch_size'", call. = FALSE)
-  }
-  if (back != "none") {
-    stop("'back' must be \"none\" with 'batch_size': minibatch training ",
-         "fits free latent positions", call. = FALSE)
-  }
-  if (dynamics) {
-    stop("'dynamics' cannot be used with 'batch_size': the dynamics prior ",
-         "couples all the rows", call. = FALSE)
-  }
-  if (cluster) {
-    stop("'cluster' cannot be used with 'batch_size': minibatch training ",
-         "runs in one process", call. = FALSE)
   }
   list(batch_size = b, epochs = e)
 }
@@ -393,39 +361,30 @@ NULL
     }
   }
   # q(u) at its optimum given the final X, Z, kernel and noise: the bound
-  # is then the collapsed VFE bound
-  X <- s$X
-  Z <- s$Z
-  post <- .minibatch_collapsed(model$Y, X, Z, s$kernel, s$noise, batch_size)
+  # is then the collapsed VFE bound, the full-batch objective of the model
+  # (R/fit.R), which gives the fitted object as for every other fit
   time <- proc.time()[["elapsed"]] - start
-  px <- if (model$prior) .log_prior_latent(X)$value else 0
-  pn <- if (model$noise_prior > 0) {
-    .log_prior_noise(s$noise, model$noise_prior)$value
-  } else 0
-  dimnames(X) <- list(rownames(X0), paste0("X", seq_len(ncol(X))))
-  colnames(Z) <- colnames(X)
-  fit <- structure(list(
-    X = X, kernel = s$kernel, noise = s$noise, loglik = post$loglik,
-    logprior = px, logprior_noise = pn, objective = post$loglik + px + pn,
-    X_init = X0, loglik_init = first$loglik, center = NULL, scale = NULL,
-    Y = model$Y, alpha = post$alpha, chol = NULL, prior = model$prior,
-    fixed = model$fixed, df = length(X) + length(s$glob), nobs = n,
-    optim = list(method = "minibatch", convergence = 1L,
-                 message = sprintf(paste("stopped after %d epochs (minibatch",
-                                         "training has no convergence test)"),
-                                   epochs),
-                 counts = c(`function` = steps, gradient = steps),
-                 evaluations = steps, runs = 1L, failed = 0L,
-                 max_gradient = NA_real_, jitter_count = jitter_n),
-    time = time, call = NULL, inducing = Z, inducing_init = Z0,
-    approx = "vfe", Cfac = post$Cfac,
-    minibatch = list(batch_size = batch_size, epochs = epochs,
-                     steps = steps, rho = s$rho, bound = epoch_bound,
-                     epoch_time = epoch_time)),
-    class = "gplvm")
-  warn <- if (post$retries > 0L) {
+  obj <- .gplvm_objective(model$Y, s$kernel, s$noise, model$fixed,
+                          model$prior, model$q, data = model$data,
+                          noise_prior = model$noise_prior)
+  par <- obj$par(s$X, s$Z, s$kernel, s$noise)
+  best <- obj$eval(par)
+  opt <- list(par = par, convergence = 1L,
+              message = sprintf(paste("stopped after %d epochs (minibatch",
+                                      "training has no convergence test)"),
+                                epochs),
+              counts = c(`function` = steps, gradient = steps), runs = 1L,
+              evaluations = steps, failed = 0L, max_gradient = NA_real_)
+  model$method <- "minibatch"
+  fit <- .new_gplvm(obj, best, opt, model, list(X = X0, Z = Z0),
+                    first$loglik, time)
+  fit$optim$jitter_count <- jitter_n
+  fit$minibatch <- list(batch_size = batch_size, epochs = epochs,
+                        steps = steps, rho = s$rho, bound = epoch_bound,
+                        epoch_time = epoch_time)
+  warn <- if (best$jittered) {
     sprintf(paste("the covariance of the inducing inputs needed jitter %.3g",
-                  "on its diagonal"), post$jitter)
+                  "on its diagonal"), best$jitter)
   }
   list(fit = fit, warnings = warn)
 }

@@ -64,40 +64,6 @@
   })
 }
 
-# One evaluation with missing data: the exact (Z NULL) or sparse engine
-# once per pattern of `pats` (from .pattern_data).  Returns the list the
-# engines return (loglik, X, kernel, noise, inducing, jitter, retries),
-# summed over the patterns; `jitter` is the largest a pattern needed and
-# `jitters` has one entry per pattern.
-.loglik_missing <- function(pats, X, kernel, noise, gradient, Z = NULL,
-                            approx = "vfe", workspace = NULL) {
-  out <- list(loglik = 0, X = matrix(0, nrow(X), ncol(X)), kernel = 0,
-              noise = 0, inducing = if (!is.null(Z)) 0,
-              jitters = numeric(length(pats)), retries = 0L)
-  for (i in seq_along(pats)) {
-    p <- pats[[i]]
-    Xp <- X[p$rows, , drop = FALSE]
-    r <- if (is.null(Z)) {
-      .loglik_c(p$Y, Xp, kernel, noise, gradient, ndim = p$ndim,
-                workspace = workspace)
-    } else {
-      .loglik_sparse_c(p$Y, Xp, Z, kernel, noise, approx, gradient,
-                       ndim = p$ndim)
-    }
-    out$loglik <- out$loglik + r$loglik
-    out$jitters[i] <- r$jitter
-    out$retries <- max(out$retries, r$retries)
-    if (gradient) {
-      out$X[p$rows, ] <- out$X[p$rows, , drop = FALSE] + r$X
-      out$kernel <- out$kernel + r$kernel
-      out$noise <- out$noise + r$noise
-      if (!is.null(Z)) out$inducing <- out$inducing + r$inducing
-    }
-  }
-  out$jitter <- max(out$jitters)
-  out
-}
-
 # Warns when the exact model has many patterns to factorise.
 .warn_patterns <- function(miss, sparse) {
   np <- length(miss$patterns)
@@ -138,30 +104,35 @@
 
 # The posterior of a fit with missing data, one entry per pattern: list(
 # rows, cols, alpha (the pattern's columns of alpha: N x d_p with zeros in
-# its unobserved rows for an exact fit, M x d_p for a sparse one), Kinv
-# (the inverse covariance on the support: the observed rows of an exact
-# fit, the inducing inputs of a sparse one, as predict's projection uses
-# it), support (those rows, or NULL for all of the support), explained
-# (a function of Ks = k(Xs, support) giving k(x, S) C^-1 k(S, x) per row, as
-# .explained() does for complete data)).
+# its unobserved rows for an exact fit, M x d_p for one with inducing
+# inputs), Kinv (the inverse covariance on the support: the observed rows
+# of an exact fit, the inducing inputs otherwise, as predict's projection
+# uses it), support (those rows, or NULL for all of the support),
+# explained (a function of Ks = k(Xs, support) giving k(x, S) C^-1 k(S, x)
+# per row, as .explained() does for complete data)).  Each pattern's
+# posterior is the data term's (R/data_term.R) on its observed rows;
+# `missing` is the fit's field (the jitter each pattern needed), S the
+# variances of q(X) of a Bayesian fit.
 .missing_posterior <- function(Y, X, kernel, noise, missing, Z = NULL,
-                               approx = "vfe", jitter = 0) {
+                               term = .data_exact(), S = NULL) {
   miss <- .missing_patterns(Y)
   lapply(seq_along(miss$patterns), function(i) {
     p <- miss$patterns[[i]]
-    Yp <- Y[p$rows, p$cols, drop = FALSE]
-    Xp <- X[p$rows, , drop = FALSE]
-    if (is.null(Z)) {
-      R <- chol(kern_matrix(kernel, Xp) +
-                  diag(noise + missing$jitter[i], nrow(Xp)))
+    rows <- p$rows
+    jitter <- if (is.null(Z)) missing$jitter[i] else missing$jitter_z
+    post <- .data_posterior(term, Y[rows, p$cols, drop = FALSE],
+                            X[rows, , drop = FALSE],
+                            if (!is.null(S)) S[rows, , drop = FALSE],
+                            Z, kernel, noise, jitter)
+    if (!is.null(post$chol)) {
+      R <- post$chol
       alpha <- matrix(0, nrow(X), length(p$cols))
-      alpha[p$rows, ] <- backsolve(R, forwardsolve(t(R), Yp))
-      c(p, list(alpha = alpha, Kinv = chol2inv(R), support = p$rows,
+      alpha[rows, ] <- post$alpha
+      c(p, list(alpha = alpha, Kinv = chol2inv(R), support = rows,
                 explained = function(Ks) {
-                  colSums(forwardsolve(t(R), t(Ks[, p$rows, drop = FALSE]))^2)
+                  colSums(forwardsolve(t(R), t(Ks[, rows, drop = FALSE]))^2)
                 }))
     } else {
-      post <- .sparse_posterior(Yp, Xp, Z, kernel, noise, approx, jitter)
       Cfac <- post$Cfac
       c(p, list(alpha = post$alpha, Kinv = tcrossprod(Cfac), support = NULL,
                 explained = function(Ks) rowSums((Ks %*% Cfac)^2)))
@@ -172,8 +143,8 @@
 # The fit's posterior per pattern (see .missing_posterior).
 .fit_posterior <- function(object) {
   .missing_posterior(object$Y, object$X, object$kernel, object$noise,
-                     object$missing, object$inducing, object$approx,
-                     object$missing$jitter_z)
+                     object$missing, object$inducing,
+                     .fit_data_term(object), object$X_var)
 }
 
 # alpha of a fit with missing data: every pattern's columns in place.
@@ -213,7 +184,9 @@
   if (is.null(object$missing)) {
     return(list(list(cols = seq_len(ncol(object$Y)), support = NULL,
                      Kinv = NULL,
-                     explained = function(Ks) .explained(object, Ks))))
+                     explained = function(Ks) {
+                       .post_explained(.posterior(object), Ks)  # R/posterior.R
+                     })))
   }
   .fit_posterior(object)
 }

@@ -20,9 +20,12 @@
     runs <- runs + 1L
     opt <- tryCatch(.run_optimiser(obj, par, method, left, reltol),
                     error = function(e) {
-                      # a failed cluster ends the fit at the best point too
-                      if (!inherits(e, "gplvm_cluster_error")) {
-                        .stop_unless_numerical(e)
+                      # what the objective let through stops the fit; a
+                      # failed cluster or optimiser ends it at the best
+                      # point
+                      if (inherits(e, "gplvm_stop") &&
+                          !inherits(e, "gplvm_cluster_error")) {
+                        stop(e)
                       }
                       list(par = obj$best()$par, value = obj$best()$value,
                            counts = c(0L, 0L), convergence = 99L,
@@ -135,16 +138,25 @@
   isTRUE(on) && trace == 0L && !isTRUE(getOption("knitr.in.progress"))
 }
 
-# A failed evaluation is a numerical failure of the model (covariance not
-# positive definite, overflow); errors from R's resource limits (time,
-# memory) and a failed cluster (R/cluster.R) must stop the optimiser.
+# A numerical failure of the model (a covariance that is not positive
+# definite even with jitter, an overflow): a condition of class
+# "gplvm_numerical_error", which the objective counts as a failed
+# evaluation that the optimiser backs off from.  Everything else (R's
+# resource limits, a size limit, a bad option, a failed cluster) stops
+# the fit; the class, never the message text, tells them apart, so that
+# this holds in every language.
+.stop_numerical <- function(message) {
+  stop(structure(class = c("gplvm_numerical_error", "error", "condition"),
+                 list(message = message, call = NULL)))
+}
+
+# For the objective's handlers: returns when `e` is a numerical failure;
+# otherwise signals it again, marked "gplvm_stop" so that .optimise()
+# lets it through instead of ending the fit at the best point.
 .stop_unless_numerical <- function(e) {
-  if (inherits(e, "gplvm_cluster_error") ||
-      grepl("time limit|cannot allocate|memory exhausted",
-            conditionMessage(e))) {
-    stop(e)
-  }
-  invisible()
+  if (inherits(e, "gplvm_numerical_error")) return(invisible())
+  class(e) <- unique(c("gplvm_stop", class(e)))
+  stop(e)
 }
 
 # The trace line of a fit's objective (`trace` > 0: every `trace`

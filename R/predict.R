@@ -138,12 +138,9 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   if (!is.null(object$scale)) Ys <- sweep(Ys, 2L, object$scale, `/`)
   .check_new_scale(Ys, object, "newdata")  # R/checks.R
   X0 <- .back_project(object, Ys, rownames(newdata))  # R/back.R
-  if (inherits(object, "bgplvm")) {  # R/bayes.R
-    p <- .infer_latent(object, Ys, maxit, rownames(newdata), X0, refine)
-    return(structure(p$X, X_var = p$X_var))  # a matrix for points()
-  }
-  if (!is.null(X0) && !refine) return(X0)
-  .project(object, Ys, maxit, rownames(newdata), X0)
+  # the latent positions (or q(x*)) of the new rows: R/data_term.R
+  .data_project(.fit_data_term(object), object, Ys, maxit, rownames(newdata),
+                X0, refine)
 }
 
 # Stop on any argument that reached `...`.
@@ -238,8 +235,7 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
 
 # Posterior mean at latent points Xs, on the original scale.
 .predict_mean <- function(object, Xs) {
-  Ks <- kern_matrix(object$kernel, Xs, .support(object))
-  M <- Ks %*% object$alpha
+  M <- .post_mean(.posterior(object), Xs)  # R/posterior.R
   rownames(M) <- rownames(Xs)
   .unscale(object, M)
 }
@@ -247,8 +243,7 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
 # Posterior variance of the latent function at Xs (noise excluded), in the
 # model's centred, scaled units.
 .predict_var <- function(object, Xs) {
-  Ks <- kern_matrix(object$kernel, Xs, .support(object))
-  v <- .kern_diag(object$kernel, Xs) - .explained(object, Ks)
+  v <- .post_variance(.posterior(object), Xs)  # R/posterior.R
   # the validator checks the factor's shape and diagonal only (O(N)):
   # damage elsewhere shows here, and must not come back as NaN
   if (!all(is.finite(v))) {
@@ -258,32 +253,8 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   pmax(v, 0)
 }
 
-# k(x, S) C^-1 k(S, x) for each row of Ks = k(Xs, S), as a sum of squares:
-# S and C are the training inputs and K of an exact fit, the inducing
-# inputs and (Kzz^-1 - B^-1)^-1 = (Cfac Cfac')^-1 of a sparse one.
-.explained <- function(object, Ks) {
-  if (is.null(object$inducing)) {
-    colSums(backsolve(object$chol, t(Ks), transpose = TRUE)^2)
-  } else {
-    rowSums((Ks %*% object$Cfac)^2)
-  }
-}
-
-# Ks C^-1 for the C of .explained(), from the factor: no N x N inverse.
-.times_inverse <- function(object, Ks) {
-  if (is.null(object$inducing)) {
-    R <- object$chol
-    t(backsolve(R, backsolve(R, t(Ks), transpose = TRUE)))
-  } else {
-    tcrossprod(Ks %*% object$Cfac, object$Cfac)
-  }
-}
-
-# The inputs the posterior is expressed on: the latent positions of an
-# exact fit, the inducing inputs of a sparse one.
-.support <- function(object) {
-  if (is.null(object$inducing)) object$X else object$inducing
-}
+# The inputs the posterior is expressed on (R/posterior.R).
+.support <- function(object) .posterior(object)$support
 
 # Latent positions for new centred, scaled data rows Ys, optimised from X0
 # (NULL: from the fitted position of the nearest training row).
@@ -350,7 +321,7 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
       val <- val + sum(d / 2 * log(2 * pi * s2) + rss / (2 * s2))
       dm[, cols] <- -res[, cols, drop = FALSE] / s2
       ds <- d / (2 * s2) - rss / (2 * s2^2)  # d value / d s2
-      B <- if (is.null(grp$Kinv)) .times_inverse(object, Ks)
+      B <- if (is.null(grp$Kinv)) .post_times_inverse(.posterior(object), Ks)
            else Ks[, sub, drop = FALSE] %*% grp$Kinv
       dB[, sub] <- dB[, sub] - 2 * ds * B
       ds_all <- ds_all + ds

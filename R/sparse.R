@@ -49,9 +49,7 @@
   res <- .Call(C_gplvm_sparse_call, Y, X, Z, spec$type, spec$npar, spec$par,
                noise, as.double(ndim), .sparse_codes[[approx]], gradient,
                as.integer(chunk), store)
-  if (res$status != 0L) {
-    stop(.status_message(res$status, sparse = TRUE), call. = FALSE)
-  }
+  .stop_on_status(res$status)
   res
 }
 
@@ -62,18 +60,14 @@
   Z <- .check_inducing(inducing, ncol(X))
   approx <- .check_approx(approx)
   .check_sparse_kernel(kernel, ncol(X))
-  res <- if (is.null(miss)) {
-    .loglik_sparse_c(Y, X, Z, kernel, noise, approx, gradient)
-  } else {
-    .loglik_missing(.pattern_data(Y, miss), X, kernel, noise, gradient, Z,
-                    approx)
-  }
+  res <- .data_eval(.data_prepare(.data_sparse(approx, nrow(Z)), Y, miss),
+                    X, NULL, Z, kernel, noise, gradient)  # R/data_term.R
   .warn_inducing_jitter(res)
-  out <- res$loglik
+  out <- res$value
   if (gradient) {
     gX <- res$X
     dimnames(gX) <- dimnames(X)
-    gZ <- res$inducing
+    gZ <- res$Z
     dimnames(gZ) <- dimnames(Z)
     attr(out, "gradient") <- list(X = gX,
                                   kernel = stats::setNames(res$kernel,
@@ -85,7 +79,7 @@
 
 # Warns when the C evaluation `res` had to grow the jitter on k(Z, Z).
 .warn_inducing_jitter <- function(res) {
-  if (res$retries > 0L) {
+  if (isTRUE(res$jittered) || isTRUE(res$retries > 0L)) {
     warning(sprintf(paste("the covariance of the inducing inputs was not",
                           "positive definite; added jitter %.3g to its",
                           "diagonal"), res$jitter), call. = FALSE)
@@ -131,6 +125,13 @@
                if (length(far) > 10L) ", ..." else "",
                max(abs(Z[far, ])), if (length(far) > 1L) "them" else "it"),
        call. = FALSE)
+}
+
+# The number of inducing inputs `inducing` (a count, checked, or a
+# matrix) stands for, with n rows of data.
+.inducing_count <- function(inducing, n) {
+  if (is.matrix(inducing)) nrow(inducing)
+  else .check_count(inducing, "inducing", hi = n)
 }
 
 # The kernel without its white parts, and the noise with their variances

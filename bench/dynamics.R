@@ -110,7 +110,8 @@ no_prior <- function(p) {
 }
 vb <- mean(fit$Y^2)
 model <- list(Y = fit$Y, kernel = kern_rbf(vb, 1), noise = 0.1 * vb,
-              fixed = "lengthscale", q = 2L, trace = 0L, approx = "vfe",
+              fixed = "lengthscale", q = 2L, trace = 0L,
+              data = gplvm:::.data_exact(), warm = 0L,
               noise_prior = 0.1 * vb, method = "L-BFGS-B", missing = NULL,
               prior = no_prior(gplvm:::.prior_dynamics(
                 gplvm:::.dynamics_default(), factor(rep(1, 76)))))
@@ -118,11 +119,11 @@ X0 <- gplvm:::.init_latent("pca", fit$Y, 2L, 1)
 for (tol in c(1e-8, 1e-10, 1e-12)) {
   model$reltol <- tol
   model$maxit <- 50000L
-  f <- gplvm:::.fit_once(model, X0, NULL)$fit
+  f <- gplvm:::.fit_once(model, list(X = X0, warm = FALSE))$fit
   cat(sprintf(paste("no prior on the dynamics parameters, reltol %.0e:",
                     "conv %d, evals %d, RBF variance %.3g, objective",
                     "%.4f\n"), tol, f$optim$convergence,
-              f$optim$evaluations, exp(f$latent_prior$par[1]),
+              f$optim$evaluations, kern_params(f$latent_prior$kernel)[[1]],
               f$objective))
 }
 
@@ -130,10 +131,10 @@ for (tol in c(1e-8, 1e-10, 1e-12)) {
 # (gplvm_check_gradient()'s differences and relative error)
 vbar <- mean(fit$Y^2)
 obj <- gplvm:::.gplvm_objective(fit$Y, fit$kernel, fit$noise, fit$fixed,
-                                fit$latent_prior, 2L, 0L,
+                                gplvm:::.fit_dynamics(fit), 2L, 0L,
                                 noise_prior = fit$noise_prior * vbar)
 par <- c(fit$X, log(fit$kernel$params$variance), log(fit$noise),
-         fit$latent_prior$par)
+         gplvm:::.fit_dynamics(fit)$par)
 stopifnot(all.equal(obj$eval(par)$objective, fit$objective))
 chk <- gplvm:::.check_gradient_core(function(p) obj$eval(p)$objective,
                                     obj$eval(par)$grad, par,

@@ -99,3 +99,11 @@ bayes_data <- function(n = 7, d = 3, q = 2, m = 4) {
        S = matrix(runif(n * q, 0.05, 0.6), n, q),
        Z = matrix(rnorm(m * q), m, q))
 }
+
+# The fit's objective of the Bayesian GP-LVM (R/fit.R): the psi-statistics
+# data term, the KL latent term, no noise prior.
+bayes_objective <- function(Y, kernel, noise, fixed, q, m,
+                            method = "L-BFGS-B", latent = NULL) {
+  .gplvm_objective(Y, kernel, noise, fixed, .prior_kl(), q, method = method,
+                   latent = latent, data = .data_bayes(m))
+}

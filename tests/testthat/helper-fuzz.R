@@ -187,7 +187,8 @@ fuzz_fit <- function(fit) {
 fuzz_useful_error <- function(e) {
   msg <- conditionMessage(e)
   call <- paste(deparse(conditionCall(e)), collapse = " ")
-  if (!inherits(e, "simpleError") &&
+  # a numerical failure of the model has its own class (R/optimise.R)
+  if (!inherits(e, c("simpleError", "gplvm_numerical_error")) &&
       !identical(class(e), c("error", "condition"))) {
     return(paste("unexpected error class", paste(class(e), collapse = "/")))
   }

@@ -146,9 +146,6 @@ test_that("bad back arguments get errors naming them", {
                "'back_control\\$hidden'")
   expect_error(gplvm(Y, back = "mlp", back_control = list(hidden = 2.5)),
                "'back_control\\$hidden'")
-  Yna <- as.matrix(Y)
-  Yna[3, 2] <- NA
-  expect_error(gplvm(Yna, back = "kernel"), "'back'.*missing")
 })
 
 test_that("predict checks refine and newdata for back-constrained fits", {

@@ -56,20 +56,21 @@ test_that("a switch is kept while it raises the bound, and counted", {
   # 5 (less than the first's); each takes 7 evaluations.  It keeps the
   # kernel, so that the same dimension is tried again.
   calls <- list()
-  fake <- function(m, start, pre) {
+  fake <- function(m, start) {
     calls[[length(calls) + 1L]] <<- list(kernel = m$kernel, start = start)
     f <- base
     f$X <- start$X
     f$X_var <- start$S
     f$inducing <- start$Z
     f$loglik <- base$loglik + if (length(calls) == 1L) 10 else 5
+    f$objective <- base$objective + if (length(calls) == 1L) 10 else 5
     f$optim$evaluations <- 7L
     f$optim$runs <- 1L
     f$time <- 1
     list(fit = f, warnings = list("from trial"))
   }
   res <- .bayes_prune(list(kernel = base$kernel), list(fit = base,
-                      warnings = list()), list(), fake)
+                      warnings = list()), fake)
   expect_length(calls, 2L)
   j <- res$fit$pruning$dimension
   expect_identical(res$fit$pruning$kept, c(TRUE, FALSE))

@@ -101,15 +101,15 @@ test_that("bad 'cluster' arguments are refused with clear errors", {
                "'cluster' must be NULL or a cluster")
   cl <- test_cluster("psock")
   on.exit(stop_test_cluster(cl))
-  expect_error(gplvm(Y, 2, cluster = cl), "'cluster'.*exact model")
+  expect_error(gplvm(Y, 2, cluster = cl), "'cluster' and the exact model")
   expect_error(gplvm(Y, 2, inducing = 4, approx = "fitc", cluster = cl),
-               "'cluster'.*FITC")
+               "'cluster' and 'approx' = \"fitc\" \\(FITC\\)")
   expect_error(gplvm(Y, 2, inducing = 4, bayesian = TRUE, cluster = cl),
-               "'cluster'.*Bayesian")
+               "'cluster' and 'bayesian' = TRUE")
   Yna <- Y
   Yna[3, 2] <- NA
   expect_error(gplvm(Yna, 2, inducing = 4, cluster = cl),
-               "'cluster'.*missing values")
+               "'cluster' and 'Y' with NA entries")
   # workers that see no library gplvm is installed in
   blind <- test_cluster_without_gplvm()
   on.exit(stop_test_cluster(blind), add = TRUE)

@@ -177,7 +177,7 @@ test_that("bad dynamics, sequence, ahead and from arguments are refused, naming 
   expect_error(gplvm(Y, sequence = rep(1, 10)), "'sequence' applies only")
   expect_error(gplvm(Y, dynamics = TRUE, prior = TRUE), "'prior' must be FALSE")
   expect_error(gplvm(Y, dynamics = TRUE, bayesian = TRUE),
-               "'dynamics' does not work with 'bayesian = TRUE'")
+               "'dynamics' and 'bayesian' = TRUE .* cannot be combined")
   plain <- gplvm(Y, 2)
   expect_error(predict(plain, ahead = 2), "'ahead' needs a fit with dynamics")
   fit <- gplvm(Y, 2, dynamics = TRUE)

@@ -156,7 +156,8 @@ test_that("methods work on minibatch fits and say how they were trained", {
 test_that("bad minibatch arguments get errors naming them", {
   set.seed(167)
   Y <- make_curve10(30)$Y
-  expect_error(gplvm(Y, batch_size = 10), "'batch_size' needs 'inducing'")
+  expect_error(gplvm(Y, batch_size = 10),
+               "'batch_size' and the exact model .*give 'inducing'")
   expect_error(gplvm(Y, inducing = 5, batch_size = 2.5), "'batch_size'")
   expect_error(gplvm(Y, inducing = 5, batch_size = 0), "'batch_size'")
   expect_error(gplvm(Y, inducing = 5, batch_size = 31), "'batch_size'.*30")
@@ -171,17 +172,17 @@ test_that("bad minibatch arguments get errors naming them", {
                "'epochs'")
   expect_error(gplvm(Y, inducing = 5, epochs = 3), "'epochs' needs")
   expect_error(gplvm(Y, inducing = 5, batch_size = 10, bayesian = TRUE),
-               "'batch_size'.*bayesian")
+               "'batch_size' and 'bayesian' = TRUE")
   expect_error(gplvm(Y, inducing = 5, batch_size = 10, approx = "fitc"),
                "'approx'")
   expect_error(gplvm(Y, inducing = 5, batch_size = 10, restarts = 2),
                "'restarts'")
   expect_error(gplvm(Y, inducing = 5, batch_size = 10, back = "kernel"),
-               "'back'.*batch_size")
+               "'batch_size' and 'back' = \"kernel\"")
   expect_error(gplvm(Y, inducing = 5, batch_size = 10, dynamics = TRUE),
-               "'dynamics'.*batch_size")
+               "'batch_size' and 'dynamics'")
   expect_error(gplvm(replace(Y, 3, NA), inducing = 5, batch_size = 10),
-               "'Y'.*NA")
+               "'batch_size' and 'Y' with NA entries")
   expect_error(gplvm(Y, kernel = kern_rbf() + kern_white(0.1), inducing = 5,
                      batch_size = 10), "'kernel'.*kern_white")
 })

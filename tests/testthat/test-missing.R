@@ -106,9 +106,11 @@ test_that("without NA the one-call path is taken and one pattern reproduces it",
   expect_identical(gplvm_loglik(Y, X, k, 0.1),
                    .loglik_c(Y, X, k, 0.1, FALSE)$loglik)
   # one pattern holding every row and column: the same numbers, bit for bit
-  pats <- list(list(rows = 1:10, cols = 1:3, Y = Y, ndim = 3))
-  via <- .loglik_missing(pats, X, k, 0.1, TRUE)
-  for (nm in c("loglik", "X", "kernel", "noise", "jitter")) {
+  prep <- .data_prepare(.data_exact(), Y)
+  prep$blocks <- list(list(rows = 1:10, cols = 1:3, Y = Y, ndim = 3))
+  via <- .data_eval(prep, X, NULL, NULL, k, 0.1, TRUE)
+  expect_identical(via$value, direct$loglik)
+  for (nm in c("X", "kernel", "noise", "jitter")) {
     expect_identical(via[[nm]], direct[[nm]])
   }
   fit <- small_fit()

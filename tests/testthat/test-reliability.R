@@ -252,6 +252,6 @@ test_that("the end of an exact fit holds one N x N matrix, as chol() did", {
   ref <- fit
   Kinv <- chol2inv(fit$chol)
   Ks <- kern_matrix(fit$kernel, fit$X[1:3, ], fit$X)
-  expect_equal(.times_inverse(fit, Ks), Ks %*% Kinv, tolerance = 1e-8,
-               ignore_attr = TRUE)
+  expect_equal(.post_times_inverse(.posterior(fit), Ks), Ks %*% Kinv,
+               tolerance = 1e-8, ignore_attr = TRUE)
 })
