@@ -392,7 +392,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 # the fit they keep.
 .fit_once <- function(model, start) {
   m <- model
-  progress <- .progress_line(.progress_enabled(m$trace))
+  progress <- .progress_line(.progress_enabled(m$trace), limit = m$maxit)
   on.exit(progress$done())
   cluster <- if (!is.null(m$cluster)) .cluster_evaluator(m$cluster, m$Y)
   if (!is.null(cluster)) on.exit(cluster$close(), add = TRUE)

@@ -332,7 +332,8 @@ NULL
 # list(fit, warnings) like .fit_once().
 .fit_minibatch <- function(model, X0, Z0, batch_size, epochs) {
   n <- nrow(model$Y)
-  verbose <- model$trace > 0L || .progress_enabled(model$trace)
+  verbose <- model$trace > 0L ||
+    identical(.progress_enabled(model$trace), "line")
   start <- proc.time()[["elapsed"]]
   first <- .minibatch_collapsed(model$Y, X0, Z0, model$kernel, model$noise,
                                 batch_size)

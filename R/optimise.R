@@ -107,20 +107,38 @@
   opt
 }
 
-# A one-line progress report that rewrites itself in place, shown when
-# `enabled` and once `after` seconds have passed, at most every 0.5 s.
-# Returns list(update(n, value), done()).
-.progress_line <- function(enabled, after = 2) {
+# The progress report of a fit in `mode` (.progress_enabled()): "line",
+# one line rewritten in place once `after` seconds have passed, at most
+# every 0.5 s, with the time left until `limit` evaluations (maxit) at the
+# rate so far, an upper bound since most fits converge before; "periodic",
+# a line on standard error every `every` seconds, for Rscript and knitr,
+# where a rewritten line is not seen (standard error reaches the console
+# or the log, not the knitted document); "none".  Returns
+# list(update(n, value), done()).
+.progress_line <- function(mode, after = 2, limit = NA_real_,
+                           every = getOption("gplvm.progress.every", 120)) {
   start <- proc.time()[["elapsed"]]
   last <- -Inf
   width <- 0L
   update <- function(n, value) {
-    if (!enabled) return(invisible())
+    if (mode == "none") return(invisible())
     now <- proc.time()[["elapsed"]]
-    if (now - start < after || now - last < 0.5) return(invisible())
+    used <- now - start
+    if (mode == "periodic") {
+      if (used < every || now - last < every) return(invisible())
+      last <<- now
+      cat(sprintf("gplvm: %d evaluations, objective %.8g, %s elapsed\n", n,
+                  value, .format_seconds(used)), file = stderr())
+      return(invisible())
+    }
+    if (used < after || now - last < 0.5) return(invisible())
     last <<- now
-    line <- sprintf("gplvm: %d evaluations, objective %.8g, %.0f s", n,
-                    value, now - start)
+    left <- if (is.finite(limit) && limit > n && n > 0L) {
+      sprintf(", at most %s left (maxit)",
+              .format_seconds(used / n * (limit - n)))
+    } else ""
+    line <- sprintf("gplvm: %d evaluations, objective %.8g, %s%s", n,
+                    value, .format_seconds(used), left)
     width <<- max(width, nchar(line))
     cat("\r", formatC(line, width = -width), sep = "")
     flush(stdout())
@@ -131,11 +149,22 @@
   list(update = update, done = done)
 }
 
-# Whether fits show the progress line: option "gplvm.progress" (default:
-# interactive sessions), never inside knitr.
+# "12 s", "3.5 min", "2.1 h"
+.format_seconds <- function(s) {
+  if (s < 60) sprintf("%.0f s", s)
+  else if (s < 3600) sprintf("%.1f min", s / 60)
+  else sprintf("%.1f h", s / 3600)
+}
+
+# How fits report progress (see .progress_line()): option "gplvm.progress"
+# FALSE: "none"; TRUE: "line" (in knitr "periodic"); unset: "line" in an
+# interactive session, "periodic" elsewhere (Rscript, knitr), so that a
+# long fit is not silent.  Never with `trace > 0`, which prints its own.
 .progress_enabled <- function(trace) {
-  on <- getOption("gplvm.progress", interactive())
-  isTRUE(on) && trace == 0L && !isTRUE(getOption("knitr.in.progress"))
+  on <- getOption("gplvm.progress")
+  if (trace != 0L || isFALSE(on)) return("none")
+  if (isTRUE(getOption("knitr.in.progress"))) return("periodic")
+  if (isTRUE(on) || (is.null(on) && interactive())) "line" else "periodic"
 }
 
 # A numerical failure of the model (a covariance that is not positive

@@ -191,20 +191,60 @@ test_that("duplicated rows fit with the noise away from 0, or are named", {
 })
 
 test_that("the progress line rewrites itself in place, and only when asked", {
-  p <- .progress_line(TRUE, after = 0)
+  p <- .progress_line("line", after = 0, limit = 100)
   out <- capture.output({
     p$update(10L, -123.5)
     p$done()
   })
-  expect_match(paste(out, collapse = ""), "\r.*10 evaluations, objective -123.5")
-  expect_identical(capture.output(.progress_line(FALSE, 0)$update(1L, 1)),
+  expect_match(paste(out, collapse = ""),
+               "\r.*10 evaluations, objective -123.5, 0 s, at most 0 s left")
+  expect_identical(capture.output(.progress_line("none", 0)$update(1L, 1)),
                    character())
   old <- options(gplvm.progress = TRUE)
   on.exit(options(old))
-  expect_true(.progress_enabled(0L))
-  expect_false(.progress_enabled(1L))
+  expect_identical(.progress_enabled(0L), "line")
+  expect_identical(.progress_enabled(1L), "none")
   options(gplvm.progress = FALSE)
-  expect_false(.progress_enabled(0L))
+  expect_identical(.progress_enabled(0L), "none")
+})
+
+test_that("fits under Rscript and knitr report progress every few minutes", {
+  # Before: a non-interactive fit printed nothing however long it ran
+  # (51 minutes for 1000 rows on the reference BLAS, silent)
+  old <- options(gplvm.progress = NULL, knitr.in.progress = NULL)
+  on.exit(options(old))
+  expect_identical(.progress_enabled(0L),
+                   if (interactive()) "line" else "periodic")
+  options(knitr.in.progress = TRUE)
+  expect_identical(.progress_enabled(0L), "periodic")
+  options(knitr.in.progress = NULL)
+  # periodic lines go to standard error, not into a knitted document
+  p <- .progress_line("periodic", every = 0)
+  err <- capture.output(out <- capture.output(p$update(7L, -2.5)),
+                        type = "message")
+  expect_identical(out, character())
+  expect_identical(err, "gplvm: 7 evaluations, objective -2.5, 0 s elapsed")
+  p <- .progress_line("periodic", every = 3600)
+  expect_identical(capture.output(p$update(7L, -2.5), type = "message"),
+                   character())
+  expect_identical(.format_seconds(c(75)), "1.2 min")
+  expect_identical(.format_seconds(7200), "2.0 h")
+  # a real fit, with a line every evaluation
+  options(gplvm.progress = NULL, gplvm.progress.every = 0)
+  set.seed(1)
+  err <- capture.output(fit <- gplvm(iris[1:30, 1:4], 2, scale = TRUE),
+                        type = "message")
+  expect_identical(fit$optim$convergence, 0L)
+  if (!interactive()) {
+    expect_gt(length(err), 10L)
+    expect_match(err[1], "^gplvm: [0-9]+ evaluations, objective")
+  }
+  options(gplvm.progress = FALSE)
+  set.seed(1)
+  err <- capture.output(quiet <- gplvm(iris[1:30, 1:4], 2, scale = TRUE),
+                        type = "message")
+  expect_identical(err, character())
+  expect_identical(quiet$optim$convergence, 0L)
 })
 
 test_that("SCG stops only when both the step and the change are small", {
