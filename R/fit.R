@@ -45,9 +45,13 @@
 #'
 #' In an interactive session a fit that runs for more than two seconds
 #' shows one line, updated in place, with the number of evaluations, the
-#' objective and the elapsed time; `options(gplvm.progress = FALSE)` turns
-#' it off, `TRUE` turns it on elsewhere.  It never appears inside knitr or
-#' with `trace > 0`.
+#' objective, the elapsed time and the time left until `maxit` at the rate
+#' so far (an upper bound: most fits converge sooner).  Elsewhere (Rscript,
+#' knitr) a fit writes such a line to standard error every 120 seconds
+#' (`options(gplvm.progress.every = )`), which reaches the console or the
+#' log but not a knitted document.  `options(gplvm.progress = FALSE)` turns
+#' both off, `TRUE` gives the line outside interactive sessions; neither
+#' appears with `trace > 0`.
 #'
 #'
 #' @param Y Numeric matrix or data frame of numeric columns, N by D (N >= 2),
