@@ -211,7 +211,8 @@ test_that("the progress line rewrites itself in place, and only when asked", {
 test_that("fits under Rscript and knitr report progress every few minutes", {
   # Before: a non-interactive fit printed nothing however long it ran
   # (51 minutes for 1000 rows on the reference BLAS, silent)
-  old <- options(gplvm.progress = NULL, knitr.in.progress = NULL)
+  old <- options(gplvm.progress = NULL, knitr.in.progress = NULL,
+                 gplvm.progress.every = NULL)
   on.exit(options(old))
   expect_identical(.progress_enabled(0L),
                    if (interactive()) "line" else "periodic")
