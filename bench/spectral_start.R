@@ -81,7 +81,7 @@ for (name in strsplit(opt$sets, ",")[[1L]]) {
                 name, nrow(d$Y), init, opt$reltol, fit$optim$evaluations,
                 fit$optim$convergence, fit$objective,
                 nn_errors(fit$X, d$class), nn_errors(fit$X_init, d$class),
-                tstart, fit$optim$time, l0,
+                tstart, fit$time, l0,
                 scan("/proc/loadavg", n = 1L, quiet = TRUE),
                 if (length(warns)) paste(" warning:", warns[1L]) else ""))
   }

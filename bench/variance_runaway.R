@@ -7,7 +7,9 @@
 # the latent variance (the amplitude of the near-linear part of the RBF
 # kernel when X is small: v exp(-r^2/2) = v - v r^2/2 + ...), the VFE
 # trace penalty tr(Kff - Qff) / (2 s2) (DTC minus VFE at the fitted
-# values) and the leave-one-out 1-NN errors of the cut are printed.
+# values), the mean unexplained prior variance 1 - q_nn / v that it sums,
+# how near the latent points sit to the inducing inputs, and the
+# leave-one-out 1-NN errors of the cut are printed.
 #
 #   Rscript bench/variance_runaway.R [rows=5000] [inducing=100] [chunk=250]
 #       [chunks=8] [lengthscale=fixed]
@@ -44,8 +46,8 @@ M <- as.integer(opt$inducing)
 cat(sprintf("diamonds, %d rows, M = %d, data variance %.3f; load %.1f\n",
             nrow(Y), M, mean(apply(Y, 2L, var)),
             scan("/proc/loadavg", n = 1L, quiet = TRUE)))
-cat("| iterations | evals | conv | objective | variance v | lengthscale l | noise | sd(X1), sd(X2) | v var(X) / l^2 | trace penalty | 1-NN errors |\n")
-cat("|---|---|---|---|---|---|---|---|---|---|---|\n")
+cat("| iterations | evals | conv | objective | variance v | lengthscale l | noise | sd(X1), sd(X2) | v var(X) / l^2 | trace penalty | mean(1 - q_nn / v) | X to nearest Z / Z spacing | 1-NN errors |\n")
+cat("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 fit <- NULL
 evals <- 0L
 for (i in seq_len(as.integer(opt$chunks))) {
@@ -64,9 +66,19 @@ for (i in seq_len(as.integer(opt$chunks))) {
                                       inducing = fit$inducing,
                                       approx = approx)
   sdx <- apply(fit$X, 2L, sd)
-  cat(sprintf("| %d | %d | %d | %.1f | %.2f | %.3f | %.4f | %.3f, %.3f | %.2f | %.1f | %d |\n",
+  trace <- ll("dtc") - ll("vfe")
+  # how close the latent points sit to the inducing inputs, against the
+  # inducing inputs' own spacing (medians of nearest-neighbour distances)
+  Z <- fit$inducing
+  dz <- as.matrix(dist(Z))
+  diag(dz) <- Inf
+  dxz <- sqrt(pmax(outer(rowSums(fit$X^2), rowSums(Z^2), `+`) -
+                   2 * tcrossprod(fit$X, Z), 0))
+  cat(sprintf("| %d | %d | %d | %.1f | %.2f | %.3f | %.4f | %.3f, %.3f | %.2f | %.1f | %.2g | %.2f | %d |\n",
               i * as.integer(opt$chunk), evals, fit$optim$convergence,
               fit$objective, v, l, fit$noise, sdx[1L], sdx[2L],
-              v * mean(sdx^2) / l^2, ll("dtc") - ll("vfe"),
+              v * mean(sdx^2) / l^2, trace,
+              trace * 2 * fit$noise / (v * nrow(Y)),
+              median(apply(dxz, 1L, min)) / median(apply(dz, 1L, min)),
               nn_errors(fit$X)))
 }
