@@ -90,11 +90,13 @@
   A <- W > 0
   for (i in seq_len(n)) {
     if (piece[i] > 0L) next
-    reached <- i
-    repeat {
-      more <- setdiff(which(colSums(A[reached, , drop = FALSE]) > 0), reached)
+    reached <- frontier <- i
+    repeat {  # breadth-first: the rows next to the last ones reached
+      more <- setdiff(which(colSums(A[frontier, , drop = FALSE]) > 0),
+                      reached)
       if (!length(more)) break
       reached <- c(reached, more)
+      frontier <- more
     }
     piece[reached] <- max(piece) + 1L
   }

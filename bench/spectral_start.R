@@ -6,7 +6,7 @@
 # convergence (robust when the machine is loaded), final objective,
 # leave-one-out 1-NN errors in 2-D, wall time, load average.
 #
-#   Rscript bench/spectral_start.R [sets=mpg,midwest,biopsy,diamonds1000,oil]
+#   Rscript bench/spectral_start.R [sets=mpg,midwest,biopsy,diamonds1000,oil]   (from the package root)
 #       [inits=pca,spectral,spectral_rank] [reltol=1e-8] [k=15] [maxit=10000]
 #
 # The sets are bench/time_to_result.R's (all rows, columns z-scored) and the
