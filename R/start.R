@@ -53,7 +53,11 @@
   L <- Y[landmarks, , drop = FALSE]
   XL <- .eigenmap(L, q, k)
   nn <- .knn(Y, L, k)
-  w <- exp(-nn$dist2 / stats::median(nn$dist2[, 1L]))
+  # weights relative to the nearest landmark (1), so none underflows; the
+  # width from all k distances, as rows equal to a landmark give 0
+  sigma2 <- stats::median(nn$dist2)
+  if (!(sigma2 > 0)) sigma2 <- max(mean(nn$dist2), .Machine$double.xmin)
+  w <- exp(-(nn$dist2 - nn$dist2[, 1L]) / sigma2)
   X <- matrix(0, n, q)
   for (j in seq_len(k)) X <- X + w[, j] * XL[nn$index[, j], , drop = FALSE]
   .standardise_start(X / rowSums(w))

@@ -74,6 +74,16 @@ test_that("above n_dense rows, landmarks keep a circle's order", {
                tolerance = 1e-8)
 })
 
+test_that("rows equal to landmarks, and far ones, get finite starts", {
+  Y <- circle(120)[rep(1:120, each = 3), ]  # every row three times
+  Y <- rbind(Y, c(100, 0, 0))               # and one far from the rest
+  X <- spectral_start(Y, q = 2, k = 4, n_dense = 60L)
+  expect_true(all(is.finite(X)))
+  # equal rows start at equal places
+  expect_equal(X[1, ], X[3, ])
+  expect_equal(apply(X, 2L, sd), c(1, 1), tolerance = 1e-12)
+})
+
 test_that("a disconnected graph still gives a finite start", {
   set.seed(3)
   Y <- rbind(matrix(rnorm(60), 20), matrix(rnorm(60, 50), 20),
