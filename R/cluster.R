@@ -429,9 +429,15 @@ environment(.cluster_on_worker) <- baseenv()
   if (length(st) && any(st != 0L)) st[st != 0L][1L] else 0L
 }
 
+# The functions sent with each message are one line: a function is sent
+# with its body (a namespace environment goes as a name), so the work is
+# done by functions the worker finds in its own gplvm.
+.cluster_worker_stats <- function(a) .cluster_stats_blocks(a)
+.cluster_worker_grad <- function(a) .cluster_grad_blocks(a)
+
 # Pass 1, for each block this worker holds rows of (NULL for the others);
 # keeps X, Z, the kernel and (for the gradient) k(X, Z) for pass 2.
-.cluster_worker_stats <- function(a) {
+.cluster_stats_blocks <- function(a) {
   rows <- .cluster_worker_data(a$key)
   s <- a$spec
   rows$pass1 <- list(Z = a$Z, spec = s, chunk = a$chunk,
@@ -448,7 +454,7 @@ environment(.cluster_on_worker) <- baseenv()
 }
 
 # Pass 2 at the point of the last pass 1.
-.cluster_worker_grad <- function(a) {
+.cluster_grad_blocks <- function(a) {
   rows <- .cluster_worker_data(a$key)
   p <- rows$pass1
   s <- p$spec
