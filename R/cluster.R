@@ -1,7 +1,8 @@
 # The sparse VFE / DTC bound evaluated across the workers of a snow-style
 # cluster (package parallel).  The bound depends on the data only through
 # sums over rows (src/sparse_stats.c), so each worker keeps its rows of Y
-# for the whole fit and, per evaluation,
+# (of each missingness pattern's block) for the whole fit and, per
+# evaluation,
 #   pass 1: gets its latent rows, Z and the kernel, returns its share of
 #           psi0, yy, Kxz'Kxz (M x M) and Kxz'Y (M x D);
 #   (the master sums them and takes the global step, O(M^3 + M^2 D))
@@ -21,8 +22,10 @@
 #' M by M and M by D sums; for the gradient it sends M by M and M by D
 #' matrices and gets back the worker's rows of the gradient.  The result
 #' equals the one-process fit up to rounding (the sums are added in another
-#' order).  FITC is not a sum over points and is refused, as are missing
-#' values and `bayesian = TRUE`.
+#' order).  With missing values in `Y` the bound is a sum of one bound
+#' per pattern of missing entries: each worker keeps its rows of every
+#' pattern, and one exchange per pass serves all of them.  FITC and
+#' `bayesian = TRUE` are refused (see [gplvm-combinations]).
 #'
 #' The workers load \pkg{gplvm} themselves: it must be installed, in the
 #' same version and build (the same R code) as in this process, in a
@@ -84,22 +87,13 @@ NULL
 # Worker side: the rows each fit left on this worker, by key.
 .cluster_rows <- new.env(parent = emptyenv())
 
-# Checks `cluster` for gplvm(): NULL, or a cluster for a sparse VFE / DTC
-# fit of complete data.
-.check_cluster <- function(cluster, inducing, approx, missing, bayesian) {
+# Checks `cluster` for gplvm(): NULL, or a cluster (which parts it
+# combines with is .check_combination()'s job, R/compat.R).
+.check_cluster <- function(cluster) {
   if (is.null(cluster)) return(NULL)
   if (!inherits(cluster, "cluster") || !length(cluster)) {
     stop(paste("'cluster' must be NULL or a cluster from",
                "parallel::makePSOCKcluster() or makeForkCluster()"),
-         call. = FALSE)
-  }
-  why <- if (bayesian) "the Bayesian GP-LVM ('bayesian = TRUE')"
-         else if (is.null(inducing)) "the exact model (give 'inducing')"
-         else if (approx == "fitc") "FITC, which is not a sum over points"
-         else if (!is.null(missing)) "data with missing values"
-  if (!is.null(why)) {
-    stop(sprintf(paste("'cluster' works with the sparse VFE and DTC",
-                       "bounds of complete data, not with %s"), why),
          call. = FALSE)
   }
   cluster
@@ -299,24 +293,38 @@ environment(.cluster_on_worker) <- baseenv()
   invisible()
 }
 
-# Sets up the workers of `cl` with the rows of Y (N x D) and returns the
-# evaluator: loglik(X, Z, kernel, noise, approx, gradient, ndim) returns
-# what .loglik_sparse_c() returns; close() frees the workers' rows;
-# bytes() the serialize() sizes sent and received by the last evaluation
-# when count_bytes.  Once the cluster has failed, loglik() evaluates in
-# this process, chunk by chunk, so that the fit can end at its best point.
-# Each block of rows is kept under its own key, so that a cluster listing
-# one worker twice (cl[c(1, 1)]) gives that worker two blocks.
+# Sets up the workers of `cl` with the rows of Y (N x D; `miss`, from
+# .missing_patterns(), for data with missing values) and returns the
+# evaluator: loglik(X, Z, kernel, noise, approx, gradient) returns what
+# .loglik_sparse_c() returns; close() frees the workers' rows; bytes() the
+# serialize() sizes sent and received by the last evaluation when
+# count_bytes.  The bound is a sum over blocks, one per missingness
+# pattern (R/missing.R), each a VFE / DTC bound of its rows and observed
+# columns; the rows are split once over the workers, and each worker
+# keeps its share of every block.  One exchange per pass serves all the
+# blocks: the master takes each block's global step.  Once the cluster has
+# failed, loglik() evaluates in this process (.data_eval()), so that the
+# fit can end at its best point.  Each worker's share is kept under its
+# own key, so that a cluster listing one worker twice (cl[c(1, 1)]) gives
+# that worker two shares.
 .cluster_evaluator <- function(cl, Y, chunk = .sparse_chunk,
-                               count_bytes = FALSE) {
+                               count_bytes = FALSE, miss = NULL) {
   .cluster_check_version(cl)
   n <- nrow(Y)
+  blocks <- if (is.null(miss)) {
+    list(list(rows = seq_len(n), Y = Y, ndim = ncol(Y)))
+  } else .pattern_data(Y, miss)  # R/missing.R
   idx <- Filter(length, parallel::splitIndices(n, length(cl)))
   cl <- cl[seq_along(idx)]
+  # share[[w]][[b]]: the positions in block b's rows that worker w holds
+  share <- lapply(idx, function(i) {
+    lapply(blocks, function(b) which(b$rows %in% i))
+  })
   key <- sprintf("%d-%s-%d", Sys.getpid(),
                  format(Sys.time(), "%Y%m%d%H%M%OS6"), seq_along(idx))
   .cluster_exchange(cl, lapply(seq_along(idx), function(w)
-    list(key = key[w], Y = Y[idx[[w]], , drop = FALSE])),
+    list(key = key[w], Y = Map(function(b, s) b$Y[s, , drop = FALSE],
+                               blocks, share[[w]]))),
     .cluster_worker_setup)
   state <- new.env(parent = emptyenv())
   state$broken <- FALSE
@@ -336,10 +344,18 @@ environment(.cluster_on_worker) <- baseenv()
     for (r in res) .stop_on_status(r$status)
     res
   }
-  loglik <- function(X, Z, kernel, noise, approx, gradient, ndim = ncol(Y)) {
+  # worker w's part of a field of block b's answers (NULL: no rows there)
+  part <- function(res, b, f) lapply(res, function(r) r$blocks[[b]][[f]])
+  total <- function(res, b, f) {
+    Reduce(`+`, Filter(Negate(is.null), part(res, b, f)))
+  }
+  loglik <- function(X, Z, kernel, noise, approx, gradient) {
     if (state$broken) {
-      return(.loglik_sparse_c(Y, X, Z, kernel, noise, approx, gradient,
-                              ndim = ndim, store = FALSE))
+      r <- .data_eval(.data_prepare(.data_sparse(approx, nrow(Z)), Y, miss),
+                      X, NULL, Z, kernel, noise, gradient)
+      return(list(loglik = r$value, X = r$X, inducing = r$Z,
+                  kernel = r$kernel, noise = r$noise, jitter = r$jitter,
+                  retries = as.integer(r$jittered), status = 0L))
     }
     state$bytes <- list(sent = 0, received = 0)
     spec <- .kernel_spec(kernel, ncol(X))
@@ -347,27 +363,40 @@ environment(.cluster_on_worker) <- baseenv()
                  spec$par)
     .stop_on_status(fac$status)
     st <- run(lapply(seq_along(idx), function(w)
-      list(key = key[w], X = X[idx[[w]], , drop = FALSE], Z = Z, spec = spec,
-           Lz = fac$Lz, chunk = chunk, keep = gradient)),
+      list(key = key[w], X = Map(function(b, s) X[b$rows[s], , drop = FALSE],
+                                 blocks, share[[w]]),
+           Z = Z, spec = spec, Lz = fac$Lz, chunk = chunk, keep = gradient)),
       .cluster_worker_stats)
-    total <- function(f) Reduce(`+`, lapply(st, `[[`, f))
-    g <- .Call(C_gplvm_sparse_global_call, Z, spec$type, spec$npar,
-               spec$par, noise, as.double(ndim), .sparse_codes[[approx]],
-               fac$Lz, fac$rel, total("n"), total("psi0"), total("yy"),
-               total("Phi"), total("c"), gradient)
-    .stop_on_status(g$status)
-    out <- c(g["loglik"], fac[c("jitter", "retries")])
+    g <- lapply(seq_along(blocks), function(b) {
+      r <- .Call(C_gplvm_sparse_global_call, Z, spec$type, spec$npar,
+                 spec$par, noise, as.double(blocks[[b]]$ndim),
+                 .sparse_codes[[approx]], fac$Lz, fac$rel, total(st, b, "n"),
+                 total(st, b, "psi0"), total(st, b, "yy"),
+                 total(st, b, "Phi"), total(st, b, "c"), gradient)
+      .stop_on_status(r$status)
+      r
+    })
+    sum_g <- function(f) Reduce(`+`, lapply(g, `[[`, f))
+    out <- c(list(loglik = sum_g("loglik")), fac[c("jitter", "retries")])
     if (!gradient) return(out)
     gr <- run(lapply(key, function(k)
-      list(key = k, Lz = fac$Lz, B = g$B, C = g$C, g0 = g$g0)),
+      list(key = k, Lz = fac$Lz, blocks = lapply(g, `[`, c("B", "C", "g0")))),
       .cluster_worker_grad)
     gX <- matrix(0, n, ncol(X))
-    for (w in seq_along(idx)) gX[idx[[w]], ] <- gr[[w]]$X
-    c(out, list(X = gX,
-                inducing = g$inducing + Reduce(`+`, lapply(gr, `[[`,
-                                                           "inducing")),
-                kernel = g$kernel + Reduce(`+`, lapply(gr, `[[`, "kernel")),
-                noise = g$noise, status = 0L))
+    for (w in seq_along(idx)) {
+      for (b in seq_along(blocks)) {
+        rows <- blocks[[b]]$rows[share[[w]][[b]]]
+        if (length(rows)) {
+          gX[rows, ] <- gX[rows, , drop = FALSE] + gr[[w]]$blocks[[b]]$X
+        }
+      }
+    }
+    sum_w <- function(f) {
+      Reduce(`+`, lapply(seq_along(blocks), function(b) total(gr, b, f)))
+    }
+    c(out, list(X = gX, inducing = sum_g("inducing") + sum_w("inducing"),
+                kernel = sum_g("kernel") + sum_w("kernel"),
+                noise = sum_g("noise"), status = 0L))
   }
   close <- function() {
     if (!state$broken) {
@@ -383,9 +412,9 @@ environment(.cluster_on_worker) <- baseenv()
 
 .cluster_worker_setup <- function(a) {
   rows <- new.env(parent = emptyenv())
-  rows$Y <- a$Y
+  rows$Y <- a$Y  # one matrix per block
   assign(a$key, rows, envir = .cluster_rows)
-  nrow(a$Y)
+  list(blocks = length(a$Y))
 }
 
 .cluster_worker_data <- function(key) {
@@ -394,27 +423,49 @@ environment(.cluster_on_worker) <- baseenv()
   rows
 }
 
-# Pass 1; keeps X, Z, the kernel and (for the gradient) k(X, Z) for pass 2.
-.cluster_worker_stats <- function(a) {
+# The first status of a worker's blocks that is not 0 (0 if none).
+.cluster_status <- function(blocks) {
+  st <- unlist(lapply(blocks, `[[`, "status"))
+  if (length(st) && any(st != 0L)) st[st != 0L][1L] else 0L
+}
+
+# The functions sent with each message are one line: a function is sent
+# with its body (a namespace environment goes as a name), so the work is
+# done by functions the worker finds in its own gplvm.
+.cluster_worker_stats <- function(a) .cluster_stats_blocks(a)
+.cluster_worker_grad <- function(a) .cluster_grad_blocks(a)
+
+# Pass 1, for each block this worker holds rows of (NULL for the others);
+# keeps X, Z, the kernel and (for the gradient) k(X, Z) for pass 2.
+.cluster_stats_blocks <- function(a) {
   rows <- .cluster_worker_data(a$key)
   s <- a$spec
-  r <- .Call(C_gplvm_sparse_stats_call, rows$Y, a$X, a$Z, s$type, s$npar,
-             s$par, a$Lz, a$chunk, a$keep)
-  rows$pass1 <- list(X = a$X, Z = a$Z, spec = s, chunk = a$chunk,
-                     store = r$store)
-  r$store <- NULL
-  r
+  rows$pass1 <- list(Z = a$Z, spec = s, chunk = a$chunk,
+                     X = a$X, store = vector("list", length(a$X)))
+  blocks <- lapply(seq_along(a$X), function(b) {
+    if (!nrow(a$X[[b]])) return(NULL)
+    r <- .Call(C_gplvm_sparse_stats_call, rows$Y[[b]], a$X[[b]], a$Z,
+               s$type, s$npar, s$par, a$Lz, a$chunk, a$keep)
+    if (!is.null(r$store)) rows$pass1$store[[b]] <- r$store
+    r$store <- NULL
+    r
+  })
+  list(blocks = blocks, status = .cluster_status(blocks))
 }
 
 # Pass 2 at the point of the last pass 1.
-.cluster_worker_grad <- function(a) {
+.cluster_grad_blocks <- function(a) {
   rows <- .cluster_worker_data(a$key)
   p <- rows$pass1
   s <- p$spec
-  r <- .Call(C_gplvm_sparse_grad_call, rows$Y, p$X, p$Z, s$type, s$npar,
-             s$par, a$Lz, a$B, a$C, a$g0, p$chunk, p$store)
+  blocks <- lapply(seq_along(p$X), function(b) {
+    if (!nrow(p$X[[b]])) return(NULL)
+    m <- a$blocks[[b]]
+    .Call(C_gplvm_sparse_grad_call, rows$Y[[b]], p$X[[b]], p$Z, s$type,
+          s$npar, s$par, a$Lz, m$B, m$C, m$g0, p$chunk, p$store[[b]])
+  })
   rows$pass1$store <- NULL
-  r
+  list(blocks = blocks, status = .cluster_status(blocks))
 }
 
 .cluster_worker_close <- function(a) {

@@ -287,11 +287,11 @@
 .data_eval <- function(prep, X, S, Z, kernel, noise, gradient) {
   term <- prep$term
   if (!is.null(prep$cluster)) {  # R/cluster.R
-    r <- prep$cluster$loglik(X, Z, kernel, noise, term$approx, gradient,
-                             prep$blocks[[1L]]$ndim)
+    r <- prep$cluster$loglik(X, Z, kernel, noise, term$approx, gradient)
     return(list(value = r$loglik, X = r$X, Z = r$inducing,
                 kernel = r$kernel, noise = r$noise, jitter = r$jitter,
-                jitters = r$jitter, jittered = r$retries > 0L))
+                jitters = rep(r$jitter, length(prep$blocks)),
+                jittered = r$retries > 0L))
   }
   blocks <- prep$blocks
   if (length(blocks) == 1L && is.null(blocks[[1L]]$rows)) {

@@ -280,7 +280,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   prior <- .dynamics_prior(dynamics, sequence, prior, nrow(Y), q)
   noise_prior <- .check_noise_prior(noise_prior)
 
-  cluster <- .check_cluster(cluster, inducing, approx, miss, bayesian)
+  cluster <- .check_cluster(cluster)
   mb <- .check_minibatch(batch_size, epochs, nrow(Y), restarts)
   if (.no_variation(Y)) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
@@ -398,7 +398,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   m <- model
   progress <- .progress_line(.progress_enabled(m$trace), limit = m$maxit)
   on.exit(progress$done())
-  cluster <- if (!is.null(m$cluster)) .cluster_evaluator(m$cluster, m$Y)
+  cluster <- if (!is.null(m$cluster)) {
+    .cluster_evaluator(m$cluster, m$Y, miss = m$missing)
+  }
   if (!is.null(cluster)) on.exit(cluster$close(), add = TRUE)
   objective <- function(kernel, fixed, counted = 0L) {
     .gplvm_objective(m$Y, kernel, m$noise, fixed, m$prior, m$q, m$trace,

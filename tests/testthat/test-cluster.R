@@ -8,6 +8,23 @@ cluster_data <- function(n = 60) {
        X = x, Z = x[seq(1, n, length.out = 7), ])
 }
 
+# Data with missing values: one block per pattern (columns missing in the
+# same rows), its rows spread over the workers.  Three added columns are
+# observed in rows 3 and 7 only: their block's data are a square factor
+# (more columns than rows), and its rows lie in worker 1's share (worker 2
+# holds none of it).
+cluster_missing_data <- function() {
+  dat <- cluster_data()
+  Y <- dat$Y
+  Y[cbind(c(2, 9, 17, 40, 44, 51, 5, 58, 58), c(1, 1, 3, 1, 5, 5, 2, 2, 3))] <-
+    NA
+  few <- matrix(NA, nrow(Y), 3L)
+  few[c(3, 7), ] <- dat$Y[c(3, 7), 1:3] + stats::rnorm(6, sd = 0.1)
+  Y <- cbind(Y, few)
+  dat$Y <- sweep(Y, 2L, colMeans(Y, na.rm = TRUE))
+  dat
+}
+
 expect_cluster_exact <- function(cl) {
   set.seed(181)
   dat <- cluster_data()
@@ -46,6 +63,16 @@ test_that("a fit with a cluster reaches the one-process fit", {
   on.exit(stop_test_cluster(cl))
   fits <- expect_cluster_fit(dat$Y, cl)
   expect_lt(rel_err(fitted(fits$spread), fitted(fits$serial)), 1e-3)
+  # with missing values
+  set.seed(191)
+  Y <- cluster_missing_data()$Y
+  fits <- expect_cluster_fit(Y, cl)
+  message(sprintf("cluster x missing fit: %d evaluations (one process %d)",
+                  fits$spread$optim$evaluations,
+                  fits$serial$optim$evaluations))
+  expect_lt(rel_err(fits$spread$loglik, gplvm_loglik(
+    fits$spread$Y, fits$spread$X, fits$spread$kernel, fits$spread$noise,
+    inducing = fits$spread$inducing)), 1e-10)
 })
 
 test_that("a worker that dies ends the fit at its best point, with a warning", {
@@ -80,6 +107,9 @@ test_that("a failed worker is named and the evaluation falls back to this proces
   on.exit(stop_test_cluster(cl))
   k <- kern_rbf() + kern_white(0.01)
   ev <- .cluster_evaluator(cl, dat$Y)
+  Ym <- cluster_missing_data()$Y
+  miss <- .missing_patterns(Ym)
+  evm <- .cluster_evaluator(cl, Ym, miss = miss)
   pid <- parallel::clusterCall(cl[2], Sys.getpid)[[1]]
   tools::pskill(pid)
   Sys.sleep(0.5)
@@ -90,6 +120,14 @@ test_that("a failed worker is named and the evaluation falls back to this proces
   again <- ev$loglik(dat$X, dat$Z, k, 0.1, "vfe", TRUE)
   serial <- .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.1, "vfe", TRUE)
   expect_true(all(eval_diff(again, serial) < 1e-12))
+  # with missing values: the per-pattern sum in this process
+  expect_error(evm$loglik(dat$X, dat$Z, k, 0.1, "vfe", TRUE),
+               class = "gplvm_cluster_error")
+  again <- evm$loglik(dat$X, dat$Z, k, 0.1, "vfe", TRUE)
+  one <- .data_eval(.data_prepare(.data_sparse("vfe", 7L), Ym, miss),
+                    dat$X, NULL, dat$Z, k, 0.1, TRUE)
+  expect_identical(again$loglik, one$value)
+  expect_identical(again$X, one$X)
 })
 
 test_that("bad 'cluster' arguments are refused with clear errors", {
@@ -106,10 +144,6 @@ test_that("bad 'cluster' arguments are refused with clear errors", {
                "'cluster' and 'approx' = \"fitc\" \\(FITC\\)")
   expect_error(gplvm(Y, 2, inducing = 4, bayesian = TRUE, cluster = cl),
                "'cluster' and 'bayesian' = TRUE")
-  Yna <- Y
-  Yna[3, 2] <- NA
-  expect_error(gplvm(Yna, 2, inducing = 4, cluster = cl),
-               "'cluster' and 'Y' with NA entries")
   # workers that see no library gplvm is installed in
   blind <- test_cluster_without_gplvm()
   on.exit(stop_test_cluster(blind), add = TRUE)
@@ -191,5 +225,38 @@ test_that("workers running another build of the same version are refused", {
                      c("f <- function(x) x + 1 ", base[2]),
                      c("f <- function(y) y + 1", "g <- function(x) x * 2"))) {
     expect_false(identical(.checksum(other), .checksum(base)))
+  }
+})
+
+test_that("missing values across 2 workers: the one-process objective", {
+  set.seed(190)
+  dat <- cluster_missing_data()
+  miss <- .missing_patterns(dat$Y)
+  expect_gt(length(miss$patterns), 4L)
+  expect_true(any(vapply(miss$patterns, function(p) {
+    length(p$rows) < length(p$cols) && all(p$rows <= 30L)
+  }, TRUE)))
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  ev <- .cluster_evaluator(cl, dat$Y, chunk = 7L, miss = miss)
+  on.exit(ev$close(), add = TRUE)
+  k <- kern_rbf(1.2, c(0.8, 1.5)) + kern_white(0.02)
+  for (approx in c("vfe", "dtc")) {
+    objective <- function(cluster) {
+      .gplvm_objective(dat$Y, k, 0.1, character(), TRUE, 2L, Z0 = dat$Z,
+                       approx = approx, missing = miss, cluster = cluster)
+    }
+    serial <- objective(NULL)
+    spread <- objective(ev)
+    par <- serial$par(dat$X, dat$Z, k, 0.1)
+    a <- serial$eval(par)
+    b <- spread$eval(par)
+    expect_lt(rel_err(b$objective, a$objective), 1e-10)
+    expect_lt(rel_err(b$grad, a$grad), 1e-10)
+    expect_lt(rel_err(spread$fn_value(par), serial$fn_value(par)), 1e-10)
+    err <- rel_err(spread$gr(par), fd_gradient(spread$fn_value, par))
+    message(sprintf("cluster x missing (%s): composed gradient error %.2g",
+                    approx, err))
+    expect_lt(err, 1e-6)
   }
 })
