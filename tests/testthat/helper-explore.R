@@ -116,6 +116,11 @@ explore_browser <- function(url, width = 1200, height = 900) {
   # directory, which R removes when the session ends
   old <- Sys.getenv("TMPDIR", NA)
   Sys.setenv(TMPDIR = tempdir())
+  # a loaded machine can take more than chromote's default 10 s to open
+  # the browser's debugging port
+  old_timeout <- options(chromote.timeout = max(60,
+    getOption("chromote.timeout", 10)))
+  on.exit(options(old_timeout), add = TRUE)
   b <- chromote::ChromoteSession$new(width = width, height = height)
   if (is.na(old)) Sys.unsetenv("TMPDIR") else Sys.setenv(TMPDIR = old)
   b$Page$navigate(url)
