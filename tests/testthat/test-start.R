@@ -111,3 +111,19 @@ test_that("bad arguments are refused with their names", {
   expect_error(spectral_start(Y, q = 2), "'Y'")
   expect_error(spectral_start(matrix(1, 10, 2), q = 1, k = 3), "'Y'")
 })
+
+test_that("gplvm(init = \"spectral\") starts from the spectral start", {
+  set.seed(31)
+  Y <- scale(as.matrix(iris[seq(1, 150, 3), 1:4]))
+  fit <- gplvm(Y, 2, init = "spectral")
+  expect_identical(fit$optim$convergence, 0L)
+  expect_equal(unname(fit$X_init), .spectral_start(fit$Y, 2),
+               tolerance = 1e-12)
+  expect_gt(fit$loglik, fit$loglik_init)
+  # the Bayesian start takes it as its means, of standard deviation 1
+  b <- gplvm(Y, 2, init = "spectral", bayesian = TRUE, inducing = 10,
+             prune = FALSE)
+  expect_identical(b$optim$convergence, 0L)
+  expect_equal(unname(b$X_init), .spectral_start(b$Y, 2), tolerance = 1e-12)
+  expect_error(gplvm(Y, 2, init = "umap"), "'init' must be .*\"spectral\"")
+})
