@@ -89,8 +89,13 @@
        control = list(width = width),
        rank = r,
        start = function(X0) as.vector(crossprod(U, X0) / sqrt(s)),
-       X = function(w) F %*% B(w),
-       pullback = function(w, gX) as.vector(crossprod(F, gX)),
+       X = function(w, rows = NULL) {
+         (if (is.null(rows)) F else F[rows, , drop = FALSE]) %*% B(w)
+       },
+       pullback = function(w, gX, rows = NULL) {
+         as.vector(crossprod(if (is.null(rows)) F
+                             else F[rows, , drop = FALSE], gX))
+       },
        coef = function(w) to_A %*% B(w),
        map = function(w, Ynew) kern_matrix(rbf, Ynew, Y) %*% (to_A %*% B(w)))
 }
@@ -118,11 +123,13 @@
     H <- hidden_units(p, Yin)
     sweep(H %*% p$W2, 2L, p$b2, `+`)
   }
-  pullback <- function(w, gX) {
+  input <- function(rows) if (is.null(rows)) Y else Y[rows, , drop = FALSE]
+  pullback <- function(w, gX, rows = NULL) {
     p <- unpack(w)
-    H <- hidden_units(p, Y)
+    Yr <- input(rows)
+    H <- hidden_units(p, Yr)
     gZ <- tcrossprod(gX, p$W2) * (1 - H^2)
-    c(crossprod(Y, gZ), colSums(gZ), crossprod(H, gX), colSums(gX))
+    c(crossprod(Yr, gZ), colSums(gZ), crossprod(H, gX), colSums(gX))
   }
   start <- function(X0) {
     W1 <- matrix(stats::rnorm(d * h, sd = 1 / sqrt(d * mean(Y^2))), d, h)
@@ -136,7 +143,8 @@
     opt$par
   }
   list(kind = "mlp", npar = idx[4], nrow = n, q = q, control = list(hidden = h),
-       start = start, X = function(w) forward(w, Y), pullback = pullback,
+       start = start, X = function(w, rows = NULL) forward(w, input(rows)),
+       pullback = pullback,
        map = forward)
 }
 

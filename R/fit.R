@@ -350,7 +350,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     s$X <- unname(s$X)
     dimnames(s$X) <- list(rownames(Y), paste0("X", seq_len(q)))
     fits[[r]] <- if (!is.null(mb)) {
-      .fit_minibatch(model, s$X, s$Z, mb$batch_size, mb$epochs)
+      .fit_minibatch(model, s$X, s$Z, mb$batch_size, mb$epochs, s[["w"]])
     } else {
       .fit_once(model, s)
     }

@@ -11,8 +11,11 @@
 #   kind     a name for print() and summary();
 #   npar                length of w;
 #   start(X0)           w whose X is X0 (or as close as the map allows);
-#   X(w)                the latent positions, n x q;
-#   pullback(w, gX)     dL/dw from dL/dX (the chain rule).
+#   X(w, rows)          the latent positions, n x q, or only the rows
+#                       `rows` (NULL: all), at a cost in those rows alone;
+#   pullback(w, gX, rows)  dL/dw from dL/dX (the chain rule), gX the
+#                       gradient in the rows `rows` (NULL: all), so that a
+#                       minibatch step (R/minibatch.R) costs its rows only.
 # A latent prior:
 #   kind     a name;
 #   npar                length of eta;
@@ -36,8 +39,16 @@
   force(q)
   list(kind = "none", npar = n * q, nrow = n, q = q,
        start = function(X0) as.vector(X0),
-       X = function(w) matrix(w, n, q),
-       pullback = function(w, gX) as.vector(gX))
+       X = function(w, rows = NULL) {
+         X <- matrix(w, n, q)
+         if (is.null(rows)) X else X[rows, , drop = FALSE]
+       },
+       pullback = function(w, gX, rows = NULL) {
+         if (is.null(rows)) return(as.vector(gX))
+         g <- matrix(0, n, q)
+         g[rows, ] <- gX
+         as.vector(g)
+       })
 }
 
 # The means of q(X) from `map` and its free log variances: w = c(w_map,

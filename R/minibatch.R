@@ -40,16 +40,30 @@
 #'     0.05, each row with its own moment estimates and step count; rows
 #'     outside the batch stay where they are.
 #' }
+#' With a back-constraint (`back = "mlp"` or `"kernel"`) the latent
+#' positions are not free: the batch's rows are \eqn{X_b = g(Y_b; w)}{X_b =
+#' g(Y_b; w)}, the gradient of the batch's estimate in \eqn{X_b}{X_b} is
+#' taken back to the map's weights \eqn{w} through the batch's rows alone
+#' (for the MLP \eqn{O(B)}{O(B)} work, not \eqn{O(N)}{O(N)}), and \eqn{w}
+#' takes an Adam step with step size 0.05 together with the parameters
+#' above.  The weights are shared by all rows, so every step moves every
+#' row.  The kernel map is built, as in the full-batch fit, from the
+#' eigenvectors of the \eqn{N \times N}{N x N} kernel matrix of the data,
+#' which costs \eqn{O(N^2)}{O(N^2)} memory and \eqn{O(N^3)}{O(N^3)} time
+#' once; the MLP needs no such matrix.  The fit stores the weights, and
+#' `predict(fit, newdata = )` applies the map.
+#'
 #' The priors on `X` and on the noise (`prior`, `noise_prior`) enter as in
-#' the full-batch fit.  The start is that of the full-batch sparse fit,
+#' the full-batch fit (for a map, the batch's prior term is scaled by
+#' \eqn{N/B}{N/B} like its data term).  The start is that of the full-batch sparse fit,
 #' with \eqn{q(u)} at its optimum for the starting values; after the last
 #' epoch \eqn{q(u)} is set to its optimum for the final values, so that
 #' `loglik` is the collapsed VFE bound there and predictions use the
 #' sparse posterior.  Both take one pass over the data in batches.  Each
 #' step costs \eqn{O(B M^2 + M^3)}{O(B M^2 + M^3)} time and
 #' \eqn{O(B M + M^2)}{O(B M + M^2)} memory beyond the data, the latent
-#' positions and Adam's two moment estimates per latent coordinate: no N by
-#' M matrix is formed.
+#' positions (for a map: its weights) and Adam's two moment estimates per
+#' latent coordinate (weight): no N by M matrix is formed.
 #'
 #' With `trace > 0`, or in an interactive session (see the progress line
 #' in "Convergence" in [gplvm()]), one line per epoch shows the mean over the epoch's batches of
@@ -64,7 +78,7 @@
 #' moments start afresh, \eqn{q(u)} at its optimum), or by full-batch
 #' fitting with `gplvm(Y, init = fit)`.  Not
 #' available with `bayesian = TRUE`, missing values, `approx` other than
-#' `"vfe"`, [kern_white()] parts (the noise plays their role), `back`,
+#' `"vfe"`, [kern_white()] parts (the noise plays their role),
 #' `dynamics`, `cluster` or `restarts > 1`.
 #' @references Hensman, J., Fusi, N. and Lawrence, N. D. (2013). Gaussian
 #'   processes for big data.  Proceedings of UAI, 282--290.
@@ -91,8 +105,8 @@ NULL
 
 # Fixed settings of the training (documented in ?gplvm): Adam's step sizes
 # for the global parameters (inducing inputs, log kernel parameters, log
-# noise) and for the latent rows, its decay rates, and the smallest natural
-# gradient step for q(u).
+# noise) and for the latent rows or a map's weights, its decay rates, and
+# the smallest natural gradient step for q(u).
 .minibatch_settings <- list(lr = 0.01, lr_latent = 0.05, beta1 = 0.9,
                             beta2 = 0.999, eps = 1e-8, rho_min = 0.1)
 
@@ -255,11 +269,13 @@ NULL
 }
 
 # The state of minibatch training, an environment updated in place by
-# .minibatch_step() (no copy of the N x q latent matrix per step): latent
-# positions X with their Adam moments and per-row step counts, the global
-# vector glob (Z, free log kernel parameters, log noise) with its Adam
-# state, q(v) as (Lambda, eta), and the model's fixed settings.
-.minibatch_state <- function(model, X0, Z0, qv, rho) {
+# .minibatch_step() (no copy of the N x q latent matrix per step): either
+# free latent positions X with their Adam moments and per-row step counts,
+# or (with a back-constraint, model$latent a map of R/back.R) the map's
+# weights w, which lead the global vector; the global vector glob (w, Z,
+# free log kernel parameters, log noise) with its Adam state, q(v) as
+# (Lambda, eta), and the model's fixed settings.
+.minibatch_state <- function(model, X0, Z0, qv, rho, w0 = NULL) {
   s <- new.env(parent = emptyenv())
   s$model <- model
   s$kernel <- .check_minibatch_kernel(model$kernel)
@@ -267,11 +283,15 @@ NULL
   s$free <- !names(s$theta) %in% model$fixed
   s$fit_noise <- !"noise" %in% model$fixed
   s$noise <- model$noise
-  s$X <- unname(X0)
+  s$map <- model$latent
+  s$w <- if (!is.null(s$map)) w0
+  if (is.null(s$map)) {
+    s$X <- unname(X0)
+    s$adam_x <- list(m = 0 * s$X, v = 0 * s$X, t = integer(nrow(s$X)))
+  }
   s$Z <- Z0
-  s$glob <- c(Z0, log(s$theta[s$free]), if (s$fit_noise) log(s$noise))
+  s$glob <- c(s$w, Z0, log(s$theta[s$free]), if (s$fit_noise) log(s$noise))
   s$adam_g <- list(m = 0 * s$glob, v = 0 * s$glob, t = 0L)
-  s$adam_x <- list(m = 0 * s$X, v = 0 * s$X, t = integer(nrow(s$X)))
   s$Lambda <- qv$Lambda
   s$eta <- qv$eta
   s$rho <- rho
@@ -280,44 +300,56 @@ NULL
 
 # One step of minibatch training on the rows `rows` (see ?gplvm,
 # "Minibatch training"): updates the state s in place and returns the
-# batch's estimate of the bound and whether Kzz needed more jitter.  Latent
-# rows outside `rows` are not touched.
+# batch's estimate of the bound and whether Kzz needed more jitter.  Free
+# latent rows outside `rows` are not touched; a map's weights are shared
+# by all rows, so its step moves every row, at the cost of the batch's rows.
 .minibatch_step <- function(s, rows) {
   st <- .minibatch_settings
   mm <- s$model
-  n <- nrow(s$X)
-  Xb <- s$X[rows, , drop = FALSE]
+  n <- nrow(mm$Y)
+  scale <- n / length(rows)
+  Xb <- if (is.null(s$map)) s$X[rows, , drop = FALSE]
+        else s$map$X(s$w, rows)
   r <- .minibatch_bound(mm$Y[rows, , drop = FALSE], Xb, s$Z, s$kernel,
-                        s$noise, s$Lambda, s$eta, n / length(rows))
-  gx <- r$X + if (mm$prior) -Xb else 0
+                        s$noise, s$Lambda, s$eta, scale)
+  # the prior on X: each free row's own, or the batch's estimate of the
+  # sum over all rows for the shared weights of a map
+  prior_weight <- if (!mm$prior) 0 else if (is.null(s$map)) 1 else scale
+  gx <- r$X - prior_weight * Xb
   gn <- r$noise + if (mm$noise_prior > 0) {
     .log_prior_noise(s$noise, mm$noise_prior)$grad
   } else 0
-  gg <- c(r$inducing, (r$kernel * s$theta)[s$free],
+  gg <- c(if (!is.null(s$map)) s$map$pullback(s$w, gx, rows),
+          r$inducing, (r$kernel * s$theta)[s$free],
           if (s$fit_noise) gn * s$noise)
   if (!is.finite(r$value) || !all(is.finite(gx)) || !all(is.finite(gg))) {
     stop(paste("minibatch training diverged (the bound or its gradient is",
                "not finite); try a larger 'batch_size' or other starting",
                "values"), call. = FALSE)
   }
-  # latent rows of the batch: Adam with per-row step counts
-  ux <- .adam_step(Xb, gx, list(m = s$adam_x$m[rows, , drop = FALSE],
-                                v = s$adam_x$v[rows, , drop = FALSE],
-                                t = s$adam_x$t[rows]), st$lr_latent)
-  s$X[rows, ] <- ux$par
-  s$adam_x$m[rows, ] <- ux$state$m
-  s$adam_x$v[rows, ] <- ux$state$v
-  s$adam_x$t[rows] <- ux$state$t
+  if (is.null(s$map)) {
+    # free latent rows of the batch: Adam with per-row step counts
+    ux <- .adam_step(Xb, gx, list(m = s$adam_x$m[rows, , drop = FALSE],
+                                  v = s$adam_x$v[rows, , drop = FALSE],
+                                  t = s$adam_x$t[rows]), st$lr_latent)
+    s$X[rows, ] <- ux$par
+    s$adam_x$m[rows, ] <- ux$state$m
+    s$adam_x$v[rows, ] <- ux$state$v
+    s$adam_x$t[rows] <- ux$state$t
+  }
   # q(v): natural gradient step towards the batch's optimum
   s$Lambda <- (1 - s$rho) * s$Lambda + s$rho * r$Lambda_hat
   s$eta <- (1 - s$rho) * s$eta + s$rho * r$eta_hat
-  # inducing inputs, kernel parameters, noise: Adam
-  ug <- .adam_step(s$glob, gg, s$adam_g, st$lr)
+  # the map's weights, inducing inputs, kernel parameters, noise: Adam
+  nw <- length(s$w)
+  ug <- .adam_step(s$glob, gg, s$adam_g,
+                   rep(c(st$lr_latent, st$lr), c(nw, length(gg) - nw)))
   s$glob <- ug$par
   s$adam_g <- ug$state
   nz <- length(s$Z)
-  s$Z <- matrix(s$glob[seq_len(nz)], ncol = ncol(s$Z))
-  s$theta[s$free] <- exp(s$glob[nz + seq_len(sum(s$free))])
+  if (nw) s$w <- s$glob[seq_len(nw)]
+  s$Z <- matrix(s$glob[nw + seq_len(nz)], ncol = ncol(s$Z))
+  s$theta[s$free] <- exp(s$glob[nw + nz + seq_len(sum(s$free))])
   kern_params(s$kernel) <- s$theta
   if (s$fit_noise) s$noise <- exp(s$glob[[length(s$glob)]])
   if (!all(is.finite(c(s$theta, s$noise)) & c(s$theta, s$noise) > 0)) {
@@ -328,17 +360,24 @@ NULL
 }
 
 # Minibatch training from latent start X0 and inducing start Z0 (see
-# ?gplvm, "Minibatch training"); model as built by gplvm().  Returns
+# ?gplvm, "Minibatch training"); model as built by gplvm().  With a
+# back-constraint (model$latent) the start is the map's weights w0 (NULL:
+# fitted to X0 by its start()) and X0 their latent positions.  Returns
 # list(fit, warnings) like .fit_once().
-.fit_minibatch <- function(model, X0, Z0, batch_size, epochs) {
+.fit_minibatch <- function(model, X0, Z0, batch_size, epochs, w0 = NULL) {
   n <- nrow(model$Y)
+  map <- model$latent
+  if (!is.null(map)) {
+    w0 <- w0 %||% map$start(X0)
+    X0[] <- map$X(w0)
+  }
   verbose <- model$trace > 0L ||
     identical(.progress_enabled(model$trace), "line")
   start <- proc.time()[["elapsed"]]
   first <- .minibatch_collapsed(model$Y, X0, Z0, model$kernel, model$noise,
                                 batch_size)
   s <- .minibatch_state(model, X0, Z0, first,
-                        max(.minibatch_settings$rho_min, batch_size / n))
+                        max(.minibatch_settings$rho_min, batch_size / n), w0)
   steps <- 0L
   jitter_n <- 0L
   epoch_bound <- epoch_time <- numeric(epochs)
@@ -367,8 +406,8 @@ NULL
   time <- proc.time()[["elapsed"]] - start
   obj <- .gplvm_objective(model$Y, s$kernel, s$noise, model$fixed,
                           model$prior, model$q, data = model$data,
-                          noise_prior = model$noise_prior)
-  par <- obj$par(s$X, s$Z, s$kernel, s$noise)
+                          noise_prior = model$noise_prior, latent = map)
+  par <- obj$par(s$X, s$Z, s$kernel, s$noise, s$w)
   best <- obj$eval(par)
   opt <- list(par = par, convergence = 1L,
               message = sprintf(paste("stopped after %d epochs (minibatch",
