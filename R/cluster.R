@@ -157,10 +157,12 @@ environment(.cluster_on_worker) <- baseenv()
   seq <- vapply(msgs, function(a) .cluster_next(), 0)
   send <- .parallel_fun("sendCall")
   res <- withCallingHandlers(tryCatch({
-    for (w in seq_along(cl)) {
+    # an interrupt held until every message is written: one taken in the
+    # middle of a message would leave its worker reading a broken stream
+    suspendInterrupts(for (w in seq_along(cl)) {
       send(cl[[w]], .cluster_on_worker, list(fun, c(msgs[[w]],
                                                     list(seq = seq[w]))))
-    }
+    })
     .cluster_collect(cl, seq)
   }, error = function(e) stop(.cluster_failed(cl, e))),
   interrupt = function(i) .cluster_drain(cl))
@@ -199,7 +201,8 @@ environment(.cluster_on_worker) <- baseenv()
     seq <- .cluster_next()
     try({
       # any base function: only the answer's number counts
-      send(cl[[w]], .cluster_on_worker, list(base::length, list(seq = seq)))
+      suspendInterrupts(send(cl[[w]], .cluster_on_worker,
+                             list(base::length, list(seq = seq))))
       .cluster_collect(cl[w], seq)
     }, silent = TRUE)
   }
