@@ -41,11 +41,10 @@ static void unwhiten(const double *L, int m, double *X)
 
 int gplvm_bayes_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
                       const double *mu, const double *S, const double *Z,
-                      int m, int q, int nthreads, double *psi0, double *Psi2,
-                      double *PY, double *yy, double *kl)
+                      int m, int q, int nthreads, double *Psi1, double *psi0,
+                      double *Psi2, double *PY, double *yy, double *kl)
 {
     size_t nm = (size_t) n * m;
-    double *Psi1 = (double *) R_alloc(nm > 0 ? nm : 1, sizeof(double));
     gplvm_psi_stats(kf, mu, S, n, Z, m, q, psi0, Psi1, Psi2, nthreads);
     if (!R_FINITE(*psi0) || !gplvm_all_finite(Psi1, nm) ||
         !gplvm_all_finite(Psi2, (size_t) m * m))
@@ -176,13 +175,11 @@ int gplvm_bayes_rows_grad(const gplvm_kernel *kf, const double *Y, int n,
                           int d, const double *mu, const double *S,
                           const double *Z, int m, int q,
                           const gplvm_bayes_weights *w, int nthreads,
-                          double *gmu, double *gS, double *gZ, double *gf,
-                          int nf)
+                          double *W1, double *gmu, double *gS, double *gZ,
+                          double *gf, int nf)
 {
-    size_t nm = (size_t) n * m;
     double beta = w->beta;
     /* W1 = beta^2 Y E' L^-1 */
-    double *W1 = (double *) R_alloc(nm > 0 ? nm : 1, sizeof(double));
     gplvm_gemm('N', 'T', n, m, d, beta * beta, Y, n, w->E, m, 0.0, W1);
     gplvm_trsolve('R', 'N', n, m, w->L, m, 1.0, W1);
     for (int i = 0; i < nf; i++) gf[i] = 0.0;
@@ -217,10 +214,12 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     if (kf.nparts < 1 || !(s2 > 0.0)) return GPLVM_LAPACK;
     size_t mm = (size_t) m * m, md = (size_t) m * d;
     double psi0, yy, kl;
+    /* Psi1 (n x m), then the weights W1 of the same size */
+    double *Psi1 = (double *) R_alloc((size_t) n * m, sizeof(double));
     double *Psi2 = (double *) R_alloc(mm, sizeof(double));
     double *PY = (double *) R_alloc(md, sizeof(double));
-    status = gplvm_bayes_stats(&kf, Y, n, d, mu, S, Z, m, q, nthreads, &psi0,
-                               Psi2, PY, &yy, &kl);
+    status = gplvm_bayes_stats(&kf, Y, n, d, mu, S, Z, m, q, nthreads, Psi1,
+                               &psi0, Psi2, PY, &yy, &kl);
     if (status != GPLVM_OK) return status;
     gplvm_bayes_weights w;
     gplvm_bayes_weights_alloc(&w, m, d);
@@ -230,7 +229,7 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     if (status != GPLVM_OK || !want_grad) return status;
     double *gf = (double *) R_alloc(nf > 0 ? nf : 1, sizeof(double));
     status = gplvm_bayes_rows_grad(&kf, Y, n, d, mu, S, Z, m, q, &w,
-                                   nthreads, gmu, gS, gZ, gf, nf);
+                                   nthreads, Psi1, gmu, gS, gZ, gf, nf);
     if (status != GPLVM_OK) return status;
     double trace_z;
     gplvm_kernel_grad(&kf, Z, m, q, w.WK, 0, gZ, gf, &trace_z, 1);

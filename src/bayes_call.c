@@ -168,8 +168,9 @@ SEXP gplvm_bayes_stats_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type,
     SEXP PY = PROTECT(allocMatrix(REALSXP, m, d));
     SEXP yy = PROTECT(ScalarReal(NA_REAL));
     SEXP kl = PROTECT(ScalarReal(NA_REAL));
+    double *Psi1 = (double *) R_alloc((size_t) n * m + 1, sizeof(double));
     int status = gplvm_bayes_stats(&s.kf, REAL(Y), n, d, REAL(mu), REAL(S),
-                                   REAL(Z), m, q, nthreads, REAL(psi0),
+                                   REAL(Z), m, q, nthreads, Psi1, REAL(psi0),
                                    REAL(Psi2), REAL(PY), REAL(yy), REAL(kl));
     SET_VECTOR_ELT(out, 0, ScalarReal(n));
     SEXP parts[] = {psi0, Psi2, PY, yy, kl};
@@ -265,9 +266,10 @@ SEXP gplvm_bayes_grad_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type,
     SEXP gZ = PROTECT(allocMatrix(REALSXP, m, q));
     SEXP gpar = PROTECT(allocVector(REALSXP, s.npar));
     double *gf = (double *) R_alloc(s.nf > 0 ? s.nf : 1, sizeof(double));
+    double *W1 = (double *) R_alloc((size_t) n * m + 1, sizeof(double));
     int status = gplvm_bayes_rows_grad(&s.kf, REAL(Y), n, d, REAL(mu),
                                        REAL(S), REAL(Z), m, q, &w, nthreads,
-                                       REAL(gmu), REAL(gS), REAL(gZ), gf,
+                                       W1, REAL(gmu), REAL(gS), REAL(gZ), gf,
                                        s.nf);
     gplvm_unstrip_grad(&s.k, s.nf, s.map, gf, 0.0, REAL(gpar));
     SEXP parts[] = {gmu, gS, gZ, gpar};
