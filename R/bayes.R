@@ -41,14 +41,19 @@
   spec <- .kernel_spec(kernel, ncol(X))
   res <- .Call(C_gplvm_bayes_call, Y, X, S, Z, spec$type, spec$npar,
                spec$par, noise, as.double(ndim), gradient, .gplvm_threads())
-  if (res$status == 1L) {
+  .stop_on_bayes_status(res$status)
+  res
+}
+
+# The condition for a status code of the Bayesian engine's steps.
+.stop_on_bayes_status <- function(status) {
+  if (status == 1L) {
     .stop_numerical(paste(
       "the covariance of the inducing inputs, or the matrix of the bound,",
       "is not positive definite even with added jitter; move the inducing",
       "inputs apart or change the kernel parameters"))
   }
-  .stop_on_status(res$status, sparse = FALSE)
-  res
+  .stop_on_status(status, sparse = FALSE)
 }
 
 # psi-statistics of `kernel` (white parts removed) in C: list(psi0, psi1,

@@ -15,17 +15,20 @@
 #' With `cluster`, a cluster made by [parallel::makePSOCKcluster()] or
 #' [parallel::makeForkCluster()] (any cluster of package \pkg{parallel}'s
 #' kind), a sparse fit (`inducing` given, `approx` `"vfe"` or `"dtc"`)
-#' evaluates its bound across the workers.  The rows of `Y` are split once
+#' or a Bayesian fit (`bayesian = TRUE`) evaluates its bound across the
+#' workers.  The rows of `Y` are split once
 #' into as many blocks as there are workers, and each worker keeps its
 #' block for the whole fit.  Per evaluation the master sends each worker
-#' only its latent rows, the inducing inputs and the kernel, and gets back
-#' M by M and M by D sums; for the gradient it sends M by M and M by D
-#' matrices and gets back the worker's rows of the gradient.  The result
+#' only its latent rows (for a Bayesian fit, also their variances), the
+#' inducing inputs and the kernel, and gets back M by M and M by D sums
+#' (for a Bayesian fit, of the psi-statistics); for the gradient it sends
+#' M by M and M by D matrices and gets back the worker's rows of the
+#' gradient.  The result
 #' equals the one-process fit up to rounding (the sums are added in another
 #' order).  With missing values in `Y` the bound is a sum of one bound
 #' per pattern of missing entries: each worker keeps its rows of every
-#' pattern, and one exchange per pass serves all of them.  FITC and
-#' `bayesian = TRUE` are refused (see [gplvm-combinations]).
+#' pattern, and one exchange per pass serves all of them.  FITC is
+#' refused (see [gplvm-combinations]).
 #'
 #' The workers load \pkg{gplvm} themselves: it must be installed, in the
 #' same version and build (the same R code) as in this process, in a
@@ -78,8 +81,8 @@
 NULL
 
 #' @param cluster `NULL`, or a cluster from package \pkg{parallel} on whose
-#'   workers a sparse fit evaluates its bound (see "Across a cluster" in
-#'   [gplvm-scaling]).
+#'   workers a sparse or Bayesian fit evaluates its bound (see "Across a
+#'   cluster" in [gplvm-scaling]).
 #' @rdname gplvm
 #' @name gplvm
 NULL
@@ -401,6 +404,74 @@ environment(.cluster_on_worker) <- baseenv()
                 kernel = sum_g("kernel") + sum_w("kernel"),
                 noise = sum_g("noise"), status = 0L))
   }
+  # The Bayesian bound (R/bayes.R) in the same two passes: the workers'
+  # sums of psi0, Psi2, Psi1'Y, tr(Y Y') and KL, the master's global step
+  # per block, then the workers' rows of the gradient.  Returns what
+  # .data_eval() returns.
+  bayes <- function(X, S, Z, kernel, noise, gradient) {
+    if (state$broken) {
+      return(.data_eval(.data_prepare(.data_bayes(nrow(Z)), Y, miss), X, S,
+                        Z, kernel, noise, gradient))
+    }
+    state$bytes <- list(sent = 0, received = 0)
+    spec <- .kernel_spec(kernel, ncol(X))
+    rows_of <- function(A, w) {
+      Map(function(b, s) A[b$rows[s], , drop = FALSE], blocks, share[[w]])
+    }
+    st <- run(lapply(seq_along(idx), function(w)
+      list(key = key[w], X = rows_of(X, w), S = rows_of(S, w), Z = Z,
+           spec = spec)), .cluster_worker_bayes_stats)
+    g <- lapply(seq_along(blocks), function(b) {
+      r <- .Call(C_gplvm_bayes_global_call, Z, spec$type, spec$npar,
+                 spec$par, noise, as.double(blocks[[b]]$ndim),
+                 total(st, b, "n"), total(st, b, "psi0"),
+                 total(st, b, "Psi2"), total(st, b, "PY"),
+                 total(st, b, "yy"), total(st, b, "kl"), gradient)
+      .stop_on_bayes_status(r$status)  # R/bayes.R
+      r
+    })
+    sum_g <- function(f) Reduce(`+`, lapply(g, `[[`, f))
+    jitters <- vapply(g, `[[`, 0, "jitter")
+    out <- list(value = sum_g("bound"), jitters = jitters,
+                jitter = max(jitters),
+                jittered = any(vapply(g, `[[`, 0L, "retries") > 0L))
+    if (gradient) {
+      gr <- run(lapply(key, function(k)
+        list(key = k, blocks = lapply(g, `[`, c("beta", "g0", "L", "E",
+                                               "W2")))),
+        .cluster_worker_bayes_grad)
+      gX <- gS <- matrix(0, n, ncol(X))
+      for (w in seq_along(idx)) {
+        for (b in seq_along(blocks)) {
+          rows <- blocks[[b]]$rows[share[[w]][[b]]]
+          if (length(rows)) {
+            gX[rows, ] <- gX[rows, , drop = FALSE] + gr[[w]]$blocks[[b]]$X
+            gS[rows, ] <- gS[rows, , drop = FALSE] +
+              gr[[w]]$blocks[[b]]$X_var
+          }
+        }
+      }
+      sum_w <- function(f) {
+        Reduce(`+`, lapply(seq_along(blocks), function(b) total(gr, b, f)))
+      }
+      out <- c(out, list(X = gX, S = gS,
+                         Z = sum_g("inducing") + sum_w("inducing"),
+                         kernel = sum_g("kernel") + sum_w("kernel"),
+                         noise = sum_g("noise")))
+    }
+    # each block's bound holds the KL of its rows, which belongs to the
+    # latent term: added back block by block, as .data_eval() does
+    for (b in blocks) {
+      r <- b$rows
+      kl <- .kl_unit(X[r, , drop = FALSE], S[r, , drop = FALSE])
+      out$value <- out$value + kl$value
+      if (gradient) {
+        out$X[r, ] <- out$X[r, , drop = FALSE] + kl$X
+        out$S[r, ] <- out$S[r, , drop = FALSE] + kl$S
+      }
+    }
+    out
+  }
   close <- function() {
     if (!state$broken) {
       try(.cluster_exchange(cl, lapply(key, function(k) list(key = k)),
@@ -408,7 +479,8 @@ environment(.cluster_on_worker) <- baseenv()
     }
     invisible()
   }
-  list(loglik = loglik, close = close, bytes = function() state$bytes)
+  list(loglik = loglik, bayes = bayes, close = close,
+       bytes = function() state$bytes)
 }
 
 # ---- run on the workers ----
@@ -432,6 +504,13 @@ environment(.cluster_on_worker) <- baseenv()
   if (length(st) && any(st != 0L)) st[st != 0L][1L] else 0L
 }
 
+# f(b) for each block b this worker holds rows of (X: the blocks' latent
+# rows; NULL for the others), with the first status that is not 0.
+.cluster_per_block <- function(X, f) {
+  blocks <- lapply(seq_along(X), function(b) if (nrow(X[[b]])) f(b))
+  list(blocks = blocks, status = .cluster_status(blocks))
+}
+
 # The functions sent with each message are one line: a function is sent
 # with its body (a namespace environment goes as a name), so the work is
 # done by functions the worker finds in its own gplvm.
@@ -445,15 +524,13 @@ environment(.cluster_on_worker) <- baseenv()
   s <- a$spec
   rows$pass1 <- list(Z = a$Z, spec = s, chunk = a$chunk,
                      X = a$X, store = vector("list", length(a$X)))
-  blocks <- lapply(seq_along(a$X), function(b) {
-    if (!nrow(a$X[[b]])) return(NULL)
+  .cluster_per_block(a$X, function(b) {
     r <- .Call(C_gplvm_sparse_stats_call, rows$Y[[b]], a$X[[b]], a$Z,
                s$type, s$npar, s$par, a$Lz, a$chunk, a$keep)
     if (!is.null(r$store)) rows$pass1$store[[b]] <- r$store
     r$store <- NULL
     r
   })
-  list(blocks = blocks, status = .cluster_status(blocks))
 }
 
 # Pass 2 at the point of the last pass 1.
@@ -461,14 +538,41 @@ environment(.cluster_on_worker) <- baseenv()
   rows <- .cluster_worker_data(a$key)
   p <- rows$pass1
   s <- p$spec
-  blocks <- lapply(seq_along(p$X), function(b) {
-    if (!nrow(p$X[[b]])) return(NULL)
+  res <- .cluster_per_block(p$X, function(b) {
     m <- a$blocks[[b]]
     .Call(C_gplvm_sparse_grad_call, rows$Y[[b]], p$X[[b]], p$Z, s$type,
           s$npar, s$par, a$Lz, m$B, m$C, m$g0, p$chunk, p$store[[b]])
   })
   rows$pass1$store <- NULL
-  list(blocks = blocks, status = .cluster_status(blocks))
+  res
+}
+
+.cluster_worker_bayes_stats <- function(a) .cluster_bayes_stats_blocks(a)
+.cluster_worker_bayes_grad <- function(a) .cluster_bayes_grad_blocks(a)
+
+# The Bayesian pass 1: each block's sums; keeps X, S, Z and the kernel
+# for pass 2.
+.cluster_bayes_stats_blocks <- function(a) {
+  rows <- .cluster_worker_data(a$key)
+  s <- a$spec
+  rows$pass1 <- list(Z = a$Z, spec = s, X = a$X, S = a$S)
+  .cluster_per_block(a$X, function(b) {
+    .Call(C_gplvm_bayes_stats_call, rows$Y[[b]], a$X[[b]], a$S[[b]], a$Z,
+          s$type, s$npar, s$par, .gplvm_threads())
+  })
+}
+
+# The Bayesian pass 2 at the point of the last pass 1.
+.cluster_bayes_grad_blocks <- function(a) {
+  rows <- .cluster_worker_data(a$key)
+  p <- rows$pass1
+  s <- p$spec
+  .cluster_per_block(p$X, function(b) {
+    w <- a$blocks[[b]]
+    .Call(C_gplvm_bayes_grad_call, rows$Y[[b]], p$X[[b]], p$S[[b]], p$Z,
+          s$type, s$npar, s$par, w$beta, w$g0, w$L, w$E, w$W2,
+          .gplvm_threads())
+  })
 }
 
 .cluster_worker_close <- function(a) {

@@ -154,7 +154,7 @@
                        cluster = term$approx %in% c("vfe", "dtc"),
                        minibatch = term$approx == "vfe",
                        variational = FALSE),
-         bayes = list(missing = TRUE, cluster = FALSE, minibatch = FALSE,
+         bayes = list(missing = TRUE, cluster = TRUE, minibatch = FALSE,
                       variational = TRUE))
 }
 
@@ -197,11 +197,21 @@
 .data_engine.gplvm_data_bayes <- function(term, Y, ndim, X, S, Z, kernel,
                                           noise, gradient, ws = NULL) {
   r <- .loglik_bayes_c(Y, X, S, Z, kernel, noise, gradient, ndim = ndim)
+  .bayes_add_kl(list(value = r$bound, X = r$X, S = r$X_var, Z = r$inducing,
+                     kernel = r$kernel, noise = r$noise, jitter = r$jitter,
+                     jittered = r$retries > 0L), X, S, gradient)
+}
+
+# The engine's bound (and gradient in X and S) with KL(q(X) || N(0, I))
+# added back: the KL term is a latent term (.prior_kl, R/latent.R).
+.bayes_add_kl <- function(r, X, S, gradient) {
   kl <- .kl_unit(X, S)
-  list(value = r$bound + kl$value,
-       X = if (gradient) r$X + kl$X, S = if (gradient) r$X_var + kl$S,
-       Z = r$inducing, kernel = r$kernel, noise = r$noise,
-       jitter = r$jitter, jittered = r$retries > 0L)
+  r$value <- r$value + kl$value
+  if (gradient) {
+    r$X <- r$X + kl$X
+    r$S <- r$S + kl$S
+  }
+  r
 }
 
 # KL(q(X) || N(0, I)) = 1/2 sum(mu^2 + S - log S - 1) and its gradient.
@@ -254,6 +264,24 @@
   structure(p$X, X_var = p$X_var)  # a matrix, for points()
 }
 
+# One evaluation across a cluster: `ev` an evaluator of R/cluster.R, for
+# data of `nblocks` missingness blocks; returns what .data_eval() does.
+.data_cluster_eval <- function(term, ev, nblocks, X, S, Z, kernel, noise,
+                               gradient) {
+  UseMethod(".data_cluster_eval")
+}
+.data_cluster_eval.gplvm_data_sparse <- function(term, ev, nblocks, X, S, Z,
+                                                 kernel, noise, gradient) {
+  r <- ev$loglik(X, Z, kernel, noise, term$approx, gradient)
+  list(value = r$loglik, X = r$X, Z = r$inducing, kernel = r$kernel,
+       noise = r$noise, jitter = r$jitter, jitters = rep(r$jitter, nblocks),
+       jittered = r$retries > 0L)
+}
+.data_cluster_eval.gplvm_data_bayes <- function(term, ev, nblocks, X, S, Z,
+                                                kernel, noise, gradient) {
+  ev$bayes(X, S, Z, kernel, noise, gradient)
+}
+
 # ---- evaluation with the data ----
 
 # The term joined with the model's data Y (centred, scaled; NA where
@@ -287,11 +315,8 @@
 .data_eval <- function(prep, X, S, Z, kernel, noise, gradient) {
   term <- prep$term
   if (!is.null(prep$cluster)) {  # R/cluster.R
-    r <- prep$cluster$loglik(X, Z, kernel, noise, term$approx, gradient)
-    return(list(value = r$loglik, X = r$X, Z = r$inducing,
-                kernel = r$kernel, noise = r$noise, jitter = r$jitter,
-                jitters = rep(r$jitter, length(prep$blocks)),
-                jittered = r$retries > 0L))
+    return(.data_cluster_eval(term, prep$cluster, length(prep$blocks), X, S,
+                              Z, kernel, noise, gradient))
   }
   blocks <- prep$blocks
   if (length(blocks) == 1L && is.null(blocks[[1L]]$rows)) {

@@ -17,6 +17,14 @@
  *   dF/dKzz  = L^-T (D I - D/2 (B + B^-1) - beta^2/2 E E') L^-1,
  * then the psi-statistics' and the kernel's contractions.  Time
  * O(N M^2 Q + N M D + M^3), memory O(N M + N D + M^2).
+ *
+ * The data enter only through sums over rows, so the evaluation is three
+ * steps, which the workers of a cluster (R/cluster.R) and the master take
+ * apart and gplvm_bayes_engine takes in turn: (1) per rows, psi0, Psi2,
+ * Psi1'Y, tr(Y Y') and KL; (2) global, the bound and the weights of the
+ * gradient (beta, g0 = dF/dpsi0, L, E, W2 = dF/dPsi2, WK = dF/dKzz);
+ * (3) per rows, the gradient in mu, S and (their share of) Z and the
+ * kernel through dF/dPsi1 = beta^2 Y E' L^-1.
  */
 #include "gplvm.h"
 #include <math.h>
@@ -31,24 +39,39 @@ static void unwhiten(const double *L, int m, double *X)
     gplvm_trsolve('R', 'N', m, m, L, m, 1.0, X);
 }
 
-int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
-                       const double *mu, const double *S, const double *Z,
-                       int m, int q, const gplvm_kernel *k, double noise,
-                       int want_grad, int nthreads, double *bound,
-                       double *gmu, double *gS, double *gZ, double *gpar,
-                       double *gnoise, double *jitter, int *retries)
+int gplvm_bayes_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
+                      const double *mu, const double *S, const double *Z,
+                      int m, int q, int nthreads, double *Psi1, double *psi0,
+                      double *Psi2, double *PY, double *yy, double *kl)
+{
+    size_t nm = (size_t) n * m;
+    gplvm_psi_stats(kf, mu, S, n, Z, m, q, psi0, Psi1, Psi2, nthreads);
+    if (!R_FINITE(*psi0) || !gplvm_all_finite(Psi1, nm) ||
+        !gplvm_all_finite(Psi2, (size_t) m * m))
+        return GPLVM_NONFINITE;
+    gplvm_gemm('T', 'N', m, d, n, 1.0, Psi1, n, Y, n, 0.0, PY);
+    *yy = 0.0;
+    *kl = 0.0;
+    for (size_t i = 0; i < (size_t) n * d; i++) *yy += Y[i] * Y[i];
+    for (size_t i = 0; i < (size_t) n * q; i++)
+        *kl += 0.5 * (mu[i] * mu[i] + S[i] - log(S[i]) - 1.0);
+    return GPLVM_OK;
+}
+
+int gplvm_bayes_global(const gplvm_kernel *kf, const double *Z, int m,
+                       int q, double s2, double ndim, double n, int d,
+                       double psi0, const double *Psi2, const double *PY,
+                       double yy, double kl, int want_grad, double *bound,
+                       gplvm_bayes_weights *w, double *gnoise,
+                       double *jitter, int *retries)
 {
     const char uplo = 'L';
-    int npar = gplvm_kernel_check(k, q), info, status;
-    if (npar < 0 || gplvm_psi_unsupported(k) >= 0) return GPLVM_LAPACK;
-    int *map = (int *) R_alloc(npar, sizeof(int));
-    double s2, rel;
-    gplvm_kernel kf;
-    int nf = gplvm_strip_white(k, npar, &kf, map, &s2);
-    s2 += noise;
-    if (kf.nparts < 1 || !(s2 > 0.0)) return GPLVM_LAPACK;
-    double beta = 1.0 / s2;
-    size_t mm = (size_t) m * m, nm = (size_t) n * m, md = (size_t) m * d;
+    int info, status;
+    if (!(s2 > 0.0)) return GPLVM_LAPACK;
+    double beta = 1.0 / s2, rel;
+    size_t mm = (size_t) m * m, md = (size_t) m * d;
+    w->beta = beta;
+    w->g0 = -0.5 * ndim * beta;
 
     /* Kzz = L L'; Psi2 whitened, P2 = L^-1 Psi2 L^-T; B = I + beta P2 =
      * Lb Lb'.  Lb comes from the factor of A = Kzz + beta Psi2 = La La' as
@@ -57,19 +80,12 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
      * jitter on Kzz grows tenfold (it is part of the bound, so the
      * gradient stays exact). */
     double *Kzz = (double *) R_alloc(mm, sizeof(double));
-    double *L = (double *) R_alloc(mm, sizeof(double));
-    gplvm_kernel_sym(&kf, Z, m, q, Kzz);
+    double *L = w->L;
+    gplvm_kernel_sym(kf, Z, m, q, Kzz);
     gplvm_zero_upper(Kzz, m);
     if (!gplvm_all_finite(Kzz, mm)) return GPLVM_NONFINITE;
-    double psi0;
-    double *Psi1 = (double *) R_alloc(nm, sizeof(double));
-    double *Psi2 = (double *) R_alloc(mm, sizeof(double));
     double *P2 = (double *) R_alloc(mm, sizeof(double));
     double *Lb = (double *) R_alloc(mm, sizeof(double));
-    gplvm_psi_stats(&kf, mu, S, n, Z, m, q, &psi0, Psi1, Psi2, nthreads);
-    if (!R_FINITE(psi0) || !gplvm_all_finite(Psi1, nm) ||
-        !gplvm_all_finite(Psi2, mm))
-        return GPLVM_NONFINITE;
     rel = 0.0;
     *retries = 0;
     for (int tries = 0;; tries++) {
@@ -95,17 +111,14 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     }
     double trP2 = 0.0;
     for (int i = 0; i < m; i++) trP2 += P2[i + (size_t) i * m];
-    double *c = (double *) R_alloc(md, sizeof(double));
-    gplvm_gemm('T', 'N', m, d, n, 1.0, Psi1, n, Y, n, 0.0, c);
+    double *c = w->E;
+    memcpy(c, PY, md * sizeof(double));
     gplvm_trsolve('L', 'N', m, d, L, m, 1.0, c);
     gplvm_trsolve('L', 'N', m, d, Lb, m, 1.0, c);
 
-    double logdet = 0.0, yy = 0.0, cc = 0.0, kl = 0.0;
+    double logdet = 0.0, cc = 0.0;
     for (int i = 0; i < m; i++) logdet += log(Lb[i + (size_t) i * m]);
-    for (size_t i = 0; i < (size_t) n * d; i++) yy += Y[i] * Y[i];
     for (size_t i = 0; i < md; i++) cc += c[i] * c[i];
-    for (size_t i = 0; i < (size_t) n * q; i++)
-        kl += 0.5 * (mu[i] * mu[i] + S[i] - log(S[i]) - 1.0);
     *bound = -0.5 * n * ndim * log(2.0 * M_PI) + 0.5 * n * ndim * log(beta)
         - ndim * logdet - 0.5 * beta * yy + 0.5 * beta * beta * cc
         - 0.5 * ndim * beta * psi0 + 0.5 * ndim * beta * trP2 - kl;
@@ -135,9 +148,9 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
         beta * cc - 0.5 * beta * beta * tEPE - 0.5 * ndim * psi0 +
         0.5 * ndim * trP2;
     *gnoise = -beta * beta * gbeta;
+    if (!R_FINITE(*gnoise)) return GPLVM_NONFINITE;
 
-    double *W2 = (double *) R_alloc(mm, sizeof(double));
-    double *WK = (double *) R_alloc(mm, sizeof(double));
+    double *W2 = w->W2, *WK = w->WK;
     for (size_t i = 0; i < mm; i++) {
         double b = beta * P2[i];   /* B - I */
         W2[i] = -0.5 * ndim * beta * Binv[i] - 0.5 * beta * beta * beta * EE[i];
@@ -149,35 +162,89 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     }
     unwhiten(L, m, W2);
     unwhiten(L, m, WK);
-    /* W1 = beta^2 Y E' L^-1 */
-    double *W1 = Psi1;
-    gplvm_gemm('N', 'T', n, m, d, beta * beta, Y, n, E, m, 0.0, W1);
-    gplvm_trsolve('R', 'N', n, m, L, m, 1.0, W1);
+    /* Kzz: symmetric weights, plus the jitter's dependence on the mean
+     * diagonal */
+    double trW = 0.0;
+    gplvm_symmetrise(WK, m);
+    for (int i = 0; i < m; i++) trW += WK[i + (size_t) i * m];
+    for (int i = 0; i < m; i++) WK[i + (size_t) i * m] += rel * trW / m;
+    return GPLVM_OK;
+}
 
-    double *gf = (double *) R_alloc(nf > 0 ? nf : 1, sizeof(double));
+int gplvm_bayes_rows_grad(const gplvm_kernel *kf, const double *Y, int n,
+                          int d, const double *mu, const double *S,
+                          const double *Z, int m, int q,
+                          const gplvm_bayes_weights *w, int nthreads,
+                          double *W1, double *gmu, double *gS, double *gZ,
+                          double *gf, int nf)
+{
+    double beta = w->beta;
+    /* W1 = beta^2 Y E' L^-1 */
+    gplvm_gemm('N', 'T', n, m, d, beta * beta, Y, n, w->E, m, 0.0, W1);
+    gplvm_trsolve('R', 'N', n, m, w->L, m, 1.0, W1);
     for (int i = 0; i < nf; i++) gf[i] = 0.0;
     for (size_t i = 0; i < (size_t) n * q; i++) {
         gmu[i] = -mu[i];
         gS[i] = -0.5 * (1.0 - 1.0 / S[i]);
     }
     for (size_t i = 0; i < (size_t) m * q; i++) gZ[i] = 0.0;
-    gplvm_psi_grad(&kf, mu, S, n, Z, m, q, -0.5 * ndim * beta, W1, W2,
-                   gmu, gS, gZ, gf, nthreads);
-
-    /* Kzz: symmetric weights, plus the jitter's dependence on the mean
-     * diagonal */
-    double trW = 0.0, trace_z;
-    gplvm_symmetrise(WK, m);
-    for (int i = 0; i < m; i++) trW += WK[i + (size_t) i * m];
-    for (int i = 0; i < m; i++) WK[i + (size_t) i * m] += rel * trW / m;
-    gplvm_kernel_grad(&kf, Z, m, q, WK, 0, gZ, gf, &trace_z, 1);
-
-    gplvm_unstrip_grad(k, nf, map, gf, *gnoise, gpar);
-
+    gplvm_psi_grad(kf, mu, S, n, Z, m, q, w->g0, W1, w->W2, gmu, gS, gZ, gf,
+                   nthreads);
     if (!gplvm_all_finite(gmu, (size_t) n * q) ||
-        !gplvm_all_finite(gS, (size_t) n * q) ||
-        !gplvm_all_finite(gZ, (size_t) m * q) ||
-        !gplvm_all_finite(gpar, npar) || !R_FINITE(*gnoise))
+        !gplvm_all_finite(gS, (size_t) n * q))
         return GPLVM_NONFINITE;
     return GPLVM_OK;
+}
+
+/* The three steps in one process. */
+int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
+                       const double *mu, const double *S, const double *Z,
+                       int m, int q, const gplvm_kernel *k, double noise,
+                       int want_grad, int nthreads, double *bound,
+                       double *gmu, double *gS, double *gZ, double *gpar,
+                       double *gnoise, double *jitter, int *retries)
+{
+    int npar = gplvm_kernel_check(k, q), status;
+    if (npar < 0 || gplvm_psi_unsupported(k) >= 0) return GPLVM_LAPACK;
+    int *map = (int *) R_alloc(npar, sizeof(int));
+    double s2;
+    gplvm_kernel kf;
+    int nf = gplvm_strip_white(k, npar, &kf, map, &s2);
+    s2 += noise;
+    if (kf.nparts < 1 || !(s2 > 0.0)) return GPLVM_LAPACK;
+    size_t mm = (size_t) m * m, md = (size_t) m * d;
+    double psi0, yy, kl;
+    /* Psi1 (n x m), then the weights W1 of the same size */
+    double *Psi1 = (double *) R_alloc((size_t) n * m, sizeof(double));
+    double *Psi2 = (double *) R_alloc(mm, sizeof(double));
+    double *PY = (double *) R_alloc(md, sizeof(double));
+    status = gplvm_bayes_stats(&kf, Y, n, d, mu, S, Z, m, q, nthreads, Psi1,
+                               &psi0, Psi2, PY, &yy, &kl);
+    if (status != GPLVM_OK) return status;
+    gplvm_bayes_weights w;
+    gplvm_bayes_weights_alloc(&w, m, d);
+    status = gplvm_bayes_global(&kf, Z, m, q, s2, ndim, n, d, psi0, Psi2, PY,
+                                yy, kl, want_grad, bound, &w, gnoise, jitter,
+                                retries);
+    if (status != GPLVM_OK || !want_grad) return status;
+    double *gf = (double *) R_alloc(nf > 0 ? nf : 1, sizeof(double));
+    status = gplvm_bayes_rows_grad(&kf, Y, n, d, mu, S, Z, m, q, &w,
+                                   nthreads, Psi1, gmu, gS, gZ, gf, nf);
+    if (status != GPLVM_OK) return status;
+    double trace_z;
+    gplvm_kernel_grad(&kf, Z, m, q, w.WK, 0, gZ, gf, &trace_z, 1);
+    gplvm_unstrip_grad(k, nf, map, gf, *gnoise, gpar);
+    if (!gplvm_all_finite(gZ, (size_t) m * q) ||
+        !gplvm_all_finite(gpar, npar))
+        return GPLVM_NONFINITE;
+    return GPLVM_OK;
+}
+
+void gplvm_bayes_weights_alloc(gplvm_bayes_weights *w, int m, int d)
+{
+    size_t mm = (size_t) m * m, md = (size_t) m * d;
+    w->L = (double *) R_alloc(mm, sizeof(double));
+    w->E = (double *) R_alloc(md > 0 ? md : 1, sizeof(double));
+    w->W2 = (double *) R_alloc(mm, sizeof(double));
+    w->WK = (double *) R_alloc(mm, sizeof(double));
 }

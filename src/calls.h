@@ -112,6 +112,15 @@ SEXP gplvm_internal_sparse_bench_call(SEXP Y, SEXP X, SEXP Z, SEXP type,
 
 /* The Bayesian GP-LVM bound: list(bound, X, X_var, inducing, kernel,
  * noise, jitter, retries, status). */
+SEXP gplvm_bayes_stats_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type,
+                            SEXP npar, SEXP par, SEXP threads);
+SEXP gplvm_bayes_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
+                             SEXP noise, SEXP ndim, SEXP n, SEXP psi0,
+                             SEXP Psi2, SEXP PY, SEXP yy, SEXP kl,
+                             SEXP gradient);
+SEXP gplvm_bayes_grad_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type,
+                           SEXP npar, SEXP par, SEXP beta, SEXP g0, SEXP L,
+                           SEXP E, SEXP W2, SEXP threads);
 SEXP gplvm_bayes_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar,
                       SEXP par, SEXP noise, SEXP ndim, SEXP gradient,
                       SEXP threads);

@@ -424,6 +424,39 @@ void gplvm_psi_grad(const gplvm_kernel *k, const double *mu, const double *S,
                     const double *W1, const double *W2, double *gmu,
                     double *gS, double *gZ, double *gpar, int nthreads);
 
+/* The Bayesian bound's three steps (src/bayes.c); kf has no white parts,
+ * s2 is the noise plus the white variances.  The weights of the gradient,
+ * from the global step: L (m x m), E (m x d), W2 and WK (m x m). */
+typedef struct {
+    double beta, g0;
+    double *L, *E, *W2, *WK;
+} gplvm_bayes_weights;
+void gplvm_bayes_weights_alloc(gplvm_bayes_weights *w, int m, int d);
+/* Step 1, rows' sums: psi0, Psi2 (m x m), PY = Psi1'Y (m x d), yy =
+ * tr(Y Y'), kl = KL(q(X) || N(0, I)) of these rows; Psi1 (n x m) is
+ * written too. */
+int gplvm_bayes_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
+                      const double *mu, const double *S, const double *Z,
+                      int m, int q, int nthreads, double *Psi1, double *psi0,
+                      double *Psi2, double *PY, double *yy, double *kl);
+/* Step 2, from all rows' sums (n rows): *bound and, if want_grad, the
+ * weights w and *gnoise (stripped of the white parts). */
+int gplvm_bayes_global(const gplvm_kernel *kf, const double *Z, int m,
+                       int q, double s2, double ndim, double n, int d,
+                       double psi0, const double *Psi2, const double *PY,
+                       double yy, double kl, int want_grad, double *bound,
+                       gplvm_bayes_weights *w, double *gnoise,
+                       double *jitter, int *retries);
+/* Step 3, rows' gradient: writes gmu, gS (n x q) and these rows' shares
+ * gZ (m x q) and gf (kf's nf parameters) through Psi1 and Psi2 (W1, n x
+ * m, is workspace); the share through Kzz is gplvm_kernel_grad() with
+ * w->WK. */
+int gplvm_bayes_rows_grad(const gplvm_kernel *kf, const double *Y, int n,
+                          int d, const double *mu, const double *S,
+                          const double *Z, int m, int q,
+                          const gplvm_bayes_weights *w, int nthreads,
+                          double *W1, double *gmu, double *gS, double *gZ,
+                          double *gf, int nf);
 /* Bayesian GP-LVM bound (src/bayes.c, formulas there): Y n x d, latent
  * means mu and variances S (n x q, S > 0), Z m x q.  Writes *bound and, if
  * want_grad, gmu, gS (n x q), gZ (m x q), gpar (natural scale) and *gnoise;

@@ -142,8 +142,6 @@ test_that("bad 'cluster' arguments are refused with clear errors", {
   expect_error(gplvm(Y, 2, cluster = cl), "'cluster' and the exact model")
   expect_error(gplvm(Y, 2, inducing = 4, approx = "fitc", cluster = cl),
                "'cluster' and 'approx' = \"fitc\" \\(FITC\\)")
-  expect_error(gplvm(Y, 2, inducing = 4, bayesian = TRUE, cluster = cl),
-               "'cluster' and 'bayesian' = TRUE")
   # workers that see no library gplvm is installed in
   blind <- test_cluster_without_gplvm()
   on.exit(stop_test_cluster(blind), add = TRUE)
@@ -259,4 +257,79 @@ test_that("missing values across 2 workers: the one-process objective", {
                     approx, err))
     expect_lt(err, 1e-6)
   }
+})
+
+# The Bayesian objective (psi-statistics bound and KL term) in one process
+# and across `ev`, at one point: value and gradient (relative differences),
+# and the cluster's gradient error against central differences.
+bayes_cluster_errors <- function(Y, ev, miss = NULL) {
+  set.seed(201)
+  n <- nrow(Y)
+  X <- matrix(stats::rnorm(2 * n), n)
+  S <- matrix(stats::runif(2 * n, 0.05, 0.6), n)
+  Z <- X[seq(1, n, length.out = 6), ] + 0.1
+  k <- kern_rbf(1.2, c(0.8, 1.5)) + kern_linear(0.3) + kern_white(0.02)
+  objective <- function(cluster) {
+    .gplvm_objective(Y, k, 0.1, character(), .prior_kl(), 2L,
+                     missing = miss, cluster = cluster,
+                     data = .data_bayes(6L))
+  }
+  serial <- objective(NULL)
+  spread <- objective(ev)
+  par <- serial$par(X, Z, k, 0.1, S0 = S)
+  a <- serial$eval(par)
+  b <- spread$eval(par)
+  c(value = rel_err(b$objective, a$objective),
+    grad = rel_err(b$grad, a$grad),
+    fn = rel_err(spread$fn_value(par), serial$fn_value(par)),
+    fd = rel_err(spread$gr(par), fd_gradient(spread$fn_value, par)))
+}
+
+test_that("the Bayesian bound across 2 workers: the one-process objective", {
+  set.seed(200)
+  dat <- cluster_data()
+  mdat <- cluster_missing_data()
+  miss <- .missing_patterns(mdat$Y)
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  ev <- .cluster_evaluator(cl, dat$Y)
+  on.exit(ev$close(), add = TRUE)
+  evm <- .cluster_evaluator(cl, mdat$Y, miss = miss)
+  on.exit(evm$close(), add = TRUE)
+  for (case in list(list(Y = dat$Y, ev = ev, miss = NULL, what = "complete"),
+                    list(Y = mdat$Y, ev = evm, miss = miss,
+                         what = "missing values"))) {
+    err <- bayes_cluster_errors(case$Y, case$ev, case$miss)
+    message(sprintf(paste("Bayesian x cluster (%s): value %.2g, gradient",
+                          "%.2g vs one process; composed gradient error",
+                          "%.2g"), case$what, err[["value"]],
+                    err[["grad"]], err[["fd"]]))
+    expect_lt(err[["value"]], 1e-10)
+    expect_lt(err[["grad"]], 1e-10)
+    expect_lt(err[["fn"]], 1e-10)
+    expect_lt(err[["fd"]], 1e-6)
+  }
+})
+
+test_that("a Bayesian fit across 2 PSOCK workers reaches the one-process fit", {
+  set.seed(202)
+  Y <- cluster_data(40)$Y
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  # a tight tolerance: the two fits' rounding differs, and the Bayesian
+  # bound is flat near its optimum
+  set.seed(1)
+  serial <- gplvm(Y, 2, bayesian = TRUE, inducing = 6, reltol = 1e-12,
+                  maxit = 5000)
+  set.seed(1)
+  spread <- gplvm(Y, 2, bayesian = TRUE, inducing = 6, reltol = 1e-12,
+                  maxit = 5000, cluster = cl)
+  expect_s3_class(spread, "bgplvm")
+  expect_identical(serial$optim$convergence, 0L)
+  expect_identical(spread$optim$convergence, 0L)
+  expect_lt(rel_err(spread$objective, serial$objective), 1e-6)
+  message(sprintf(paste("Bayesian x cluster fit: %d evaluations (one",
+                        "process %d), objectives %.10g and %.10g"),
+                  spread$optim$counts[[1L]], serial$optim$counts[[1L]],
+                  spread$objective, serial$objective))
 })

@@ -273,7 +273,7 @@ test_that("one table decides which parts combine, and says why", {
   # pairs the table does not list pass
   for (p in list(c("bayesian", "missing"), c("back_kernel", "missing"),
                  c("back_mlp", "missing"), c("vfe", "cluster"),
-                 c("missing", "cluster"),
+                 c("missing", "cluster"), c("bayesian", "cluster"),
                  c("bayesian", "back_mlp"), c("dynamics", "missing"))) {
     expect_identical(.check_combination(p), p)
   }
