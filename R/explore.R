@@ -27,8 +27,9 @@
 #'   data and standard errors (columns `pin`, the latent coordinates, the
 #'   outputs, and `se.` followed by each output's name);
 #' * with more than two latent dimensions, two menus choose the dimensions
-#'   shown (by default the two most relevant, as in [plot.gplvm()], so the
-#'   largest ARD relevances for a Bayesian fit); the other coordinates of a
+#'   shown (by default the two most relevant, the lower-numbered across,
+#'   as [plot.gplvm()] draws them, so the largest ARD relevances for a
+#'   Bayesian fit); the other coordinates of a
 #'   pointed position are held at their mean over the training points, as
 #'   in the plot's shading;
 #' * the table "nearest training rows" lists the `k` training rows whose
@@ -50,7 +51,7 @@
 #' @param labels Optional labels of the training points, as in
 #'   [plot.gplvm()] (a factor colours the points and adds a key).
 #' @param dims The two latent dimensions shown first; `NULL` for the two
-#'   most relevant.
+#'   most relevant, the lower-numbered across.
 #' @param k Number of nearest training rows listed.
 #' @param ... Further arguments to [plot.gplvm()] for the latent plot, such
 #'   as `background` or `resolution`.
@@ -116,7 +117,8 @@ gplvm_explore <- function(fit, display = NULL, labels = NULL, dims = NULL,
   q <- ncol(X)
   if (is.null(colnames(X))) colnames(X) <- paste0("X", seq_len(q))
   rel <- summary(fit)$relevance
-  default <- order(-rel)[seq_len(min(2L, q))]
+  # the two most relevant, the lower-numbered across, as plot() draws them
+  default <- sort(order(-rel)[seq_len(min(2L, q))])
   if (!is.null(dims)) {
     ok <- is.numeric(dims) && length(dims) == min(2L, q) &&
       all(dims %in% seq_len(q)) && !anyDuplicated(dims)
