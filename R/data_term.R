@@ -12,8 +12,9 @@
 #    posterior (what predict needs).
 # 3. Here: a constructor `.data_<name>(settings)` returning
 #    .new_data_term("<name>", settings), the argument of gplvm() that asks
-#    for it in .data_term_of(), its row in .data_capabilities() and in
-#    .valid_data_term(), and methods for class "gplvm_data_<name>" of
+#    for it in .data_term_of(), its case in .data_capabilities() and in
+#    .valid_data_term(), its rows in R/compat.R where it does not
+#    combine, and methods for class "gplvm_data_<name>" of
 #      .data_engine(term, Y, ndim, X, S, Z, kernel, noise, gradient, ws)
 #                                      value and gradient: list(value, X,
 #                                      S, Z, kernel, noise, jitter,
@@ -145,17 +146,12 @@
          FALSE)
 }
 
-# What each term supports (read by the compatibility check, R/compat.R).
+# What each term is: `variational` when it integrates over q(X) (its
+# latent parameters are means and variances, R/latent.R).  Which other
+# parts a term combines with is R/compat.R's table alone, not a second
+# list here.
 .data_capabilities <- function(term) {
-  switch(term$kind,
-         exact = list(missing = TRUE, cluster = FALSE, minibatch = FALSE,
-                      variational = FALSE),
-         sparse = list(missing = TRUE,
-                       cluster = term$approx %in% c("vfe", "dtc"),
-                       minibatch = term$approx == "vfe",
-                       variational = FALSE),
-         bayes = list(missing = TRUE, cluster = TRUE, minibatch = FALSE,
-                      variational = TRUE))
+  list(variational = identical(term$kind, "bayes"))
 }
 
 # ---- generics ----
