@@ -22,15 +22,14 @@ NULL
 # combine, with the reason; .check_combination() reads it.  A part's
 # name is one of .part_labels' names.
 .incompatible <- data.frame(
-  a = c("cluster", "cluster", "cluster",
+  a = c("cluster", "cluster",
         "batch_size", "batch_size", "batch_size", "batch_size",
         "batch_size", "batch_size",
         "dynamics"),
-  b = c("exact", "fitc", "batch_size",
+  b = c("exact", "batch_size",
         "exact", "fitc", "dtc", "bayesian", "dynamics", "missing",
         "bayesian"),
   why = c("the exact likelihood is not a sum over rows (give 'inducing')",
-          "FITC across workers is not written yet",
           "minibatch training runs in one process",
           paste("minibatch training optimises the uncollapsed sparse",
                 "bound (give 'inducing', e.g. gplvm(Y, inducing = 100,",
