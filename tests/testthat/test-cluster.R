@@ -258,9 +258,32 @@ test_that("missing values across 2 workers: the one-process objective", {
   }
 })
 
+# Two objectives, `serial` in one process and `spread` across a cluster,
+# at `par`: relative differences of value and gradient, and the spread
+# one's gradient error against central differences.
+cluster_objective_errors <- function(serial, spread, par) {
+  a <- serial$eval(par)
+  b <- spread$eval(par)
+  c(value = rel_err(b$objective, a$objective),
+    grad = rel_err(b$grad, a$grad),
+    fn = rel_err(spread$fn_value(par), serial$fn_value(par)),
+    fd = rel_err(spread$gr(par), fd_gradient(spread$fn_value, par)))
+}
+
+# Reports `err` (cluster_objective_errors()) of `what` and expects the
+# cluster's objective to be the one-process one.
+expect_cluster_objective <- function(err, what) {
+  message(sprintf(paste("%s: value %.2g, gradient %.2g vs one process;",
+                        "composed gradient error %.2g"), what,
+                  err[["value"]], err[["grad"]], err[["fd"]]))
+  expect_lt(err[["value"]], 1e-10)
+  expect_lt(err[["grad"]], 1e-10)
+  expect_lt(err[["fn"]], 1e-10)
+  expect_lt(err[["fd"]], 1e-6)
+}
+
 # The Bayesian objective (psi-statistics bound and KL term) in one process
-# and across `ev`, at one point: value and gradient (relative differences),
-# and the cluster's gradient error against central differences.
+# and across `ev`, at one point: cluster_objective_errors().
 bayes_cluster_errors <- function(Y, ev, miss = NULL) {
   set.seed(201)
   n <- nrow(Y)
@@ -274,14 +297,8 @@ bayes_cluster_errors <- function(Y, ev, miss = NULL) {
                      data = .data_bayes(6L))
   }
   serial <- objective(NULL)
-  spread <- objective(ev)
-  par <- serial$par(X, Z, k, 0.1, S0 = S)
-  a <- serial$eval(par)
-  b <- spread$eval(par)
-  c(value = rel_err(b$objective, a$objective),
-    grad = rel_err(b$grad, a$grad),
-    fn = rel_err(spread$fn_value(par), serial$fn_value(par)),
-    fd = rel_err(spread$gr(par), fd_gradient(spread$fn_value, par)))
+  cluster_objective_errors(serial, objective(ev),
+                           serial$par(X, Z, k, 0.1, S0 = S))
 }
 
 test_that("the Bayesian bound across 2 workers: the one-process objective", {
@@ -298,15 +315,9 @@ test_that("the Bayesian bound across 2 workers: the one-process objective", {
   for (case in list(list(Y = dat$Y, ev = ev, miss = NULL, what = "complete"),
                     list(Y = mdat$Y, ev = evm, miss = miss,
                          what = "missing values"))) {
-    err <- bayes_cluster_errors(case$Y, case$ev, case$miss)
-    message(sprintf(paste("Bayesian x cluster (%s): value %.2g, gradient",
-                          "%.2g vs one process; composed gradient error",
-                          "%.2g"), case$what, err[["value"]],
-                    err[["grad"]], err[["fd"]]))
-    expect_lt(err[["value"]], 1e-10)
-    expect_lt(err[["grad"]], 1e-10)
-    expect_lt(err[["fn"]], 1e-10)
-    expect_lt(err[["fd"]], 1e-6)
+    expect_cluster_objective(bayes_cluster_errors(case$Y, case$ev,
+                                                  case$miss),
+                             sprintf("Bayesian x cluster (%s)", case$what))
   }
 })
 
@@ -348,12 +359,30 @@ test_that("FITC in chunks equals FITC in one chunk, with or without the store", 
       }
     }
   }
+  # the workers' steps check what C receives
+  k <- kern_rbf(1.2, c(0.8, 1.5))
+  spec <- .kernel_spec(k, 2L)
+  fac <- .Call(C_gplvm_sparse_factor_call, dat$Z, spec$type, spec$npar,
+               spec$par)
+  st <- .Call(C_gplvm_fitc_stats_call, dat$Y, dat$X, dat$Z, spec$type,
+              spec$npar, spec$par, fac$Lz, 0.1, 7L, FALSE)
+  expect_error(.Call(C_gplvm_fitc_stats_call, dat$Y, dat$X, dat$Z,
+                     spec$type, spec$npar, spec$par, fac$Lz, NULL, 7L,
+                     FALSE), "'noise' must be one finite number")
+  expect_error(.Call(C_gplvm_fitc_global_call, dat$Z, spec$type, spec$npar,
+                     spec$par, 5, fac$Lz, fac$rel, st$n, "a", st$yy, st$Phi,
+                     st$c, TRUE), "'loglam'")
+  expect_error(.Call(C_gplvm_fitc_grad_call, dat$Y, dat$X, dat$Z, spec$type,
+                     spec$npar, spec$par, fac$Lz, -1, 5, fac$rel,
+                     diag(7), st$c, 7L, NULL), "'noise' must be positive")
+  expect_error(.Call(C_gplvm_fitc_grad_call, dat$Y, dat$X, dat$Z, spec$type,
+                     spec$npar, spec$par, fac$Lz, 0.1, 5, fac$rel,
+                     diag(6), st$c, 7L, NULL), "'B' must be 7 x 7")
 })
 
 # The FITC objective (composed: data term, prior, log-parameters) in one
-# process and across `ev`, at the latent positions of `dat`: relative
-# differences of value and gradient, and the cluster's gradient error
-# against central differences.
+# process and across `ev`, at the latent positions of `dat`:
+# cluster_objective_errors().
 fitc_cluster_errors <- function(dat, ev, miss = NULL) {
   k <- kern_rbf(1.2, c(0.8, 1.5)) + kern_white(0.02)
   objective <- function(cluster) {
@@ -361,14 +390,8 @@ fitc_cluster_errors <- function(dat, ev, miss = NULL) {
                      approx = "fitc", missing = miss, cluster = cluster)
   }
   serial <- objective(NULL)
-  spread <- objective(ev)
-  par <- serial$par(dat$X, dat$Z, k, 0.1)
-  a <- serial$eval(par)
-  b <- spread$eval(par)
-  c(value = rel_err(b$objective, a$objective),
-    grad = rel_err(b$grad, a$grad),
-    fn = rel_err(spread$fn_value(par), serial$fn_value(par)),
-    fd = rel_err(spread$gr(par), fd_gradient(spread$fn_value, par)))
+  cluster_objective_errors(serial, objective(ev),
+                           serial$par(dat$X, dat$Z, k, 0.1))
 }
 
 test_that("FITC across 2 workers, or one listed twice: the one-process bound", {
@@ -394,16 +417,10 @@ test_that("FITC across 2 workers, or one listed twice: the one-process bound", {
                            what = "complete"),
                       list(dat = mdat, ev = evm, miss = miss,
                            what = "missing values"))) {
-      err <- fitc_cluster_errors(case$dat, case$ev, case$miss)
-      message(sprintf(paste("FITC x cluster (workers %s, %s): value %.2g,",
-                            "gradient %.2g vs one process; composed",
-                            "gradient error %.2g"),
-                      paste(w, collapse = ", "), case$what, err[["value"]],
-                      err[["grad"]], err[["fd"]]))
-      expect_lt(err[["value"]], 1e-10)
-      expect_lt(err[["grad"]], 1e-10)
-      expect_lt(err[["fn"]], 1e-10)
-      expect_lt(err[["fd"]], 1e-6)
+      expect_cluster_objective(
+        fitc_cluster_errors(case$dat, case$ev, case$miss),
+        sprintf("FITC x cluster (workers %s, %s)", paste(w, collapse = ", "),
+                case$what))
     }
     ev$close()
     evm$close()
