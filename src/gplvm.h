@@ -377,9 +377,9 @@ int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
  * noise.  Writes *loglik and, if want_grad, gX (n x q), gZ (m x q), gpar
  * and *gnoise; *jitter is what was added to the diagonal of k(Z, Z) and
  * *retries how often it had to grow.  Returns a status code.
- * store: keep Kxz and V between the passes (O(n m) memory) rather than compute them
- * twice; otherwise O(chunk m + m^2 + m d) workspace.  phase: NULL or
- * GPLVM_NSPHASE doubles. */
+ * store: keep Kxz and V between the passes (O(n m) memory) rather than
+ * compute them twice; otherwise O(chunk m + m^2 + m d) workspace.  phase:
+ * NULL or GPLVM_NSPHASE doubles. */
 int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
                          const double *X, const double *Z, int m, int q,
                          const gplvm_kernel *k, double noise, int approx,

@@ -344,7 +344,7 @@ test_that("a Bayesian fit across 2 PSOCK workers reaches the one-process fit", {
                   spread$objective, serial$objective))
 })
 
-test_that("FITC in chunks equals FITC in one chunk, with or without the store", {
+test_that("FITC in chunks equals FITC in one chunk, stored or not", {
   set.seed(210)
   dat <- cluster_data()
   for (k in list(kern_rbf(1.2, c(0.8, 1.5)) + kern_white(0.02),
