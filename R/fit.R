@@ -285,7 +285,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   noise_prior <- .check_noise_prior(noise_prior)
 
   cluster <- .check_cluster(cluster)
-  mb <- .check_minibatch(batch_size, epochs, nrow(Y), restarts)
+  mb <- .check_minibatch(batch_size, epochs, nrow(Y))
   if (.no_variation(Y)) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
   }
@@ -774,7 +774,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (is.null(b$grad)) b$grad <- -eval(b$par)$grad
     b$grad
   }
-  list(eval = eval, free = free, fit_noise = fit_noise, term = term,
+  list(eval = eval, unpack = unpack, free = free, fit_noise = fit_noise,
+       term = term,
        prep = prep, workspace = prep$workspace, latent = map,
        prior = xprior,
        # the optimised vector at a start (S0: variances of q(X))

@@ -1,34 +1,39 @@
 # Plain-R twin of the uncollapsed minibatch bound (R/minibatch.R), written
-# point by point from Hensman, Fusi and Lawrence (2013) in the inducing
-# variables u themselves (not whitened): q(u_d) = N(mu_d, S) with
-# mu = R' Sv eta and S = R' Sv R for the whitened natural parameters
-# (Lambda = Sv^-1, eta) that the package stores, Kzz = R'R.
+# entry by entry from Hensman, Fusi and Lawrence (2013) in the inducing
+# variables u themselves (not whitened): q(u_d) = N(mu_d, S_d) with
+# mu_d = R' Sv_d eta_d and S_d = R' Sv_d R for the whitened natural
+# parameters (Lambda_d = Sv_d^-1, eta) that the package stores, Kzz = R'R.
+# Lambda is one matrix for every column, or a list indexed by `pattern`
+# (each column's entry); NA entries of Y are left out of the sum.
 minibatch_bound_r <- function(Y, X, Z, kernel, noise, Lambda, eta,
-                              scale = 1) {
+                              scale = 1, pattern = NULL) {
   m <- nrow(Z)
   d <- ncol(Y)
+  if (!is.list(Lambda)) {
+    Lambda <- list(Lambda)
+    pattern <- rep(1L, d)
+  }
   Kzz <- .kern_matrix_r(kernel, Z)
   Kzz <- Kzz + diag(1e-8 * mean(diag(Kzz)), m)
   R <- chol(Kzz)
-  Sv <- solve(Lambda)
-  mu <- t(R) %*% Sv %*% eta
-  S <- t(R) %*% Sv %*% R
   Kxz <- .kern_matrix_r(kernel, X, Z)
   kd <- diag(.kern_matrix_r(kernel, X))
-  data <- 0
-  for (i in seq_len(nrow(Y))) {
-    a <- solve(Kzz, Kxz[i, ])
-    data <- data + sum(stats::dnorm(Y[i, ], drop(a %*% mu), sqrt(noise),
-                                    log = TRUE)) -
-      d * drop(t(a) %*% S %*% a) / (2 * noise) -
-      d * (kd[i] - sum(Kxz[i, ] * a)) / (2 * noise)
-  }
   logdet <- function(A) c(determinant(A)$modulus)
+  data <- 0
   kl <- 0
   for (j in seq_len(d)) {
-    kl <- kl + (sum(diag(solve(Kzz, S))) +
-                  drop(t(mu[, j]) %*% solve(Kzz, mu[, j])) - m +
-                  logdet(Kzz) - logdet(S)) / 2
+    Sv <- solve(Lambda[[pattern[j]]])
+    mu <- t(R) %*% Sv %*% eta[, j]
+    S <- t(R) %*% Sv %*% R
+    for (i in which(!is.na(Y[, j]))) {
+      a <- solve(Kzz, Kxz[i, ])
+      data <- data + stats::dnorm(Y[i, j], sum(a * mu), sqrt(noise),
+                                  log = TRUE) -
+        drop(t(a) %*% S %*% a) / (2 * noise) -
+        (kd[i] - sum(Kxz[i, ] * a)) / (2 * noise)
+    }
+    kl <- kl + (sum(diag(solve(Kzz, S))) + drop(t(mu) %*% solve(Kzz, mu)) -
+                  m + logdet(Kzz) - logdet(S)) / 2
   }
   scale * data - kl
 }
