@@ -14,7 +14,7 @@ count() {
   printf '%-9s %2d  %s\n' "$kind" "$(echo "$files" | grep -c .)" \
     "$(echo $files)"
 }
-count sparse 'is\.null\(([a-z_]+\$)?(inducing|Z0|Z|approx)\)|approx == "(fitc|vfe|dtc)"|m > 0L|m == 0L|inherits\([a-z_]+, "gplvm_data_(exact|sparse)"\)|kind(,| ==| !=) "(exact|sparse)"'
+count sparse 'is\.null\(([a-z_]+\$)?(inducing|Z0|Z|approx)\)|approx == "(fitc|vfe|dtc)"|(^|[^a-z_])m (>|==) 0L|inherits\([a-z_]+, "gplvm_data_(exact|sparse)"\)|kind(,| ==| !=) "(exact|sparse)"'
 count bayesian 'inherits\([a-z_]+, (c\()?"(summary\.)?bgplvm"|if \(bayesian\)|bayesian &&|is\.null\(([a-z_]+\$)?(X_var|S)\)|inherits\([a-z_]+, "gplvm_data_bayes"\)|kind(,| ==| !=) "bayes"'
 count missing 'is\.null\(([a-z_]+\$)?(missing|miss|pats)\)'
 count dynamics 'is\.null\(dyn\)|!is\.logical\(prior\)|\.fit_dynamics\(|kind(,| ==| !=) "dynamics"'
