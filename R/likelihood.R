@@ -164,6 +164,9 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
 .gplvm_loglik_exact <- function(Y, X, kernel, noise, gradient, miss) {
   # all rows, not only a missingness pattern's (R/data_term.R)
   prep <- .data_prepare(.data_exact(), Y, miss, gram = FALSE)
+  # its N x N workspace now, not at garbage collection: repeated calls
+  # (gplvm_check_gradient()) must not pile them up
+  on.exit(.workspace_free(prep$workspace))
   res <- .data_eval(prep, X, NULL, NULL, kernel, noise, gradient)
   if (res$jitter > 0) {
     warning(.jitter_message(res$jitter), call. = FALSE)
