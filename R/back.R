@@ -213,11 +213,8 @@
 }
 
 # The data a fit's mapping reads: its data, after rank-q SVD imputation
-# of the missing entries (R/missing.R) if it has any.
-.back_input <- function(object) {
-  if (is.null(object$missing)) object$Y
-  else .svd_impute(object$Y, ncol(object$X))
-}
+# of the missing entries (R/missing.R; complete data come back as they are).
+.back_input <- function(object) .svd_impute(object$Y, ncol(object$X))
 
 # The mapping of a back-constrained fit applied to new centred, scaled rows
 # Ys (complete: the mapping needs every column); NULL for other fits.

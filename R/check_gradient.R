@@ -116,7 +116,7 @@ gplvm_check_gradient <- function(Y, X, kernel, noise, inducing = NULL, ...,
   more <- list(...)
   if (inherits(Y, "gplvm")) {
     if (!missing(X) || !missing(kernel) || !missing(noise) ||
-        !is.null(inducing) || length(more)) {
+        !missing(inducing) || length(more)) {
       stop(paste("with a fitted model as 'Y', give only 'tolerance' and",
                  "'max_latent': the rest comes from the fit"), call. = FALSE)
     }
@@ -141,11 +141,8 @@ gplvm_check_gradient <- function(Y, X, kernel, noise, inducing = NULL, ...,
 # The arguments of gplvm_loglik() for a fit's data term at its fitted
 # values (see ?gplvm_check_gradient).
 .fit_loglik_args <- function(fit) {
-  args <- list(Y = fit$Y, X = fit$X, kernel = fit$kernel, noise = fit$noise,
-               inducing = fit$inducing)
-  if (!is.null(fit$X_var)) args$X_var <- fit$X_var
-  if (!is.null(fit$approx) && is.null(fit$X_var)) args$approx <- fit$approx
-  args
+  c(list(Y = fit$Y, X = fit$X, kernel = fit$kernel, noise = fit$noise),
+    .data_loglik_args(.fit_data_term(fit), fit))  # R/data_term.R
 }
 
 # What gplvm_check_gradient() hands to .check_gradient_core(), built from

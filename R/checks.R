@@ -11,10 +11,11 @@
 
 # What a fit of n rows needs besides its arguments, checked before it
 # starts (so that the message is not taken for a failure of the start):
-# the exact model's size limit on all n rows (not one missingness
-# pattern's), and the option "gplvm.threads" (R/likelihood.R).
+# the data term's size limit on all n rows (not one missingness
+# pattern's; `inducing` as gplvm() passes it, whose term this is), and the
+# option "gplvm.threads" (R/likelihood.R).
 .check_fit_setup <- function(n, inducing) {
-  if (is.null(inducing)) .check_exact_size(n)
+  .data_check_size(.data_term_of(inducing, "vfe", FALSE, n), n)  # R/data_term.R
   .gplvm_threads()
   invisible()
 }
@@ -110,22 +111,20 @@
 }
 
 # The scale of the data Y that gplvm() can fit: the mean column variance
-# vbar of the centred (scaled) data between 1e-150 and 1e150 (beyond, the
-# variances under- or overflow during the fit), and for the Bayesian
-# GP-LVM between 1e-100 and 1e100 (its bound squares the kernel variance:
-# data scaled by 1e+/-53, vbar 1e+/-106, overflowed it, 1e+/-50 did not);
-# sds: the columns' standard deviations (all finite).
+# vbar of the centred (scaled) data within the range its data term takes
+# (.data_scale_limit() in R/data_term.R; the term that `bayesian` asks
+# for); sds: the columns' standard deviations (all finite).
 .check_data_scale <- function(Y, vbar, sds, bayesian) {
-  lim <- if (bayesian) 1e100 else 1e150
-  if (vbar >= 1 / lim && vbar <= lim && all(is.finite(sds))) {
+  lim <- .data_scale_limit(.data_term_of(NULL, "vfe", bayesian, nrow(Y)))
+  if (vbar >= 1 / lim$limit && vbar <= lim$limit && all(is.finite(sds))) {
     return(invisible(vbar))
   }
   stop(sprintf(paste("'Y' (largest absolute value %.3g, mean column",
                      "variance %.3g after centring) is on a scale too far",
                      "from 1 to fit%s: the mean column variance must be",
                      "between %.0e and %.0e; multiply it by a constant"),
-               max(abs(Y), na.rm = TRUE), vbar,
-               if (bayesian) " with 'bayesian = TRUE'" else "", 1 / lim, lim),
+               max(abs(Y), na.rm = TRUE), vbar, lim$what, 1 / lim$limit,
+               lim$limit),
        call. = FALSE)
 }
 
@@ -199,28 +198,23 @@
   q <- NCOL(X)
   d <- NCOL(f("Y"))
   o <- f("optim")
-  Z <- f("inducing")
-  # a sparse fit keeps its posterior on the M inducing inputs instead of a
-  # Cholesky factor of the N x N covariance
-  m <- if (is.null(Z)) n else NROW(Z)
+  # the fields of the data term (R/data_term.R): a damaged term is named
+  # below, and the fields are checked as for the term the others imply
+  term_ok <- .valid_data_term(object)
+  plain <- object
+  if (!term_ok) plain$data_term <- NULL
+  own <- .data_check_fields(.fit_data_term(plain), object, n, q, d, mat)
   ok <- c(
     X = mat(X, n, q) && n >= 1L && q >= 1L && is.finite(sum(X^2)),
     Y = mat(.zero_na(f("Y")), n, d) && d >= 1L,
     missing = .valid_missing(f("missing"), f("Y")),
     X_init = is.null(f("X_init")) || mat(f("X_init"), n, q),
     latent = .valid_back(f("latent"), f("Y")),  # R/back.R
-    data_term = .valid_data_term(object),  # R/data_term.R
-    alpha = mat(f("alpha"), m, d),
-    chol = if (is.null(Z)) .is_factor(f("chol"), n) else is.null(f("chol")),
-    inducing = is.null(Z) || (mat(Z, m, q) && m >= 1L &&
-                              mat(f("Cfac"), m, m) &&
-                              is.character(f("approx")) &&
-                              length(f("approx")) == 1L &&
-                              f("approx") %in% names(.sparse_codes)),
+    data_term = term_ok,
+    own[c("alpha", "chol", "inducing")],
     kernel = !is.null(tryCatch(.check_kernel(f("kernel"), q),
                                error = function(e) NULL)),
-    X_var = !inherits(object, "bgplvm") ||
-      (mat(f("X_var"), n, q) && all(f("X_var") > 0)),
+    X_var = if ("X_var" %in% names(own)) own[["X_var"]] else TRUE,
     noise = num(f("noise")) && f("noise") > 0,
     center = num(f("center"), d),
     scale = is.null(f("scale")) || (num(f("scale"), d) && all(f("scale") > 0)),

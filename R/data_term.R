@@ -8,27 +8,61 @@
 #    CALLDEF table of src/init.c.
 # 2. R/<name>.R: a call wrapper `.loglik_<name>_c()` that turns the
 #    engine's status codes into conditions (.stop_on_status(): numerical
-#    failures get class "gplvm_numerical_error"), and the term's
-#    posterior (what predict needs).
+#    failures get class "gplvm_numerical_error"), the term's posterior
+#    (what predict needs) and its gplvm_loglik() (checks of its arguments,
+#    the value with its named gradient attribute).
 # 3. Here: a constructor `.data_<name>(settings)` returning
 #    .new_data_term("<name>", settings), the argument of gplvm() that asks
-#    for it in .data_term_of(), its case in .data_capabilities() and in
-#    .valid_data_term(), its rows in R/compat.R where it does not
-#    combine, and methods for class "gplvm_data_<name>" of
+#    for it in .data_term_of() (and of gplvm_loglik() in .loglik_term()),
+#    its case in .data_capabilities() and in .valid_data_term(), its rows
+#    in R/compat.R where it does not combine, and methods for class
+#    "gplvm_data_<name>" of
 #      .data_engine(term, Y, ndim, X, S, Z, kernel, noise, gradient, ws)
 #                                      value and gradient: list(value, X,
 #                                      S, Z, kernel, noise, jitter,
 #                                      jittered);
 #      .data_posterior(term, Y, X, S, Z, kernel, noise, jitter, ws)
-#                                      the fitted posterior's fields;
+#                                      the fitted posterior's fields
+#                                      (alpha, and chol or Cfac);
+#      .data_describe(term)            print()'s and summary()'s labels:
+#                                      list(model, value, likelihood);
+#      .data_loglik(term, ...)         gplvm_loglik() for the term;
+#      .data_loglik_args(term, fit)    the arguments of gplvm_loglik()
+#                                      that give a fit's term back
+#                                      (gplvm_check_gradient());
 #    and, where the defaults for "gplvm_data" (a term with m inducing
-#    inputs) do not fit, of .data_npar, .data_names, .data_defaults,
-#    .data_check_kernel, .data_start, .data_project and
-#    .data_fit_posterior.
+#    inputs, a posterior on them, point latent positions) do not fit, of
+#      .data_npar, .data_names         its own parameters (the inducing
+#                                      inputs: m * q);
+#      .data_defaults, .data_check_kernel, .data_start   gplvm()'s
+#                                      defaults, kernel check and start;
+#      .data_project                   predict(newdata =);
+#      .data_fit_posterior             the fit's posterior as an object of
+#                                      R/posterior.R: class "chol" (on the
+#                                      latent positions) or "projected"
+#                                      (on the inducing inputs), or a new
+#                                      class with that file's methods
+#                                      (.post_explained, .post_times_inverse,
+#                                      .post_factor; .post_mean,
+#                                      .post_variance and .post_metric then
+#                                      work as they are);
+#      .data_relevance, .data_cat_relevance   relevance of the latent
+#                                      dimensions (summary, screeplot, plot);
+#      .data_latent_var, .data_inducing   variances of q(X) and inducing
+#                                      inputs the plots draw (NULL: none);
+#      .data_check_fields              .check_gplvm()'s checks of the
+#                                      fields holding its posterior;
+#      .data_scale_limit, .data_check_size   the data it can fit;
+#      .data_cluster_eval              evaluation across a cluster.
+#    predict(), plot(), the magnification factors, imputation, print(),
+#    summary(), anova() and the checks call only these: none of them tests
+#    which term a fit uses.  Missing values wrap any term (.data_eval()
+#    here, .missing_wrap() in R/missing.R for the posterior).
 # 4. tests/testthat/test-<name>.R: the engine against a plain-R reference,
 #    the composed objective's gradient (.gplvm_objective(..., data =
 #    .data_<name>(...))$gr) against fd_gradient() of its fn
-#    (helper-gradients.R), and a converged fit.
+#    (helper-gradients.R), the posterior's mean and variance against a
+#    plain-R reference, and a converged fit.
 # That is six files: src/<name>.c, src/calls.h, src/init.c, R/<name>.R,
 # this file and the test file; a seventh, R/compat.R, if some pair of
 # parts does not combine with it.
@@ -177,8 +211,9 @@
 .data_engine.gplvm_data_exact <- function(term, Y, ndim, X, S, Z, kernel,
                                           noise, gradient, ws = NULL) {
   r <- .loglik_c(Y, X, kernel, noise, gradient, ndim = ndim, workspace = ws)
+  # Y: the gradient in the data (R/likelihood.R reports it)
   list(value = r$loglik, X = r$X, Z = NULL, kernel = r$kernel,
-       noise = r$noise, jitter = r$jitter, jittered = r$jitter > 0)
+       noise = r$noise, jitter = r$jitter, jittered = r$jitter > 0, Y = r$Y)
 }
 
 .data_engine.gplvm_data_sparse <- function(term, Y, ndim, X, S, Z, kernel,
@@ -284,14 +319,17 @@
 # missing) for a fit: each missingness pattern's block (`miss` from
 # .missing_patterns(), NULL for complete data) and, for the exact term on
 # complete data with D > N, a square factor C with C C' = Y Y', computed
-# once (each evaluation is then O(N^3), not O(N^2 D)); an N x N workspace
-# for the exact term.  `cluster`: an evaluator of R/cluster.R, which then
-# evaluates the term.  Returns list(term, blocks, workspace, cluster).
-.data_prepare <- function(term, Y, miss = NULL, cluster = NULL) {
+# once (each evaluation is then O(N^3), not O(N^2 D)), unless `gram` is
+# FALSE (the engine's gradient in the data is then that in Y); an N x N
+# workspace for the exact term.  `cluster`: an evaluator of R/cluster.R,
+# which then evaluates the term.  Returns list(term, blocks, workspace,
+# cluster).
+.data_prepare <- function(term, Y, miss = NULL, cluster = NULL, gram = TRUE) {
   # the size limit names Y's rows, not a pattern's (R/likelihood.R)
   if (inherits(term, "gplvm_data_exact")) .check_exact_size(nrow(Y))
   blocks <- if (is.null(miss)) {
-    Yf <- if (inherits(term, "gplvm_data_exact") && ncol(Y) > nrow(Y)) {
+    Yf <- if (gram && inherits(term, "gplvm_data_exact") &&
+              ncol(Y) > nrow(Y)) {
       .gram_factor(Y)
     } else Y
     list(list(rows = NULL, Y = Yf, ndim = ncol(Y)))
@@ -346,3 +384,158 @@
   out$jitter <- max(out$jitters)
   out
 }
+
+# ---- what the rest of the package asks a term ----
+#
+# print(), summary(), plot(), predict(), gplvm_loglik() and the checks ask
+# the fit's term (.fit_data_term()) through these, so that none of them
+# tests which term a fit uses.
+
+# Labels for print() and summary(): `model`, the line that names the term
+# (NULL: none, the exact model), `value`, what the fitted value is, and
+# `likelihood`: TRUE when it is the exact log-likelihood (anova() gives
+# chi-squared probabilities for those alone).
+.data_describe <- function(term) UseMethod(".data_describe")
+.data_describe.gplvm_data_exact <- function(term) {
+  list(model = NULL, value = "Log-likelihood:", likelihood = TRUE)
+}
+.data_describe.gplvm_data_sparse <- function(term) {
+  list(model = sprintf("Sparse: %s with %d inducing inputs",
+                       c(vfe = "variational bound (VFE)", fitc = "FITC",
+                         dtc = "DTC")[[term$approx]], term$m),
+       value = if (term$approx == "vfe") "Log-likelihood bound:"
+               else "Approximate log-likelihood:",
+       likelihood = FALSE)
+}
+.data_describe.gplvm_data_bayes <- function(term) {
+  list(model = sprintf("Bayesian GP-LVM: q(X) with %d inducing inputs",
+                       term$m),
+       value = "Lower bound on log p(Y):", likelihood = FALSE)
+}
+
+# The relevance of each latent dimension of `fit` (1 = most relevant) as
+# summary(), screeplot() and plot() show it: `value`, `label` (the axis
+# title of screeplot()) and `used`, the dimensions in use (NULL: the term
+# does not switch dimensions off; plot() then does not choose by it).
+.data_relevance <- function(term, fit) UseMethod(".data_relevance")
+.data_relevance.gplvm_data <- function(term, fit) {
+  list(value = .spread_relevance(fit), label = "Relevance",  # R/methods.R
+       used = NULL)
+}
+.data_relevance.gplvm_data_bayes <- function(term, fit) {
+  rel <- .ard_relevance(fit)  # R/bayes.R
+  list(value = rel, label = "ARD relevance",
+       used = which(rel >= .relevance_cutoff))
+}
+
+# summary()'s lines on the relevance `rel`; `pruning` the fit's trials of
+# switching dimensions off (R/bayes.R), if any.
+.data_cat_relevance <- function(term, rel, pruning) {
+  UseMethod(".data_cat_relevance")
+}
+.data_cat_relevance.gplvm_data <- function(term, rel, pruning) {
+  cat("Latent dimension relevance (1 = most relevant):\n")
+  print(round(rel, 4L))
+}
+.data_cat_relevance.gplvm_data_bayes <- function(term, rel, pruning) {
+  .cat_relevance(rel, pruning)  # R/bayes.R
+}
+
+# The variances of q(X) of `fit` (NULL: its latent positions are points),
+# for plot(uncertainty = TRUE) and as.data.frame(): by default those the
+# fit holds (its latent parameterisation's, R/latent.R).
+.data_latent_var <- function(term, fit) UseMethod(".data_latent_var")
+.data_latent_var.gplvm_data <- function(term, fit) {
+  V <- fit$X_var
+  if (is.matrix(V) && identical(dim(V), dim(fit$X))) V
+}
+
+# The inducing inputs of `fit` (NULL: the term has none), for plot().
+.data_inducing <- function(term, fit) UseMethod(".data_inducing")
+.data_inducing.gplvm_data <- function(term, fit) fit$inducing
+.data_inducing.gplvm_data_exact <- function(term, fit) NULL
+
+# The term that gplvm_loglik()'s arguments ask for: the Bayesian bound
+# with `X_var`, a sparse approximation with `inducing`, else the exact
+# likelihood (unchecked: .data_loglik() checks them, naming them).
+.loglik_term <- function(inducing, approx, X_var) {
+  if (!is.null(X_var)) return(.new_data_term("bayes", list(m = NROW(inducing))))
+  if (is.null(inducing)) .data_exact()
+  else .new_data_term("sparse", list(approx = approx, m = NROW(inducing)))
+}
+
+# gplvm_loglik() for the term: checks the term's arguments and returns
+# the value with its gradient attribute (R/likelihood.R, R/sparse.R,
+# R/bayes.R); miss: NULL, or Y's missingness (.missing_patterns).
+.data_loglik <- function(term, Y, X, kernel, noise, gradient, inducing,
+                         approx, X_var, miss) {
+  UseMethod(".data_loglik")
+}
+.data_loglik.gplvm_data_exact <- function(term, Y, X, kernel, noise,
+                                          gradient, inducing, approx, X_var,
+                                          miss) {
+  .gplvm_loglik_exact(Y, X, kernel, noise, gradient, miss)
+}
+.data_loglik.gplvm_data_sparse <- function(term, Y, X, kernel, noise,
+                                           gradient, inducing, approx, X_var,
+                                           miss) {
+  .gplvm_loglik_sparse(Y, X, kernel, noise, gradient, inducing, approx, miss)
+}
+.data_loglik.gplvm_data_bayes <- function(term, Y, X, kernel, noise,
+                                          gradient, inducing, approx, X_var,
+                                          miss) {
+  .gplvm_loglik_bayes(Y, X, kernel, noise, gradient, inducing, approx,
+                      X_var, miss)
+}
+
+# The arguments of gplvm_loglik() beyond Y, X, kernel and noise that give
+# `fit`'s term at its fitted values (gplvm_check_gradient()).
+.data_loglik_args <- function(term, fit) UseMethod(".data_loglik_args")
+.data_loglik_args.gplvm_data_exact <- function(term, fit) list()
+.data_loglik_args.gplvm_data_sparse <- function(term, fit) {
+  list(inducing = fit$inducing, approx = term$approx)
+}
+.data_loglik_args.gplvm_data_bayes <- function(term, fit) {
+  list(inducing = fit$inducing, X_var = fit$X_var)
+}
+
+# For .check_gplvm(): whether the fields that hold the term's posterior
+# and parameters are intact, a named logical vector (n rows, q latent and
+# d data dimensions; `mat(m, nr, nc)` tests a finite double matrix).
+.data_check_fields <- function(term, fit, n, q, d, mat) {
+  UseMethod(".data_check_fields")
+}
+.data_check_fields.gplvm_data_exact <- function(term, fit, n, q, d, mat) {
+  c(alpha = mat(fit$alpha, n, d), chol = .is_factor(fit$chol, n),
+    inducing = is.null(fit$inducing))
+}
+.data_check_fields.gplvm_data <- function(term, fit, n, q, d, mat) {
+  # the posterior on the M inducing inputs instead of a Cholesky factor of
+  # the N x N covariance
+  Z <- fit$inducing
+  m <- NROW(Z)
+  c(alpha = mat(fit$alpha, m, d), chol = is.null(fit$chol),
+    inducing = mat(Z, m, q) && m >= 1L && mat(fit$Cfac, m, m) &&
+      is.character(fit$approx) && length(fit$approx) == 1L &&
+      fit$approx %in% names(.sparse_codes))
+}
+.data_check_fields.gplvm_data_bayes <- function(term, fit, n, q, d, mat) {
+  c(NextMethod(), X_var = mat(fit$X_var, n, q) && all(fit$X_var > 0))
+}
+
+# The range of the data's mean column variance vbar the term fits:
+# list(limit, what), vbar within [1 / limit, limit] (beyond, the variances
+# under- or overflow during the fit); `what` says which model the limit is
+# for in the message.  The Bayesian bound squares the kernel variance
+# (data scaled by 1e+/-53, vbar 1e+/-106, overflowed it, 1e+/-50 did not).
+.data_scale_limit <- function(term) UseMethod(".data_scale_limit")
+.data_scale_limit.gplvm_data <- function(term) list(limit = 1e150, what = "")
+.data_scale_limit.gplvm_data_bayes <- function(term) {
+  list(limit = 1e100, what = " with 'bayesian = TRUE'")
+}
+
+# Stops when n rows of data are more than the term can hold (the exact
+# model's N x N matrices: R/likelihood.R).
+.data_check_size <- function(term, n) UseMethod(".data_check_size")
+.data_check_size.gplvm_data <- function(term, n) invisible(n)
+.data_check_size.gplvm_data_exact <- function(term, n) .check_exact_size(n)

@@ -48,11 +48,9 @@ autoplot.gplvm <- function(object, labels = NULL, dims = NULL,
   .check_no_dots(...)
   pick <- .plot_dims(object, dims)
   dims <- pick$dims
-  uncertainty <- .check_flag(uncertainty, "uncertainty")
-  if (uncertainty && is.null(object$X_var)) {
-    stop("'uncertainty' needs a fit with latent variances (bayesian = TRUE)",
-         call. = FALSE)
-  }
+  # the variances of q(X) to draw, if asked for (R/plot.R)
+  latent_var <- .check_uncertainty(uncertainty, .fit_data_term(object),
+                                   object)
   resolution <- .check_count(resolution, "resolution", lo = 2L, hi = 1000L)
   background <- .check_choice(background,
                               c("precision", "magnification", "none"),
@@ -96,13 +94,13 @@ autoplot.gplvm <- function(object, labels = NULL, dims = NULL,
     p <- p + ggplot2::coord_cartesian(expand = FALSE) +
       ggplot2::labs(x = axis_names[1L], y = axis_names[2L])
   }
-  if (uncertainty) {
-    p <- p + .uncertainty_layer(object, dims, pts[[nx]], pts[[ny]])
+  if (length(latent_var)) {
+    p <- p + .uncertainty_layer(latent_var, dims, pts[[nx]], pts[[ny]])
   }
-  dyn <- .fit_dynamics(object)  # R/gpdm.R
-  if (.check_flag(trajectory %||% !is.null(dyn), "trajectory")) {
+  traj <- .latent_trajectory(.fit_latent_term(object), nrow(X))  # R/gpdm.R
+  if (.check_flag(trajectory %||% traj$show, "trajectory")) {
     path <- pts[c(nx, ny)]
-    path$.sequence <- if (is.null(dyn)) 1L else dyn$sequence
+    path$.sequence <- traj$sequence
     p <- p + ggplot2::geom_path(data = path,
                                 aes(group = !!as.name(".sequence")),
                                 colour = "grey30")
@@ -122,10 +120,11 @@ autoplot.gplvm <- function(object, labels = NULL, dims = NULL,
     ggplot2::scale_shape_manual(values = rep_len(c(16, 15, 17, 18, 8), k))
 }
 
-# One standard deviation of q(x_n) around each latent mean (x, y): the
-# ellipses in two dimensions, horizontal bars in one, as a path layer.
-.uncertainty_layer <- function(object, dims, x, y) {
-  sd <- sqrt(object$X_var[, dims, drop = FALSE])
+# One standard deviation of q(x_n) (variances V) around each latent mean
+# (x, y): the ellipses in two dimensions, horizontal bars in one, as a
+# path layer.
+.uncertainty_layer <- function(V, dims, x, y) {
+  sd <- sqrt(V[, dims, drop = FALSE])
   n <- nrow(sd)
   a <- if (length(dims) == 1L) c(pi, 0) else seq(0, 2 * pi, length.out = 33)
   path <- data.frame(

@@ -213,16 +213,67 @@ NULL
   out
 }
 
-# The fitted dynamics kernel's parameters, named "dynamics.<name>", for
-# coef(); empty without dynamics.  fixed = TRUE: the names of the fixed
-# ones (the white variance), for summary().
-.dynamics_coef <- function(fit, fixed = FALSE) {
-  dyn <- .fit_dynamics(fit)
-  if (is.null(dyn)) return(if (fixed) character() else numeric())
-  k <- dyn$kernel(dyn$par)
-  th <- kern_params(k)
+# ---- what print, summary, coef and plot ask a fit's latent term ----
+#
+# The fit's latent prior is a descriptor (.fitted_prior in R/latent.R);
+# .fit_latent_term() classes it "gplvm_latent_<kind>", and R/methods.R,
+# R/plot.R and R/ggplot.R call these generics on it, so that none of them
+# tests for dynamics.  Only the dynamics have anything to show; the
+# defaults serve every other latent term.
+
+# The latent term of `fit`; stops if its dynamics do not match its latent
+# positions (.fit_dynamics()).
+.fit_latent_term <- function(fit) {
+  p <- fit$latent_prior
+  if (!is.list(p) || !is.character(p$kind) || length(p$kind) != 1L) {
+    p <- list(kind = "none")
+  }
+  lt <- structure(p, class = c(paste0("gplvm_latent_", p$kind),
+                               "gplvm_latent"))
+  .latent_check(lt, fit)
+  lt
+}
+.latent_check <- function(lt, fit) UseMethod(".latent_check")
+.latent_check.gplvm_latent <- function(lt, fit) invisible()
+.latent_check.gplvm_latent_dynamics <- function(lt, fit) {
+  .fit_dynamics(fit)
+  invisible()
+}
+
+# The latent term's parameters for coef(), named "<term>.<name>" (empty
+# without any); fixed = TRUE: the names of the fixed ones, for summary().
+.latent_coef <- function(lt, fixed = FALSE) UseMethod(".latent_coef")
+.latent_coef.gplvm_latent <- function(lt, fixed = FALSE) {
+  if (fixed) character() else numeric()
+}
+.latent_coef.gplvm_latent_dynamics <- function(lt, fixed = FALSE) {
+  # the dynamics kernel's, its white variance fixed
+  th <- kern_params(lt$kernel)
   names(th) <- paste0("dynamics.", names(th))
-  if (fixed) names(th)[.param_types(k) == "white"] else th
+  if (fixed) names(th)[.param_types(lt$kernel) == "white"] else th
+}
+
+# The line print() and summary() give the latent term, with its log prior
+# of X `logprior`; nothing for most terms.
+.latent_cat <- function(lt, logprior, digits) UseMethod(".latent_cat")
+.latent_cat.gplvm_latent <- function(lt, logprior, digits) invisible()
+.latent_cat.gplvm_latent_dynamics <- function(lt, logprior, digits) {
+  # the dynamics kernel, the sequences and the log prior of X under them
+  n <- nlevels(lt$sequence)
+  cat(sprintf("Dynamics (GPDM): %s; %d sequence%s; log p(X) %s\n",
+              format(lt$kernel), n, if (n == 1L) "" else "s",
+              format(logprior, digits = digits)))
+}
+
+# How plot() and autoplot() draw the latent trajectory of the n rows:
+# `show`, whether by default, and `sequence`, the factor whose levels are
+# joined in row order (one sequence, the rows in order, by default).
+.latent_trajectory <- function(lt, n) UseMethod(".latent_trajectory")
+.latent_trajectory.gplvm_latent <- function(lt, n) {
+  list(show = FALSE, sequence = factor(rep(1L, n)))
+}
+.latent_trajectory.gplvm_latent_dynamics <- function(lt, n) {
+  list(show = TRUE, sequence = lt$sequence)
 }
 
 #' @rdname predict.gplvm
@@ -276,20 +327,10 @@ NULL
   list(latent = path, data = .predict_mean(fit, path))
 }
 
-# One line for print() and summary(): the dynamics kernel, the sequences
-# and the log prior of X under the dynamics.
-.cat_dynamics <- function(dyn, logprior, digits) {
-  if (is.null(dyn)) return(invisible())
-  n <- nlevels(dyn$sequence)
-  cat(sprintf("Dynamics (GPDM): %s; %d sequence%s; log p(X) %s\n",
-              format(dyn$kernel(dyn$par)), n, if (n == 1L) "" else "s",
-              format(logprior, digits = digits)))
-}
-
 # The latent trajectory of each sequence as a line, under the points:
-# x, y are the plotted coordinates of the rows; seq is the sequence factor
-# (NULL: the rows in order).
+# x, y are the plotted coordinates of the rows; seq is the sequence factor.
 .draw_trajectory <- function(x, y, seq) {
-  rows <- if (is.null(seq)) list(seq_along(x)) else split(seq_along(x), seq)
-  for (r in rows) graphics::lines(x[r], y[r], col = "grey30", lwd = 1)
+  for (r in split(seq_along(x), seq)) {
+    graphics::lines(x[r], y[r], col = "grey30", lwd = 1)
+  }
 }

@@ -153,23 +153,25 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   noise <- .check_positive(noise, "noise")
   gradient <- .check_flag(gradient, "gradient")
   miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
-  if (!is.null(X_var)) {
-    return(.gplvm_loglik_bayes(Y, X, kernel, noise, gradient, inducing,
-                               approx, X_var, miss))
-  }
-  if (!is.null(inducing)) {
-    return(.gplvm_loglik_sparse(Y, X, kernel, noise, gradient, inducing,
-                                approx, miss))
-  }
-  .check_exact_size(nrow(Y))  # all rows, not only a missingness pattern's
-  res <- if (is.null(miss)) .loglik_c(Y, X, kernel, noise, gradient)
-         else .data_eval(.data_prepare(.data_exact(), Y, miss), X, NULL,
-                         NULL, kernel, noise, gradient)  # R/data_term.R
-  res$loglik <- res$loglik %||% res$value
+  # the term the arguments ask for, and its checks and evaluation
+  .data_loglik(.loglik_term(inducing, approx, X_var), Y, X, kernel, noise,
+               gradient, inducing, approx, X_var, miss)  # R/data_term.R
+}
+
+# gplvm_loglik() of the exact model: the value with its gradient attribute
+# (with an output gradient Y for complete data).  Each missingness
+# pattern (miss, NULL: none) is one evaluation on its observed rows.
+.gplvm_loglik_exact <- function(Y, X, kernel, noise, gradient, miss) {
+  # all rows, not only a missingness pattern's (R/data_term.R)
+  prep <- .data_prepare(.data_exact(), Y, miss, gram = FALSE)
+  # its N x N workspace now, not at garbage collection: repeated calls
+  # (gplvm_check_gradient()) must not pile them up
+  on.exit(.workspace_free(prep$workspace))
+  res <- .data_eval(prep, X, NULL, NULL, kernel, noise, gradient)
   if (res$jitter > 0) {
     warning(.jitter_message(res$jitter), call. = FALSE)
   }
-  out <- res$loglik
+  out <- res$value
   if (gradient) {
     gX <- res$X
     dimnames(gX) <- dimnames(X)
@@ -177,8 +179,9 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
                                     kernel = stats::setNames(res$kernel,
                                                names(kern_params(kernel))),
                                     noise = res$noise),
-                               # the outputs' gradient: complete data only
-                               if (is.null(miss)) {
+                               # the outputs' gradient, when the engine
+                               # gave one (complete data)
+                               if (!is.null(res$Y)) {
                                  list(Y = array(res$Y, dim(Y), dimnames(Y)))
                                })
   }

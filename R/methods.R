@@ -30,14 +30,15 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   cat(sprintf("GP-LVM: %s\n", .describe_size(nrow(x$X), ncol(x$Y),
                                              ncol(x$X))))
   cat("Kernel:", format(x$kernel), "\n")
-  .cat_sparse(x)
+  term <- .data_describe(.fit_data_term(x))  # R/data_term.R
+  .cat_model(term, x)
   .cat_back(.describe_back(x))  # R/back.R
   .cat_missing(x)  # R/missing.R
   cat("Noise variance:", format(x$noise, digits = digits), "\n")
-  cat(.loglik_label(x), format(x$loglik, digits = digits),
+  cat(term$value, format(x$loglik, digits = digits),
       if (x$prior) sprintf("(log prior on X %s)",
                            format(x$logprior, digits = digits)), "\n")
-  .cat_dynamics(.fit_dynamics(x), x$logprior, digits)  # R/gpdm.R
+  .latent_cat(.fit_latent_term(x), x$logprior, digits)  # R/gpdm.R
   cat(sprintf("Optimiser: %s, %d evaluations, %s\n", x$optim$method,
               x$optim$evaluations,
               if (x$optim$convergence == 0L) "converged"
@@ -54,37 +55,27 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
         count(q, "latent dimension"), sep = ", ")
 }
 
-# Relevance of each latent dimension: its spread in units of the kernel's
-# length (sd(X_q) / l_q for the first part with lengthscales,
+# Relevance of each latent dimension, as the fit's data term measures it
+# (R/data_term.R).
+.relevance <- function(x) .data_relevance(.fit_data_term(x), x)$value
+
+# Relevance of each latent dimension by its spread in units of the
+# kernel's length (sd(X_q) / l_q for the first part with lengthscales,
 # sd(X_q) sqrt(v_q) for a linear one; see .kernel_dim_weights()), divided
 # by the largest; 0 for every dimension when none has any spread (nothing
 # to divide by).
-.relevance <- function(x) {
-  if (inherits(x, "bgplvm")) return(.ard_relevance(x))
+.spread_relevance <- function(x) {
   w <- .kernel_dim_weights(x$kernel, ncol(x$X))
   r <- apply(x$X, 2L, stats::sd) * w
   r <- if (max(r) > 0) r / max(r) else rep(0, length(r))
   stats::setNames(r, colnames(x$X))
 }
 
-# For sparse fits: one line naming the approximation.
-.cat_sparse <- function(x) {
-  if (inherits(x, c("bgplvm", "summary.bgplvm"))) {
-    cat(sprintf("Bayesian GP-LVM: q(X) with %d inducing inputs\n",
-                nrow(x$inducing)))
-  } else if (!is.null(x$approx)) {
-    cat(sprintf("Sparse: %s with %d inducing inputs\n",
-                c(vfe = "variational bound (VFE)", fitc = "FITC",
-                  dtc = "DTC")[[x$approx]], nrow(x$inducing)))
-  }
+# The line that names the data term (`term`, its .data_describe()), if
+# it has one, and the minibatch training of fit (or summary) x.
+.cat_model <- function(term, x) {
+  cat(term$model, if (length(term$model)) "\n", sep = "")
   .cat_minibatch(x)  # R/minibatch.R
-}
-
-.loglik_label <- function(x) {
-  if (inherits(x, c("bgplvm", "summary.bgplvm"))) "Lower bound on log p(Y):"
-  else if (is.null(x$approx)) "Log-likelihood:"
-  else if (x$approx == "vfe") "Log-likelihood bound:"
-  else "Approximate log-likelihood:"
 }
 
 #' @rdname gplvm-methods
@@ -103,20 +94,21 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
 #' @export
 summary.gplvm <- function(object, ...) {
   .check_gplvm(object)
-  rel <- .relevance(object)
+  term <- .fit_data_term(object)  # R/data_term.R
+  latent <- .fit_latent_term(object)  # R/gpdm.R
   structure(list(
     call = object$call, n = nrow(object$X), d = ncol(object$Y),
     q = ncol(object$X), kernel = object$kernel, coefficients = coef(object),
-    fixed = c(object$fixed, .dynamics_coef(object, fixed = TRUE)),
-    relevance = rel, loglik = object$loglik,
+    fixed = c(object$fixed, .latent_coef(latent, fixed = TRUE)),
+    relevance = .relevance(object), loglik = object$loglik,
     loglik_init = object$loglik_init, logprior = object$logprior,
     prior = object$prior, df = object$df, optim = object$optim,
     time = object$time, approx = object$approx,
     inducing = object$inducing, back = .describe_back(object),
-    dynamics = .fit_dynamics(object), minibatch = object$minibatch,
+    data_term = term, latent_term = latent, minibatch = object$minibatch,
     pruning = object$pruning),
-    class = c(if (inherits(object, "bgplvm")) "summary.bgplvm",
-              "summary.gplvm"))
+    # "summary.bgplvm" for a Bayesian fit
+    class = paste0("summary.", class(object)))
 }
 
 #' @rdname gplvm-methods
@@ -126,25 +118,21 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
   cat("Call:\n", paste(deparse(x$call), collapse = "\n"), "\n\n", sep = "")
   cat(sprintf("GP-LVM: %s\n", .describe_size(x$n, x$d, x$q)))
   cat("Kernel:", format(x$kernel), "\n")
-  .cat_sparse(x)
+  term <- .data_describe(x$data_term)  # R/data_term.R
+  .cat_model(term, x)
   .cat_back(x$back)
   cat("\n")
-  if (inherits(x, "summary.bgplvm")) {
-    .cat_relevance(x$relevance, x$pruning)
-  } else {
-    cat("Latent dimension relevance (1 = most relevant):\n")
-    print(round(x$relevance, 4L))
-  }
+  .data_cat_relevance(x$data_term, x$relevance, x$pruning)
   cat("\nHyperparameters", if (length(x$fixed)) paste0(" (fixed: ",
       paste(x$fixed, collapse = ", "), ")"), ":\n", sep = "")
   print(x$coefficients, digits = digits)
   cat(sprintf("\n%s %s (start %s), %d free parameters\n",
-              .loglik_label(x), format(x$loglik, digits = digits),
+              term$value, format(x$loglik, digits = digits),
               format(x$loglik_init, digits = digits), x$df))
   if (x$prior) {
     cat("Log prior on X:", format(x$logprior, digits = digits), "\n")
   }
-  .cat_dynamics(x$dynamics, x$logprior, digits)
+  .latent_cat(x$latent_term, x$logprior, digits)  # R/gpdm.R
   o <- x$optim
   cat(sprintf("Optimiser: %s, %d evaluations, %.2f s; %s\n", o$method,
               o$evaluations, x$time,
@@ -168,7 +156,7 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
 coef.gplvm <- function(object, ...) {
   .check_gplvm(object)
   c(kern_params(object$kernel), noise = object$noise,
-    .dynamics_coef(object))  # R/gpdm.R
+    .latent_coef(.fit_latent_term(object)))  # R/gpdm.R
 }
 
 #' @rdname gplvm-methods
@@ -236,10 +224,8 @@ residuals.gplvm <- function(object, type = "response", ...) {
 as.data.frame.gplvm <- function(x, row.names = NULL, optional = FALSE, ...) {
   .check_gplvm(x, "x")
   out <- as.data.frame(x$X)
-  V <- x$X_var
-  if (is.matrix(V) && all(dim(V) == dim(x$X))) {
-    out[paste0(colnames(x$X), ".var")] <- as.data.frame(V)
-  }
+  V <- .data_latent_var(.fit_data_term(x), x)  # R/data_term.R
+  if (length(V)) out[paste0(colnames(x$X), ".var")] <- as.data.frame(V)
   if (!is.null(row.names)) {
     if (length(row.names) != nrow(out)) {
       stop(sprintf("'row.names' must have length %d", nrow(out)),
@@ -319,8 +305,9 @@ screeplot.gplvm <- function(x, npcs = min(10L, ncol(x$X)),
   .check_gplvm(x, "x")
   type <- .check_choice(type, c("barplot", "lines"), "type")
   npcs <- .check_count(npcs, "npcs", hi = ncol(x$X))
-  rel <- .relevance(x)[seq_len(npcs)]
-  ylab <- if (inherits(x, "bgplvm")) "ARD relevance" else "Relevance"
+  relevance <- .data_relevance(.fit_data_term(x), x)  # R/data_term.R
+  rel <- relevance$value[seq_len(npcs)]
+  ylab <- relevance$label
   if (type == "barplot") {
     graphics::barplot(rel, main = main, ylab = ylab, ylim = c(0, 1), ...)
   } else {
@@ -356,8 +343,9 @@ anova.gplvm <- function(object, ...) {
   ord <- order(df)
   df <- df[ord]
   value <- value[ord]
+  # the value is a likelihood (not a bound or an approximation)
   exact <- vapply(fits[ord], function(f) {
-    is.null(f$inducing) && !inherits(f, "bgplvm")
+    .data_describe(.fit_data_term(f))$likelihood  # R/data_term.R
   }, NA)
   chisq <- c(NA, 2 * diff(value))
   ddf <- c(NA, diff(df))

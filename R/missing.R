@@ -102,17 +102,13 @@
   Yf
 }
 
-# The posterior of a fit with missing data, one entry per pattern: list(
-# rows, cols, alpha (the pattern's columns of alpha: N x d_p with zeros in
-# its unobserved rows for an exact fit, M x d_p for one with inducing
-# inputs), Kinv (the inverse covariance on the support: the observed rows
-# of an exact fit, the inducing inputs otherwise, as predict's projection
-# uses it), support (those rows, or NULL for all of the support),
-# explained (a function of Ks = k(Xs, support) giving k(x, S) C^-1 k(S, x)
-# per row, as .explained() does for complete data)).  Each pattern's
-# posterior is the data term's (R/data_term.R) on its observed rows;
-# `missing` is the fit's field (the jitter each pattern needed), S the
-# variances of q(X) of a Bayesian fit.
+# The posterior of a fit with missing data, one group (R/posterior.R) per
+# pattern: list(rows, cols, sub, post), post the data term's posterior
+# (R/data_term.R) of the pattern's columns on its observed rows `rows`, as
+# a posterior object; sub: the columns of k(x, S) it reads, S the fit's
+# support (the observed rows of an exact fit, all the inducing inputs
+# otherwise).  `missing` is the fit's field (the jitter each pattern
+# needed), S the variances of q(X) of a Bayesian fit.
 .missing_posterior <- function(Y, X, kernel, noise, missing, Z = NULL,
                                term = .data_exact(), S = NULL) {
   miss <- .missing_patterns(Y)
@@ -124,33 +120,20 @@
                             X[rows, , drop = FALSE],
                             if (!is.null(S)) S[rows, , drop = FALSE],
                             Z, kernel, noise, jitter)
-    if (!is.null(post$chol)) {
-      R <- post$chol
-      alpha <- matrix(0, nrow(X), length(p$cols))
-      alpha[rows, ] <- post$alpha
-      c(p, list(alpha = alpha, Kinv = chol2inv(R), support = rows,
-                explained = function(Ks) {
-                  colSums(forwardsolve(t(R), t(Ks[, rows, drop = FALSE]))^2)
-                }))
-    } else {
-      Cfac <- post$Cfac
-      c(p, list(alpha = post$alpha, Kinv = tcrossprod(Cfac), support = NULL,
-                explained = function(Ks) rowSums((Ks %*% Cfac)^2)))
-    }
+    # the fields a fit would hold, for the term's posterior object
+    fields <- post
+    fields[c("X", "inducing", "kernel")] <- list(X[rows, , drop = FALSE], Z,
+                                                 kernel)
+    c(p, list(sub = if (is.null(Z)) rows else TRUE,
+              post = .data_fit_posterior(term, fields)))
   })
 }
 
-# The fit's posterior per pattern (see .missing_posterior).
-.fit_posterior <- function(object) {
-  .missing_posterior(object$Y, object$X, object$kernel, object$noise,
-                     object$missing, object$inducing,
-                     .fit_data_term(object), object$X_var)
-}
-
-# alpha of a fit with missing data: every pattern's columns in place.
+# alpha of a fit with missing data: every pattern's columns in place (in
+# the rows of its support that it reads).
 .missing_alpha <- function(post, nrow, ncol) {
   alpha <- matrix(0, nrow, ncol)
-  for (p in post) alpha[, p$cols] <- p$alpha
+  for (p in post) alpha[p$sub, p$cols] <- p$post$alpha
   alpha
 }
 
@@ -162,44 +145,32 @@
        jitter_z = if (sparse) best$jitter else 0)
 }
 
-# Posterior standard deviations of the latent function (noise excluded, as
-# predict()'s se.fit) at latent points Xs for a fit with missing data, on
-# the original scale: each column from its own observed rows.  m x D.
-.missing_se <- function(object, Xs, post = .fit_posterior(object)) {
-  Ks <- kern_matrix(object$kernel, Xs, .support(object))
-  kd <- .kern_diag(object$kernel, Xs)
-  scale <- if (is.null(object$scale)) rep(1, ncol(object$Y)) else object$scale
-  se <- matrix(0, nrow(Xs), ncol(object$Y))
-  for (p in post) {
-    sd <- sqrt(pmax(kd - p$explained(Ks), 0))
-    se[, p$cols] <- outer(sd, scale[p$cols])
-  }
-  se
+# The posterior `post` of fit `object` (R/posterior.R), for a fit with
+# missing data as class "gplvm_posterior_missing": the mean, the shared
+# variance (of all rows: what plot() shades) and the metric stay post's;
+# its groups are the patterns, so that each column's variance comes from
+# its observed rows.  The patterns' posteriors are built when asked for.
+.missing_wrap <- function(post, object) {
+  if (is.null(object$missing)) return(post)
+  post$fit <- object[c("Y", "X", "X_var", "inducing", "kernel", "noise",
+                       "missing")]
+  post$term <- .fit_data_term(object)  # R/data_term.R
+  class(post) <- c("gplvm_posterior_missing", class(post))
+  post
 }
 
-# Groups of columns sharing one predictive variance, for the projection of
-# new data: one group (every column, the fit's inverse covariance) for complete
-# training data, one per pattern otherwise.
-.variance_groups <- function(object) {
-  if (is.null(object$missing)) {
-    return(list(list(cols = seq_len(ncol(object$Y)), support = NULL,
-                     Kinv = NULL,
-                     explained = function(Ks) {
-                       .post_explained(.posterior(object), Ks)  # R/posterior.R
-                     })))
-  }
-  .fit_posterior(object)
+.post_groups.gplvm_posterior_missing <- function(post) {
+  f <- post$fit
+  .missing_posterior(f$Y, f$X, f$kernel, f$noise, f$missing, f$inducing,
+                     post$term, f$X_var)
 }
 
 # The training data in the model's units with its missing entries set to
 # their posterior means.
 .completed_Y <- function(object) {
   Y <- object$Y
-  if (!is.null(object$missing)) {
-    mean <- kern_matrix(object$kernel, object$X, .support(object)) %*%
-      object$alpha
-    Y[object$missing$mask] <- mean[object$missing$mask]
-  }
+  na <- is.na(Y)
+  if (any(na)) Y[na] <- .post_mean(.posterior(object), object$X)[na]
   Y
 }
 
@@ -269,23 +240,18 @@
 #' @export
 gplvm_impute <- function(object) {
   .check_gplvm(object)
-  mask <- if (is.null(object$missing)) {
-    matrix(FALSE, nrow(object$Y), ncol(object$Y))
-  } else {
-    object$missing$mask
-  }
+  mask <- is.na(object$Y)
   Y <- .unscale(object, .completed_Y(object))
   sd <- matrix(0, nrow(Y), ncol(Y), dimnames = dimnames(Y))
-  if (any(mask)) {
-    scale <- if (is.null(object$scale)) rep(1, ncol(Y)) else object$scale
-    for (p in .fit_posterior(object)) {
-      rows <- which(mask[, p$cols[1L]])
-      if (length(rows)) {
-        se <- .missing_se(object, object$X[rows, , drop = FALSE], list(p))
-        noise <- object$noise * scale[p$cols]^2
-        sd[rows, p$cols] <- sqrt(sweep(se[, p$cols, drop = FALSE]^2, 2L,
-                                       noise, `+`))
-      }
+  scale <- if (is.null(object$scale)) rep(1, ncol(Y)) else object$scale
+  # each pattern's posterior at the rows where its columns are missing
+  for (g in .post_groups(.posterior(object))) {  # R/posterior.R
+    rows <- which(mask[, g$cols[1L]])
+    if (length(rows)) {
+      v <- .post_variance(g$post, object$X[rows, , drop = FALSE])
+      sd[rows, g$cols] <- sqrt(outer(pmax(v, 0), scale[g$cols]^2) +
+                                 rep(object$noise * scale[g$cols]^2,
+                                     each = length(rows)))
     }
   }
   dimnames(mask) <- dimnames(Y)

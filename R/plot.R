@@ -198,15 +198,14 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
                               "background")
   key <- .check_flag(key, "key")
   type <- .check_choice(type, c("p", "n"), "type")
-  dyn <- .fit_dynamics(x)  # R/gpdm.R
-  trajectory <- .check_flag(trajectory %||% !is.null(dyn), "trajectory")
-  uncertainty <- .check_flag(uncertainty, "uncertainty")
-  if (uncertainty && is.null(x$X_var)) {
-    stop("'uncertainty' needs a fit with latent variances (bayesian = TRUE)",
-         call. = FALSE)
-  }
+  path <- .latent_trajectory(.fit_latent_term(x), nrow(X))  # R/gpdm.R
+  trajectory <- .check_flag(trajectory %||% path$show, "trajectory")
+  term <- .fit_data_term(x)  # R/data_term.R
+  latent_var <- .check_uncertainty(uncertainty, term, x)
+  uncertainty <- length(latent_var) > 0L
   inducing <- .check_flag(inducing, "inducing")
-  if (inducing && is.null(x$inducing)) {
+  Z <- .data_inducing(term, x)
+  if (inducing && !length(Z)) {
     stop("'inducing' needs a fit with inducing inputs (a sparse or Bayesian fit)",
          call. = FALSE)
   }
@@ -250,11 +249,10 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
     zlim <- if (shade) .draw_shade(x, shading, dims, resolution)
   }
   if (draw) {
-    if (trajectory) .draw_trajectory(X[, dims[1L]], yy, dyn$sequence)
-    if (uncertainty) .draw_uncertainty(x, dims, yy, style$fill)
+    if (trajectory) .draw_trajectory(X[, dims[1L]], yy, path$sequence)
+    if (uncertainty) .draw_uncertainty(x, latent_var, dims, yy, style$fill)
     .draw_points(X[, dims[1L]], yy, style, cex)
     if (inducing) {
-      Z <- x$inducing
       graphics::points(Z[, dims[1L]],
                        if (one_d) shading$fun(on_line(Z[, dims]))
                        else Z[, dims[2L]],
@@ -305,13 +303,12 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
     }
     return(.named_dims(x, dims, "given"))
   }
-  rel <- .relevance(x)
-  if (inherits(x, "bgplvm")) {
-    used <- which(rel >= .relevance_cutoff)
-    if (length(used) == 1L) return(.named_dims(x, used, "only used"))
+  relevance <- .data_relevance(.fit_data_term(x), x)  # R/data_term.R
+  if (length(relevance$used) == 1L) {
+    return(.named_dims(x, relevance$used, "only used"))
   }
   if (q <= 2L) return(.named_dims(x, seq_len(q), "first"))
-  .named_dims(x, sort(order(-rel)[1:2]), "relevance")
+  .named_dims(x, sort(order(-relevance$value)[1:2]), "relevance")
 }
 
 .named_dims <- function(x, dims, how) {
@@ -334,10 +331,23 @@ plot.gplvm <- function(x, labels = NULL, dims = NULL, resolution = 60,
   nm
 }
 
-# One standard deviation of q(x_n) around each latent mean: an ellipse in
-# two dimensions, a horizontal bar at the point's height in one.
-.draw_uncertainty <- function(x, dims, yy, fill) {
-  sd <- sqrt(x$X_var[, dims, drop = FALSE])
+# The variances of q(X) that `uncertainty` (checked) asks plot() or
+# autoplot() to draw: the data term's (R/data_term.R), NULL for none.
+.check_uncertainty <- function(uncertainty, term, x) {
+  if (!.check_flag(uncertainty, "uncertainty")) return(NULL)
+  V <- .data_latent_var(term, x)
+  if (!length(V)) {
+    stop("'uncertainty' needs a fit with latent variances (bayesian = TRUE)",
+         call. = FALSE)
+  }
+  V
+}
+
+# One standard deviation of q(x_n) (variances V) around each latent mean:
+# an ellipse in two dimensions, a horizontal bar at the point's height in
+# one.
+.draw_uncertainty <- function(x, V, dims, yy, fill) {
+  sd <- sqrt(V[, dims, drop = FALSE])
   mx <- x$X[, dims[1L]]
   if (length(dims) == 1L) {
     graphics::segments(mx - sd[, 1L], yy, mx + sd[, 1L], yy, col = fill,

@@ -12,6 +12,23 @@
 #             Cfac Cfac' = Kzz^-1 - B^-1 (see .sparse_posterior());
 #   kernel    the kernel.
 # The latent function's variance at x is k(x, x) - k(x, S) C^-1 k(S, x).
+#
+# Methods (what every posterior class provides, so that a new data term
+# needs none of its callers changed):
+#   .post_mean(post, Xs)            the mean at latent points Xs, n* x D;
+#   .post_variance(post, Xs)        the latent function's variance, one
+#                                   per point (shared by the columns);
+#   .post_column_variance(post, Xs) the same per column, n* x D (columns
+#                                   differ when the data had missing
+#                                   entries);
+#   .post_groups(post)              the columns that share a variance, each
+#                                   with the posterior that gives it;
+#   .post_metric(post, Xs)          E[J] and G of the magnification factor;
+#   .post_explained, .post_times_inverse, .post_factor   k(x, S) C^-1 k(S,
+#                                   x), Ks C^-1 and F with C^-1 = F F', from
+#                                   the factor (the two classes below).
+# A fit with missing values wraps its posterior in class
+# "gplvm_posterior_missing" (R/missing.R), which overrides .post_groups.
 
 .new_posterior <- function(type, support, alpha, factor, kernel) {
   structure(list(support = support, alpha = alpha, factor = factor,
@@ -19,9 +36,11 @@
             class = c(paste0("gplvm_posterior_", type), "gplvm_posterior"))
 }
 
-# The posterior of fit `object`.
+# The posterior of fit `object`: the data term's, wrapped for missing
+# values (R/missing.R) when the data had any.
 .posterior <- function(object) {
-  .data_fit_posterior(.fit_data_term(object), object)  # R/data_term.R
+  post <- .data_fit_posterior(.fit_data_term(object), object)  # R/data_term.R
+  .missing_wrap(post, object)  # R/missing.R
 }
 
 # k(x, S) C^-1 k(S, x) for each row of Ks = k(Xs, S), as a sum of squares.
@@ -59,6 +78,22 @@
 .post_variance <- function(post, Xs) {
   Ks <- kern_matrix(post$kernel, Xs, post$support)
   .kern_diag(post$kernel, Xs) - .post_explained(post, Ks)
+}
+
+# The columns sharing one variance: a list of list(cols, sub, post), post
+# the posterior that gives their variance, sub the columns of k(x, S) (S
+# this posterior's support) that it reads (TRUE: all).  One group of every
+# column here; one per missingness pattern for missing data (R/missing.R).
+.post_groups <- function(post) UseMethod(".post_groups")
+.post_groups.gplvm_posterior <- function(post) {
+  list(list(cols = seq_len(ncol(post$alpha)), sub = TRUE, post = post))
+}
+
+# The variance at Xs of each column (noise excluded, model units), n* x D.
+.post_column_variance <- function(post, Xs) {
+  V <- matrix(0, nrow(Xs), ncol(post$alpha))
+  for (g in .post_groups(post)) V[, g$cols] <- .post_variance(g$post, Xs)
+  V
 }
 
 # E[J] (D x q x m) and G = E[J]'E[J] + D Cov[J] (q x q x m) at the rows of

@@ -204,11 +204,9 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
 # se.fit, residual.scale and normal limits for predictions at Xs.
 .predict_spread <- function(object, Xs, mean, se.fit, interval, level) {
   scale <- if (is.null(object$scale)) rep(1, ncol(mean)) else object$scale
-  se <- if (!is.null(object$missing)) {
-    .missing_se(object, Xs)  # each column from its observed rows
-  } else {
-    outer(sqrt(.predict_var(object, Xs)), scale)
-  }
+  # each column's variance (from its observed rows, for missing data)
+  v <- .checked_var(.post_column_variance(.posterior(object), Xs))
+  se <- sqrt(v) * rep(scale, each = nrow(v))
   dimnames(se) <- dimnames(mean)
   resid <- stats::setNames(sqrt(object$noise) * scale, colnames(mean))
   out <- list(fit = mean)
@@ -243,9 +241,13 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
 # Posterior variance of the latent function at Xs (noise excluded), in the
 # model's centred, scaled units.
 .predict_var <- function(object, Xs) {
-  v <- .post_variance(.posterior(object), Xs)  # R/posterior.R
-  # the validator checks the factor's shape and diagonal only (O(N)):
-  # damage elsewhere shows here, and must not come back as NaN
+  .checked_var(.post_variance(.posterior(object), Xs))  # R/posterior.R
+}
+
+# Variances v floored at 0; the validator checks the factor's shape and
+# diagonal only (O(N)): damage elsewhere shows here, and must not come
+# back as NaN.
+.checked_var <- function(v) {
   if (!all(is.finite(v))) {
     stop("the fit is damaged: its factor ('chol' or 'Cfac') gives ",
          "non-finite predictive variances", call. = FALSE)
@@ -291,12 +293,12 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
 
 # Negative log predictive density of the observed entries of the rows of
 # Ys (plus the prior) as a function of their latent positions; fn and gr
-# share one evaluation.  `groups` (see .variance_groups()): the columns
-# sharing one predictive variance, each with its inverse covariance Kinv on
-# its support (NULL: all of it; Kinv NULL: that of the fit) and its
-# explained().
-.project_objective <- function(object, Ys,
-                               groups = .variance_groups(object)) {
+# share one evaluation.  The columns sharing one predictive variance come
+# from the posterior's groups (R/posterior.R): one for complete training
+# data, one per missingness pattern otherwise.
+.project_objective <- function(object, Ys) {
+  post <- .posterior(object)
+  groups <- .post_groups(post)
   m <- nrow(Ys)
   q <- ncol(object$X)
   obs <- !is.na(Ys)
@@ -304,8 +306,8 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
   eval <- function(par) {
     if (!is.null(last) && identical(par, last$par)) return(last)
     Xs <- matrix(par, m, q)
-    Ks <- kern_matrix(object$kernel, Xs, .support(object))
-    mu <- Ks %*% object$alpha
+    Ks <- kern_matrix(object$kernel, Xs, post$support)
+    mu <- Ks %*% post$alpha
     kd <- .kern_diag(object$kernel, Xs)
     res <- replace(Ys - mu, !obs, 0)
     val <- 0
@@ -314,22 +316,21 @@ predict.gplvm <- function(object, newdata = NULL, newlatent = NULL,
     dB <- matrix(0, m, ncol(Ks))           # d value / d Ks via the variances
     for (grp in groups) {
       cols <- grp$cols
-      sub <- if (is.null(grp$support)) TRUE else grp$support
-      s2 <- object$noise + pmax(kd - grp$explained(Ks), 0)
+      sub <- grp$sub
+      Kg <- Ks[, sub, drop = FALSE]
+      s2 <- object$noise + pmax(kd - .post_explained(grp$post, Kg), 0)
       d <- rowSums(obs[, cols, drop = FALSE])
       rss <- rowSums(res[, cols, drop = FALSE]^2)
       val <- val + sum(d / 2 * log(2 * pi * s2) + rss / (2 * s2))
       dm[, cols] <- -res[, cols, drop = FALSE] / s2
       ds <- d / (2 * s2) - rss / (2 * s2^2)  # d value / d s2
-      B <- if (is.null(grp$Kinv)) .post_times_inverse(.posterior(object), Ks)
-           else Ks[, sub, drop = FALSE] %*% grp$Kinv
-      dB[, sub] <- dB[, sub] - 2 * ds * B
+      dB[, sub] <- dB[, sub] - 2 * ds * .post_times_inverse(grp$post, Kg)
       ds_all <- ds_all + ds
     }
     # d value / d Ks and d value / d k(x, x), contracted in C with the
     # kernel's derivatives in the new points
-    W <- tcrossprod(dm, object$alpha) + dB
-    g <- .kern_grad(object$kernel, Xs, W, .support(object))$X +
+    W <- tcrossprod(dm, post$alpha) + dB
+    g <- .kern_grad(object$kernel, Xs, W, post$support)$X +
       .kern_grad(object$kernel, Xs, ds_all)$X
     if (object$prior) {
       val <- val + sum(Xs^2) / 2
