@@ -350,7 +350,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     s$X <- unname(s$X)
     dimnames(s$X) <- list(rownames(Y), paste0("X", seq_len(q)))
     fits[[r]] <- if (!is.null(mb)) {
-      .fit_minibatch(model, s$X, s$Z, mb$batch_size, mb$epochs, s[["w"]])
+      .fit_minibatch(model, s$X, s$Z, mb$batch_size, mb$epochs, s[["w"]],
+                     s$S)
     } else {
       .fit_once(model, s)
     }

@@ -76,8 +76,9 @@
 #' minibatch estimate for each epoch) and `epoch_time` (seconds).  Continue
 #' it with more epochs by `gplvm(Y, init = fit, batch_size = B)` (Adam's
 #' moments start afresh, \eqn{q(u)} at its optimum), or by full-batch
-#' fitting with `gplvm(Y, init = fit)`.  Not
-#' available with `bayesian = TRUE`, missing values, `approx` other than
+#' fitting with `gplvm(Y, init = fit)`.  With `bayesian = TRUE`, see
+#' "Minibatch training of the Bayesian GP-LVM" below.  Not
+#' available with missing values, `approx` other than
 #' `"vfe"`, [kern_white()] parts (the noise plays their role),
 #' `dynamics`, `cluster` or `restarts > 1`.
 #' @references Hensman, J., Fusi, N. and Lawrence, N. D. (2013). Gaussian
@@ -200,14 +201,7 @@ NULL
   dKxz <- w * (tcrossprod(Res, Ri %*% mv) + d * Kxz %*% G)
   VdV <- w * (crossprod(V, Res) %*% t(mv) + d * VV %*% ImS)
   Rbar <- -t(backsolve(kz$R, t(VdV)))
-  Lbar <- t(Rbar)
-  Lbar[upper.tri(Lbar)] <- 0
-  Phi <- kz$R %*% Lbar               # L' Lbar, L = R'
-  Phi[upper.tri(Phi)] <- 0
-  diag(Phi) <- diag(Phi) / 2
-  Wzz <- Ri %*% Phi %*% t(Ri)        # L^-T Phi L^-1
-  Wzz <- (Wzz + t(Wzz)) / 2
-  diag(Wzz) <- diag(Wzz) + kz$rel * sum(diag(Wzz)) / m
+  Wzz <- .chol_backward(kz$R, Ri, t(Rbar), kz$rel)  # R/minibatch_bayes.R
   g1 <- .Call(C_gplvm_kern_grad_call, Xb, Z, dKxz, spec$type, spec$npar,
               spec$par)
   g2 <- .Call(C_gplvm_kern_grad_call, Z, Z, Wzz, spec$type, spec$npar,
@@ -304,7 +298,6 @@ NULL
 # latent rows outside `rows` are not touched; a map's weights are shared
 # by all rows, so its step moves every row, at the cost of the batch's rows.
 .minibatch_step <- function(s, rows) {
-  st <- .minibatch_settings
   mm <- s$model
   n <- nrow(mm$Y)
   scale <- n / length(rows)
@@ -316,31 +309,59 @@ NULL
   # sum over all rows for the shared weights of a map
   prior_weight <- if (!mm$prior) 0 else if (is.null(s$map)) 1 else scale
   gx <- r$X - prior_weight * Xb
+  gg <- .minibatch_global_grad(s, r, gx, rows, gx)
+  if (is.null(s$map)) .minibatch_rows_step(s, "X", "adam_x", rows, gx)
+  .minibatch_shared_step(s, r, gg)
+  list(value = r$value, jittered = r$retries > 0L)
+}
+
+# The gradient of the global vector (a map's weights, the inducing
+# inputs, the log free kernel parameters, the log noise) from the batch's
+# bound r, its gradient gx in the batch's latent rows `rows` (for a map),
+# and the noise prior; stops unless it, r's value and the rows' own
+# gradient `local` are finite.
+.minibatch_global_grad <- function(s, r, gx, rows, local) {
+  mm <- s$model
   gn <- r$noise + if (mm$noise_prior > 0) {
     .log_prior_noise(s$noise, mm$noise_prior)$grad
   } else 0
   gg <- c(if (!is.null(s$map)) s$map$pullback(s$w, gx, rows),
           r$inducing, (r$kernel * s$theta)[s$free],
           if (s$fit_noise) gn * s$noise)
-  if (!is.finite(r$value) || !all(is.finite(gx)) || !all(is.finite(gg))) {
+  if (!is.finite(r$value) || !all(is.finite(local)) || !all(is.finite(gg))) {
     stop(paste("minibatch training diverged (the bound or its gradient is",
                "not finite); try a larger 'batch_size' or other starting",
                "values"), call. = FALSE)
   }
-  if (is.null(s$map)) {
-    # free latent rows of the batch: Adam with per-row step counts
-    ux <- .adam_step(Xb, gx, list(m = s$adam_x$m[rows, , drop = FALSE],
-                                  v = s$adam_x$v[rows, , drop = FALSE],
-                                  t = s$adam_x$t[rows]), st$lr_latent)
-    s$X[rows, ] <- ux$par
-    s$adam_x$m[rows, ] <- ux$state$m
-    s$adam_x$v[rows, ] <- ux$state$v
-    s$adam_x$t[rows] <- ux$state$t
-  }
-  # q(v): natural gradient step towards the batch's optimum
+  gg
+}
+
+# Adam steps of the rows `rows` of the per-row matrix s[[field]] (free
+# latent rows) on their gradient g, each row with its own moments and step
+# count (in s[[adam]]); the other rows are not touched.
+.minibatch_rows_step <- function(s, field, adam, rows, g) {
+  a <- s[[adam]]
+  u <- .adam_step(s[[field]][rows, , drop = FALSE], g,
+                  list(m = a$m[rows, , drop = FALSE],
+                       v = a$v[rows, , drop = FALSE], t = a$t[rows]),
+                  .minibatch_settings$lr_latent)
+  s[[field]][rows, ] <- u$par
+  a$m[rows, ] <- u$state$m
+  a$v[rows, ] <- u$state$v
+  a$t[rows] <- u$state$t
+  s[[adam]] <- a
+  invisible(s)
+}
+
+# The steps every batch makes on what all rows share, given the batch's
+# bound r and the gradient gg of the global vector: q(v) a natural
+# gradient step towards the batch's optimum; the global vector (a map's
+# weights, the inducing inputs, the log kernel parameters, the log noise)
+# an Adam step, unpacked into the state.
+.minibatch_shared_step <- function(s, r, gg) {
   s$Lambda <- (1 - s$rho) * s$Lambda + s$rho * r$Lambda_hat
   s$eta <- (1 - s$rho) * s$eta + s$rho * r$eta_hat
-  # the map's weights, inducing inputs, kernel parameters, noise: Adam
+  st <- .minibatch_settings
   nw <- length(s$w)
   ug <- .adam_step(s$glob, gg, s$adam_g,
                    rep(c(st$lr_latent, st$lr), c(nw, length(gg) - nw)))
@@ -356,15 +377,18 @@ NULL
     stop("minibatch training: a kernel parameter or the noise under- ",
          "or overflowed", call. = FALSE)
   }
-  list(value = r$value, jittered = r$retries > 0L)
+  invisible(s)
 }
 
 # Minibatch training from latent start X0 and inducing start Z0 (see
 # ?gplvm, "Minibatch training"); model as built by gplvm().  With a
 # back-constraint (model$latent) the start is the map's weights w0 (NULL:
 # fitted to X0 by its start()) and X0 their latent positions.  Returns
-# list(fit, warnings) like .fit_once().
-.fit_minibatch <- function(model, X0, Z0, batch_size, epochs, w0 = NULL) {
+# list(fit, warnings) like .fit_once().  The Bayesian model (a variational
+# data term) starts from the variances S0 of q(X) too and takes the steps
+# of R/minibatch_bayes.R.
+.fit_minibatch <- function(model, X0, Z0, batch_size, epochs, w0 = NULL,
+                           S0 = NULL) {
   n <- nrow(model$Y)
   map <- model$latent
   if (!is.null(map)) {
@@ -374,10 +398,19 @@ NULL
   verbose <- model$trace > 0L ||
     identical(.progress_enabled(model$trace), "line")
   start <- proc.time()[["elapsed"]]
-  first <- .minibatch_collapsed(model$Y, X0, Z0, model$kernel, model$noise,
-                                batch_size)
-  s <- .minibatch_state(model, X0, Z0, first,
-                        max(.minibatch_settings$rho_min, batch_size / n), w0)
+  bayes <- .data_capabilities(model$data)$variational
+  rho <- max(.minibatch_settings$rho_min, batch_size / n)
+  if (bayes) {
+    first <- .minibatch_bayes_collapsed(model$Y, X0, S0, Z0, model$kernel,
+                                        model$noise, batch_size)
+    s <- .minibatch_bayes_state(model, X0, S0, Z0, first, rho, w0)
+    step <- .minibatch_bayes_step
+  } else {
+    first <- .minibatch_collapsed(model$Y, X0, Z0, model$kernel, model$noise,
+                                  batch_size)
+    s <- .minibatch_state(model, X0, Z0, first, rho, w0)
+    step <- .minibatch_step
+  }
   steps <- 0L
   jitter_n <- 0L
   epoch_bound <- epoch_time <- numeric(epochs)
@@ -386,7 +419,7 @@ NULL
     order <- sample.int(n)
     total <- 0
     for (from in seq(1L, n, by = batch_size)) {
-      r <- .minibatch_step(s, order[from:min(n, from + batch_size - 1L)])
+      r <- step(s, order[from:min(n, from + batch_size - 1L)])
       total <- total + r$value
       steps <- steps + 1L
       jitter_n <- jitter_n + r$jittered
@@ -407,7 +440,8 @@ NULL
   obj <- .gplvm_objective(model$Y, s$kernel, s$noise, model$fixed,
                           model$prior, model$q, data = model$data,
                           noise_prior = model$noise_prior, latent = map)
-  par <- obj$par(s$X, s$Z, s$kernel, s$noise, s$w)
+  lat <- if (bayes) .minibatch_bayes_latent(s) else list(X = s$X)
+  par <- obj$par(lat$X, s$Z, s$kernel, s$noise, s$w, lat$S)
   best <- obj$eval(par)
   opt <- list(par = par, convergence = 1L,
               message = sprintf(paste("stopped after %d epochs (minibatch",
@@ -416,7 +450,7 @@ NULL
               counts = c(`function` = steps, gradient = steps), runs = 1L,
               evaluations = steps, failed = 0L, max_gradient = NA_real_)
   model$method <- "minibatch"
-  fit <- .new_gplvm(obj, best, opt, model, list(X = X0, Z = Z0),
+  fit <- .new_gplvm(obj, best, opt, model, list(X = X0, S = S0, Z = Z0),
                     first$loglik, time)
   fit$optim$jitter_count <- jitter_n
   fit$minibatch <- list(batch_size = batch_size, epochs = epochs,

@@ -1,36 +1,46 @@
 # Plain-R twin of the uncollapsed minibatch bound (R/minibatch.R), written
 # point by point from Hensman, Fusi and Lawrence (2013) in the inducing
-# variables u themselves (not whitened): q(u_d) = N(mu_d, S) with
-# mu = R' Sv eta and S = R' Sv R for the whitened natural parameters
-# (Lambda = Sv^-1, eta) that the package stores, Kzz = R'R.
+# variables u themselves (not whitened): q(u_d) = N(mu_d, S) of
+# qu_plain().
 minibatch_bound_r <- function(Y, X, Z, kernel, noise, Lambda, eta,
                               scale = 1) {
-  m <- nrow(Z)
   d <- ncol(Y)
-  Kzz <- .kern_matrix_r(kernel, Z)
-  Kzz <- Kzz + diag(1e-8 * mean(diag(Kzz)), m)
-  R <- chol(Kzz)
-  Sv <- solve(Lambda)
-  mu <- t(R) %*% Sv %*% eta
-  S <- t(R) %*% Sv %*% R
+  qu <- qu_plain(kernel, Z, Lambda, eta)
+  Kzz <- qu$Kzz
   Kxz <- .kern_matrix_r(kernel, X, Z)
   kd <- diag(.kern_matrix_r(kernel, X))
   data <- 0
   for (i in seq_len(nrow(Y))) {
     a <- solve(Kzz, Kxz[i, ])
-    data <- data + sum(stats::dnorm(Y[i, ], drop(a %*% mu), sqrt(noise),
+    data <- data + sum(stats::dnorm(Y[i, ], drop(a %*% qu$mu), sqrt(noise),
                                     log = TRUE)) -
-      d * drop(t(a) %*% S %*% a) / (2 * noise) -
+      d * drop(t(a) %*% qu$S %*% a) / (2 * noise) -
       d * (kd[i] - sum(Kxz[i, ] * a)) / (2 * noise)
   }
+  scale * data - kl_qu_r(qu)
+}
+
+# q(u_d) = N(mu_d, S), with mu = R' Sv eta and S = R' Sv R, for the
+# whitened natural parameters (Lambda = Sv^-1, eta) that the package
+# stores, Kzz = R'R with the package's jitter; and Kzz.
+qu_plain <- function(kernel, Z, Lambda, eta) {
+  Kzz <- .kern_matrix_r(kernel, Z)
+  Kzz <- Kzz + diag(1e-8 * mean(diag(Kzz)), nrow(Z))
+  R <- chol(Kzz)
+  Sv <- solve(Lambda)
+  list(Kzz = Kzz, mu = t(R) %*% Sv %*% eta, S = t(R) %*% Sv %*% R)
+}
+
+# sum_d KL(q(u_d) || N(0, Kzz)) for qu from qu_plain().
+kl_qu_r <- function(qu) {
   logdet <- function(A) c(determinant(A)$modulus)
   kl <- 0
-  for (j in seq_len(d)) {
-    kl <- kl + (sum(diag(solve(Kzz, S))) +
-                  drop(t(mu[, j]) %*% solve(Kzz, mu[, j])) - m +
-                  logdet(Kzz) - logdet(S)) / 2
+  for (j in seq_len(ncol(qu$mu))) {
+    kl <- kl + (sum(diag(solve(qu$Kzz, qu$S))) +
+                  drop(t(qu$mu[, j]) %*% solve(qu$Kzz, qu$mu[, j])) -
+                  nrow(qu$Kzz) + logdet(qu$Kzz) - logdet(qu$S)) / 2
   }
-  scale * data - kl
+  kl
 }
 
 # A 1-D curve embedded non-linearly in 10 dimensions, with noise; t is the
