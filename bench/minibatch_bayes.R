@@ -1,0 +1,119 @@
+# Minibatch training of the Bayesian GP-LVM (gplvm(..., bayesian = TRUE,
+# batch_size, epochs)) against the full-batch Bayesian fit on a small set:
+# iris, columns scaled, q latent dimensions, M = 20 inducing inputs.
+#
+#   Rscript bench/minibatch_bayes.R [q] [batch_size] [epochs] [repeats]
+#     (defaults 2, 30, "100,300", 3): the full-batch fit (evaluations,
+#     convergence, bound, time) and minibatch fits of each number of
+#     epochs (steps, final collapsed bound, mean batch estimate of the
+#     last epoch, time), each `repeats` times with seeds 1, 2, ...: medians
+#     of the times and their ratio to the full-batch fit's, measured in
+#     this one process.  Then the minibatch fit of the most epochs
+#     continued by full-batch fitting (gplvm(Y, init = fit)).
+#   Also: the largest relative gradient error of the batch bound against
+#     central differences over the kernels of the tests, and the relative
+#     gap between the full-data bound at the optimal q(u) and the
+#     collapsed bound, at random points.
+# Run from the package root with the package installed (R_LIBS).
+library(gplvm)
+ns <- asNamespace("gplvm")
+
+args <- commandArgs(trailingOnly = TRUE)
+arg <- function(i, default) if (length(args) >= i) args[[i]] else default
+q <- as.integer(arg(1L, 2))
+batch <- as.integer(arg(2L, 30))
+epochs <- as.integer(strsplit(arg(3L, "100,300"), ",")[[1L]])
+repeats <- as.integer(arg(4L, 3))
+cat(sprintf("%s; BLAS: %s; %s\n", R.version.string, extSoftVersion()[["BLAS"]],
+            format(Sys.time(), tz = "UTC", usetz = TRUE)))
+cat("load average at start:", readLines("/proc/loadavg"), "\n")
+
+# ---- gradient and gap ----
+fd <- function(f, x) {
+  h <- 1e-5 * pmax(abs(x), 1)
+  vapply(seq_along(x), function(i) {
+    e <- replace(numeric(length(x)), i, h[i])
+    (f(x + e) - f(x - e)) / (2 * h[i])
+  }, 0)
+}
+set.seed(7)
+n <- 8; d <- 3; m <- 5; qq <- 2
+Y <- matrix(rnorm(n * d), n, d)
+X <- matrix(rnorm(n * qq), n, qq)
+S <- matrix(runif(n * qq, 0.05, 0.6), n, qq)
+Z <- matrix(rnorm(m * qq), m, qq)
+kernels <- list(rbf = kern_rbf(1.3, 0.8),
+                rbf_ard_bias = kern_rbf(0.9, c(1.2, 0.6)) + kern_bias(0.4),
+                rbf_linear = kern_rbf(1, c(0.9, 1.3)) + kern_linear(c(0.3, 0.6)),
+                two_rbf = kern_rbf(0.8, c(0.6, 1.5)) + kern_rbf(0.5, 2))
+worst <- 0
+for (k in kernels) {
+  Lambda <- crossprod(matrix(rnorm(m * m), m)) / m + diag(m)
+  eta <- matrix(rnorm(m * d), m, d)
+  th <- kern_params(k)
+  bound <- function(p, gradient) {
+    kk <- k
+    kern_params(kk) <- exp(p[2 * n * qq + m * qq + seq_along(th)])
+    ns$.minibatch_bayes_bound(Y, matrix(p[seq_len(n * qq)], n),
+                              matrix(exp(p[n * qq + seq_len(n * qq)]), n),
+                              matrix(p[2 * n * qq + seq_len(m * qq)], m), kk,
+                              exp(p[[length(p)]]), Lambda, eta, 2.5, gradient)
+  }
+  p0 <- c(X, log(S), Z, log(th), log(0.3))
+  g <- bound(p0, TRUE)
+  got <- c(g$X, g$S * S, g$inducing, g$kernel * th, g$noise * 0.3)
+  want <- fd(function(p) bound(p, FALSE)$value, p0)
+  worst <- max(worst, max(abs(got - want)) / max(abs(want)))
+}
+gap <- 0
+for (k in kernels) {
+  opt <- ns$.minibatch_bayes_collapsed(Y, X, S, Z, k, 0.3, 3L)
+  un <- ns$.minibatch_bayes_bound(Y, X, S, Z, k, 0.3, opt$Lambda, opt$eta,
+                                  gradient = FALSE)$value
+  col <- c(gplvm_loglik(Y, X, k, 0.3, inducing = Z, X_var = S))
+  gap <- max(gap, abs(un - col) / abs(col))
+}
+cat(sprintf(paste("batch bound: largest relative gradient error against",
+                  "central differences %.2g; full-data bound at the optimal",
+                  "q(u) against the collapsed bound: relative gap %.2g\n"),
+            worst, gap))
+
+# ---- fits ----
+Yi <- scale(as.matrix(iris[, 1:4]))
+timed <- function(expr) {
+  t0 <- proc.time()[["elapsed"]]
+  v <- expr
+  list(value = v, time = proc.time()[["elapsed"]] - t0)
+}
+full <- lapply(seq_len(repeats), function(r) {
+  set.seed(r)
+  timed(gplvm(Yi, q = q, bayesian = TRUE, inducing = 20))
+})
+f1 <- full[[1L]]$value
+tf <- stats::median(vapply(full, `[[`, 0, "time"))
+cat(sprintf(paste("iris scaled, q = %d, M = 20: full batch %d evaluations,",
+                  "convergence %d, bound %.2f; time median %.2f s\n"),
+            q, f1$optim$evaluations, f1$optim$convergence, f1$loglik, tf))
+last <- NULL
+for (e in epochs) {
+  mb <- lapply(seq_len(repeats), function(r) {
+    set.seed(r)
+    timed(gplvm(Yi, q = q, bayesian = TRUE, inducing = 20,
+                batch_size = batch, epochs = e))
+  })
+  tm <- stats::median(vapply(mb, `[[`, 0, "time"))
+  b <- vapply(mb, function(x) x$value$loglik, 0)
+  est <- vapply(mb, function(x) utils::tail(x$value$minibatch$bound, 1), 0)
+  cat(sprintf(paste("minibatch %d epochs of %d rows (%d steps): bound %s",
+                    "(seeds 1..%d; last epoch's mean estimate %s);",
+                    "time median %.2f s, %.2f of the full fit's\n"),
+              e, batch, mb[[1L]]$value$minibatch$steps,
+              paste(sprintf("%.2f", b), collapse = ", "), repeats,
+              paste(sprintf("%.1f", est), collapse = ", "), tm, tm / tf))
+  last <- mb[[1L]]$value
+}
+again <- timed(gplvm(Yi, init = last))
+cat(sprintf(paste("the %d-epoch fit (seed 1) continued by full-batch",
+                  "fitting: %d evaluations, convergence %d, bound %.2f,",
+                  "%.2f s\n"), max(epochs), again$value$optim$evaluations,
+            again$value$optim$convergence, again$value$loglik, again$time))
