@@ -10,6 +10,11 @@
 #     of the times and their ratio to the full-batch fit's, measured in
 #     this one process.  Then the minibatch fit of the most epochs
 #     continued by full-batch fitting (gplvm(Y, init = fit)).
+#   Rscript bench/minibatch_bayes.R big [N] [batch_size] [M]
+#     (defaults 20000, 500, 30): generated data, N x 10, q = 2: the time
+#     of one full-batch evaluation of the Bayesian bound with its gradient
+#     (gplvm_loglik() with X_var) against that of one minibatch step and
+#     one epoch, medians over 3 repeats, in one process.
 #   Also: the largest relative gradient error of the batch bound against
 #     central differences over the kernels of the tests, and the relative
 #     gap between the full-data bound at the optimal q(u) and the
@@ -19,6 +24,43 @@ library(gplvm)
 ns <- asNamespace("gplvm")
 
 args <- commandArgs(trailingOnly = TRUE)
+if (length(args) && args[[1L]] == "big") {
+  num <- function(i, default) {
+    if (length(args) >= i) as.numeric(args[[i]]) else default
+  }
+  n <- num(2L, 20000)
+  b <- num(3L, 500)
+  m <- num(4L, 30)
+  cat(sprintf("%s; BLAS: %s; %s\n", R.version.string,
+              extSoftVersion()[["BLAS"]],
+              format(Sys.time(), tz = "UTC", usetz = TRUE)))
+  cat("load average at start:", readLines("/proc/loadavg"), "\n")
+  set.seed(1)
+  t <- matrix(runif(2 * n, -1.2, 1.2), n, 2)
+  Y <- cbind(sin(2 * t[, 1]), cos(2 * t[, 1]), sin(2 * t[, 2]),
+             cos(2 * t[, 2]), t[, 1] * t[, 2]) %*% matrix(rnorm(50), 5, 10) +
+    matrix(rnorm(10 * n, sd = 0.1), n, 10)
+  Y <- scale(Y, scale = FALSE)
+  X <- scale(prcomp(Y, rank. = 2)$x)
+  S <- matrix(0.1, n, 2)
+  Z <- X[sample.int(n, m), ]
+  k <- kern_rbf(1, c(1, 1.5)) + kern_bias(0.1)
+  med <- function(f) stats::median(replicate(3, system.time(f())[["elapsed"]]))
+  t_full <- med(function() gplvm_loglik(Y, X, k, 0.05, inducing = Z,
+                                         X_var = S, gradient = TRUE))
+  ns <- asNamespace("gplvm")
+  model <- list(Y = Y, kernel = k, noise = 0.05, fixed = character(),
+                prior = ns$.prior_kl(), noise_prior = 0, latent = NULL)
+  qv <- ns$.minibatch_bayes_collapsed(Y, X, S, Z, k, 0.05, b)
+  st <- ns$.minibatch_bayes_state(model, X, S, Z, qv, 0.1)
+  t_step <- med(function() ns$.minibatch_bayes_step(st, sample.int(n, b)))
+  cat(sprintf(paste("N = %d, D = 10, q = 2, M = %d: one full-batch",
+                    "evaluation with gradient %.3f s; one step of %d rows",
+                    "%.4f s (%.4f of it); one epoch (%d steps) %.2f of it\n"),
+              n, m, t_full, b, t_step, t_step / t_full, ceiling(n / b),
+              ceiling(n / b) * t_step / t_full))
+  quit(save = "no")
+}
 arg <- function(i, default) if (length(args) >= i) args[[i]] else default
 q <- as.integer(arg(1L, 2))
 batch <- as.integer(arg(2L, 30))
