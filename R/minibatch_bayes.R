@@ -40,68 +40,114 @@ NULL
 # The uncollapsed Bayesian bound on the rows Yb (B x D) with q(x_n) =
 # N(Xb[n, ], diag Sb[n, ]), scaled by `scale` (N / B for a minibatch), in
 # whitened form: Kzz = R'R (R upper, with the jitter of .kzz_factor()),
-# u_d = R' v_d, q(v_d) = N(mv[, d], Sv), C = mv mv' + D Sv and, from the
-# batch's sums of the psi-statistics, P2 = R^-T Psi2 R^-1 and
-# PYw = R^-T Psi1'Yb:
-#   F = scale * [-B D/2 log(2 pi s2) - (yy - 2 tr(mv' PYw) + tr(P2 C)) /
-#       (2 s2) - D (psi0 - tr P2) / (2 s2) - KL(q(X_b) || N(0, I))]
-#       - sum_d KL(N(mv_d, Sv) || N(0, I)),
-# the bound of .minibatch_bound() averaged over q(x_n).  q(v) comes as
-# its natural parameters (Lambda = Sv^-1, eta = Sv^-1 mv).  With gradient:
-# dF/dXb, dF/dSb (the variances, natural scale), dF/dZ, dF/dtheta
-# (natural scale), dF/ds2; and the batch's optimum of q(v), the target of
-# the natural gradient step: Lambda_hat = I + scale/s2 P2, eta_hat =
-# scale/s2 PYw.  The rows' sums and the rows' gradient are the Bayesian
-# engine's per-row steps in C, given the weights of this bound (before the
-# scale): dF/dpsi0 = -D/(2 s2), dF/dPsi1 = Yb mv' R^-T / s2 (the engine's
-# beta^2 Y E' L^-1 with beta = 1, E = mv / s2, L = R') and dF/dPsi2 =
-# R^-1 (D (I - Sv) - mv mv') R^-T / (2 s2); the share through Kzz goes
-# back through the Cholesky factor (.chol_backward()).  Time
-# O(B M^2 q + B M D + M^3), memory O(B M + M^2 + M D).
+# u_d = R' v_d, q(v_d) = N(mv[, d], Sv_p) with one covariance per
+# missingness pattern p (the columns observed on the same rows; complete
+# data: one pattern, all columns), and, over each pattern's observed rows
+# of the batch, n_p of them, with its d_p columns, C_p = mv_p mv_p' +
+# d_p Sv_p and the rows' sums of the psi-statistics, P2_p = R^-T Psi2_p
+# R^-1 and PYw_p = R^-T Psi1_p' Y_p:
+#   F = scale * [sum_p (-n_p d_p/2 log(2 pi s2) - (yy_p - 2 tr(mv_p' PYw_p)
+#       + tr(P2_p C_p)) / (2 s2) - d_p (psi0_p - tr P2_p) / (2 s2))
+#       - KL(q(X_b) || N(0, I))] - sum_d KL(N(mv_d, Sv_p(d)) || N(0, I)),
+# the bound of .minibatch_bound() averaged over q(x_n); NA entries of Yb
+# are skipped.  q(v) comes as natural parameters: eta = Sv^-1 mv (M x D)
+# and Lambda = Sv^-1, one M x M matrix (complete data) or a list with one
+# per pattern, `pattern` giving each column's (as .minibatch_bound()).
+# With gradient: dF/dXb, dF/dSb (the variances, natural scale), dF/dZ,
+# dF/dtheta (natural scale), dF/ds2; and the batch's optimum of q(v) in
+# the same form, the target of the natural gradient step: Lambda_hat_p =
+# I + scale/s2 P2_p, eta_hat = scale/s2 PYw_p in the pattern's columns.
+# The rows' sums and the rows' gradient are the Bayesian engine's per-row
+# steps in C, per pattern, given the weights of this bound (before the
+# scale): dF/dpsi0 = -d_p/(2 s2), dF/dPsi1 = Y_p mv_p' R^-T / s2 (the
+# engine's beta^2 Y E' L^-1 with beta = 1, E = mv_p / s2, L = R') and
+# dF/dPsi2 = R^-1 (d_p (I - Sv_p) - mv_p mv_p') R^-T / (2 s2); the KL of
+# q(X), which each call of the engine adds for its rows, is taken once per
+# row here instead.  The share through Kzz goes back through the Cholesky
+# factor (.chol_backward()).  Time O(P (B M^2 q + M^3) + B M D), memory
+# O(B M + P M^2 + M D) for P patterns.
 .minibatch_bayes_bound <- function(Yb, Xb, Sb, Z, kernel, noise, Lambda,
-                                   eta, scale = 1, gradient = TRUE) {
+                                   eta, scale = 1, gradient = TRUE,
+                                   pattern = NULL) {
   spec <- .kernel_spec(kernel, ncol(Xb))
-  b <- nrow(Yb)
-  d <- ncol(Yb)
   m <- nrow(Z)
   s2 <- noise
+  shared <- !is.list(Lambda)
+  if (shared) {
+    Lambda <- list(Lambda)
+    pattern <- rep(1L, ncol(Yb))
+  }
+  obs <- !is.na(Yb)
   kz <- .kzz_factor(spec, Z)  # R/minibatch.R
-  st <- .Call(C_gplvm_bayes_stats_call, Yb, Xb, Sb, Z, spec$type, spec$npar,
-              spec$par, .gplvm_threads())
-  .stop_on_bayes_status(st$status)  # R/bayes.R
-  RL <- chol(Lambda)
-  Sv <- chol2inv(RL)
-  mv <- Sv %*% eta
-  RtPsi2 <- backsolve(kz$R, st$Psi2, transpose = TRUE)
-  P2 <- backsolve(kz$R, t(RtPsi2), transpose = TRUE)
-  P2 <- (P2 + t(P2)) / 2
-  PYw <- backsolve(kz$R, st$PY, transpose = TRUE)
-  C <- tcrossprod(mv) + d * Sv
-  trP2 <- sum(diag(P2))
-  fit_terms <- st$yy - 2 * sum(mv * PYw) + sum(P2 * C) + d * (st$psi0 - trP2)
-  kl_v <- (d * (sum(diag(Sv)) - m + 2 * sum(log(diag(RL)))) + sum(mv^2)) / 2
-  value <- scale * (-b * d / 2 * log(2 * pi * s2) - fit_terms / (2 * s2) -
-                      st$kl) - kl_v
+  Ri <- backsolve(kz$R, diag(m))
+  kl_x <- .kl_unit(Xb, Sb)  # R/data_term.R
+  value <- -scale * kl_x$value
+  gX <- -scale * kl_x$X
+  gS <- -scale * kl_x$S
+  gZ <- 0
+  gk <- 0
+  gn <- 0
+  Lbar <- matrix(0, m, m)
+  Lambda_hat <- vector("list", length(Lambda))
+  eta_hat <- matrix(0, m, ncol(Yb))
+  for (p in seq_along(Lambda)) {
+    cols <- which(pattern == p)
+    dp <- length(cols)
+    RL <- chol(Lambda[[p]])
+    Sv <- chol2inv(RL)
+    mv <- Sv %*% eta[, cols, drop = FALSE]
+    # KL(q(v)) of the pattern's columns
+    value <- value - (dp * (sum(diag(Sv)) - m + 2 * sum(log(diag(RL)))) +
+                        sum(mv^2)) / 2
+    Lambda_hat[[p]] <- diag(m)
+    rows <- which(obs[, cols[1L]])
+    if (!length(rows)) next
+    Yp <- Yb[rows, cols, drop = FALSE]
+    Xp <- Xb[rows, , drop = FALSE]
+    Sp <- Sb[rows, , drop = FALSE]
+    st <- .Call(C_gplvm_bayes_stats_call, Yp, Xp, Sp, Z, spec$type,
+                spec$npar, spec$par, .gplvm_threads())
+    .stop_on_bayes_status(st$status)  # R/bayes.R
+    RtPsi2 <- backsolve(kz$R, st$Psi2, transpose = TRUE)
+    P2 <- backsolve(kz$R, t(RtPsi2), transpose = TRUE)
+    P2 <- (P2 + t(P2)) / 2
+    PYw <- backsolve(kz$R, st$PY, transpose = TRUE)
+    C <- tcrossprod(mv) + dp * Sv
+    fit_terms <- st$yy - 2 * sum(mv * PYw) + sum(P2 * C) +
+      dp * (st$psi0 - sum(diag(P2)))
+    np <- length(rows)
+    value <- value + scale * (-np * dp / 2 * log(2 * pi * s2) -
+                                fit_terms / (2 * s2))
+    Lambda_hat[[p]] <- diag(m) + scale / s2 * P2
+    eta_hat[, cols] <- scale / s2 * PYw
+    if (!gradient) next
+    W2 <- Ri %*% tcrossprod(dp * (diag(m) - Sv) - tcrossprod(mv), Ri) /
+      (2 * s2)
+    rg <- .Call(C_gplvm_bayes_grad_call, Yp, Xp, Sp, Z, spec$type,
+                spec$npar, spec$par, 1, -dp / (2 * s2), t(kz$R), mv / s2,
+                (W2 + t(W2)) / 2, .gplvm_threads())
+    .stop_on_bayes_status(rg$status)
+    # the engine's rows' gradient without its KL of q(X) (taken once above)
+    gX[rows, ] <- gX[rows, , drop = FALSE] + scale * (rg$X + Xp)
+    gS[rows, ] <- gS[rows, , drop = FALSE] +
+      scale * (rg$X_var + 0.5 * (1 - 1 / Sp))
+    gZ <- gZ + scale * rg$inducing
+    gk <- gk + scale * rg$kernel
+    gn <- gn + scale * (-np * dp / (2 * s2) + fit_terms / (2 * s2^2))
+    # dF/dL (L = R' lower): the Psi1 term through R^-T PY, the Psi2 terms
+    # through P2
+    Lbar <- Lbar + scale / s2 * Ri %*% ((C - dp * diag(m)) %*% P2 -
+                                          tcrossprod(mv, PYw))
+  }
   out <- list(value = value, jitter = kz$jitter, retries = kz$retries)
   if (!gradient) return(out)
-  Ri <- backsolve(kz$R, diag(m))
-  W2 <- Ri %*% tcrossprod(d * (diag(m) - Sv) - tcrossprod(mv), Ri) / (2 * s2)
-  rows <- .Call(C_gplvm_bayes_grad_call, Yb, Xb, Sb, Z, spec$type,
-                spec$npar, spec$par, 1, -d / (2 * s2), t(kz$R), mv / s2,
-                (W2 + t(W2)) / 2, .gplvm_threads())
-  .stop_on_bayes_status(rows$status)
-  # dF/dL (L = R' lower): the Psi1 term through R^-T PY, the Psi2 terms
-  # through P2; then back to Kzz
-  Lbar <- scale / s2 * Ri %*% ((C - d * diag(m)) %*% P2 - tcrossprod(mv, PYw))
   Wzz <- .chol_backward(kz$R, Ri, Lbar, kz$rel)
   gz <- .Call(C_gplvm_kern_grad_call, Z, Z, Wzz, spec$type, spec$npar,
               spec$par)
   c(out, list(
-    X = scale * rows$X, S = scale * rows$X_var,
-    inducing = scale * rows$inducing + gz$X + gz$X2,
-    kernel = scale * rows$kernel + gz$kernel,
-    noise = scale * (-b * d / (2 * s2) + fit_terms / (2 * s2^2)),
-    Lambda_hat = diag(m) + scale / s2 * P2, eta_hat = scale / s2 * PYw))
+    X = gX, S = gS, inducing = gZ + gz$X + gz$X2, kernel = gk + gz$kernel,
+    noise = gn, Lambda_hat = if (shared) Lambda_hat[[1L]] else Lambda_hat,
+    eta_hat = eta_hat))
 }
 
 # dF/dKzz (symmetric, with the jitter's share) from dF/dL for Kzz + j I =
@@ -123,31 +169,50 @@ NULL
 
 # One pass over the rows in chunks of `chunk` rows: the rows' sums of the
 # psi-statistics, then the collapsed Bayesian bound (the C engine's global
-# step, KL of q(X) included) and the optimal q(v) given them as whitened
-# natural parameters (Lambda, eta; see .minibatch_bayes_bound()).  Memory
-# O(chunk M + M^2 + M D).
-.minibatch_bayes_collapsed <- function(Y, X, S, Z, kernel, noise, chunk) {
+# step; KL of q(X) included) and the optimal q(v) given them as whitened
+# natural parameters (Lambda, eta; see .minibatch_bayes_bound()).  With
+# missing entries (`miss` of .missing_patterns()) the bound is a sum over
+# the patterns of the bound on each pattern's observed rows and columns
+# (as .data_eval() takes it), the KL of q(X) once, and Lambda a list with
+# one matrix per pattern.  Memory O(chunk M + M^2 + M D) beyond a
+# pattern's block of Y.
+.minibatch_bayes_collapsed <- function(Y, X, S, Z, kernel, noise, chunk,
+                                       miss = NULL) {
   spec <- .kernel_spec(kernel, ncol(X))
-  n <- nrow(Y)
-  tot <- NULL
-  for (from in seq(1L, n, by = chunk)) {
-    i <- from:min(n, from + chunk - 1L)
-    st <- .Call(C_gplvm_bayes_stats_call, Y[i, , drop = FALSE],
-                X[i, , drop = FALSE], S[i, , drop = FALSE], Z, spec$type,
-                spec$npar, spec$par, .gplvm_threads())
-    .stop_on_bayes_status(st$status)
-    st$status <- NULL
-    tot <- if (is.null(tot)) st else Map(`+`, tot, st)
-  }
-  g <- .Call(C_gplvm_bayes_global_call, Z, spec$type, spec$npar, spec$par,
-             noise, as.double(ncol(Y)), tot$n, tot$psi0, tot$Psi2, tot$PY,
-             tot$yy, tot$kl, FALSE)
-  .stop_on_bayes_status(g$status)
+  m <- nrow(Z)
   kz <- .kzz_factor(spec, Z)
-  P2 <- backsolve(kz$R, t(backsolve(kz$R, tot$Psi2, transpose = TRUE)),
-                  transpose = TRUE)
-  list(loglik = g$bound, Lambda = diag(nrow(Z)) + (P2 + t(P2)) / (2 * noise),
-       eta = backsolve(kz$R, tot$PY, transpose = TRUE) / noise)
+  pats <- if (is.null(miss)) {
+    list(list(rows = seq_len(nrow(Y)), cols = seq_len(ncol(Y))))
+  } else miss$patterns
+  eta <- matrix(0, m, ncol(Y))
+  Lambda <- vector("list", length(pats))
+  loglik <- -.kl_unit(X, S)$value
+  retries <- kz$retries
+  for (i in seq_along(pats)) {
+    p <- pats[[i]]
+    tot <- NULL
+    for (from in seq(1L, length(p$rows), by = chunk)) {
+      r <- p$rows[from:min(length(p$rows), from + chunk - 1L)]
+      st <- .Call(C_gplvm_bayes_stats_call, Y[r, p$cols, drop = FALSE],
+                  X[r, , drop = FALSE], S[r, , drop = FALSE], Z, spec$type,
+                  spec$npar, spec$par, .gplvm_threads())
+      .stop_on_bayes_status(st$status)
+      st$status <- NULL
+      tot <- if (is.null(tot)) st else Map(`+`, tot, st)
+    }
+    g <- .Call(C_gplvm_bayes_global_call, Z, spec$type, spec$npar, spec$par,
+               noise, as.double(length(p$cols)), tot$n, tot$psi0, tot$Psi2,
+               tot$PY, tot$yy, 0, FALSE)
+    .stop_on_bayes_status(g$status)
+    loglik <- loglik + g$bound
+    retries <- retries + g$retries
+    P2 <- backsolve(kz$R, t(backsolve(kz$R, tot$Psi2, transpose = TRUE)),
+                    transpose = TRUE)
+    Lambda[[i]] <- diag(m) + (P2 + t(P2)) / (2 * noise)
+    eta[, p$cols] <- backsolve(kz$R, tot$PY, transpose = TRUE) / noise
+  }
+  list(loglik = loglik, Lambda = if (is.null(miss)) Lambda[[1L]] else Lambda,
+       eta = eta, retries = retries)
 }
 
 # The state of Bayesian minibatch training, an environment updated in
@@ -187,7 +252,8 @@ NULL
   scale <- nrow(mm$Y) / length(rows)
   lat <- .minibatch_bayes_latent(s, rows)
   r <- .minibatch_bayes_bound(mm$Y[rows, , drop = FALSE], lat$X, lat$S, s$Z,
-                              s$kernel, s$noise, s$Lambda, s$eta, scale)
+                              s$kernel, s$noise, s$Lambda, s$eta, scale,
+                              pattern = s$pattern)
   gl <- cbind(if (is.null(s$map)) r$X, r$S * lat$S) / scale
   gg <- .minibatch_global_grad(s, r, r$X, rows, gl)  # R/minibatch.R
   .minibatch_rows_step(s, "local", "adam_l", rows, gl)  # R/minibatch.R

@@ -16,31 +16,48 @@ mb_random_qv <- function(m, d) {
        eta = matrix(rnorm(m * d), m, d))
 }
 
-# Plain-R twin of .minibatch_bayes_bound(), written row by row from
+# Plain-R twin of .minibatch_bayes_bound(), written entry by entry from
 # Hensman, Fusi and Lawrence (2013) in the inducing variables u
-# themselves (not whitened, q(u) from qu_plain() of helper-minibatch.R);
-# the psi-statistics of each row by quadrature over q(x_n)
-# (helper-bayes.R), not by the closed forms of the C code.
+# themselves (not whitened; each column's q(u_d) from qu_plain() of
+# helper-minibatch.R, with Lambda[[pattern[d]]] when Lambda is a list),
+# skipping NA entries; the psi-statistics of each row by quadrature over
+# q(x_n) (helper-bayes.R), not by the closed forms of the C code.
 bayes_minibatch_bound_r <- function(Y, X, S, Z, kernel, noise, Lambda, eta,
-                                    scale = 1) {
-  d <- ncol(Y)
-  qu <- qu_plain(kernel, Z, Lambda, eta)
-  Ki <- solve(qu$Kzz)
+                                    scale = 1, pattern = NULL) {
+  qu <- lapply(seq_len(ncol(Y)), function(j) {
+    qu_plain(kernel, Z, if (is.list(Lambda)) Lambda[[pattern[j]]] else Lambda,
+             eta[, j, drop = FALSE])
+  })
+  Ki <- solve(qu[[1L]]$Kzz)
   data <- 0
   for (i in seq_len(nrow(Y))) {
     ps <- psi_quad_r(kernel, X[i, , drop = FALSE], S[i, , drop = FALSE], Z)
-    for (j in seq_len(d)) {
-      # E over q(x_n) and q(u_d) of log N(y | k_n' Kzz^-1 u_d, s2)
-      e_f <- drop(ps$psi1 %*% Ki %*% qu$mu[, j])
+    for (j in which(!is.na(Y[i, ]))) {
+      # E over q(x_n) and q(u_d) of log N(y | k_n' Kzz^-1 u_d, s2), and
+      # the trace term
+      e_f <- drop(ps$psi1 %*% Ki %*% qu[[j]]$mu)
       e_f2 <- sum(diag(Ki %*% ps$psi2 %*% Ki %*%
-                         (tcrossprod(qu$mu[, j]) + qu$S)))
+                         (tcrossprod(qu[[j]]$mu) + qu[[j]]$S)))
       data <- data - log(2 * pi * noise) / 2 -
-        (Y[i, j]^2 - 2 * Y[i, j] * e_f + e_f2) / (2 * noise)
+        (Y[i, j]^2 - 2 * Y[i, j] * e_f + e_f2) / (2 * noise) -
+        (ps$psi0 - sum(diag(Ki %*% ps$psi2))) / (2 * noise)
     }
-    data <- data - d * (ps$psi0 - sum(diag(Ki %*% ps$psi2))) / (2 * noise) -
-      sum(X[i, ]^2 + S[i, ] - log(S[i, ]) - 1) / 2
+    data <- data - sum(X[i, ]^2 + S[i, ] - log(S[i, ]) - 1) / 2
   }
-  scale * data - kl_qu_r(qu)
+  scale * data - sum(vapply(qu, kl_qu_r, 0))
+}
+
+# Y with NA entries in three patterns (and complete columns), with each
+# column's pattern number and a random q(v) per pattern.
+mb_bayes_holes <- function(dat, m) {
+  Y <- dat$Y
+  Y[c(2, 5), 1] <- NA
+  Y[3, 2:3] <- NA
+  miss <- .missing_patterns(Y)
+  pattern <- integer(ncol(Y))
+  for (i in seq_along(miss$patterns)) pattern[miss$patterns[[i]]$cols] <- i
+  list(Y = Y, miss = miss, pattern = pattern,
+       Lambda = lapply(miss$patterns, function(p) mb_random_qv(m, 1)$Lambda))
 }
 
 test_that("the Bayesian minibatch bound equals its plain-R twin", {
@@ -58,16 +75,31 @@ test_that("the Bayesian minibatch bound equals its plain-R twin", {
       expect_equal(got, want, tolerance = 1e-9)
     }
   }
+  # NA entries skipped, one q(v) covariance per pattern of missing entries
+  dat$Y <- cbind(dat$Y, rnorm(5))
+  h <- mb_bayes_holes(dat, 4)
+  k <- psi_kernels(2)$rbf_bias
+  eta <- mb_random_qv(4, 4)$eta
+  got <- .minibatch_bayes_bound(h$Y, dat$X, dat$S, dat$Z, k, 0.3, h$Lambda,
+                                eta, 2, gradient = FALSE,
+                                pattern = h$pattern)$value
+  want <- bayes_minibatch_bound_r(h$Y, dat$X, dat$S, dat$Z, k, 0.3, h$Lambda,
+                                  eta, 2, h$pattern)
+  expect_equal(got, want, tolerance = 1e-9)
 })
 
 # The largest relative error of the batch bound's gradient in the means,
 # log variances, inducing inputs, log kernel parameters and log noise
 # against central differences, for kernel k at a random q(v).
-mb_bayes_grad_error <- function(dat, k, scale) {
+mb_bayes_grad_error <- function(dat, k, scale, holes = NULL) {
   Z0 <- psi_inducing(k, dat$Z)
   n <- nrow(dat$X)
   q <- ncol(dat$X)
   qv <- mb_random_qv(nrow(Z0), ncol(dat$Y))
+  if (!is.null(holes)) {
+    dat$Y <- holes$Y
+    qv$Lambda <- holes$Lambda
+  }
   th0 <- kern_params(k)
   split <- function(p) {
     kk <- k
@@ -80,7 +112,8 @@ mb_bayes_grad_error <- function(dat, k, scale) {
   bound <- function(p, gradient) {
     u <- split(p)
     .minibatch_bayes_bound(dat$Y, u$X, u$S, u$Z, u$kernel, u$noise,
-                           qv$Lambda, qv$eta, scale, gradient)
+                           qv$Lambda, qv$eta, scale, gradient,
+                           pattern = holes$pattern)
   }
   p0 <- c(dat$X, log(dat$S), Z0, log(th0), log(0.3))
   g <- bound(p0, TRUE)
@@ -96,6 +129,9 @@ test_that("the Bayesian minibatch bound's gradient matches finite differences", 
       expect_lt(mb_bayes_grad_error(dat, k, scale), 1e-7)
     }
   }
+  # with NA entries: the rows' gradient from each pattern's rows
+  h <- mb_bayes_holes(dat, 5)
+  expect_lt(mb_bayes_grad_error(dat, psi_kernels(2)$rbf_bias, 2.5, h), 1e-7)
 })
 
 test_that("with the whole data and q(u) at its optimum the bound is the collapsed Bayesian bound", {
@@ -137,6 +173,17 @@ test_that("with the whole data and q(u) at its optimum the bound is the collapse
                ignore_attr = TRUE)
   expect_equal(ro$kernel, gc$kernel, tolerance = 1e-8, ignore_attr = TRUE)
   expect_equal(ro$noise, gc$noise, tolerance = 1e-8)
+  # with NA entries: the optimum per pattern gives the missing-data bound
+  h <- mb_bayes_holes(dat, 6)
+  want <- c(gplvm_loglik(h$Y, dat$X, k, 0.25, inducing = dat$Z,
+                         X_var = dat$S))
+  opt <- .minibatch_bayes_collapsed(h$Y, dat$X, dat$S, dat$Z, k, 0.25, 7L,
+                                    h$miss)
+  expect_equal(opt$loglik, want, tolerance = 1e-10)
+  got <- .minibatch_bayes_bound(h$Y, dat$X, dat$S, dat$Z, k, 0.25,
+                                opt$Lambda, opt$eta, gradient = FALSE,
+                                pattern = h$pattern)$value
+  expect_lt(abs(got - want) / abs(want), 1e-8)
 })
 
 test_that("a Bayesian step moves q(x_n) of the batch's rows and no others", {
