@@ -1,20 +1,22 @@
-# The sparse VFE / DTC bound evaluated across the workers of a snow-style
-# cluster (package parallel).  The bound depends on the data only through
-# sums over rows (src/sparse_stats.c), so each worker keeps its rows of Y
-# (of each missingness pattern's block) for the whole fit and, per
-# evaluation,
+# The sparse VFE / DTC / FITC bound evaluated across the workers of a
+# snow-style cluster (package parallel).  The bound depends on the data
+# only through sums over rows (src/sparse_stats.c; FITC's weighted by
+# 1 / lambda_i, which needs only row i, Z and the kernel), so each worker
+# keeps its rows of Y (of each missingness pattern's block) for the whole
+# fit and, per evaluation,
 #   pass 1: gets its latent rows, Z and the kernel, returns its share of
-#           psi0, yy, Kxz'Kxz (M x M) and Kxz'Y (M x D);
+#           psi0, yy, Kxz'Kxz (M x M) and Kxz'Y (M x D) (FITC: weighted,
+#           and sum log lambda_i);
 #   (the master sums them and takes the global step, O(M^3 + M^2 D))
 #   pass 2: gets M x M and M x D matrices (see src/sparse_stats.c) and
 #           dL/dpsi0, returns its rows' gradient and its share of the
-#           others.
+#           others (FITC: with the noise's).
 # The master never holds an N x M matrix.
 
 #' @section Across a cluster:
 #' With `cluster`, a cluster made by [parallel::makePSOCKcluster()] or
 #' [parallel::makeForkCluster()] (any cluster of package \pkg{parallel}'s
-#' kind), a sparse fit (`inducing` given, `approx` `"vfe"` or `"dtc"`)
+#' kind), a sparse fit (`inducing` given, any `approx`)
 #' or a Bayesian fit (`bayesian = TRUE`) evaluates its bound across the
 #' workers.  The rows of `Y` are split once
 #' into as many blocks as there are workers, and each worker keeps its
@@ -27,8 +29,10 @@
 #' equals the one-process fit up to rounding (the sums are added in another
 #' order).  With missing values in `Y` the bound is a sum of one bound
 #' per pattern of missing entries: each worker keeps its rows of every
-#' pattern, and one exchange per pass serves all of them.  FITC is
-#' refused (see [gplvm-combinations]).
+#' pattern, and one exchange per pass serves all of them.  FITC's
+#' per-row variance \eqn{\lambda_n} needs only row \eqn{n}, the inducing
+#' inputs and the kernel, so the workers weight their sums by
+#' \eqn{1/\lambda_n} and return their rows' share of the noise gradient.
 #'
 #' The workers load \pkg{gplvm} themselves: it must be installed, in the
 #' same version and build (the same R code) as in this process, in a
@@ -305,7 +309,7 @@ environment(.cluster_on_worker) <- baseenv()
 # .loglik_sparse_c() returns; close() frees the workers' rows; bytes() the
 # serialize() sizes sent and received by the last evaluation when
 # count_bytes.  The bound is a sum over blocks, one per missingness
-# pattern (R/missing.R), each a VFE / DTC bound of its rows and observed
+# pattern (R/missing.R), each a sparse bound of its rows and observed
 # columns; the rows are split once over the workers, and each worker
 # keeps its share of every block.  One exchange per pass serves all the
 # blocks: the master takes each block's global step.  Once the cluster has
@@ -368,25 +372,37 @@ environment(.cluster_on_worker) <- baseenv()
     fac <- .Call(C_gplvm_sparse_factor_call, Z, spec$type, spec$npar,
                  spec$par)
     .stop_on_status(fac$status)
+    fitc <- approx == "fitc"
     st <- run(lapply(seq_along(idx), function(w)
       list(key = key[w], X = Map(function(b, s) X[b$rows[s], , drop = FALSE],
                                  blocks, share[[w]]),
-           Z = Z, spec = spec, Lz = fac$Lz, chunk = chunk, keep = gradient)),
+           Z = Z, spec = spec, Lz = fac$Lz, chunk = chunk, keep = gradient,
+           noise = if (fitc) noise)),
       .cluster_worker_stats)
     g <- lapply(seq_along(blocks), function(b) {
-      r <- .Call(C_gplvm_sparse_global_call, Z, spec$type, spec$npar,
-                 spec$par, noise, as.double(blocks[[b]]$ndim),
-                 .sparse_codes[[approx]], fac$Lz, fac$rel, total(st, b, "n"),
-                 total(st, b, "psi0"), total(st, b, "yy"),
-                 total(st, b, "Phi"), total(st, b, "c"), gradient)
+      ndim <- as.double(blocks[[b]]$ndim)
+      r <- if (fitc) {
+        .Call(C_gplvm_fitc_global_call, Z, spec$type, spec$npar, spec$par,
+              ndim, fac$Lz, fac$rel, total(st, b, "n"),
+              total(st, b, "loglam"), total(st, b, "yy"),
+              total(st, b, "Phi"), total(st, b, "c"), gradient)
+      } else {
+        .Call(C_gplvm_sparse_global_call, Z, spec$type, spec$npar,
+              spec$par, noise, ndim, .sparse_codes[[approx]], fac$Lz,
+              fac$rel, total(st, b, "n"), total(st, b, "psi0"),
+              total(st, b, "yy"), total(st, b, "Phi"), total(st, b, "c"),
+              gradient)
+      }
       .stop_on_status(r$status)
-      r
+      c(r, list(ndim = ndim))
     })
     sum_g <- function(f) Reduce(`+`, lapply(g, `[[`, f))
     out <- c(list(loglik = sum_g("loglik")), fac[c("jitter", "retries")])
     if (!gradient) return(out)
+    # FITC's pass 2 also needs each block's D and the jitter's factor
     gr <- run(lapply(key, function(k)
-      list(key = k, Lz = fac$Lz, blocks = lapply(g, `[`, c("B", "C", "g0")))),
+      list(key = k, Lz = fac$Lz, rel = fac$rel,
+           blocks = lapply(g, `[`, c("B", "C", "g0", if (fitc) "ndim")))),
       .cluster_worker_grad)
     gX <- matrix(0, n, ncol(X))
     for (w in seq_along(idx)) {
@@ -402,7 +418,7 @@ environment(.cluster_on_worker) <- baseenv()
     }
     c(out, list(X = gX, inducing = sum_g("inducing") + sum_w("inducing"),
                 kernel = sum_g("kernel") + sum_w("kernel"),
-                noise = sum_g("noise"), status = 0L))
+                noise = sum_g("noise") + sum_w("noise"), status = 0L))
   }
   # The Bayesian bound (R/bayes.R) in the same two passes: the workers'
   # sums of psi0, Psi2, Psi1'Y, tr(Y Y') and KL, the master's global step
@@ -518,15 +534,21 @@ environment(.cluster_on_worker) <- baseenv()
 .cluster_worker_grad <- function(a) .cluster_grad_blocks(a)
 
 # Pass 1, for each block this worker holds rows of (NULL for the others);
-# keeps X, Z, the kernel and (for the gradient) k(X, Z) for pass 2.
+# keeps X, Z, the kernel, FITC's noise (NULL: VFE or DTC) and (for the
+# gradient) k(X, Z) for pass 2.
 .cluster_stats_blocks <- function(a) {
   rows <- .cluster_worker_data(a$key)
   s <- a$spec
-  rows$pass1 <- list(Z = a$Z, spec = s, chunk = a$chunk,
+  rows$pass1 <- list(Z = a$Z, spec = s, chunk = a$chunk, noise = a$noise,
                      X = a$X, store = vector("list", length(a$X)))
   .cluster_per_block(a$X, function(b) {
-    r <- .Call(C_gplvm_sparse_stats_call, rows$Y[[b]], a$X[[b]], a$Z,
-               s$type, s$npar, s$par, a$Lz, a$chunk, a$keep)
+    r <- if (is.null(a$noise)) {
+      .Call(C_gplvm_sparse_stats_call, rows$Y[[b]], a$X[[b]], a$Z, s$type,
+            s$npar, s$par, a$Lz, a$chunk, a$keep)
+    } else {
+      .Call(C_gplvm_fitc_stats_call, rows$Y[[b]], a$X[[b]], a$Z, s$type,
+            s$npar, s$par, a$Lz, a$noise, a$chunk, a$keep)
+    }
     if (!is.null(r$store)) rows$pass1$store[[b]] <- r$store
     r$store <- NULL
     r
@@ -540,8 +562,14 @@ environment(.cluster_on_worker) <- baseenv()
   s <- p$spec
   res <- .cluster_per_block(p$X, function(b) {
     m <- a$blocks[[b]]
-    .Call(C_gplvm_sparse_grad_call, rows$Y[[b]], p$X[[b]], p$Z, s$type,
-          s$npar, s$par, a$Lz, m$B, m$C, m$g0, p$chunk, p$store[[b]])
+    if (is.null(p$noise)) {
+      .Call(C_gplvm_sparse_grad_call, rows$Y[[b]], p$X[[b]], p$Z, s$type,
+            s$npar, s$par, a$Lz, m$B, m$C, m$g0, p$chunk, p$store[[b]])
+    } else {
+      .Call(C_gplvm_fitc_grad_call, rows$Y[[b]], p$X[[b]], p$Z, s$type,
+            s$npar, s$par, a$Lz, p$noise, m$ndim, a$rel, m$B, m$C, p$chunk,
+            p$store[[b]])
+    }
   })
   rows$pass1$store <- NULL
   res

@@ -22,15 +22,13 @@ NULL
 # combine, with the reason; .check_combination() reads it.  A part's
 # name is one of .part_labels' names.
 .incompatible <- data.frame(
-  a = c("cluster", "cluster", "cluster",
+  a = c("cluster", "cluster",
         "batch_size", "batch_size", "batch_size", "batch_size",
-        "batch_size",
         "dynamics"),
-  b = c("exact", "fitc", "batch_size",
-        "exact", "fitc", "dtc", "dynamics", "missing",
+  b = c("exact", "batch_size",
+        "exact", "fitc", "dtc", "dynamics",
         "bayesian"),
   why = c("the exact likelihood is not a sum over rows (give 'inducing')",
-          "FITC across workers is not written yet",
           "minibatch training runs in one process",
           paste("minibatch training optimises the uncollapsed sparse",
                 "bound (give 'inducing', e.g. gplvm(Y, inducing = 100,",
@@ -38,7 +36,6 @@ NULL
           "the uncollapsed bound is the variational (VFE) one",
           "the uncollapsed bound is the variational (VFE) one",
           "the dynamics prior couples all the rows",
-          "minibatch training of missing values is not written yet",
           paste("the Bayesian bound's KL term is that of the unit Gaussian",
                 "prior on X, and GP dynamics need a variational dynamics",
                 "term; give 'dynamics' with 'bayesian = FALSE', or 'back'",

@@ -285,7 +285,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   noise_prior <- .check_noise_prior(noise_prior)
 
   cluster <- .check_cluster(cluster)
-  mb <- .check_minibatch(batch_size, epochs, nrow(Y), restarts)
+  mb <- .check_minibatch(batch_size, epochs, nrow(Y))
   if (.no_variation(Y)) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
   }
@@ -330,6 +330,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 cluster = cluster,
                 warm = def$warm)
   if (!is.null(miss)) .warn_patterns(miss, sparse = !is.null(inducing))
+  # a fit from a start, and each trial of pruning: by minibatches or full
+  fit_from <- function(m, st) {
+    if (is.null(mb)) return(.fit_once(m, st))
+    .fit_minibatch(m, st$X, st$Z, mb$batch_size, mb$epochs, st[["w"]], st$S)
+  }
   fits <- vector("list", restarts)
   for (r in seq_len(restarts)) {
     if (r == 1L && !is.null(prev)) {
@@ -349,14 +354,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     }
     s$X <- unname(s$X)
     dimnames(s$X) <- list(rownames(Y), paste0("X", seq_len(q)))
-    fits[[r]] <- if (!is.null(mb)) {
-      .fit_minibatch(model, s$X, s$Z, mb$batch_size, mb$epochs, s[["w"]],
-                     s$S)
-    } else {
-      .fit_once(model, s)
-    }
+    fits[[r]] <- fit_from(model, s)
     if (def$prune && prune && fits[[r]]$fit$optim$convergence == 0L) {
-      fits[[r]] <- .bayes_prune(model, fits[[r]])  # R/bayes.R
+      fits[[r]] <- .bayes_prune(model, fits[[r]], fit_from)  # R/bayes.R
     }
   }
   out <- .best_fit(fits)
@@ -775,7 +775,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (is.null(b$grad)) b$grad <- -eval(b$par)$grad
     b$grad
   }
-  list(eval = eval, free = free, fit_noise = fit_noise, term = term,
+  list(eval = eval, unpack = unpack, free = free, fit_noise = fit_noise,
+       term = term,
        prep = prep, workspace = prep$workspace, latent = map,
        prior = xprior,
        # the optimised vector at a start (S0: variances of q(X))

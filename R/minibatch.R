@@ -1,10 +1,34 @@
 # Stochastic minibatch training of the sparse GP-LVM (Hensman, Fusi and
 # Lawrence 2013): the uncollapsed variational bound with an explicit
-# q(u_d) = N(mu_d, S) per data column (mean mu, M x D; one covariance S
-# shared by the D columns, which is exact at the optimum, where every
-# column has the same S), so that a minibatch gives an unbiased estimate
-# of the bound and its gradient.  Formulas in ?"gplvm-scaling", "Minibatch
-# training".
+# q(u_d) = N(mu_d, S_p) per data column (mean mu, M x D; one covariance per
+# missingness pattern, shared by the columns observed on the same rows,
+# which is exact: see .minibatch_bound()), so that a minibatch gives an
+# unbiased estimate of the bound and its gradient.  Formulas in
+# ?"gplvm-scaling", "Minibatch training".
+#
+# Minibatch training is a strategy of the one driver, .optimise()
+# (R/optimise.R): gplvm() -> .fit_minibatch() -> .optimise(obj, par0,
+# "minibatch", epochs, reltol) -> runs of .run_minibatch(), which share
+# the full-batch optimisers' budget, best-point bookkeeping, fresh-run
+# convergence test, progress line and fitted-object constructor.  The
+# optimised vector is the full-batch objective's (.gplvm_objective()),
+# so a minibatch fit and a full-batch fit continue each other.
+#
+# HOOK for another data term (e.g. the Bayesian bound of
+# R/minibatch_bayes.R): write a method of .minibatch_term() for its class
+# ("gplvm_data_<kind>") returning list(
+#   state(par)    a training state (an environment) at the full-batch
+#                 vector par: its parameters and the optimiser's memory;
+#   par(s)        the full-batch vector at the state;
+#   step(s, rows) one stochastic step on the batch `rows` (updates s in
+#                 place) -> list(value = the batch's estimate of the
+#                 bound, scaled by N/B, jittered = TRUE/FALSE);
+#   bound(s)      the exact objective at s in one pass over the data (and
+#                 any local variational parameters set to their optimum)
+#                 -> list(objective, loglik, jittered)),
+# and remove its row from .incompatible (R/compat.R).  The driver, the
+# epochs, the stopping rule and the bookkeeping (.minibatch_objective(),
+# .run_minibatch()) need no change.
 
 #' @section Minibatch training:
 #' With `batch_size` (and `inducing`), the sparse model is trained by
@@ -53,43 +77,75 @@
 #' once; the MLP needs no such matrix.  The fit stores the weights, and
 #' `predict(fit, newdata = )` applies the map.
 #'
+#' With missing entries in `Y` each row's data term sums over its observed
+#' columns only: the sum above runs over the observed entries, so a batch
+#' simply skips its missing ones.  The columns observed on the same rows
+#' (one missingness pattern) share one covariance \eqn{S_p}{S_p}, which is
+#' exact: their optimum and every natural gradient step depend only on
+#' those rows; with every column its own pattern that is \eqn{D}{D}
+#' matrices of \eqn{M \times M}{M x M}.  The maximum over \eqn{q(u)} is
+#' then the missing-data VFE bound, a sum over the patterns (see Missing
+#' values in [gplvm-models]).
+#'
 #' The priors on `X` and on the noise (`prior`, `noise_prior`) enter as in
 #' the full-batch fit (for a map, the batch's prior term is scaled by
-#' \eqn{N/B}{N/B} like its data term).  The start is that of the full-batch sparse fit,
-#' with \eqn{q(u)} at its optimum for the starting values; after the last
-#' epoch \eqn{q(u)} is set to its optimum for the final values, so that
-#' `loglik` is the collapsed VFE bound there and predictions use the
-#' sparse posterior.  Both take one pass over the data in batches.  Each
+#' \eqn{N/B}{N/B} like its data term).  The start is that of the
+#' full-batch sparse fit, with \eqn{q(u)} at its optimum for the starting
+#' values.  After each epoch one pass over the data in batches evaluates
+#' the exact objective, the collapsed VFE bound plus the priors (the value
+#' a full-batch fit maximises), and sets \eqn{q(u)} to its optimum there.
+#' The fit is the best point so evaluated, so `loglik` is the collapsed
+#' VFE bound at its values and predictions use the sparse posterior.  Each
 #' step costs \eqn{O(B M^2 + M^3)}{O(B M^2 + M^3)} time and
 #' \eqn{O(B M + M^2)}{O(B M + M^2)} memory beyond the data, the latent
 #' positions (for a map: its weights) and Adam's two moment estimates per
-#' latent coordinate (weight): no N by M matrix is formed.
+#' latent coordinate (weight): no N by M matrix is formed; a pass costs
+#' about as much as the steps of an epoch.
 #'
-#' With `trace > 0`, or in an interactive session (see the progress line
-#' in "Convergence" in [gplvm()]), one line per epoch shows the mean over the epoch's batches of
-#' the estimates of \eqn{F} (they were made at the parameters of the time,
-#' so the mean lags behind the bound at the end of the epoch).
-#' Minibatch training has no convergence test: it stops after `epochs`
-#' epochs, and `optim$convergence` is 1 with a message saying so, without
-#' a warning; `optim$evaluations` counts the steps.  The fit has a field
-#' `minibatch`: `batch_size`, `epochs`, `steps`, `rho`, `bound` (the mean
-#' minibatch estimate for each epoch) and `epoch_time` (seconds).  Continue
-#' it with more epochs by `gplvm(Y, init = fit, batch_size = B)` (Adam's
-#' moments start afresh, \eqn{q(u)} at its optimum), or by full-batch
-#' fitting with `gplvm(Y, init = fit)`.  With `bayesian = TRUE`, see
-#' "Minibatch training of the Bayesian GP-LVM" below.  Not
-#' available with missing values, `approx` other than
-#' `"vfe"`, [kern_white()] parts (the noise plays their role),
-#' `dynamics`, `cluster` or `restarts > 1`.
+#' Minibatch training is run by the same driver as the full-batch
+#' optimisers ("Convergence" in [gplvm()]), with `epochs` in the role of
+#' `maxit`.  A run of epochs stops by its own test when the mean exact
+#' objective over its last 10 epochs exceeds the mean over the 10 epochs
+#' before by at most \eqn{10^{-4}}{1e-4} relative (a comparison of means,
+#' since each epoch's objective is taken at stochastic parameters).  A
+#' second run then continues the training (Adam's moments kept: a fresh
+#' Adam would first move every coordinate by its full step size), and the
+#' fit has converged (`optim$convergence == 0`) when that run raises the
+#' best objective by at most \eqn{10^{-3}}{1e-3} relative; otherwise runs
+#' follow until `epochs` epochs (default 200) are used, and
+#' `optim$convergence` is 1, with no warning (the epochs are a budget
+#' given by the user).  `gplvm()`'s `reltol` and `maxit` are not used.
+#' Converged means that more epochs no longer raise the objective: with
+#' constant step sizes the stochastic steps keep the parameters moving
+#' around the optimum, so the fit can end below the full-batch optimum
+#' (see `bench/minibatch.md` for the gap on a few data sets).
+#' `optim$evaluations` counts the steps, `optim$runs` the runs.  With
+#' `trace > 0` one line per epoch shows the exact objective and the mean
+#' over the epoch's batches of the estimates of \eqn{F}{F}; otherwise the
+#' progress line of "Convergence" in [gplvm()] reports steps and the exact
+#' objective.  The fit has a field `minibatch`: `batch_size`, `epochs`
+#' (used), `steps`, `passes` (of the exact objective), `rho`, `objective`
+#' (the exact objective after each epoch), `bound` (the mean minibatch
+#' estimate for each epoch) and `epoch_time` (seconds).  `restarts` work
+#' as for full-batch fits.  Continue a fit with more epochs by
+#' `gplvm(Y, init = fit, batch_size = B)` (Adam's moments start afresh,
+#' which first loses ground; the fit keeps its best point, so it never ends
+#' below its start), or by full-batch fitting with `gplvm(Y, init = fit)`.
+#' With `bayesian = TRUE`, see "Minibatch training of the Bayesian
+#' GP-LVM" below.  Not available with `approx` other than `"vfe"`,
+#' [kern_white()] parts (the noise plays their role), `dynamics` or
+#' `cluster`.
 #' @references Hensman, J., Fusi, N. and Lawrence, N. D. (2013). Gaussian
 #'   processes for big data.  Proceedings of UAI, 282--290.
 #'
 #'   Kingma, D. P. and Ba, J. (2015). Adam: a method for stochastic
 #'   optimization.  ICLR.
 #' @examples
-#' # minibatch training: 20 epochs of batches of 50 rows
+#' # minibatch training: at most 20 epochs of batches of 50 rows, too few
+#' # for the stopping rule (convergence code 1)
 #' mb <- gplvm(iris[, 1:4], q = 2, inducing = 10, batch_size = 50,
 #'             epochs = 20)
+#' mb$optim$convergence
 #' mb
 #' @rdname gplvm-scaling
 #' @name gplvm-scaling
@@ -98,22 +154,27 @@ NULL
 #' @param batch_size `NULL` for full-batch fitting, or the number of rows in
 #'   a minibatch (between 1 and N; `inducing` is required): see
 #'   "Minibatch training" in [gplvm-scaling].
-#' @param epochs Number of passes over the data in minibatch training
-#'   (default 20); only with `batch_size`.
+#' @param epochs The largest number of passes over the data in minibatch
+#'   training (default 200; training stops earlier when it has converged);
+#'   only with `batch_size`.
 #' @rdname gplvm
 #' @name gplvm
 NULL
 
-# Fixed settings of the training (documented in ?gplvm): Adam's step sizes
-# for the global parameters (inducing inputs, log kernel parameters, log
-# noise) and for the latent rows or a map's weights, its decay rates, and
-# the smallest natural gradient step for q(u).
+# Fixed settings of the training (documented in ?gplvm-scaling): Adam's
+# step sizes for the global parameters (inducing inputs, log kernel
+# parameters, log noise) and for the latent rows or a map's weights, its
+# decay rates, the smallest natural gradient step for q(u), and the
+# stopping rule: a run stops when the mean exact objective over the last
+# `window` epochs exceeds that of the `window` before by at most `reltol`
+# relative (.run_minibatch()).
 .minibatch_settings <- list(lr = 0.01, lr_latent = 0.05, beta1 = 0.9,
-                            beta2 = 0.999, eps = 1e-8, rho_min = 0.1)
+                            beta2 = 0.999, eps = 1e-8, rho_min = 0.1,
+                            reltol = 1e-4, window = 10L)
 
 # Checks batch_size and epochs for gplvm() (NULL batch_size: no minibatch
 # training) and returns list(batch_size, epochs) as integers, or NULL.
-.check_minibatch <- function(batch_size, epochs, n, restarts) {
+.check_minibatch <- function(batch_size, epochs, n) {
   if (is.null(batch_size)) {
     if (!is.null(epochs)) {
       stop("'epochs' needs 'batch_size': it counts passes of minibatch ",
@@ -122,10 +183,7 @@ NULL
     return(NULL)
   }
   b <- .check_count(batch_size, "batch_size", hi = n)
-  e <- if (is.null(epochs)) 20L else .check_count(epochs, "epochs")
-  if (restarts != 1L) {
-    stop("'restarts' must be 1 with 'batch_size'", call. = FALSE)
-  }
+  e <- if (is.null(epochs)) 200L else .check_count(epochs, "epochs")
   list(batch_size = b, epochs = e)
 }
 
@@ -153,29 +211,42 @@ NULL
 
 # The uncollapsed bound on the rows Yb (B x D) at latent rows Xb, scaled by
 # `scale` (N / B for a minibatch), in whitened form: with Kzz = R'R (R
-# upper), u_d = R' v_d and q(v_d) = N(mv[, d], Sv), v_n = R^-T k_n,
-#   F = scale * sum_{n,d} [log N(y_nd | v_n' mv_d, s2) - v_n' Sv v_n / (2 s2)
-#       - (k_nn - |v_n|^2) / (2 s2)] - sum_d KL(N(mv_d, Sv) || N(0, I)),
+# upper), u_d = R' v_d and q(v_d) = N(mv[, d], Sv_d), v_n = R^-T k_n,
+#   F = scale * sum_{(n,d) observed} [log N(y_nd | v_n' mv_d, s2)
+#       - v_n' Sv_d v_n / (2 s2) - (k_nn - |v_n|^2) / (2 s2)]
+#       - sum_d KL(N(mv_d, Sv_d) || N(0, I)),
 # which is the bound of Hensman et al. (2013) with q(u_d) = N(R' mv_d,
-# R' Sv R).  q(v) comes as its natural parameters: Lambda = Sv^-1 and
-# eta = Sv^-1 mv.  With gradient: dF/dXb, dF/dZ, dF/dtheta (natural
-# scale), dF/ds2, through dF/dKxz, dF/dk_nn and dF/dKzz (the latter through
-# the derivative of the Cholesky factor, Murray 2016) contracted by the
-# kernel passes in C; and the batch's optimum of q(v) in natural parameters
-# (Lambda_hat = I + scale/s2 V'V, eta_hat = scale/s2 V'Yb, V = Kxz R^-1),
-# the target of the natural gradient step.  Memory O(B M + M^2).
+# R' Sv_d R); NA entries of Yb are skipped.  q(v) comes as natural
+# parameters: eta = Sv^-1 mv (M x D) and Lambda = Sv^-1, either one M x M
+# matrix shared by all columns (complete data) or a list with one per
+# missingness pattern, `pattern` giving each column's.  Columns observed
+# on the same rows share Lambda exactly: their optimum and every natural
+# gradient step towards a batch's optimum depend only on those rows, so
+# starting equal they stay equal; columns observed on other rows need
+# their own (at worst one per column: D M x M matrices).  With gradient:
+# dF/dXb, dF/dZ, dF/dtheta (natural scale), dF/ds2, through dF/dKxz,
+# dF/dk_nn and dF/dKzz (the latter through the derivative of the Cholesky
+# factor, Murray 2016) contracted by the kernel passes in C; and the
+# batch's optimum of q(v) in the same form (Lambda_hat_p = I + scale/s2
+# V_p'V_p over the pattern's observed rows of the batch, eta_hat = scale/s2
+# V'Yb with NA as 0, V = Kxz R^-1), the target of the natural gradient
+# step.  Memory O(B M + P M^2) for P patterns.
 .minibatch_bound <- function(Yb, Xb, Z, kernel, noise, Lambda, eta,
-                             scale = 1, gradient = TRUE) {
+                             scale = 1, gradient = TRUE, pattern = NULL) {
   spec <- .kernel_spec(kernel, ncol(Xb))
   b <- nrow(Yb)
   d <- ncol(Yb)
   m <- nrow(Z)
   s2 <- noise
+  shared <- !is.list(Lambda)
+  if (shared) {
+    Lambda <- list(Lambda)
+    pattern <- rep(1L, d)
+  }
+  obs <- !is.na(Yb)
+  Y0 <- replace(Yb, !obs, 0)
   kz <- .kzz_factor(spec, Z)
   Ri <- backsolve(kz$R, diag(m))
-  RL <- chol(Lambda)
-  Sv <- chol2inv(RL)
-  mv <- Sv %*% eta
   Kxz <- .Call(C_gplvm_kern_matrix_call, Xb, Z, spec$type, spec$npar,
                spec$par)
   kd <- .Call(C_gplvm_kern_diag_call, Xb, spec$type, spec$npar, spec$par)
@@ -183,70 +254,111 @@ NULL
   # definiteness when Kzz is ill-conditioned)
   V <- t(backsolve(kz$R, t(Kxz), transpose = TRUE))
   VV <- crossprod(V)
-  Res <- Yb - V %*% mv
-  ImS <- diag(m) - Sv
-  trace_term <- sum(kd) - sum(ImS * VV)   # sum_n k_nn - |v_n|^2 + v_n'Sv v_n
-  kl <- (d * (sum(diag(Sv)) - m + 2 * sum(log(diag(RL)))) + sum(mv^2)) / 2
-  value <- scale * (-b * d / 2 * log(2 * pi * s2) - sum(Res^2) / (2 * s2) -
-                      d * trace_term / (2 * s2)) - kl
+  # each pattern: its columns, the batch's rows observed there, Sv, and
+  # V'V over those rows
+  pats <- lapply(seq_along(Lambda), function(p) {
+    cols <- which(pattern == p)
+    rows <- obs[, cols[1L]]
+    RL <- chol(Lambda[[p]])
+    Sv <- chol2inv(RL)
+    list(cols = cols, rows = rows, all = all(rows), Sv = Sv,
+         ImS = diag(m) - Sv, logdet = 2 * sum(log(diag(RL))),
+         VV = if (all(rows)) VV else crossprod(V[rows, , drop = FALSE]))
+  })
+  mv <- matrix(0, m, d)
+  for (p in pats) mv[, p$cols] <- p$Sv %*% eta[, p$cols, drop = FALSE]
+  Res <- (Y0 - V %*% mv) * obs
+  nobs <- rowSums(obs)
+  # sum over observed (n, d) of k_nn - |v_n|^2 + v_n'Sv_d v_n
+  trace_term <- sum(nobs * kd) -
+    sum(vapply(pats, function(p) length(p$cols) * sum(p$ImS * p$VV), 0))
+  kl <- (sum(vapply(pats, function(p) {
+    length(p$cols) * (sum(diag(p$Sv)) - m + p$logdet)
+  }, 0)) + sum(mv^2)) / 2
+  value <- scale * (-sum(nobs) / 2 * log(2 * pi * s2) -
+                      sum(Res^2) / (2 * s2) - trace_term / (2 * s2)) - kl
   out <- list(value = value, jitter = kz$jitter, retries = kz$retries)
   if (!gradient) return(out)
   w <- scale / s2
-  # dF/dV = w (Res mv' + D V (I - Sv)); dF/dKxz = dF/dV R^-T, formed as
-  # Kxz G with G = R^-1 (I - Sv) R^-T (one O(B M^2) product); dF/dR =
-  # -V' dF/dV R^-T (upper part), with V' dF/dV from M x M products, back
-  # through the Cholesky factorisation to dF/dKzz (symmetric), plus the
-  # jitter's share
-  G <- Ri %*% tcrossprod(ImS, Ri)
-  dKxz <- w * (tcrossprod(Res, Ri %*% mv) + d * Kxz %*% G)
-  VdV <- w * (crossprod(V, Res) %*% t(mv) + d * VV %*% ImS)
+  # dF/dV = w (Res mv' + sum_p D_p O_p V (I - Sv_p)), O_p the pattern's
+  # observed rows; dF/dKxz = dF/dV R^-T, formed as Kxz G_p with G_p =
+  # R^-1 (I - Sv_p) R^-T (O(B M^2) products); dF/dR = -V' dF/dV R^-T
+  # (upper part), with V' dF/dV from M x M products, back through the
+  # Cholesky factorisation to dF/dKzz (symmetric), plus the jitter's share
+  dKxz <- w * tcrossprod(Res, Ri %*% mv)
+  VdV <- w * crossprod(V, Res) %*% t(mv)
+  for (p in pats) {
+    G <- w * length(p$cols) * Ri %*% tcrossprod(p$ImS, Ri)
+    if (p$all) {
+      dKxz <- dKxz + Kxz %*% G
+    } else {
+      dKxz[p$rows, ] <- dKxz[p$rows, ] + Kxz[p$rows, , drop = FALSE] %*% G
+    }
+    VdV <- VdV + w * length(p$cols) * p$VV %*% p$ImS
+  }
   Rbar <- -t(backsolve(kz$R, t(VdV)))
   Wzz <- .chol_backward(kz$R, Ri, t(Rbar), kz$rel)  # R/minibatch_bayes.R
   g1 <- .Call(C_gplvm_kern_grad_call, Xb, Z, dKxz, spec$type, spec$npar,
               spec$par)
   g2 <- .Call(C_gplvm_kern_grad_call, Z, Z, Wzz, spec$type, spec$npar,
               spec$par)
-  g3 <- .Call(C_gplvm_kern_grad_call, Xb, NULL, rep(-w * d / 2, b),
+  g3 <- .Call(C_gplvm_kern_grad_call, Xb, NULL, -w * nobs / 2,
               spec$type, spec$npar, spec$par)
+  Lambda_hat <- lapply(pats, function(p) diag(m) + w * p$VV)
   c(out, list(
     X = g1$X + g3$X, inducing = g1$X2 + g2$X + g2$X2,
     kernel = g1$kernel + g2$kernel + g3$kernel,
-    noise = scale * (-b * d / (2 * s2) + (sum(Res^2) + d * trace_term) /
+    noise = scale * (-sum(nobs) / (2 * s2) + (sum(Res^2) + trace_term) /
                        (2 * s2^2)),
-    Lambda_hat = diag(m) + w * VV, eta_hat = w * crossprod(V, Yb)))
+    Lambda_hat = if (shared) Lambda_hat[[1L]] else Lambda_hat,
+    eta_hat = w * crossprod(V, Y0)))
 }
 
 # One pass over the rows of Y in chunks of `chunk` rows: the collapsed VFE
 # bound (Titsias 2009) at X, Z, kernel, noise from the sums V'V, V'Y
-# (V = Kxz R^-1, Kzz = R'R), sum k_nn and sum Y^2, and the optimal q(v) given them, both as
-# whitened natural parameters (Lambda, eta; see .minibatch_bound()) and as
-# the sparse posterior of a fit
-# (alpha, Cfac; see .whitened_posterior()).  Memory O(chunk M + M^2): no
-# N x M matrix.
-.minibatch_collapsed <- function(Y, X, Z, kernel, noise, chunk) {
+# (V = Kxz R^-1, Kzz = R'R), sum k_nn and sum Y^2, and the optimal q(v)
+# given them as whitened natural parameters (Lambda, eta; see
+# .minibatch_bound()).  With missing entries (`miss` of
+# .missing_patterns()) the bound is the missing-data VFE bound, a sum over
+# the patterns of the bound on each pattern's observed rows and columns,
+# and Lambda a list with one matrix per pattern.  For complete data also
+# the sparse posterior of a fit (alpha, Cfac; see .whitened_posterior()).
+# Memory O(chunk M + M^2) beyond a pattern's block of Y: no N x M matrix.
+.minibatch_collapsed <- function(Y, X, Z, kernel, noise, chunk, miss = NULL) {
   spec <- .kernel_spec(kernel, ncol(X))
-  n <- nrow(Y)
-  d <- ncol(Y)
   m <- nrow(Z)
   kz <- .kzz_factor(spec, Z)
   Ri <- backsolve(kz$R, diag(m))
-  # the sums over rows of the whitened V = Kxz R^-1, chunk by chunk in C:
-  # V'V, V'Y and sum(diag k(X, X))
-  st <- .Call(C_gplvm_sparse_stats_call, Y, X, Z, spec$type, spec$npar,
-              spec$par, t(kz$R), as.integer(chunk), FALSE)
-  .stop_on_status(st$status)
-  VV <- st$Phi
-  VY <- st$c
-  kd <- st$psi0
-  A <- diag(m) + VV / noise
-  LA <- chol(A)
-  proj <- backsolve(LA, VY, transpose = TRUE)
-  loglik <- -n * d / 2 * log(2 * pi * noise) - d * sum(log(diag(LA))) -
-    (st$yy / noise - sum(proj^2) / noise^2) / 2 -
-    d / (2 * noise) * (kd - sum(diag(VV)))
-  c(list(loglik = loglik, Lambda = A, eta = VY / noise, jitter = kz$jitter,
-         retries = kz$retries),
-    .whitened_posterior(Ri, A, VY / noise))
+  pats <- if (is.null(miss)) list(NULL) else miss$patterns
+  eta <- matrix(0, m, ncol(Y))
+  Lambda <- vector("list", length(pats))
+  loglik <- 0
+  for (i in seq_along(pats)) {
+    p <- pats[[i]]
+    Yp <- if (is.null(p)) Y else Y[p$rows, p$cols, drop = FALSE]
+    Xp <- if (is.null(p)) X else X[p$rows, , drop = FALSE]
+    # the sums over rows of the whitened V = Kxz R^-1, chunk by chunk in
+    # C: V'V, V'Y and sum(diag k(X, X))
+    st <- .Call(C_gplvm_sparse_stats_call, Yp, Xp, Z, spec$type, spec$npar,
+                spec$par, t(kz$R), as.integer(chunk), FALSE)
+    .stop_on_status(st$status)
+    n <- nrow(Yp)
+    d <- ncol(Yp)
+    A <- diag(m) + st$Phi / noise
+    LA <- chol(A)
+    proj <- backsolve(LA, st$c, transpose = TRUE)
+    loglik <- loglik - n * d / 2 * log(2 * pi * noise) -
+      d * sum(log(diag(LA))) -
+      (st$yy / noise - sum(proj^2) / noise^2) / 2 -
+      d / (2 * noise) * (st$psi0 - sum(diag(st$Phi)))
+    Lambda[[i]] <- A
+    eta[, if (is.null(p)) seq_len(d) else p$cols] <- st$c / noise
+  }
+  out <- list(loglik = loglik, Lambda = Lambda, eta = eta, jitter = kz$jitter,
+              retries = kz$retries)
+  if (!is.null(miss)) return(out)
+  out$Lambda <- Lambda[[1L]]
+  c(out, .whitened_posterior(Ri, out$Lambda, eta))
 }
 
 # One Adam step (Kingma and Ba 2015) on par with gradient g of the
@@ -268,15 +380,18 @@ NULL
 # or (with a back-constraint, model$latent a map of R/back.R) the map's
 # weights w, which lead the global vector; the global vector glob (w, Z,
 # free log kernel parameters, log noise) with its Adam state, q(v) as
-# (Lambda, eta), and the model's fixed settings.
-.minibatch_state <- function(model, X0, Z0, qv, rho, w0 = NULL) {
+# (Lambda, eta; Lambda per missingness pattern with model$missing, each
+# column's in `pattern`), and the model's fixed settings.  The kernel and
+# noise start at `kernel` and `noise` (default: the model's).
+.minibatch_state <- function(model, X0, Z0, qv, rho, w0 = NULL,
+                             kernel = model$kernel, noise = model$noise) {
   s <- new.env(parent = emptyenv())
   s$model <- model
-  s$kernel <- .check_minibatch_kernel(model$kernel)
+  s$kernel <- .check_minibatch_kernel(kernel)
   s$theta <- kern_params(s$kernel)
   s$free <- !names(s$theta) %in% model$fixed
   s$fit_noise <- !"noise" %in% model$fixed
-  s$noise <- model$noise
+  s$noise <- noise
   s$map <- model$latent
   s$w <- if (!is.null(s$map)) w0
   if (is.null(s$map)) {
@@ -288,11 +403,18 @@ NULL
   s$adam_g <- list(m = 0 * s$glob, v = 0 * s$glob, t = 0L)
   s$Lambda <- qv$Lambda
   s$eta <- qv$eta
+  s$pattern <- if (!is.null(model$missing)) {
+    pat <- integer(ncol(model$Y))
+    for (i in seq_along(model$missing$patterns)) {
+      pat[model$missing$patterns[[i]]$cols] <- i
+    }
+    pat
+  }
   s$rho <- rho
   s
 }
 
-# One step of minibatch training on the rows `rows` (see ?gplvm,
+# One step of minibatch training on the rows `rows` (see ?gplvm-scaling,
 # "Minibatch training"): updates the state s in place and returns the
 # batch's estimate of the bound and whether Kzz needed more jitter.  Free
 # latent rows outside `rows` are not touched; a map's weights are shared
@@ -304,7 +426,7 @@ NULL
   Xb <- if (is.null(s$map)) s$X[rows, , drop = FALSE]
         else s$map$X(s$w, rows)
   r <- .minibatch_bound(mm$Y[rows, , drop = FALSE], Xb, s$Z, s$kernel,
-                        s$noise, s$Lambda, s$eta, scale)
+                        s$noise, s$Lambda, s$eta, scale, pattern = s$pattern)
   # the prior on X: each free row's own, or the batch's estimate of the
   # sum over all rows for the shared weights of a map
   prior_weight <- if (!mm$prior) 0 else if (is.null(s$map)) 1 else scale
@@ -359,8 +481,11 @@ NULL
 # weights, the inducing inputs, the log kernel parameters, the log noise)
 # an Adam step, unpacked into the state.
 .minibatch_shared_step <- function(s, r, gg) {
-  s$Lambda <- (1 - s$rho) * s$Lambda + s$rho * r$Lambda_hat
-  s$eta <- (1 - s$rho) * s$eta + s$rho * r$eta_hat
+  # q(v): natural gradient step towards the batch's optimum, per pattern
+  towards <- function(a, b) (1 - s$rho) * a + s$rho * b
+  s$Lambda <- if (is.list(s$Lambda)) Map(towards, s$Lambda, r$Lambda_hat)
+              else towards(s$Lambda, r$Lambda_hat)
+  s$eta <- towards(s$eta, r$eta_hat)
   st <- .minibatch_settings
   nw <- length(s$w)
   ug <- .adam_step(s$glob, gg, s$adam_g,
@@ -380,13 +505,174 @@ NULL
   invisible(s)
 }
 
+# The exact objective at the state s in one pass over the data in chunks
+# of `chunk` rows: the collapsed (missing-data) VFE bound plus the priors
+# on X and on the noise, the value the full-batch fit maximises.  Sets
+# q(v) in s to its optimum, where the uncollapsed bound equals the
+# collapsed one.  Returns list(objective, loglik, jittered).
+.minibatch_pass <- function(s, chunk) {
+  mm <- s$model
+  X <- if (is.null(s$map)) s$X else s$map$X(s$w)
+  col <- .minibatch_collapsed(mm$Y, X, s$Z, s$kernel, s$noise, chunk,
+                              mm$missing)
+  s$Lambda <- col$Lambda
+  s$eta <- col$eta
+  px <- if (mm$prior) .log_prior_latent(X)$value else 0
+  pn <- if (mm$noise_prior > 0) .log_prior_noise(s$noise, mm$noise_prior)$value
+        else 0
+  list(objective = col$loglik + px + pn, loglik = col$loglik,
+       jittered = col$retries > 0L)
+}
+
+# The minibatch parts of a data term: list(state(par), par(s), step(s,
+# rows), bound(s)), with par the full-batch objective's vector (`full`,
+# from .gplvm_objective()): state() makes a training state at par (Adam
+# afresh; q(u) is set by the bound() that follows), par() reads the
+# vector back, step() makes one stochastic step on the rows and returns
+# list(value = the batch's estimate, jittered), bound() the exact
+# objective in one pass (list(objective, loglik, jittered)).  The hook of
+# the driver for other data terms: see the top of this file.
+.minibatch_term <- function(term, model, full, batch_size) {
+  UseMethod(".minibatch_term")
+}
+
+.minibatch_term.gplvm_data_sparse <- function(term, model, full, batch_size) {
+  rho <- max(.minibatch_settings$rho_min, batch_size / nrow(model$Y))
+  list(state = function(par) {
+         u <- full$unpack(par)
+         .minibatch_state(model, u$X, u$Z, list(), rho,
+                          if (!is.null(model$latent)) u$w, u$kernel, u$noise)
+       },
+       par = function(s) full$par(s$X, s$Z, s$kernel, s$noise, s$w),
+       step = .minibatch_step,
+       bound = function(s) .minibatch_pass(s, batch_size))
+}
+
+# The minibatch strategy's objective for .optimise(method = "minibatch"):
+# the data term's parts (.minibatch_term()) with the bookkeeping that the
+# driver reads: fn(par) (the exact objective at par, negated, as the
+# full-batch fn), best() (the best point whose exact objective was
+# evaluated, once per epoch), and, for .run_minibatch(), start(par) (a
+# state at par with q(u) at its optimum: the bound() of fn() is reused),
+# epoch(s, rows_list) (one epoch of steps, then bound()), and the log of
+# epochs across the runs (`epochs`, the budget, for the trace).
+# `progress` is .progress_line()'s update.
+.minibatch_objective <- function(model, full, batch_size, epochs,
+                                 progress = NULL) {
+  parts <- .minibatch_term(model$data, model, full, batch_size)
+  n <- nrow(model$Y)
+  cache <- new.env(parent = emptyenv())
+  cache$best <- list(par = NULL, value = Inf)
+  cache$steps <- 0L
+  cache$passes <- 0L
+  cache$jitter_n <- 0L
+  cache$log <- list(estimate = numeric(), objective = numeric(),
+                    time = numeric())
+  cache$start <- proc.time()[["elapsed"]]
+  bound <- function(s, par) {
+    b <- parts$bound(s)
+    cache$passes <- cache$passes + 1L
+    if (is.null(cache$loglik_init)) cache$loglik_init <- b$loglik
+    if (-b$objective < cache$best$value) {
+      cache$best <- list(par = par, value = -b$objective)
+    }
+    b
+  }
+  # the training state: made once, at the first start, then continued
+  start <- function(par) {
+    if (!is.null(cache$state)) return(cache$state)
+    s <- parts$state(par)
+    s$objective <- bound(s, par)$objective
+    cache$state <- s
+    s
+  }
+  epoch <- function(s) {
+    t0 <- proc.time()[["elapsed"]]
+    order <- sample.int(n)
+    total <- 0
+    batches <- split(order, ceiling(seq_len(n) / batch_size))
+    for (rows in batches) {
+      r <- parts$step(s, rows)
+      total <- total + r$value
+      cache$steps <- cache$steps + 1L
+      cache$jitter_n <- cache$jitter_n + r$jittered
+    }
+    b <- bound(s, parts$par(s))
+    lg <- cache$log
+    cache$log <- list(estimate = c(lg$estimate, total / length(batches)),
+                      objective = c(lg$objective, b$objective),
+                      time = c(lg$time, proc.time()[["elapsed"]] - t0))
+    if (model$trace > 0L) {
+      cat(sprintf(paste("epoch %4d/%d  objective %14.8g  mean minibatch",
+                        "estimate %14.8g  %8.1f s\n"), length(cache$log$time),
+                  epochs,
+                  b$objective, total / length(batches),
+                  proc.time()[["elapsed"]] - cache$start))
+      flush(stdout())
+    }
+    if (!is.null(progress)) progress(cache$steps, b$objective)
+    b$objective
+  }
+  list(fn = function(par) -start(par)$objective, start = start,
+       epoch = epoch, best = function() cache$best,
+       steps = function() cache$steps, passes = function() cache$passes,
+       jitter_count = function() cache$jitter_n,
+       loglik_init = function() cache$loglik_init,
+       log = function() cache$log, rho = function() cache$state$rho)
+}
+
+# One run of the minibatch strategy (called by .run_optimiser() for
+# .optimise(method = "minibatch")): at most `maxit` epochs of steps, each
+# followed by the exact objective in one pass.  The first run starts at
+# par (Adam afresh, q(u) at its optimum); a later run continues the
+# training state where the run before left it, Adam's moments and all (a
+# fresh Adam would first move every coordinate by its full step size and
+# lose ground, so it could not test anything).  A run stops by its own
+# tolerance, after at least `window` epochs of its own, when the mean
+# exact objective over the last `window` epochs exceeds that over the
+# `window` epochs before by at most `reltol` relative: a mean, because
+# each epoch's objective is at stochastic parameters, and a comparison
+# of means does not stop on a chance dip while the objective still
+# climbs.  .optimise() then runs again and calls the fit converged when
+# that run raised the best objective by at most 10 * reltol relative, as
+# for full-batch optimisers.  Returns the best point evaluated, shaped
+# like optim()'s value, with `iterations` the epochs used (the budget
+# that .optimise() shares between the runs).
+.run_minibatch <- function(obj, par, maxit, reltol,
+                           window = .minibatch_settings$window) {
+  s <- obj$start(par)
+  steps0 <- obj$steps()
+  conv <- 1L
+  done <- 0L
+  while (done < maxit) {
+    done <- done + 1L
+    obj$epoch(s)
+    hist <- obj$log()$objective
+    k <- length(hist)
+    if (done >= window && k >= 2L * window) {
+      now <- mean(hist[k - seq_len(window) + 1L])
+      before <- mean(hist[k - window - seq_len(window) + 1L])
+      if (now - before <= reltol * (abs(now) + reltol)) {
+        conv <- 0L
+        break
+      }
+    }
+  }
+  best <- obj$best()
+  steps <- obj$steps() - steps0
+  list(par = best$par, value = best$value, convergence = conv,
+       message = NULL, counts = c(`function` = steps, gradient = steps),
+       iterations = done)
+}
+
 # Minibatch training from latent start X0 and inducing start Z0 (see
-# ?gplvm, "Minibatch training"); model as built by gplvm().  With a
+# ?gplvm-scaling, "Minibatch training") by .optimise(method =
+# "minibatch"), at most `epochs` epochs; model as built by gplvm().  With a
 # back-constraint (model$latent) the start is the map's weights w0 (NULL:
 # fitted to X0 by its start()) and X0 their latent positions.  Returns
 # list(fit, warnings) like .fit_once().  The Bayesian model (a variational
-# data term) starts from the variances S0 of q(X) too and takes the steps
-# of R/minibatch_bayes.R.
+# data term) starts from the variances S0 of q(X) too (its minibatch
+# parts: R/minibatch_bayes.R).
 .fit_minibatch <- function(model, X0, Z0, batch_size, epochs, w0 = NULL,
                            S0 = NULL) {
   n <- nrow(model$Y)
@@ -395,70 +681,43 @@ NULL
     w0 <- w0 %||% map$start(X0)
     X0[] <- map$X(w0)
   }
-  verbose <- model$trace > 0L ||
-    identical(.progress_enabled(model$trace), "line")
+  progress <- .progress_line(.progress_enabled(model$trace),
+                             limit = epochs * ceiling(n / batch_size))
+  on.exit(progress$done())
   start <- proc.time()[["elapsed"]]
-  bayes <- .data_capabilities(model$data)$variational
-  rho <- max(.minibatch_settings$rho_min, batch_size / n)
-  if (bayes) {
-    first <- .minibatch_bayes_collapsed(model$Y, X0, S0, Z0, model$kernel,
-                                        model$noise, batch_size)
-    s <- .minibatch_bayes_state(model, X0, S0, Z0, first, rho, w0)
-    step <- .minibatch_bayes_step
-  } else {
-    first <- .minibatch_collapsed(model$Y, X0, Z0, model$kernel, model$noise,
-                                  batch_size)
-    s <- .minibatch_state(model, X0, Z0, first, rho, w0)
-    step <- .minibatch_step
-  }
-  steps <- 0L
-  jitter_n <- 0L
-  epoch_bound <- epoch_time <- numeric(epochs)
-  for (e in seq_len(epochs)) {
-    t0 <- proc.time()[["elapsed"]]
-    order <- sample.int(n)
-    total <- 0
-    for (from in seq(1L, n, by = batch_size)) {
-      r <- step(s, order[from:min(n, from + batch_size - 1L)])
-      total <- total + r$value
-      steps <- steps + 1L
-      jitter_n <- jitter_n + r$jittered
-    }
-    epoch_bound[e] <- total / ceiling(n / batch_size)
-    epoch_time[e] <- proc.time()[["elapsed"]] - t0
-    if (verbose) {
-      cat(sprintf("epoch %4d/%d  mean minibatch bound %14.8g  %8.1f s\n",
-                  e, epochs, epoch_bound[e],
-                  proc.time()[["elapsed"]] - start))
-      flush(stdout())
-    }
-  }
-  # q(u) at its optimum given the final X, Z, kernel and noise: the bound
-  # is then the collapsed VFE bound, the full-batch objective of the model
-  # (R/fit.R), which gives the fitted object as for every other fit
+  full <- .gplvm_objective(model$Y, model$kernel, model$noise, model$fixed,
+                           model$prior, model$q, data = model$data,
+                           noise_prior = model$noise_prior, latent = map,
+                           missing = model$missing)
+  obj <- .minibatch_objective(model, full, batch_size, epochs,
+                              progress$update)
+  par0 <- full$par(X0, Z0, model$kernel, model$noise, w0, S0)
+  opt <- .optimise(obj, par0, "minibatch", epochs,
+                   .minibatch_settings$reltol)
   time <- proc.time()[["elapsed"]] - start
-  obj <- .gplvm_objective(model$Y, s$kernel, s$noise, model$fixed,
-                          model$prior, model$q, data = model$data,
-                          noise_prior = model$noise_prior, latent = map)
-  lat <- if (bayes) .minibatch_bayes_latent(s) else list(X = s$X)
-  par <- obj$par(lat$X, s$Z, s$kernel, s$noise, s$w, lat$S)
-  best <- obj$eval(par)
-  opt <- list(par = par, convergence = 1L,
-              message = sprintf(paste("stopped after %d epochs (minibatch",
-                                      "training has no convergence test)"),
-                                epochs),
-              counts = c(`function` = steps, gradient = steps), runs = 1L,
-              evaluations = steps, failed = 0L, max_gradient = NA_real_)
+  # the fitted object as for every other fit, from the full-batch
+  # objective at the best point (q(u) at its optimum: the collapsed bound)
+  best <- full$eval(opt$par)
+  opt$max_gradient <- max(abs(best$grad))
+  opt$evaluations <- obj$steps()
+  opt$failed <- 0L
   model$method <- "minibatch"
-  fit <- .new_gplvm(obj, best, opt, model, list(X = X0, S = S0, Z = Z0),
-                    first$loglik, time)
-  fit$optim$jitter_count <- jitter_n
-  fit$minibatch <- list(batch_size = batch_size, epochs = epochs,
-                        steps = steps, rho = s$rho, bound = epoch_bound,
-                        epoch_time = epoch_time)
+  fit <- .new_gplvm(full, best, opt, model, list(X = X0, S = S0, Z = Z0),
+                    obj$loglik_init(), time)
+  fit$optim$jitter_count <- obj$jitter_count()
+  lg <- obj$log()
+  fit$minibatch <- list(batch_size = batch_size, epochs = length(lg$time),
+                        steps = obj$steps(), rho = obj$rho(),
+                        bound = lg$estimate, objective = lg$objective,
+                        passes = obj$passes(), epoch_time = lg$time)
   warn <- if (best$jittered) {
     sprintf(paste("the covariance of the inducing inputs needed jitter %.3g",
                   "on its diagonal"), best$jitter)
+  }
+  if (opt$convergence == 99L) {
+    warn <- c(warn, sprintf(paste("minibatch training stopped with an error",
+                                  "(%s); the fit is the best point found, not",
+                                  "converged"), opt$message))
   }
   list(fit = fit, warnings = warn)
 }
@@ -468,6 +727,5 @@ NULL
   mb <- x$minibatch
   if (is.null(mb)) return(invisible())
   cat(sprintf(paste("Minibatch training: %d epochs of batches of %d rows",
-                    "(%d steps); no convergence test\n"),
-              mb$epochs, mb$batch_size, mb$steps))
+                    "(%d steps)\n"), mb$epochs, mb$batch_size, mb$steps))
 }

@@ -7,7 +7,11 @@
 # the fit has converged when such a fresh start improves the objective by
 # at most `confirm` relative.  All the runs share the budget of `maxit`
 # iterations.  A run that stops with an error keeps the best point so far.
-# Returns list(par, value, convergence, message, counts, runs).
+# Two strategies: full-batch (an optim() method or "SCG" on obj of
+# .gplvm_objective()) and "minibatch" (obj of .minibatch_objective(),
+# R/minibatch.R: a run is epochs of stochastic steps that ends when the
+# exact objective, evaluated after each epoch, stops rising; maxit counts
+# epochs).  Returns list(par, value, convergence, message, counts, runs).
 .optimise <- function(obj, par0, method, maxit, reltol, confirm = 10 * reltol) {
   par <- par0
   value <- obj$fn(par0)
@@ -15,7 +19,8 @@
   counts <- c(`function` = 0L, gradient = 0L)
   runs <- 0L
   conv <- 1L
-  msg <- "iteration limit 'maxit' reached"
+  msg <- if (method == "minibatch") "epoch limit 'epochs' reached"
+         else "iteration limit 'maxit' reached"
   while (left > 0L) {
     runs <- runs + 1L
     opt <- tryCatch(.run_optimiser(obj, par, method, left, reltol),
@@ -34,7 +39,8 @@
     used <- opt$counts
     used[is.na(used)] <- 0L
     counts <- counts + as.integer(used)
-    left <- left - max(1L, as.integer(used[[1L]]))
+    # iterations: a minibatch run's epochs, else the function evaluations
+    left <- left - max(1L, opt$iterations %||% as.integer(used[[1L]]))
     # the best point evaluated, whatever the optimiser returned
     best <- obj$best()
     if (best$value < opt$value) opt[c("par", "value")] <- best[c("par", "value")]
@@ -59,6 +65,7 @@
 
 # One run of one optimiser, shaped like optim()'s value.
 .run_optimiser <- function(obj, par, method, maxit, reltol) {
+  if (method == "minibatch") return(.run_minibatch(obj, par, maxit, reltol))
   if (method == "SCG") {
     return(.scg(par, obj$fn, obj$gr, maxit = maxit, reltol = reltol,
                 xtol = sqrt(reltol), fn_value = obj$fn_value))

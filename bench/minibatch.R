@@ -7,6 +7,15 @@
 #     used"; run under /usr/bin/time -v for the process's peak resident
 #     size), and the quality of the latent recovery on 2000 random rows
 #     (see `quality` below), for the PCA start and the fit.
+#   Rscript bench/minibatch.R stop [epochs] [repeats]
+#     the stopping rule: on iris (scaled), 2000 rows of ggplot2::diamonds
+#     (its 7 numeric columns, scaled) and 5000 rows of the generated data
+#     of "big", for seeds 1..repeats (default 3): the minibatch fit (at
+#     most `epochs`, default 1000) against the full-batch sparse fit with
+#     the same M: convergence code, epochs and runs to stop, the exact
+#     objective of both and their relative gap, the work in passes over
+#     the data (full batch: evaluations; minibatch: steps x B / N plus the
+#     exact passes) and the wall-time ratio, measured in one process.
 #   Rscript bench/minibatch.R oil [epochs] [batch_size] [M] [nofull]
 #     the oil flow training data (GPLVM_OIL_DIR, default ../shared/data/oil)
 #     by minibatches (seeds 1 to 3) against the full-batch sparse fit
@@ -50,19 +59,25 @@ report_fit <- function(fit, wall) {
               fit$loglik, fit$loglik_init, fit$noise, format(fit$kernel)))
 }
 
+# a curved 2-D sheet in 12 dimensions: the latent truth t on a square,
+# mapped through sines, cosines and a product, plus noise (sd 0.1)
+sheet <- function(n) {
+  t <- matrix(stats::runif(2 * n, -1.2, 1.2), n, 2)
+  W <- matrix(stats::rnorm(5 * 12), 5, 12)
+  Y <- cbind(sin(2 * t[, 1]), cos(2 * t[, 1]), sin(2 * t[, 2]),
+             cos(2 * t[, 2]), t[, 1] * t[, 2]) %*% W
+  list(Y = Y + stats::rnorm(length(Y), sd = 0.1), t = t)
+}
+
 if (what == "big") {
   n <- num(2L, 1e6)
   epochs <- num(3L, 10)
   batch <- num(4L, 1000)
   m <- num(5L, 100)
   set.seed(1)
-  # a curved 2-D sheet in 12 dimensions: the latent truth t on a square,
-  # mapped through sines, cosines and a product, plus noise (sd 0.1)
-  t <- matrix(stats::runif(2 * n, -1.2, 1.2), n, 2)
-  W <- matrix(stats::rnorm(5 * 12), 5, 12)
-  Y <- cbind(sin(2 * t[, 1]), cos(2 * t[, 1]), sin(2 * t[, 2]),
-             cos(2 * t[, 2]), t[, 1] * t[, 2]) %*% W
-  Y <- Y + stats::rnorm(length(Y), sd = 0.1)
+  dat <- sheet(n)
+  Y <- dat$Y
+  t <- dat$t
   cat(sprintf("data: N = %d, D = %d, %.0f MB; batch_size %d, epochs %d, M %d\n",
               nrow(Y), ncol(Y), object.size(Y) / 2^20, batch, epochs, m))
   invisible(gc(reset = TRUE))
@@ -96,6 +111,49 @@ if (what == "big") {
   tab <- rbind(pca_start = quality(fit$X_init, idx),
                minibatch = quality(fit$X, idx))
   print(round(tab, 3))
+} else if (what == "stop") {
+  epochs <- num(2L, 1000)
+  reps <- num(3L, 3)
+  set.seed(0)
+  dia <- as.matrix(ggplot2::diamonds[sample.int(nrow(ggplot2::diamonds),
+                                                2000L),
+                                     c("carat", "depth", "table", "price",
+                                       "x", "y", "z")])
+  sets <- list(
+    iris = list(Y = as.matrix(iris[, 1:4]), m = 10, batch = 50),
+    diamonds2000 = list(Y = dia, m = 30, batch = 200),
+    sheet5000 = list(Y = sheet(5000)$Y, m = 30, batch = 500))
+  rows <- list()
+  for (nm in names(sets)) {
+    d <- sets[[nm]]
+    n <- nrow(d$Y)
+    for (s in seq_len(reps)) {
+      set.seed(s)
+      full <- timed(gplvm(d$Y, 2, scale = TRUE, inducing = d$m))
+      set.seed(s)
+      mb <- timed(gplvm(d$Y, 2, scale = TRUE, inducing = d$m,
+                        batch_size = d$batch, epochs = epochs))
+      f <- full$value
+      b <- mb$value
+      rows[[length(rows) + 1L]] <- data.frame(
+        data = nm, seed = s, N = n, M = d$m, B = d$batch,
+        conv = b$optim$convergence, epochs = b$minibatch$epochs,
+        runs = b$optim$runs, objective_mb = b$objective,
+        objective_full = f$objective, full_conv = f$optim$convergence,
+        rel_gap = (f$objective - b$objective) / abs(f$objective),
+        passes_full = f$optim$evaluations,
+        passes_mb = b$minibatch$steps * d$batch / n + b$minibatch$passes,
+        time_full = full$wall, time_mb = mb$wall,
+        time_ratio = mb$wall / full$wall)
+      print(rows[[length(rows)]], digits = 5, row.names = FALSE)
+    }
+  }
+  tab <- do.call(rbind, rows)
+  cat("\nmedians over the seeds:\n")
+  med <- aggregate(cbind(conv, epochs, runs, objective_mb, objective_full,
+                         rel_gap, passes_full, passes_mb, time_ratio) ~ data,
+                   data = tab, FUN = stats::median)
+  print(med, digits = 4, row.names = FALSE)
 } else if (what == "oil") {
   epochs <- num(2L, 200)
   batch <- num(3L, 100)
@@ -127,6 +185,6 @@ if (what == "big") {
     report_fit(mb$value, mb$wall)
   }
 } else {
-  stop("first argument: \"big\" or \"oil\"")
+  stop("first argument: \"big\", \"stop\" or \"oil\"")
 }
 cat("load average at end:", readLines("/proc/loadavg"), "\n")

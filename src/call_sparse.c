@@ -1,7 +1,7 @@
 /* .Call wrappers of the sparse model: one evaluation in one process
- * (gplvm_sparse_call), the three steps of the VFE and DTC bounds apart for
- * the workers of a cluster (R/cluster.R), and the benchmark entry with
- * phase timings. */
+ * (gplvm_sparse_call), the three steps of the VFE and DTC bounds and of
+ * FITC's apart for the workers of a cluster (R/cluster.R), and the
+ * benchmark entry with phase timings. */
 #include "calls.h"
 #include <string.h>
 
@@ -28,14 +28,15 @@ static void sparse_args_check(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     if (!has_nonwhite) error("'kernel' must have a part other than white");
 }
 
-static int approx_arg(SEXP approx, int chunked)
+/* vfe_dtc: FITC has steps of its own (gplvm_fitc_*_call). */
+static int approx_arg(SEXP approx, int vfe_dtc)
 {
     if (TYPEOF(approx) != INTSXP || LENGTH(approx) != 1 ||
         INTEGER(approx)[0] < GPLVM_VFE || INTEGER(approx)[0] > GPLVM_DTC)
         error("'approx' must be one integer code");
-    if (chunked && INTEGER(approx)[0] == GPLVM_FITC)
-        error("'approx' must be \"vfe\" or \"dtc\" here: FITC is not a sum "
-              "over data points");
+    if (vfe_dtc && INTEGER(approx)[0] == GPLVM_FITC)
+        error("'approx' must be \"vfe\" or \"dtc\" here: FITC's steps "
+              "weight each row (gplvm_fitc_global_call)");
     return INTEGER(approx)[0];
 }
 
@@ -98,14 +99,11 @@ SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     double *gXbuf = want_grad ? REAL(gX) : zeroed((size_t) n * q);
     double *gZbuf = want_grad ? REAL(gZ) : zeroed((size_t) m * q);
     double *gparbuf = want_grad ? REAL(gpar) : zeroed(a.npar);
-    int status = ap == GPLVM_FITC ?
-        gplvm_fitc_engine(REAL(Y), n, a.d, D, REAL(X), REAL(Z), m, q, &a.k,
-                          s2, want_grad, REAL(ll), gXbuf, gZbuf, gparbuf,
-                          REAL(gnoise), REAL(jitter), INTEGER(retries)) :
-        gplvm_sparse_chunked(REAL(Y), n, a.d, D, REAL(X), REAL(Z), m, q,
-                             &a.k, s2, ap, want_grad, nc, keep, REAL(ll),
-                             gXbuf, gZbuf, gparbuf, REAL(gnoise),
-                             REAL(jitter), INTEGER(retries), NULL);
+    int status = gplvm_sparse_chunked(REAL(Y), n, a.d, D, REAL(X), REAL(Z),
+                                      m, q, &a.k, s2, ap, want_grad, nc,
+                                      keep, REAL(ll), gXbuf, gZbuf, gparbuf,
+                                      REAL(gnoise), REAL(jitter),
+                                      INTEGER(retries), NULL);
     SEXP st = PROTECT(ScalarInteger(status));
     const SEXP elts[] = {ll, gX, gZ, gpar, gnoise, jitter, retries, st};
     SEXP out = gplvm_named_list(names, 8, elts);
@@ -153,17 +151,36 @@ static const double *step_args(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     return L;
 }
 
-SEXP gplvm_sparse_stats_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
-                             SEXP par, SEXP Lz, SEXP chunk, SEXP keep)
+/* FITC's row part for the steps: noise (with the white variances),
+ * ndim and rel checked; NULL for VFE and DTC (noise R_NilValue). */
+static gplvm_fitc_rows *fitc_arg(SEXP noise, SEXP ndim, SEXP rel,
+                                 const stripped *s)
+{
+    if (isNull(noise)) return NULL;
+    gplvm_fitc_rows *f = (gplvm_fitc_rows *) R_alloc(1, sizeof(*f));
+    f->s2 = gplvm_scalar_arg(noise, "noise") + s->white;
+    f->ndim = isNull(ndim) ? 1.0 : gplvm_scalar_arg(ndim, "ndim");
+    f->rel = isNull(rel) ? 0.0 : gplvm_scalar_arg(rel, "rel");
+    f->loglam = f->gnoise = 0.0;
+    if (f->s2 <= 0.0) error("'noise' must be positive");
+    if (f->ndim <= 0.0 || f->rel < 0.0)
+        error("'ndim' must be positive and 'rel' not negative");
+    return f;
+}
+
+/* Pass 1 (fitc: noise, else R_NilValue); FITC's list adds loglam. */
+static SEXP stats_step(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                       SEXP par, SEXP Lz, SEXP chunk, SEXP keep, SEXP noise)
 {
     sparse_args a;
     stripped s;
     const double *L = step_args(Y, X, Z, type, npar, par, Lz, &a, &s);
+    gplvm_fitc_rows *fitc = fitc_arg(noise, R_NilValue, R_NilValue, &s);
     int m = a.m;
     int nc = gplvm_positive_int_arg(chunk, "chunk");
     int want_store = gplvm_flag_arg(keep, "keep");
     const char *names[] = {"n", "psi0", "yy", "Phi", "c", "store", "status",
-                           ""};
+                           fitc ? "loglam" : "", ""};
     SEXP Phi = PROTECT(allocMatrix(REALSXP, m, m));
     SEXP c = PROTECT(allocMatrix(REALSXP, m, a.d));
     SEXP psi0 = PROTECT(ScalarReal(0.0));
@@ -175,39 +192,55 @@ SEXP gplvm_sparse_stats_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     memset(REAL(c), 0, (size_t) m * a.d * sizeof(double));
     int status = gplvm_sparse_stats(&s.kf, REAL(Y), a.n, a.d, REAL(X),
                                     REAL(Z), m, a.q, L, nc,
-                                    want_store ? REAL(st) : NULL, REAL(psi0),
-                                    REAL(yy), REAL(Phi), REAL(c), NULL);
+                                    want_store ? REAL(st) : NULL, fitc,
+                                    REAL(psi0), REAL(yy), REAL(Phi), REAL(c),
+                                    NULL);
     SEXP nobs = PROTECT(ScalarReal(a.n));
     SEXP code = PROTECT(ScalarInteger(status));
+    SEXP loglam = PROTECT(ScalarReal(fitc ? fitc->loglam : NA_REAL));
     const SEXP elts[] = {nobs, psi0, yy, Phi, c,
-                         want_store ? st : R_NilValue, code};
-    SEXP out = gplvm_named_list(names, 7, elts);
-    UNPROTECT(7);
+                         want_store ? st : R_NilValue, code, loglam};
+    SEXP out = gplvm_named_list(names, fitc ? 8 : 7, elts);
+    UNPROTECT(8);
     return out;
 }
 
-SEXP gplvm_sparse_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
-                              SEXP noise, SEXP ndim, SEXP approx, SEXP Lz,
-                              SEXP rel, SEXP nobs, SEXP psi0, SEXP yy,
-                              SEXP Phi, SEXP c, SEXP gradient)
+SEXP gplvm_sparse_stats_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                             SEXP par, SEXP Lz, SEXP chunk, SEXP keep)
+{
+    return stats_step(Y, X, Z, type, npar, par, Lz, chunk, keep, R_NilValue);
+}
+
+SEXP gplvm_fitc_stats_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                           SEXP par, SEXP Lz, SEXP noise, SEXP chunk,
+                           SEXP keep)
+{
+    if (isNull(noise)) error("'noise' must be one finite number");
+    return stats_step(Y, X, Z, type, npar, par, Lz, chunk, keep, noise);
+}
+
+/* The global step: FITC's when ap is GPLVM_FITC (stat: sum log lambda;
+ * noise unused), else VFE's or DTC's (stat: psi0). */
+static SEXP global_step(SEXP Z, SEXP type, SEXP npar, SEXP par, SEXP noise,
+                        SEXP ndim, int ap, SEXP Lz, SEXP rel, SEXP nobs,
+                        SEXP stat, SEXP yy, SEXP Phi, SEXP c, SEXP gradient)
 {
     sparse_args a;
     stripped s;
     /* no data here: c (m x d) stands for Y, Z for X */
     const double *L = step_args(c, Z, Z, type, npar, par, Lz, &a, &s);
-    int m = a.m;
+    int m = a.m, fitc = ap == GPLVM_FITC;
     const double *phi = matrix_arg(Phi, "Phi", m, m);
-    double s2 = gplvm_scalar_arg(noise, "noise") + s.white;
+    double s2 = fitc ? 1.0 : gplvm_scalar_arg(noise, "noise") + s.white;
     double D = gplvm_scalar_arg(ndim, "ndim");
     double r = gplvm_scalar_arg(rel, "rel");
     double N = gplvm_scalar_arg(nobs, "nobs");
-    double ps = gplvm_scalar_arg(psi0, "psi0");
+    double ps = gplvm_scalar_arg(stat, fitc ? "loglam" : "psi0");
     double y2 = gplvm_scalar_arg(yy, "yy");
     if (s2 <= 0.0) error("'noise' must be positive");
     if (D <= 0.0) error("'ndim' must be positive");
     if (N < 1.0 || y2 < 0.0 || r < 0.0)
         error("'nobs', 'yy' and 'rel' must be positive");
-    int ap = approx_arg(approx, 1);
     int want_grad = gplvm_flag_arg(gradient, "gradient");
 
     const char *names[] = {"loglik", "B", "C", "g0", "noise", "inducing",
@@ -221,10 +254,14 @@ SEXP gplvm_sparse_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
     SEXP gpar = PROTECT(allocVector(REALSXP, a.npar));
     double *gf = zeroed(s.nf);
     memset(REAL(gZ), 0, (size_t) m * a.q * sizeof(double));
-    int status = gplvm_sparse_global(&s.kf, REAL(Z), m, a.q, a.d, D, s2, ap,
-                                     L, r, N, ps, y2, phi, REAL(c),
-                                     want_grad, REAL(ll), REAL(B), REAL(C),
-                                     REAL(g0), REAL(gnoise), REAL(gZ), gf);
+    int status = fitc ?
+        gplvm_fitc_global(&s.kf, REAL(Z), m, a.q, a.d, D, L, r, N, ps, y2,
+                          phi, REAL(c), want_grad, REAL(ll), REAL(B),
+                          REAL(C), REAL(gnoise), REAL(gZ), gf) :
+        gplvm_sparse_global(&s.kf, REAL(Z), m, a.q, a.d, D, s2, ap, L, r, N,
+                            ps, y2, phi, REAL(c), want_grad, REAL(ll),
+                            REAL(B), REAL(C), REAL(g0), REAL(gnoise),
+                            REAL(gZ), gf);
     gplvm_unstrip_grad(&a.k, s.nf, s.map, gf, REAL(gnoise)[0],
                        REAL(gpar));
     SEXP code = PROTECT(ScalarInteger(status));
@@ -234,13 +271,34 @@ SEXP gplvm_sparse_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
     return out;
 }
 
-SEXP gplvm_sparse_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
-                            SEXP par, SEXP Lz, SEXP B, SEXP C, SEXP g0,
-                            SEXP chunk, SEXP store)
+SEXP gplvm_sparse_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
+                              SEXP noise, SEXP ndim, SEXP approx, SEXP Lz,
+                              SEXP rel, SEXP nobs, SEXP psi0, SEXP yy,
+                              SEXP Phi, SEXP c, SEXP gradient)
+{
+    return global_step(Z, type, npar, par, noise, ndim, approx_arg(approx, 1),
+                       Lz, rel, nobs, psi0, yy, Phi, c, gradient);
+}
+
+SEXP gplvm_fitc_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
+                            SEXP ndim, SEXP Lz, SEXP rel, SEXP nobs,
+                            SEXP loglam, SEXP yy, SEXP Phi, SEXP c,
+                            SEXP gradient)
+{
+    return global_step(Z, type, npar, par, R_NilValue, ndim, GPLVM_FITC, Lz,
+                       rel, nobs, loglam, yy, Phi, c, gradient);
+}
+
+/* Pass 2 (fitc: noise, ndim and rel; else R_NilValue); list(X, inducing,
+ * kernel, noise, status), noise 0 but for FITC. */
+static SEXP grad_step(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                      SEXP par, SEXP Lz, SEXP B, SEXP C, SEXP g0, SEXP chunk,
+                      SEXP store, SEXP noise, SEXP ndim, SEXP rel)
 {
     sparse_args a;
     stripped s;
     const double *L = step_args(Y, X, Z, type, npar, par, Lz, &a, &s);
+    gplvm_fitc_rows *fitc = fitc_arg(noise, ndim, rel, &s);
     int m = a.m;
     const double *b = matrix_arg(B, "B", m, m);
     const double *c = matrix_arg(C, "C", m, a.d);
@@ -253,21 +311,43 @@ SEXP gplvm_sparse_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
             error("'store' must be NULL or what the statistics kept");
         kstore = REAL(store);
     }
-    const char *names[] = {"X", "inducing", "kernel", "status", ""};
+    const char *names[] = {"X", "inducing", "kernel", "noise", "status", ""};
     SEXP gX = PROTECT(allocMatrix(REALSXP, a.n, a.q));
     SEXP gZ = PROTECT(allocMatrix(REALSXP, m, a.q));
     SEXP gpar = PROTECT(allocVector(REALSXP, a.npar));
     double *gf = zeroed(s.nf);
     memset(REAL(gZ), 0, (size_t) m * a.q * sizeof(double));
     int status = gplvm_sparse_grad(&s.kf, REAL(Y), a.n, a.d, REAL(X),
-                                   REAL(Z), m, a.q, L, nc, b, c, gd, kstore,
-                                   kstore != NULL, REAL(gX), REAL(gZ), gf,
-                                   NULL);
-    gplvm_unstrip_grad(&a.k, s.nf, s.map, gf, 0.0, REAL(gpar));
+                                   REAL(Z), m, a.q, L, nc, b, c, gd, fitc,
+                                   kstore, kstore != NULL, REAL(gX), REAL(gZ),
+                                   gf, NULL);
+    double gs2 = fitc ? fitc->gnoise : 0.0;
+    gplvm_unstrip_grad(&a.k, s.nf, s.map, gf, gs2, REAL(gpar));
+    SEXP gnoise = PROTECT(ScalarReal(gs2));
     SEXP code = PROTECT(ScalarInteger(status));
-    const SEXP elts[] = {gX, gZ, gpar, code};
-    SEXP out = gplvm_named_list(names, 4, elts);
-    UNPROTECT(4);
+    const SEXP elts[] = {gX, gZ, gpar, gnoise, code};
+    SEXP out = gplvm_named_list(names, 5, elts);
+    UNPROTECT(5);
+    return out;
+}
+
+SEXP gplvm_sparse_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                            SEXP par, SEXP Lz, SEXP B, SEXP C, SEXP g0,
+                            SEXP chunk, SEXP store)
+{
+    return grad_step(Y, X, Z, type, npar, par, Lz, B, C, g0, chunk, store,
+                     R_NilValue, R_NilValue, R_NilValue);
+}
+
+SEXP gplvm_fitc_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                          SEXP par, SEXP Lz, SEXP noise, SEXP ndim, SEXP rel,
+                          SEXP B, SEXP C, SEXP chunk, SEXP store)
+{
+    if (isNull(noise)) error("'noise' must be one finite number");
+    SEXP g0 = PROTECT(ScalarReal(0.0));
+    SEXP out = grad_step(Y, X, Z, type, npar, par, Lz, B, C, g0, chunk,
+                         store, noise, ndim, rel);
+    UNPROTECT(1);
     return out;
 }
 

@@ -79,8 +79,8 @@ SEXP gplvm_metric_call(SEXP Xs, SEXP S, SEXP alpha, SEXP F, SEXP type,
 /* ---- src/call_sparse.c ---- */
 
 /* One sparse evaluation: list(loglik, X, inducing, kernel, noise, jitter,
- * retries, status).  VFE and DTC run chunk by chunk (`chunk` rows at a
- * time; `store`: keep Kxz between the two passes), FITC in one piece. */
+ * retries, status), chunk by chunk (`chunk` rows at a time; `store`: keep
+ * Kxz between the two passes). */
 SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
                        SEXP par, SEXP noise, SEXP ndim, SEXP approx,
                        SEXP gradient, SEXP chunk, SEXP store);
@@ -97,11 +97,25 @@ SEXP gplvm_sparse_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
                               SEXP noise, SEXP ndim, SEXP approx, SEXP Lz,
                               SEXP rel, SEXP nobs, SEXP psi0, SEXP yy,
                               SEXP Phi, SEXP c, SEXP gradient);
-/* pass 2, list(X, inducing, kernel, status): the rows' gradient and their
- * share of the others. */
+/* pass 2, list(X, inducing, kernel, noise, status): the rows' gradient
+ * and their share of the others (noise 0: the global step has it). */
 SEXP gplvm_sparse_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
                             SEXP par, SEXP Lz, SEXP B, SEXP C, SEXP g0,
                             SEXP chunk, SEXP store);
+/* FITC's steps, the same with each row weighted by 1 / lambda_i: pass 1
+ * adds loglam (sum log lambda_i) to its list; the global step takes it
+ * in place of psi0 and noise (its noise gradient is 0); pass 2 returns
+ * the rows' share of the noise gradient too (rel: the factor's). */
+SEXP gplvm_fitc_stats_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                           SEXP par, SEXP Lz, SEXP noise, SEXP chunk,
+                           SEXP keep);
+SEXP gplvm_fitc_global_call(SEXP Z, SEXP type, SEXP npar, SEXP par,
+                            SEXP ndim, SEXP Lz, SEXP rel, SEXP nobs,
+                            SEXP loglam, SEXP yy, SEXP Phi, SEXP c,
+                            SEXP gradient);
+SEXP gplvm_fitc_grad_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                          SEXP par, SEXP Lz, SEXP noise, SEXP ndim, SEXP rel,
+                          SEXP B, SEXP C, SEXP chunk, SEXP store);
 /* Internal, for bench/sparse_engine.R only: one VFE evaluation with its
  * phase timings (seconds) and total. */
 SEXP gplvm_internal_sparse_bench_call(SEXP Y, SEXP X, SEXP Z, SEXP type,

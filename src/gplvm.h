@@ -300,22 +300,10 @@ int gplvm_loglik_engine(const double *Y, int n, int d, double ndim,
 double gplvm_effective_noise(const gplvm_kernel *k, double noise,
                              double kf_diag_sum, int n);
 
-/* The sparse model's FITC approximation (src/sparse.c, formulas there;
- * VFE and DTC are sums over data points: gplvm_sparse_chunked below).
- * Y n x d, X n x q, inducing inputs Z m x q.  White parts of k act as
- * noise.  Writes *loglik and, if want_grad, gX (n x q), gZ (m x q), gpar
- * and *gnoise; *jitter is what was added to the diagonal of k(Z, Z) and
- * *retries how often it had to grow.  Workspace comes from R_alloc:
- * O(n m + n d + m^2) doubles.  Returns a status code. */
-int gplvm_fitc_engine(const double *Y, int n, int d, double ndim,
-                      const double *X, const double *Z, int m, int q,
-                      const gplvm_kernel *k, double noise, int want_grad,
-                      double *loglik, double *gX, double *gZ, double *gpar,
-                      double *gnoise, double *jitter, int *retries);
-
-/* The VFE and DTC bounds from sums over chunks of rows (src/sparse_stats.c,
- * formulas there).  kf is a kernel without white parts (gplvm_strip_white);
- * gf holds gradients in kf's parameter order.  Sparse phases timed when
+/* The VFE, DTC and FITC bounds from sums over chunks of rows
+ * (src/sparse_stats.c, formulas there; the model in src/sparse.c).  kf is
+ * a kernel without white parts (gplvm_strip_white); gf holds gradients in
+ * kf's parameter order.  Sparse phases timed when
  * `phase` is not NULL: */
 enum {
     GPLVM_SPH_KERNEL = 0, /* Kxz (and its cache) chunk by chunk */
@@ -329,6 +317,14 @@ enum {
 /* Doubles that keeping Kxz, V = Kxz Lz^-T and Kxz's cache for all n rows
  * takes. */
 size_t gplvm_sparse_store_len(const gplvm_kernel *kf, int n, int m);
+/* FITC's per-row part of the passes (NULL in them for VFE and DTC):
+ * lambda_i = s2 + k(x_i, x_i) - Q_ii weights row i by 1 / lambda_i.  s2
+ * is the noise with the white variances; pass 2 also needs ndim (D) and
+ * rel (gplvm_sparse_factor's).  Pass 1 adds sum log lambda_i to loglam,
+ * pass 2 adds dL/ds2 = sum dL/dlambda_i to gnoise. */
+typedef struct {
+    double s2, ndim, rel, loglam, gnoise;
+} gplvm_fitc_rows;
 /* Lz (m x m, lower, zeros above) with Lz Lz' = k(Z, Z) + jitter I, the
  * jitter as in gplvm_factor_kzz (*rel: its factor of the mean diagonal). */
 int gplvm_sparse_factor(const gplvm_kernel *kf, const double *Z, int m,
@@ -336,14 +332,15 @@ int gplvm_sparse_factor(const gplvm_kernel *kf, const double *Z, int m,
                         int *retries);
 /* Pass 1 over the n rows of Y (n x d) and X (n x q), `chunk` rows at a
  * time, with V = Kxz Lz^-T: adds sum k(x_i, x_i) to *psi0, sum(Y^2) to
- * *yy, V'V to Phi (m x m, returned full) and V'Y to c (m x d).  store:
- * NULL, or gplvm_sparse_store_len() doubles that keep Kxz and V for
+ * *yy, V'V to Phi (m x m, returned full) and V'Y to c (m x d); with fitc,
+ * each row weighted by 1 / lambda_i (yy, Phi and c; psi0 unweighted).
+ * store: NULL, or gplvm_sparse_store_len() doubles that keep Kxz and V for
  * pass 2. */
 int gplvm_sparse_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
                        const double *X, const double *Z, int m, int q,
                        const double *Lz, int chunk, double *store,
-                       double *psi0, double *yy, double *Phi, double *c,
-                       double *phase);
+                       gplvm_fitc_rows *fitc, double *psi0, double *yy,
+                       double *Phi, double *c, double *phase);
 /* The global step from the summed statistics of nobs rows: *loglik and,
  * if want_grad, B = dL/dPhi Lz^-1 (m x m), C = Lz^-T dL/dc (m x d),
  * *g0 = dL/dpsi0, *gnoise = dL/ds2, and adds the Kzz part to gZ (m x q)
@@ -355,19 +352,34 @@ int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
                         const double *c, int want_grad, double *loglik,
                         double *B, double *C, double *g0, double *gnoise,
                         double *gZ, double *gf);
+/* FITC's global step from pass 1's weighted sums (loglam = sum log
+ * lambda_i): the same outputs, with *gnoise 0 (the noise enters through
+ * lambda_i: pass 2 has its gradient). */
+int gplvm_fitc_global(const gplvm_kernel *kf, const double *Z, int m, int q,
+                      int d, double ndim, const double *Lz, double rel,
+                      double nobs, double loglam, double yy,
+                      const double *Phi, const double *c, int want_grad,
+                      double *loglik, double *B, double *C, double *gnoise,
+                      double *gZ, double *gf);
 /* Pass 2: writes the rows' dL/dX to gX (n x q) and adds their share of
- * dL/dZ and dL/dtheta to gZ and gf; store as for pass 1, `stored` when it
- * holds pass 1's Kxz for the same X, Z and kernel. */
+ * dL/dZ and dL/dtheta to gZ and gf (with fitc, also their share of dL/ds2
+ * to fitc->gnoise and of the part of dL/dKzz that goes through lambda);
+ * store as for pass 1, `stored` when it holds pass 1's Kxz for the same X,
+ * Z and kernel. */
 int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
                       const double *X, const double *Z, int m, int q,
                       const double *Lz, int chunk, const double *B,
-                      const double *C, double g0, double *store, int stored,
-                      double *gX, double *gZ, double *gf, double *phase);
-/* The three in one process, with the arguments and results of
- * gplvm_fitc_engine and approx GPLVM_VFE or GPLVM_DTC; store: keep Kxz
- * and V between the passes (O(n m) memory) rather than compute them
- * twice; otherwise O(chunk m + m^2 + m d) workspace.  phase: NULL or
- * GPLVM_NSPHASE doubles. */
+                      const double *C, double g0, gplvm_fitc_rows *fitc,
+                      double *store, int stored, double *gX, double *gZ,
+                      double *gf, double *phase);
+/* The three in one process, approx GPLVM_VFE, GPLVM_FITC or GPLVM_DTC.
+ * Y n x d, X n x q, inducing inputs Z m x q; white parts of k act as
+ * noise.  Writes *loglik and, if want_grad, gX (n x q), gZ (m x q), gpar
+ * and *gnoise; *jitter is what was added to the diagonal of k(Z, Z) and
+ * *retries how often it had to grow.  Returns a status code.
+ * store: keep Kxz and V between the passes (O(n m) memory) rather than
+ * compute them twice; otherwise O(chunk m + m^2 + m d) workspace.  phase:
+ * NULL or GPLVM_NSPHASE doubles. */
 int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
                          const double *X, const double *Z, int m, int q,
                          const gplvm_kernel *k, double noise, int approx,

@@ -18,7 +18,7 @@
  * whitened form to its square root.  V is kept with Kxz between the
  * passes when `store` allows.
  * The chunks live in one process (gplvm_sparse_chunked) or on the workers
- * of a cluster (R/cluster.R).  FITC's lambda_i is not a sum: src/sparse.c.
+ * of a cluster (R/cluster.R).
  *
  * Global step, with A = I + Phi / s2 = La La', E = A^-1 c:
  *   L = -N D/2 log(2 pi) - D/2 (N log s2 + log|A|) - yy / (2 s2)
@@ -31,6 +31,20 @@
  *       - tr(c' E) / s2^3 + tr(E' Phi E) / (2 s2^4)
  *       [+ D (psi0 - tr Phi) / (2 s2^2)],
  *   dL/dpsi0 = g0 = -D / (2 s2) (VFE) or 0 (DTC).
+ *
+ * FITC: lambda_i = s2 + kd_i - |v_i|^2 (v_i: row i of V) needs only row
+ * i and Lz, so the same passes serve with row i weighted by
+ * beta_i = 1 / lambda_i:
+ *   Phi = V' diag(beta) V,  c = V' diag(beta) Y,  yy = sum beta_i |y_i|^2,
+ *   loglam = sum log lambda_i,
+ * and the global step is DTC's with s2 = 1 and loglam for N log s2
+ * (gplvm_fitc_global).  In pass 2 beta_i moves with v_i and kd_i:
+ *   dL/dbeta_i = v_i' GP v_i + v_i' Gc y_i + D lambda_i / 2 - |y_i|^2 / 2,
+ *   h_i = dL/dlambda_i = -beta_i^2 dL/dbeta_i (= dL/dkd_i; dL/ds2 = sum h),
+ *   dL/dKxz_c = diag(beta) (Y_c C' + 2 V_c B) - 2 diag(h) V_c Lz^-1,
+ * where v_i' GP v_i and v_i' Gc y_i are the row sums of Kxz_c .* V_c B
+ * and Kxz_c .* Y_c C'; and dL/dKzz gains Lz^-T (V' diag(h) V) Lz^-1 (plus
+ * its jitter part), which pass 2 adds from its rows' sum.
  */
 #include "gplvm.h"
 #include <math.h>
@@ -99,6 +113,60 @@ static int chunk_kernel(const gplvm_kernel *kf, const double *Xc, int nc,
     return gplvm_all_finite(*K, (size_t) nc * m) ? GPLVM_OK : GPLVM_NONFINITE;
 }
 
+/* FITC's beta_i = 1 / lambda_i of a chunk (nc rows) from kd_i and V_c;
+ * adds sum log lambda_i to *loglam unless NULL. */
+static int fitc_beta(const gplvm_fitc_rows *fitc, const double *kd,
+                     const double *V, int nc, int m, double *beta,
+                     double *loglam)
+{
+    for (int i = 0; i < nc; i++) beta[i] = 0.0;
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < nc; i++)
+            beta[i] += V[i + (size_t) j * nc] * V[i + (size_t) j * nc];
+    for (int i = 0; i < nc; i++) {
+        double lam = fitc->s2 + (kd[i] - beta[i]);
+        if (!R_FINITE(lam)) return GPLVM_NONFINITE;
+        if (lam <= 0.0) return GPLVM_FITC_LAMBDA;
+        beta[i] = 1.0 / lam;
+        if (loglam) *loglam += log(lam);
+    }
+    return GPLVM_OK;
+}
+
+/* Pass 1's FITC weights: Vb = diag(beta)^1/2 V_c and Yb = diag(beta)^1/2
+ * Y_c (Y_c with leading dimension ldy), adding sum beta_i |y_i|^2 to *yy
+ * and sum log lambda_i to fitc->loglam; beta is nc workspace. */
+static int fitc_weigh(gplvm_fitc_rows *fitc, const double *kd,
+                      const double *V, const double *Yc, int ldy, int nc,
+                      int m, int d, double *beta, double *Vb, double *Yb,
+                      double *yy)
+{
+    int status = fitc_beta(fitc, kd, V, nc, m, beta, &fitc->loglam);
+    if (status != GPLVM_OK) return status;
+    for (int i = 0; i < nc; i++) beta[i] = sqrt(beta[i]);
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < nc; i++)
+            Vb[i + (size_t) j * nc] = beta[i] * V[i + (size_t) j * nc];
+    for (int j = 0; j < d; j++)
+        for (int i = 0; i < nc; i++) {
+            double y = beta[i] * Yc[i + (size_t) j * ldy];
+            Yb[i + (size_t) j * nc] = y;
+            *yy += y * y;
+        }
+    return GPLVM_OK;
+}
+
+/* Sum over columns of A .* B (nc x m each) for each row, times s. */
+static void row_dots(const double *A, const double *B, int nc, int m,
+                     double s, double *out)
+{
+    for (int i = 0; i < nc; i++) out[i] = 0.0;
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < nc; i++)
+            out[i] += A[i + (size_t) j * nc] * B[i + (size_t) j * nc];
+    for (int i = 0; i < nc; i++) out[i] *= s;
+}
+
 /* V = K Lz^-T (nc x m). */
 static void whiten(const double *K, int nc, int m, const double *Lz,
                    double *V)
@@ -124,15 +192,22 @@ int gplvm_sparse_factor(const gplvm_kernel *kf, const double *Z, int m,
 int gplvm_sparse_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
                        const double *X, const double *Z, int m, int q,
                        const double *Lz, int chunk, double *store,
-                       double *psi0, double *yy, double *Phi, double *c,
-                       double *phase)
+                       gplvm_fitc_rows *fitc, double *psi0, double *yy,
+                       double *Phi, double *c, double *phase)
 {
     const char uplo = 'L', trans = 'T';
     double one = 1.0;
     if (chunk < 1) chunk = 1;
     int len = chunk < n ? chunk : n;
     double *kd = (double *) R_alloc(len, sizeof(double));
-    for (size_t i = 0; i < (size_t) n * d; i++) *yy += Y[i] * Y[i];
+    double *beta = NULL, *Vb = NULL, *Yb = NULL;
+    if (fitc) {
+        beta = (double *) R_alloc(len, sizeof(double));
+        Vb = (double *) R_alloc((size_t) len * m, sizeof(double));
+        Yb = (double *) R_alloc((size_t) len * d, sizeof(double));
+    } else {
+        for (size_t i = 0; i < (size_t) n * d; i++) *yy += Y[i] * Y[i];
+    }
     for (int i0 = 0; i0 < n; i0 += chunk) {
         int nc = n - i0 < chunk ? n - i0 : chunk;
         const void *vmax = vmaxget();
@@ -145,9 +220,19 @@ int gplvm_sparse_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
         for (int i = 0; i < nc; i++) *psi0 += kd[i];
         double t1 = phase ? gplvm_wtime() : 0.0;
         whiten(K, nc, m, Lz, V);
-        F77_CALL(dsyrk)(&uplo, &trans, &m, &nc, &one, V, &nc, &one, Phi, &m
+        const double *Vw = V, *Yw = Y + i0;
+        int ldy = n;
+        if (fitc) {
+            status = fitc_weigh(fitc, kd, V, Y + i0, n, nc, m, d, beta, Vb,
+                                Yb, yy);
+            if (status != GPLVM_OK) return status;
+            Vw = Vb;
+            Yw = Yb;
+            ldy = nc;
+        }
+        F77_CALL(dsyrk)(&uplo, &trans, &m, &nc, &one, Vw, &nc, &one, Phi, &m
                         FCONE FCONE);
-        gplvm_gemm('T', 'N', m, d, nc, 1.0, V, nc, Y + i0, n, 1.0, c);
+        gplvm_gemm('T', 'N', m, d, nc, 1.0, Vw, nc, Yw, ldy, 1.0, c);
         if (phase) {
             phase[GPLVM_SPH_KERNEL] += t1 - t0;
             phase[GPLVM_SPH_STATS] += gplvm_wtime() - t1;
@@ -247,11 +332,84 @@ int gplvm_sparse_global(const gplvm_kernel *kf, const double *Z, int m,
     return GPLVM_OK;
 }
 
+int gplvm_fitc_global(const gplvm_kernel *kf, const double *Z, int m, int q,
+                      int d, double ndim, const double *Lz, double rel,
+                      double nobs, double loglam, double yy,
+                      const double *Phi, const double *c, int want_grad,
+                      double *loglik, double *B, double *C, double *gnoise,
+                      double *gZ, double *gf)
+{
+    double g0, gs2;
+    int status = gplvm_sparse_global(kf, Z, m, q, d, ndim, 1.0, GPLVM_DTC,
+                                     Lz, rel, nobs, 0.0, yy, Phi, c,
+                                     want_grad, loglik, B, C, &g0, &gs2, gZ,
+                                     gf);
+    *gnoise = 0.0;
+    if (status != GPLVM_OK) return status;
+    *loglik -= 0.5 * ndim * loglam;
+    return R_FINITE(*loglik) ? GPLVM_OK : GPLVM_NONFINITE;
+}
+
+/* Pass 2's FITC part for one chunk (formulas at the top).  On entry W
+ * holds a (Y_c C' + 2 V_c B) and r the row sums of Kxz_c .* a Y_c C';
+ * turns W into a dL/dKxz_c and r into dL/dkd, and adds the chunk's
+ * dL/ds2 to fitc->gnoise and V_c' diag(h) V_c to Psi.  kd, beta: nc
+ * and U: nc x m workspace. */
+static int fitc_grad_rows(gplvm_fitc_rows *fitc, const gplvm_kernel *kf,
+                          const double *Xc, const double *K, const double *V,
+                          const double *Yc, int ldy, int nc, int m, int d,
+                          int q, const double *Lz, double a, double *W,
+                          double *r, double *kd, double *beta, double *U,
+                          double *Psi)
+{
+    gplvm_kernel_diag(kf, Xc, nc, q, kd);
+    int status = fitc_beta(fitc, kd, V, nc, m, beta, NULL);
+    if (status != GPLVM_OK) return status;
+    row_dots(K, W, nc, m, 1.0, kd);  /* kd is no longer needed */
+    for (int i = 0; i < nc; i++) {
+        double yy = 0.0;
+        for (int j = 0; j < d; j++)
+            yy += Yc[i + (size_t) j * ldy] * Yc[i + (size_t) j * ldy];
+        double db = 0.5 * (kd[i] + r[i]) / a + 0.5 * fitc->ndim / beta[i] -
+            0.5 * yy;
+        r[i] = -beta[i] * beta[i] * db;
+        fitc->gnoise += r[i];
+    }
+    /* W = diag(beta) W - 2 a diag(h) V_c Lz^-1 */
+    memcpy(U, V, (size_t) nc * m * sizeof(double));
+    gplvm_trsolve('R', 'N', nc, m, Lz, m, 1.0, U);
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < nc; i++) {
+            size_t ij = i + (size_t) j * nc;
+            W[ij] = beta[i] * W[ij] - 2.0 * a * r[i] * U[ij];
+            U[ij] = r[i] * V[ij];
+        }
+    gplvm_gemm('T', 'N', m, m, nc, 1.0, V, nc, U, nc, 1.0, Psi);
+    return GPLVM_OK;
+}
+
+/* The part of dL/dKzz that goes through lambda, Lz^-T Psi Lz^-1 with
+ * Psi = V' diag(h) V summed over pass 2's rows, and its jitter part,
+ * contracted into gZ and gf; Psi is overwritten. */
+static void fitc_kzz_grad(const gplvm_kernel *kf, const double *Z, int m,
+                          int q, const double *Lz, double rel, double *Psi,
+                          double *gZ, double *gf)
+{
+    gplvm_trsolve('L', 'T', m, m, Lz, m, 1.0, Psi);
+    gplvm_trsolve('R', 'N', m, m, Lz, m, 1.0, Psi);
+    gplvm_symmetrise(Psi, m);
+    double trW = 0.0, trace_z;
+    for (int i = 0; i < m; i++) trW += Psi[i + (size_t) i * m];
+    for (int i = 0; i < m; i++) Psi[i + (size_t) i * m] += rel * trW / m;
+    gplvm_kernel_grad(kf, Z, m, q, Psi, 0, gZ, gf, &trace_z, 1);
+}
+
 int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
                       const double *X, const double *Z, int m, int q,
                       const double *Lz, int chunk, const double *B,
-                      const double *C, double g0, double *store, int stored,
-                      double *gX, double *gZ, double *gf, double *phase)
+                      const double *C, double g0, gplvm_fitc_rows *fitc,
+                      double *store, int stored, double *gX, double *gZ,
+                      double *gf, double *phase)
 {
     if (chunk < 1) chunk = 1;
     int len = chunk < n ? chunk : n;
@@ -259,6 +417,14 @@ int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
     double *W = (double *) R_alloc((size_t) len * m, sizeof(double));
     double *gd = (double *) R_alloc(len, sizeof(double));
     double *gXc = (double *) R_alloc((size_t) len * q, sizeof(double));
+    double *kd = NULL, *beta = NULL, *U = NULL, *Psi = NULL;
+    if (fitc) {
+        kd = (double *) R_alloc(len, sizeof(double));
+        beta = (double *) R_alloc(len, sizeof(double));
+        U = (double *) R_alloc((size_t) len * m, sizeof(double));
+        Psi = (double *) R_alloc((size_t) m * m, sizeof(double));
+        memset(Psi, 0, (size_t) m * m * sizeof(double));
+    }
     for (int i = 0; i < len; i++) gd[i] = g0;
     for (int i0 = 0; i0 < n; i0 += chunk) {
         int nc = n - i0 < chunk ? n - i0 : chunk;
@@ -273,12 +439,19 @@ int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
         /* W = dL/dKxz_c = (Y_c Gc' + 2 V_c GP) Lz^-1 = Y_c C' + 2 V_c B
          * (over v when Kxz is its own cache) */
         gplvm_gemm('N', 'T', nc, m, d, a, Y + i0, n, C, m, 0.0, W);
+        if (fitc) row_dots(K, W, nc, m, 1.0, gd);
         gplvm_gemm('N', 'N', nc, m, m, 2.0 * a, V, nc, B, m, 1.0, W);
+        if (fitc) {
+            status = fitc_grad_rows(fitc, kf, Xc, K, V, Y + i0, n, nc, m, d,
+                                    q, Lz, a, W, gd, kd, beta, U, Psi);
+            if (status != GPLVM_OK) return status;
+        }
         double t2 = phase ? gplvm_wtime() : 0.0;
         memset(gXc, 0, (size_t) nc * q * sizeof(double));
         gplvm_kernel_grad_cross_cached(kf, Xc, nc, Z, m, q, W, cache, gXc,
                                        gZ, gf);
-        if (g0 != 0.0) gplvm_kernel_grad_diag(kf, Xc, nc, q, gd, gXc, gf);
+        if (fitc || g0 != 0.0)
+            gplvm_kernel_grad_diag(kf, Xc, nc, q, gd, gXc, gf);
         for (int c = 0; c < q; c++)
             memcpy(gX + i0 + (size_t) c * n, gXc + (size_t) c * nc,
                    (size_t) nc * sizeof(double));
@@ -290,7 +463,10 @@ int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
         vmaxset(vmax);
         R_CheckUserInterrupt();
     }
-    if (!gplvm_all_finite(gX, (size_t) n * q)) return GPLVM_NONFINITE;
+    if (fitc) fitc_kzz_grad(kf, Z, m, q, Lz, fitc->rel, Psi, gZ, gf);
+    if (!gplvm_all_finite(gX, (size_t) n * q) || (fitc &&
+        !R_FINITE(fitc->gnoise)))
+        return GPLVM_NONFINITE;
     return GPLVM_OK;
 }
 
@@ -320,32 +496,40 @@ int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
     double *gf = (double *) R_alloc(nf > 0 ? nf : 1, sizeof(double));
     double *kstore = NULL;
     double psi0 = 0.0, yy = 0.0, g0 = 0.0, rel;
+    gplvm_fitc_rows rows = {s2, ndim, 0.0, 0.0, 0.0};
+    gplvm_fitc_rows *fitc = approx == GPLVM_FITC ? &rows : NULL;
     memset(Phi, 0, mm * sizeof(double));
     memset(c, 0, md * sizeof(double));
     double t0 = phase ? gplvm_wtime() : 0.0;
     status = gplvm_sparse_factor(&kf, Z, m, q, Lz, jitter, &rel, retries);
     if (phase) phase[GPLVM_SPH_GLOBAL] += gplvm_wtime() - t0;
     if (status != GPLVM_OK) return status;
+    rows.rel = rel;
     if (want_grad && store)
         kstore = (double *) R_alloc(gplvm_sparse_store_len(&kf, n, m),
                                     sizeof(double));
     status = gplvm_sparse_stats(&kf, Y, n, d, X, Z, m, q, Lz, chunk, kstore,
-                                &psi0, &yy, Phi, c, phase);
+                                fitc, &psi0, &yy, Phi, c, phase);
     if (status != GPLVM_OK) return status;
 
     t0 = phase ? gplvm_wtime() : 0.0;
     memset(gf, 0, (size_t) (nf > 0 ? nf : 1) * sizeof(double));
     if (want_grad) memset(gZ, 0, (size_t) m * q * sizeof(double));
-    status = gplvm_sparse_global(&kf, Z, m, q, d, ndim, s2, approx, Lz, rel,
-                                 n, psi0, yy, Phi, c, want_grad, loglik, B,
-                                 C, &g0, gnoise, gZ, gf);
+    status = fitc ?
+        gplvm_fitc_global(&kf, Z, m, q, d, ndim, Lz, rel, n, rows.loglam,
+                          yy, Phi, c, want_grad, loglik, B, C, gnoise, gZ,
+                          gf) :
+        gplvm_sparse_global(&kf, Z, m, q, d, ndim, s2, approx, Lz, rel, n,
+                            psi0, yy, Phi, c, want_grad, loglik, B, C, &g0,
+                            gnoise, gZ, gf);
     if (phase) phase[GPLVM_SPH_GLOBAL] += gplvm_wtime() - t0;
     if (status != GPLVM_OK || !want_grad) return status;
 
     status = gplvm_sparse_grad(&kf, Y, n, d, X, Z, m, q, Lz, chunk, B, C,
-                               g0, kstore, kstore != NULL, gX, gZ, gf,
+                               g0, fitc, kstore, kstore != NULL, gX, gZ, gf,
                                phase);
     if (status != GPLVM_OK) return status;
+    if (fitc) *gnoise = rows.gnoise;
     gplvm_unstrip_grad(k, nf, map, gf, *gnoise, gpar);
     if (!gplvm_all_finite(gZ, (size_t) m * q) || !gplvm_all_finite(gpar, npar))
         return GPLVM_NONFINITE;

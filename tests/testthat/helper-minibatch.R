@@ -1,23 +1,33 @@
 # Plain-R twin of the uncollapsed minibatch bound (R/minibatch.R), written
-# point by point from Hensman, Fusi and Lawrence (2013) in the inducing
-# variables u themselves (not whitened): q(u_d) = N(mu_d, S) of
-# qu_plain().
+# entry by entry from Hensman, Fusi and Lawrence (2013) in the inducing
+# variables u themselves (not whitened): q(u_d) = N(mu_d, S_d) of
+# qu_plain() for the whitened natural parameters (Lambda_d, eta_d) that
+# the package stores.  Lambda is one matrix for every column, or a list
+# indexed by `pattern` (each column's entry); NA entries of Y are left out
+# of the sum.
 minibatch_bound_r <- function(Y, X, Z, kernel, noise, Lambda, eta,
-                              scale = 1) {
+                              scale = 1, pattern = NULL) {
   d <- ncol(Y)
-  qu <- qu_plain(kernel, Z, Lambda, eta)
-  Kzz <- qu$Kzz
+  if (!is.list(Lambda)) {
+    Lambda <- list(Lambda)
+    pattern <- rep(1L, d)
+  }
   Kxz <- .kern_matrix_r(kernel, X, Z)
   kd <- diag(.kern_matrix_r(kernel, X))
   data <- 0
-  for (i in seq_len(nrow(Y))) {
-    a <- solve(Kzz, Kxz[i, ])
-    data <- data + sum(stats::dnorm(Y[i, ], drop(a %*% qu$mu), sqrt(noise),
-                                    log = TRUE)) -
-      d * drop(t(a) %*% qu$S %*% a) / (2 * noise) -
-      d * (kd[i] - sum(Kxz[i, ] * a)) / (2 * noise)
+  kl <- 0
+  for (j in seq_len(d)) {
+    qu <- qu_plain(kernel, Z, Lambda[[pattern[j]]], eta[, j, drop = FALSE])
+    for (i in which(!is.na(Y[, j]))) {
+      a <- solve(qu$Kzz, Kxz[i, ])
+      data <- data + stats::dnorm(Y[i, j], sum(a * qu$mu), sqrt(noise),
+                                  log = TRUE) -
+        drop(t(a) %*% qu$S %*% a) / (2 * noise) -
+        (kd[i] - sum(Kxz[i, ] * a)) / (2 * noise)
+    }
+    kl <- kl + kl_qu_r(qu)
   }
-  scale * data - kl_qu_r(qu)
+  scale * data - kl
 }
 
 # q(u_d) = N(mu_d, S), with mu = R' Sv eta and S = R' Sv R, for the

@@ -1,5 +1,6 @@
 # The sparse bound across a parallel cluster (R/cluster.R): the same value
-# and gradient as one process, the same fit, a failed worker, bad arguments.
+# and gradient as one process, the same fit, a failed worker, bad arguments;
+# VFE and DTC, the Bayesian bound and FITC.
 
 cluster_data <- function(n = 60) {
   x <- matrix(stats::rnorm(2 * n), n)
@@ -140,8 +141,6 @@ test_that("bad 'cluster' arguments are refused with clear errors", {
   cl <- test_cluster("psock")
   on.exit(stop_test_cluster(cl))
   expect_error(gplvm(Y, 2, cluster = cl), "'cluster' and the exact model")
-  expect_error(gplvm(Y, 2, inducing = 4, approx = "fitc", cluster = cl),
-               "'cluster' and 'approx' = \"fitc\" \\(FITC\\)")
   # workers that see no library gplvm is installed in
   blind <- test_cluster_without_gplvm()
   on.exit(stop_test_cluster(blind), add = TRUE)
@@ -259,9 +258,32 @@ test_that("missing values across 2 workers: the one-process objective", {
   }
 })
 
+# Two objectives, `serial` in one process and `spread` across a cluster,
+# at `par`: relative differences of value and gradient, and the spread
+# one's gradient error against central differences.
+cluster_objective_errors <- function(serial, spread, par) {
+  a <- serial$eval(par)
+  b <- spread$eval(par)
+  c(value = rel_err(b$objective, a$objective),
+    grad = rel_err(b$grad, a$grad),
+    fn = rel_err(spread$fn_value(par), serial$fn_value(par)),
+    fd = rel_err(spread$gr(par), fd_gradient(spread$fn_value, par)))
+}
+
+# Reports `err` (cluster_objective_errors()) of `what` and expects the
+# cluster's objective to be the one-process one.
+expect_cluster_objective <- function(err, what) {
+  message(sprintf(paste("%s: value %.2g, gradient %.2g vs one process;",
+                        "composed gradient error %.2g"), what,
+                  err[["value"]], err[["grad"]], err[["fd"]]))
+  expect_lt(err[["value"]], 1e-10)
+  expect_lt(err[["grad"]], 1e-10)
+  expect_lt(err[["fn"]], 1e-10)
+  expect_lt(err[["fd"]], 1e-6)
+}
+
 # The Bayesian objective (psi-statistics bound and KL term) in one process
-# and across `ev`, at one point: value and gradient (relative differences),
-# and the cluster's gradient error against central differences.
+# and across `ev`, at one point: cluster_objective_errors().
 bayes_cluster_errors <- function(Y, ev, miss = NULL) {
   set.seed(201)
   n <- nrow(Y)
@@ -275,14 +297,8 @@ bayes_cluster_errors <- function(Y, ev, miss = NULL) {
                      data = .data_bayes(6L))
   }
   serial <- objective(NULL)
-  spread <- objective(ev)
-  par <- serial$par(X, Z, k, 0.1, S0 = S)
-  a <- serial$eval(par)
-  b <- spread$eval(par)
-  c(value = rel_err(b$objective, a$objective),
-    grad = rel_err(b$grad, a$grad),
-    fn = rel_err(spread$fn_value(par), serial$fn_value(par)),
-    fd = rel_err(spread$gr(par), fd_gradient(spread$fn_value, par)))
+  cluster_objective_errors(serial, objective(ev),
+                           serial$par(X, Z, k, 0.1, S0 = S))
 }
 
 test_that("the Bayesian bound across 2 workers: the one-process objective", {
@@ -299,15 +315,9 @@ test_that("the Bayesian bound across 2 workers: the one-process objective", {
   for (case in list(list(Y = dat$Y, ev = ev, miss = NULL, what = "complete"),
                     list(Y = mdat$Y, ev = evm, miss = miss,
                          what = "missing values"))) {
-    err <- bayes_cluster_errors(case$Y, case$ev, case$miss)
-    message(sprintf(paste("Bayesian x cluster (%s): value %.2g, gradient",
-                          "%.2g vs one process; composed gradient error",
-                          "%.2g"), case$what, err[["value"]],
-                    err[["grad"]], err[["fd"]]))
-    expect_lt(err[["value"]], 1e-10)
-    expect_lt(err[["grad"]], 1e-10)
-    expect_lt(err[["fn"]], 1e-10)
-    expect_lt(err[["fd"]], 1e-6)
+    expect_cluster_objective(bayes_cluster_errors(case$Y, case$ev,
+                                                  case$miss),
+                             sprintf("Bayesian x cluster (%s)", case$what))
   }
 })
 
@@ -330,6 +340,110 @@ test_that("a Bayesian fit across 2 PSOCK workers reaches the one-process fit", {
   expect_lt(rel_err(spread$objective, serial$objective), 1e-6)
   message(sprintf(paste("Bayesian x cluster fit: %d evaluations (one",
                         "process %d), objectives %.10g and %.10g"),
+                  spread$optim$counts[[1L]], serial$optim$counts[[1L]],
+                  spread$objective, serial$objective))
+})
+
+test_that("FITC in chunks equals FITC in one chunk, stored or not", {
+  set.seed(210)
+  dat <- cluster_data()
+  for (k in list(kern_rbf(1.2, c(0.8, 1.5)) + kern_white(0.02),
+                 kern_matern52(1, 1) + kern_linear(0.4) + kern_bias(0.2))) {
+    one <- .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.1, "fitc", TRUE,
+                            chunk = nrow(dat$Y), store = FALSE)
+    for (chunk in c(1L, 7L, 59L)) {
+      for (store in c(FALSE, TRUE)) {
+        r <- .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.1, "fitc", TRUE,
+                              chunk = chunk, store = store)
+        expect_true(all(eval_diff(r, one) < 1e-12))
+      }
+    }
+  }
+  # the workers' steps check what C receives
+  k <- kern_rbf(1.2, c(0.8, 1.5))
+  spec <- .kernel_spec(k, 2L)
+  fac <- .Call(C_gplvm_sparse_factor_call, dat$Z, spec$type, spec$npar,
+               spec$par)
+  st <- .Call(C_gplvm_fitc_stats_call, dat$Y, dat$X, dat$Z, spec$type,
+              spec$npar, spec$par, fac$Lz, 0.1, 7L, FALSE)
+  expect_error(.Call(C_gplvm_fitc_stats_call, dat$Y, dat$X, dat$Z,
+                     spec$type, spec$npar, spec$par, fac$Lz, NULL, 7L,
+                     FALSE), "'noise' must be one finite number")
+  expect_error(.Call(C_gplvm_fitc_global_call, dat$Z, spec$type, spec$npar,
+                     spec$par, 5, fac$Lz, fac$rel, st$n, "a", st$yy, st$Phi,
+                     st$c, TRUE), "'loglam'")
+  expect_error(.Call(C_gplvm_fitc_grad_call, dat$Y, dat$X, dat$Z, spec$type,
+                     spec$npar, spec$par, fac$Lz, -1, 5, fac$rel,
+                     diag(7), st$c, 7L, NULL), "'noise' must be positive")
+  expect_error(.Call(C_gplvm_fitc_grad_call, dat$Y, dat$X, dat$Z, spec$type,
+                     spec$npar, spec$par, fac$Lz, 0.1, 5, fac$rel,
+                     diag(6), st$c, 7L, NULL), "'B' must be 7 x 7")
+})
+
+# The FITC objective (composed: data term, prior, log-parameters) in one
+# process and across `ev`, at the latent positions of `dat`:
+# cluster_objective_errors().
+fitc_cluster_errors <- function(dat, ev, miss = NULL) {
+  k <- kern_rbf(1.2, c(0.8, 1.5)) + kern_white(0.02)
+  objective <- function(cluster) {
+    .gplvm_objective(dat$Y, k, 0.1, character(), TRUE, 2L, Z0 = dat$Z,
+                     approx = "fitc", missing = miss, cluster = cluster)
+  }
+  serial <- objective(NULL)
+  cluster_objective_errors(serial, objective(ev),
+                           serial$par(dat$X, dat$Z, k, 0.1))
+}
+
+test_that("FITC across 2 workers, or one listed twice: the one-process bound", {
+  set.seed(211)
+  dat <- cluster_data()
+  mdat <- cluster_missing_data()
+  miss <- .missing_patterns(mdat$Y)
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  kernels <- list(kern_rbf(1.2, c(0.8, 1.5)) + kern_white(0.02),
+                  kern_matern52(1, 1) + kern_linear(0.4) + kern_bias(0.2))
+  for (w in list(c(1L, 2L), c(1L, 1L))) {
+    ev <- .cluster_evaluator(cl[w], dat$Y, chunk = 7L)
+    for (k in kernels) {
+      serial <- .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.1, "fitc", TRUE)
+      spread <- ev$loglik(dat$X, dat$Z, k, 0.1, "fitc", TRUE)
+      expect_true(all(eval_diff(spread, serial) < 1e-10))
+      value <- ev$loglik(dat$X, dat$Z, k, 0.1, "fitc", FALSE)
+      expect_lt(rel_err(value$loglik, serial$loglik), 1e-10)
+    }
+    evm <- .cluster_evaluator(cl[w], mdat$Y, chunk = 7L, miss = miss)
+    for (case in list(list(dat = dat, ev = ev, miss = NULL,
+                           what = "complete"),
+                      list(dat = mdat, ev = evm, miss = miss,
+                           what = "missing values"))) {
+      expect_cluster_objective(
+        fitc_cluster_errors(case$dat, case$ev, case$miss),
+        sprintf("FITC x cluster (workers %s, %s)", paste(w, collapse = ", "),
+                case$what))
+    }
+    ev$close()
+    evm$close()
+  }
+})
+
+test_that("a FITC fit across 2 PSOCK workers reaches the one-process fit", {
+  set.seed(212)
+  Y <- cluster_data(40)$Y
+  cl <- test_cluster("psock")
+  on.exit(stop_test_cluster(cl))
+  set.seed(1)
+  serial <- gplvm(Y, 2, inducing = 6, approx = "fitc")
+  set.seed(1)
+  spread <- gplvm(Y, 2, inducing = 6, approx = "fitc", cluster = cl)
+  expect_identical(serial$optim$convergence, 0L)
+  expect_identical(spread$optim$convergence, 0L)
+  expect_lt(rel_err(spread$objective, serial$objective), 1e-6)
+  expect_lt(rel_err(spread$loglik, gplvm_loglik(
+    spread$Y, spread$X, spread$kernel, spread$noise,
+    inducing = spread$inducing, approx = "fitc")), 1e-10)
+  message(sprintf(paste("FITC x cluster fit: %d evaluations (one process",
+                        "%d), objectives %.10g and %.10g"),
                   spread$optim$counts[[1L]], serial$optim$counts[[1L]],
                   spread$objective, serial$objective))
 })

@@ -84,11 +84,12 @@ test_that("with the whole data and q(u) at its optimum the bound is the collapse
                tolerance = 1e-8)
 })
 
-# Minibatch training (100 epochs of 50 rows) on 300 rows of a curve
-# against the full-batch sparse fit with the same latent map `back`: both
-# order the curve alike, the bound rises, the fit's bound is the collapsed
-# bound at its parameters and the convergence code says there was no
-# stopping rule.  Returns the minibatch fit.
+# Minibatch training (at most 100 epochs of 50 rows) on 300 rows of a
+# curve against the full-batch sparse fit with the same latent map `back`:
+# both order the curve alike, the bound rises, the fit's bound is the
+# collapsed bound at its parameters, its objective the best of the exact
+# objectives evaluated after each epoch, and a fit that did not converge
+# used its 100 epochs.  Returns the minibatch fit.
 expect_curve_fit <- function(back = "none") {
   dat <- make_curve10(300)
   full <- gplvm(dat$Y, q = 1, inducing = 15, back = back)
@@ -101,10 +102,14 @@ expect_curve_fit <- function(back = "none") {
   expect_equal(mb$loglik, c(gplvm_loglik(mb$Y, mb$X, mb$kernel, mb$noise,
                                          inducing = mb$inducing)),
                tolerance = 1e-10)
-  expect_identical(mb$minibatch$epochs, 100L)
-  expect_identical(mb$minibatch$steps, 600L)
-  expect_identical(mb$optim$convergence, 1L)
-  expect_match(mb$optim$message, "100 epochs")
+  expect_equal(mb$objective, max(mb$minibatch$objective), tolerance = 1e-10)
+  expect_identical(mb$minibatch$steps, 6L * mb$minibatch$epochs)
+  if (mb$optim$convergence == 1L) {
+    expect_identical(mb$minibatch$epochs, 100L)
+    expect_match(mb$optim$message, "epoch limit 'epochs' reached")
+  } else {
+    expect_identical(mb$optim$convergence, 0L)
+  }
   mb$curve <- dat
   mb
 }
@@ -227,11 +232,13 @@ test_that("methods work on minibatch fits and say how they were trained", {
   set.seed(166)
   dat <- make_curve10(60)
   fit <- gplvm(dat$Y, q = 2, inducing = 8, batch_size = 20, epochs = 5,
-               trace = 1) |> expect_output("epoch    5/5")
+               trace = 1) |> expect_output("epoch    5/5  objective")
   expect_output(print(fit), "Minibatch training: 5 epochs of batches of 20")
+  # 5 epochs are too few for the stopping rule (two windows of 10)
   expect_output(print(fit), "NOT converged")
+  expect_identical(fit$optim$convergence, 1L)
   expect_output(print(summary(fit)), "Minibatch training: 5 epochs")
-  expect_output(print(summary(fit)), "no convergence test")
+  expect_output(print(summary(fit)), "epoch limit 'epochs' reached")
   expect_equal(attr(logLik(fit), "df"), 60 * 2 + 8 * 2 + 2)
   expect_equal(coef(fit)[["noise"]], fit$noise)
   expect_equal(fitted(fit) + residuals(fit), dat$Y, ignore_attr = TRUE)
@@ -269,12 +276,168 @@ test_that("bad minibatch arguments get errors naming them", {
   expect_error(gplvm(Y, inducing = 5, epochs = 3), "'epochs' needs")
   expect_error(gplvm(Y, inducing = 5, batch_size = 10, approx = "fitc"),
                "'approx'")
-  expect_error(gplvm(Y, inducing = 5, batch_size = 10, restarts = 2),
-               "'restarts'")
   expect_error(gplvm(Y, inducing = 5, batch_size = 10, dynamics = TRUE),
                "'batch_size' and 'dynamics'")
-  expect_error(gplvm(replace(Y, 3, NA), inducing = 5, batch_size = 10),
-               "'batch_size' and 'Y' with NA entries")
   expect_error(gplvm(Y, kernel = kern_rbf() + kern_white(0.1), inducing = 5,
                      batch_size = 10), "'kernel'.*kern_white")
+})
+
+# The stopping rule of .run_minibatch() on the log of a fit: the last run
+# stopped by its own test (the mean objective over the last 10 epochs at
+# most 1e-4 relative above that of the 10 before).
+expect_minibatch_stopped <- function(fit) {
+  o <- fit$minibatch$objective
+  k <- length(o)
+  now <- mean(o[k - 0:9])
+  expect_lte(now - mean(o[k - 10:19]),
+             .minibatch_settings$reltol * (abs(now) + 1e-4))
+}
+
+test_that("the exact objective of a pass is the full-batch objective, with and without missing values", {
+  set.seed(171)
+  dat <- make_curve10(40)
+  Y <- scale(dat$Y, scale = FALSE)
+  Yna <- replace(Y, sample(length(Y), 30), NA)
+  X <- matrix(rnorm(80), 40, 2)
+  Z <- matrix(rnorm(12), 6, 2)
+  k <- kern_rbf(1.3, c(0.8, 1.1))
+  for (y in list(Y, Yna)) {
+    miss <- .missing_patterns(y)
+    model <- list(Y = y, kernel = k, noise = 0.2, fixed = character(),
+                  prior = TRUE, noise_prior = 0.05, missing = miss)
+    full <- .gplvm_objective(y, k, 0.2, character(), TRUE, 2L,
+                             Z0 = Z, noise_prior = 0.05, missing = miss)
+    s <- .minibatch_state(model, X, Z, list(), 0.5)
+    got <- .minibatch_pass(s, 7L)
+    want <- full$eval(full$par(X, Z, k, 0.2))
+    expect_equal(got$objective, want$objective, tolerance = 1e-10)
+    expect_equal(got$loglik, want$loglik, tolerance = 1e-10)
+  }
+})
+
+test_that("with missing values the minibatch bound equals its plain-R twin, entry by entry", {
+  set.seed(172)
+  dat <- sparse_data(n = 12, d = 4, q = 2, m = 5)
+  Y <- dat$Y
+  Y[cbind(c(1, 4, 4, 9, 11, 2), c(1, 1, 2, 3, 3, 4))] <- NA
+  # columns 1 and 2 share no pattern; 3 and 4 have their own; one
+  # Lambda per column here, as the worst case
+  pattern <- 1:4
+  Lambda <- lapply(1:4, function(i) random_qv(5, 1)$Lambda)
+  eta <- random_qv(5, 4)$eta
+  for (k in minibatch_kernels()) {
+    for (scale in c(1, 3.5)) {
+      got <- .minibatch_bound(Y, dat$X, dat$Z, k, 0.3, Lambda, eta, scale,
+                              gradient = FALSE, pattern = pattern)$value
+      want <- minibatch_bound_r(Y, dat$X, dat$Z, k, 0.3, Lambda, eta, scale,
+                                pattern)
+      expect_equal(got, want, tolerance = 1e-10)
+    }
+  }
+  # two columns sharing one Lambda, as a pattern of .missing_patterns()
+  Y2 <- Y
+  Y2[, 2] <- replace(Y2[, 2], is.na(Y2[, 1]), NA)
+  Y2[is.na(Y2[, 2]), 1] <- NA
+  got <- .minibatch_bound(Y2, dat$X, dat$Z, minibatch_kernels()[[1]], 0.3,
+                          Lambda[1:3], eta, 2, gradient = FALSE,
+                          pattern = c(1L, 1L, 2L, 3L))$value
+  want <- minibatch_bound_r(Y2, dat$X, dat$Z, minibatch_kernels()[[1]], 0.3,
+                            Lambda[1:3], eta, 2, c(1L, 1L, 2L, 3L))
+  expect_equal(got, want, tolerance = 1e-10)
+})
+
+test_that("with missing values the minibatch bound's gradients match finite differences", {
+  set.seed(173)
+  dat <- sparse_data(n = 12, d = 4, q = 2, m = 5)
+  Y <- dat$Y
+  Y[cbind(c(1, 4, 4, 9, 11, 2, 7), c(1, 1, 2, 3, 3, 4, 4))] <- NA
+  Lambda <- lapply(1:4, function(i) random_qv(5, 1)$Lambda)
+  eta <- random_qv(5, 4)$eta
+  scale <- 2.5
+  errors <- numeric()
+  for (k in minibatch_kernels()) {
+    f <- function(X = dat$X, Z = dat$Z, theta = kern_params(k), s2 = 0.3) {
+      kk <- k
+      kern_params(kk) <- theta
+      .minibatch_bound(Y, X, Z, kk, s2, Lambda, eta, scale,
+                       gradient = FALSE, pattern = 1:4)$value
+    }
+    g <- .minibatch_bound(Y, dat$X, dat$Z, k, 0.3, Lambda, eta, scale,
+                          pattern = 1:4)
+    errors <- c(errors,
+      rel_err(c(g$X), fd_gradient(function(x) f(X = matrix(x, 12)),
+                                  c(dat$X))),
+      rel_err(c(g$inducing), fd_gradient(function(z) f(Z = matrix(z, 5)),
+                                         c(dat$Z))),
+      rel_err(g$kernel, fd_gradient(function(th) f(theta = th),
+                                    kern_params(k))),
+      rel_err(g$noise, fd_gradient(function(s2) f(s2 = s2), 0.3)))
+  }
+  expect_lt(max(errors), 1e-6)
+})
+
+test_that("with missing values and q(u) at its optimum the uncollapsed bound is the collapsed missing-data VFE bound", {
+  set.seed(174)
+  dat <- sparse_data(n = 30, d = 5, q = 2, m = 6)
+  Y <- dat$Y
+  Y[sample(150, 25)] <- NA
+  miss <- .missing_patterns(Y)
+  pattern <- integer(5)
+  for (i in seq_along(miss$patterns)) pattern[miss$patterns[[i]]$cols] <- i
+  k <- kern_rbf(1.1, c(0.9, 1.4)) + kern_bias(0.2)
+  vfe <- c(gplvm_loglik(Y, dat$X, k, 0.25, inducing = dat$Z))
+  for (chunk in c(1L, 7L, 30L)) {
+    opt <- .minibatch_collapsed(Y, dat$X, dat$Z, k, 0.25, chunk, miss)
+    expect_equal(opt$loglik, vfe, tolerance = 1e-10)
+    full <- .minibatch_bound(Y, dat$X, dat$Z, k, 0.25, opt$Lambda, opt$eta,
+                             gradient = FALSE, pattern = pattern)$value
+    expect_lt(abs(full - vfe) / abs(vfe), 1e-8)
+  }
+  # the natural gradient step of length 1 on the whole data reaches the
+  # optimum from any q(u), and any other q(u) gives less
+  r <- .minibatch_bound(Y, dat$X, dat$Z, k, 0.25,
+                        lapply(opt$Lambda, function(L) L + diag(6)),
+                        opt$eta + 0.1, pattern = pattern)
+  expect_lt(r$value, vfe)
+  expect_equal(r$Lambda_hat, opt$Lambda, tolerance = 1e-10)
+  expect_equal(r$eta_hat, opt$eta, tolerance = 1e-10)
+})
+
+test_that("minibatch training with missing values converges by its stopping rule", {
+  set.seed(2)
+  Y <- as.matrix(iris[seq(1, 150, 2), 1:4])
+  Y[sample(length(Y), 25)] <- NA
+  mb <- gplvm(Y, q = 2, inducing = 8, batch_size = 25, epochs = 1000,
+              scale = TRUE)
+  expect_identical(mb$optim$convergence, 0L)
+  expect_match(mb$optim$message, "converged")
+  expect_gte(mb$optim$runs, 2L)
+  expect_minibatch_stopped(mb)
+  expect_lt(mb$minibatch$epochs, 1000L)
+  expect_identical(mb$minibatch$passes, mb$minibatch$epochs + 1L)
+  # the fit's bound is the collapsed missing-data bound at its values, its
+  # objective the best exact objective evaluated
+  expect_equal(mb$loglik, c(gplvm_loglik(mb$Y, mb$X, mb$kernel, mb$noise,
+                                         inducing = mb$inducing)),
+               tolerance = 1e-10)
+  expect_equal(mb$objective, max(mb$minibatch$objective), tolerance = 1e-10)
+  expect_gt(mb$loglik, mb$loglik_init)
+  expect_identical(is.na(mb$Y), is.na(scale(Y)))
+  # imputation reads the fit's posterior of each pattern
+  imp <- gplvm_impute(mb)
+  expect_equal(imp$Y[!is.na(Y)], Y[!is.na(Y)], ignore_attr = TRUE)
+  expect_true(all(is.finite(imp$Y)) && all(imp$sd[is.na(Y)] > 0))
+})
+
+test_that("restarts and continuation run through the one driver", {
+  set.seed(175)
+  dat <- make_curve10(60)
+  fit <- gplvm(dat$Y, q = 1, inducing = 6, batch_size = 20, epochs = 30,
+               restarts = 2)
+  expect_length(fit$restarts, 2L)
+  expect_equal(fit$objective, max(fit$restarts))
+  # a continued fit keeps its best point: it never ends below its start
+  again <- gplvm(dat$Y, init = fit, batch_size = 20, epochs = 25)
+  expect_gte(again$objective, fit$objective - 1e-8 * abs(fit$objective))
+  expect_equal(again$loglik_init, fit$loglik, tolerance = 1e-10)
 })
