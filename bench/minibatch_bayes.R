@@ -3,13 +3,14 @@
 # iris, columns scaled, q latent dimensions, M = 20 inducing inputs.
 #
 #   Rscript bench/minibatch_bayes.R [q] [batch_size] [epochs] [repeats]
-#     (defaults 2, 30, "100,300", 3): the full-batch fit (evaluations,
-#     convergence, bound, time) and minibatch fits of each number of
-#     epochs (steps, final collapsed bound, mean batch estimate of the
-#     last epoch, time), each `repeats` times with seeds 1, 2, ...: medians
-#     of the times and their ratio to the full-batch fit's, measured in
-#     this one process.  Then the minibatch fit of the most epochs
-#     continued by full-batch fitting (gplvm(Y, init = fit)).
+#     (defaults 2, 30, "1500", 3): the full-batch fit (evaluations,
+#     convergence, bound, time) and minibatch fits with each budget of
+#     epochs (convergence code, epochs used, steps, the collapsed bound at
+#     the best point, time), each `repeats` times with seeds 1, 2, ...:
+#     medians of the times and their ratio to the full-batch fit's,
+#     measured in this one process.  Then the minibatch fit of the
+#     largest budget continued by full-batch fitting (gplvm(Y, init =
+#     fit)).
 #   Rscript bench/minibatch_bayes.R big [N] [batch_size] [M]
 #     (defaults 20000, 500, 30): generated data, N x 10, q = 2: the time
 #     of one full-batch evaluation of the Bayesian bound with its gradient
@@ -64,7 +65,7 @@ if (length(args) && args[[1L]] == "big") {
 arg <- function(i, default) if (length(args) >= i) args[[i]] else default
 q <- as.integer(arg(1L, 2))
 batch <- as.integer(arg(2L, 30))
-epochs <- as.integer(strsplit(arg(3L, "100,300"), ",")[[1L]])
+epochs <- as.integer(strsplit(arg(3L, "1500"), ",")[[1L]])
 repeats <- as.integer(arg(4L, 3))
 cat(sprintf("%s; BLAS: %s; %s\n", R.version.string, extSoftVersion()[["BLAS"]],
             format(Sys.time(), tz = "UTC", usetz = TRUE)))
@@ -144,14 +145,25 @@ for (e in epochs) {
                 batch_size = batch, epochs = e))
   })
   tm <- stats::median(vapply(mb, `[[`, 0, "time"))
-  b <- vapply(mb, function(x) x$value$loglik, 0)
-  est <- vapply(mb, function(x) utils::tail(x$value$minibatch$bound, 1), 0)
-  cat(sprintf(paste("minibatch %d epochs of %d rows (%d steps): bound %s",
-                    "(seeds 1..%d; last epoch's mean estimate %s);",
+  field <- function(f) vapply(mb, f, 0)
+  cat(sprintf(paste("minibatch, budget %d epochs of %d rows (seeds 1..%d):",
+                    "convergence %s; epochs of the kept fit %s; steps in all %s;",
+                    "bound %s;",
+                    "pruning trials (kept) %s;",
                     "time median %.2f s, %.2f of the full fit's\n"),
-              e, batch, mb[[1L]]$value$minibatch$steps,
-              paste(sprintf("%.2f", b), collapse = ", "), repeats,
-              paste(sprintf("%.1f", est), collapse = ", "), tm, tm / tf))
+              e, batch, repeats,
+              paste(field(function(x) x$value$optim$convergence),
+                    collapse = ", "),
+              paste(field(function(x) x$value$minibatch$epochs),
+                    collapse = ", "),
+              paste(field(function(x) x$value$optim$evaluations),
+                    collapse = ", "),
+              paste(sprintf("%.2f", field(function(x) x$value$loglik)),
+                    collapse = ", "),
+              paste(vapply(mb, function(x) {
+                pr <- x$value$pruning
+                sprintf("%d (%d)", NROW(pr), sum(pr$kept))
+              }, ""), collapse = ", "), tm, tm / tf))
   last <- mb[[1L]]$value
 }
 again <- timed(gplvm(Yi, init = last))
