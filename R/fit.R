@@ -330,6 +330,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 cluster = cluster,
                 warm = def$warm)
   if (!is.null(miss)) .warn_patterns(miss, sparse = !is.null(inducing))
+  # a fit from a start, and each trial of pruning: by minibatches or full
+  fit_from <- function(m, st) {
+    if (is.null(mb)) return(.fit_once(m, st))
+    .fit_minibatch(m, st$X, st$Z, mb$batch_size, mb$epochs, st[["w"]], st$S)
+  }
   fits <- vector("list", restarts)
   for (r in seq_len(restarts)) {
     if (r == 1L && !is.null(prev)) {
@@ -349,13 +354,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     }
     s$X <- unname(s$X)
     dimnames(s$X) <- list(rownames(Y), paste0("X", seq_len(q)))
-    fits[[r]] <- if (!is.null(mb)) {
-      .fit_minibatch(model, s$X, s$Z, mb$batch_size, mb$epochs, s[["w"]])
-    } else {
-      .fit_once(model, s)
-    }
+    fits[[r]] <- fit_from(model, s)
     if (def$prune && prune && fits[[r]]$fit$optim$convergence == 0L) {
-      fits[[r]] <- .bayes_prune(model, fits[[r]])  # R/bayes.R
+      fits[[r]] <- .bayes_prune(model, fits[[r]], fit_from)  # R/bayes.R
     }
   }
   out <- .best_fit(fits)

@@ -131,7 +131,8 @@
 #' `gplvm(Y, init = fit, batch_size = B)` (Adam's moments start afresh,
 #' which first loses ground; the fit keeps its best point, so it never ends
 #' below its start), or by full-batch fitting with `gplvm(Y, init = fit)`.
-#' Not available with `bayesian = TRUE`, `approx` other than `"vfe"`,
+#' With `bayesian = TRUE`, see "Minibatch training of the Bayesian
+#' GP-LVM" below.  Not available with `approx` other than `"vfe"`,
 #' [kern_white()] parts (the noise plays their role), `dynamics` or
 #' `cluster`.
 #' @references Hensman, J., Fusi, N. and Lawrence, N. D. (2013). Gaussian
@@ -296,14 +297,7 @@ NULL
     VdV <- VdV + w * length(p$cols) * p$VV %*% p$ImS
   }
   Rbar <- -t(backsolve(kz$R, t(VdV)))
-  Lbar <- t(Rbar)
-  Lbar[upper.tri(Lbar)] <- 0
-  Phi <- kz$R %*% Lbar               # L' Lbar, L = R'
-  Phi[upper.tri(Phi)] <- 0
-  diag(Phi) <- diag(Phi) / 2
-  Wzz <- Ri %*% Phi %*% t(Ri)        # L^-T Phi L^-1
-  Wzz <- (Wzz + t(Wzz)) / 2
-  diag(Wzz) <- diag(Wzz) + kz$rel * sum(diag(Wzz)) / m
+  Wzz <- .chol_backward(kz$R, Ri, t(Rbar), kz$rel)  # R/minibatch_bayes.R
   g1 <- .Call(C_gplvm_kern_grad_call, Xb, Z, dKxz, spec$type, spec$npar,
               spec$par)
   g2 <- .Call(C_gplvm_kern_grad_call, Z, Z, Wzz, spec$type, spec$npar,
@@ -426,7 +420,6 @@ NULL
 # latent rows outside `rows` are not touched; a map's weights are shared
 # by all rows, so its step moves every row, at the cost of the batch's rows.
 .minibatch_step <- function(s, rows) {
-  st <- .minibatch_settings
   mm <- s$model
   n <- nrow(mm$Y)
   scale <- n / length(rows)
@@ -438,33 +431,62 @@ NULL
   # sum over all rows for the shared weights of a map
   prior_weight <- if (!mm$prior) 0 else if (is.null(s$map)) 1 else scale
   gx <- r$X - prior_weight * Xb
+  gg <- .minibatch_global_grad(s, r, gx, rows, gx)
+  if (is.null(s$map)) .minibatch_rows_step(s, "X", "adam_x", rows, gx)
+  .minibatch_shared_step(s, r, gg)
+  list(value = r$value, jittered = r$retries > 0L)
+}
+
+# The gradient of the global vector (a map's weights, the inducing
+# inputs, the log free kernel parameters, the log noise) from the batch's
+# bound r, its gradient gx in the batch's latent rows `rows` (for a map),
+# and the noise prior; stops unless it, r's value and the rows' own
+# gradient `local` are finite.
+.minibatch_global_grad <- function(s, r, gx, rows, local) {
+  mm <- s$model
   gn <- r$noise + if (mm$noise_prior > 0) {
     .log_prior_noise(s$noise, mm$noise_prior)$grad
   } else 0
   gg <- c(if (!is.null(s$map)) s$map$pullback(s$w, gx, rows),
           r$inducing, (r$kernel * s$theta)[s$free],
           if (s$fit_noise) gn * s$noise)
-  if (!is.finite(r$value) || !all(is.finite(gx)) || !all(is.finite(gg))) {
+  if (!is.finite(r$value) || !all(is.finite(local)) || !all(is.finite(gg))) {
     stop(paste("minibatch training diverged (the bound or its gradient is",
                "not finite); try a larger 'batch_size' or other starting",
                "values"), call. = FALSE)
   }
-  if (is.null(s$map)) {
-    # free latent rows of the batch: Adam with per-row step counts
-    ux <- .adam_step(Xb, gx, list(m = s$adam_x$m[rows, , drop = FALSE],
-                                  v = s$adam_x$v[rows, , drop = FALSE],
-                                  t = s$adam_x$t[rows]), st$lr_latent)
-    s$X[rows, ] <- ux$par
-    s$adam_x$m[rows, ] <- ux$state$m
-    s$adam_x$v[rows, ] <- ux$state$v
-    s$adam_x$t[rows] <- ux$state$t
-  }
+  gg
+}
+
+# Adam steps of the rows `rows` of the per-row matrix s[[field]] (free
+# latent rows) on their gradient g, each row with its own moments and step
+# count (in s[[adam]]); the other rows are not touched.
+.minibatch_rows_step <- function(s, field, adam, rows, g) {
+  a <- s[[adam]]
+  u <- .adam_step(s[[field]][rows, , drop = FALSE], g,
+                  list(m = a$m[rows, , drop = FALSE],
+                       v = a$v[rows, , drop = FALSE], t = a$t[rows]),
+                  .minibatch_settings$lr_latent)
+  s[[field]][rows, ] <- u$par
+  a$m[rows, ] <- u$state$m
+  a$v[rows, ] <- u$state$v
+  a$t[rows] <- u$state$t
+  s[[adam]] <- a
+  invisible(s)
+}
+
+# The steps every batch makes on what all rows share, given the batch's
+# bound r and the gradient gg of the global vector: q(v) a natural
+# gradient step towards the batch's optimum; the global vector (a map's
+# weights, the inducing inputs, the log kernel parameters, the log noise)
+# an Adam step, unpacked into the state.
+.minibatch_shared_step <- function(s, r, gg) {
   # q(v): natural gradient step towards the batch's optimum, per pattern
   towards <- function(a, b) (1 - s$rho) * a + s$rho * b
   s$Lambda <- if (is.list(s$Lambda)) Map(towards, s$Lambda, r$Lambda_hat)
               else towards(s$Lambda, r$Lambda_hat)
   s$eta <- towards(s$eta, r$eta_hat)
-  # the map's weights, inducing inputs, kernel parameters, noise: Adam
+  st <- .minibatch_settings
   nw <- length(s$w)
   ug <- .adam_step(s$glob, gg, s$adam_g,
                    rep(c(st$lr_latent, st$lr), c(nw, length(gg) - nw)))
@@ -480,7 +502,7 @@ NULL
     stop("minibatch training: a kernel parameter or the noise under- ",
          "or overflowed", call. = FALSE)
   }
-  list(value = r$value, jittered = r$retries > 0L)
+  invisible(s)
 }
 
 # The exact objective at the state s in one pass over the data in chunks
@@ -648,8 +670,11 @@ NULL
 # "minibatch"), at most `epochs` epochs; model as built by gplvm().  With a
 # back-constraint (model$latent) the start is the map's weights w0 (NULL:
 # fitted to X0 by its start()) and X0 their latent positions.  Returns
-# list(fit, warnings) like .fit_once().
-.fit_minibatch <- function(model, X0, Z0, batch_size, epochs, w0 = NULL) {
+# list(fit, warnings) like .fit_once().  The Bayesian model (a variational
+# data term) starts from the variances S0 of q(X) too (its minibatch
+# parts: R/minibatch_bayes.R).
+.fit_minibatch <- function(model, X0, Z0, batch_size, epochs, w0 = NULL,
+                           S0 = NULL) {
   n <- nrow(model$Y)
   map <- model$latent
   if (!is.null(map)) {
@@ -666,7 +691,7 @@ NULL
                            missing = model$missing)
   obj <- .minibatch_objective(model, full, batch_size, epochs,
                               progress$update)
-  par0 <- full$par(X0, Z0, model$kernel, model$noise, w0)
+  par0 <- full$par(X0, Z0, model$kernel, model$noise, w0, S0)
   opt <- .optimise(obj, par0, "minibatch", epochs,
                    .minibatch_settings$reltol)
   time <- proc.time()[["elapsed"]] - start
@@ -677,7 +702,7 @@ NULL
   opt$evaluations <- obj$steps()
   opt$failed <- 0L
   model$method <- "minibatch"
-  fit <- .new_gplvm(full, best, opt, model, list(X = X0, Z = Z0),
+  fit <- .new_gplvm(full, best, opt, model, list(X = X0, S = S0, Z = Z0),
                     obj$loglik_init(), time)
   fit$optim$jitter_count <- obj$jitter_count()
   lg <- obj$log()

@@ -274,8 +274,6 @@ test_that("bad minibatch arguments get errors naming them", {
   expect_error(gplvm(Y, inducing = 5, batch_size = 10, epochs = Inf),
                "'epochs'")
   expect_error(gplvm(Y, inducing = 5, epochs = 3), "'epochs' needs")
-  expect_error(gplvm(Y, inducing = 5, batch_size = 10, bayesian = TRUE),
-               "'batch_size' and 'bayesian' = TRUE")
   expect_error(gplvm(Y, inducing = 5, batch_size = 10, approx = "fitc"),
                "'approx'")
   expect_error(gplvm(Y, inducing = 5, batch_size = 10, dynamics = TRUE),
