@@ -23,8 +23,13 @@
 #                                      the fitted posterior's fields;
 #    and, where the defaults for "gplvm_data" (a term with m inducing
 #    inputs) do not fit, of .data_npar, .data_names, .data_defaults,
-#    .data_check_kernel, .data_start, .data_project and
-#    .data_fit_posterior.
+#    .data_check_kernel, .data_start, .data_project,
+#    .data_fit_posterior, .data_unpack and .data_par_start (a term that
+#    owns parameters besides the inducing inputs: the engine's Z is then
+#    what .data_unpack makes of the term's slice, and its gradient `Z` the
+#    slice's), and .data_fit_class (a class for the fit, before
+#    "gplvm", whose S3 methods then serve it).  A posterior may return
+#    `fields`, a list the fit keeps.
 # 4. tests/testthat/test-<name>.R: the engine against a plain-R reference,
 #    the composed objective's gradient (.gplvm_objective(..., data =
 #    .data_<name>(...))$gr) against fd_gradient() of its fn
@@ -143,16 +148,30 @@
          sparse = identical(term$m, NROW(Z)) && !inherits(fit, "bgplvm") &&
            identical(term$approx, fit$approx),
          bayes = identical(term$m, NROW(Z)) && inherits(fit, "bgplvm"),
+         nongaussian = identical(term$m, NROW(Z)) && inherits(fit, "ngplvm"),
          FALSE)
 }
 
 # What each term is: `variational` when it integrates over q(X) (its
-# latent parameters are means and variances, R/latent.R).  Which other
-# parts a term combines with is R/compat.R's table alone, not a second
-# list here.
+# latent parameters are means and variances, R/latent.R); `skips_na` when
+# its engine leaves NA entries out itself (no blocks per missingness
+# pattern).  Which other parts a term combines with is R/compat.R's table
+# alone, not a second list here.
 .data_capabilities <- function(term) {
-  list(variational = identical(term$kind, "bayes"))
+  list(variational = identical(term$kind, "bayes"),
+       skips_na = identical(term$kind, "nongaussian"))
 }
+
+# The engine's Z from the term's slice p of the optimised vector (q
+# latent dimensions), and the slice at a start from inducing inputs Z0.
+.data_unpack <- function(term, p, q) UseMethod(".data_unpack")
+.data_unpack.gplvm_data <- function(term, p, q) matrix(p, length(p) / q, q)
+.data_par_start <- function(term, Z0) UseMethod(".data_par_start")
+.data_par_start.gplvm_data <- function(term, Z0) Z0
+
+# A class the fit gets before "gplvm" (NULL: none).
+.data_fit_class <- function(term) UseMethod(".data_fit_class")
+.data_fit_class.gplvm_data <- function(term) NULL
 
 # ---- generics ----
 
@@ -290,7 +309,7 @@
 .data_prepare <- function(term, Y, miss = NULL, cluster = NULL) {
   # the size limit names Y's rows, not a pattern's (R/likelihood.R)
   if (inherits(term, "gplvm_data_exact")) .check_exact_size(nrow(Y))
-  blocks <- if (is.null(miss)) {
+  blocks <- if (is.null(miss) || .data_capabilities(term)$skips_na) {
     Yf <- if (inherits(term, "gplvm_data_exact") && ncol(Y) > nrow(Y)) {
       .gram_factor(Y)
     } else Y
