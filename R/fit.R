@@ -224,10 +224,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                                  "negbin"), link = NULL) {
   call <- match.call()
   .check_full_names(sys.call(), gplvm, "gplvm")  # R/checks.R
+  if (missing(likelihood) && inherits(init, "ngplvm")) {
+    likelihood <- init$likelihood  # a continued fit keeps its likelihood
+    if (missing(link)) link <- init$link
+  }
   lik <- .check_likelihood(likelihood, link)  # R/nongaussian.R
   gaussian <- lik$likelihood == "gaussian"
   Y <- .nongaussian_data(Y, lik$likelihood)
-  if (!gaussian && is.null(inducing)) inducing <- min(NROW(Y), 20L)
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L,
                           allow_na = TRUE)
   miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
@@ -287,6 +290,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   bayesian <- .check_flag(bayesian, "bayesian")
   prune <- .check_flag(prune, "prune")
   back <- .check_back(back, back_control)  # R/back.R
+  if (!gaussian && is.null(inducing)) inducing <- min(nrow(Y), 20L)
   # the one check of which parts combine: R/compat.R
   .check_combination(.parts_used(inducing, approx, bayesian, back$kind,
                                  dynamics, miss, batch_size, cluster,
@@ -359,6 +363,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
       # the fit's inducing inputs, unless others (or none) are given
       s$Z <- if (identical(inducing, prev$inducing)) prev$inducing
              else .init_inducing(inducing, s$X)
+      # a term's own fitted values beyond Z (R/data_term.R)
+      if (identical(inducing, prev$inducing)) attr(s$Z, "fitted") <- prev
     } else {
       s <- .data_start(term, if (r == 1L) init else "random", Yinit, q,
                        init_sd)
@@ -873,8 +879,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                  jitter_count = obj$jitter_count()),
     time = time, call = NULL),
     if (!is.null(Z)) {
-      list(inducing = Z, inducing_init = start$Z, approx = term$approx %||%
-             "vfe", Cfac = post$Cfac)
+      list(inducing = Z, inducing_init = matrix(start$Z, nrow(start$Z)),
+           approx = term$approx %||% "vfe", Cfac = post$Cfac)
     },
     list(missing = missing), post$fields),
     class = c(if (variational) "bgplvm", .data_fit_class(term), "gplvm"))

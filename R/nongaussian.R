@@ -214,10 +214,19 @@ NULL
 }
 
 # The starting slice from inducing inputs Z0: q(v) at the prior's mean
-# with a tenth of its standard deviation (the data shrink it), sizes 1.
+# with a tenth of its standard deviation (the data shrink it), sizes 1;
+# or, continuing a fit (attribute "fitted" of Z0), its q(v) and sizes.
 .data_par_start.gplvm_data_nongaussian <- function(term, Z0) {
   s <- .ng_sizes(term, ncol(Z0))
   lw <- .ng_lower(term$m, term$d)
+  prev <- attr(Z0, "fitted")
+  Z0 <- c(Z0)
+  if (!is.null(prev$q_v) && identical(dim(prev$q_v$mean), c(term$m, term$d))) {
+    lt <- prev$q_v$chol[lw$idx]
+    lt[lw$diag] <- log(lt[lw$diag])
+    return(c(Z0, prev$q_v$mean, lt,
+             if (s[["disp"]] > 0L) log(prev$size %||% rep(1, term$d))))
+  }
   c(Z0, numeric(s[["mean"]]), ifelse(lw$diag, log(0.1), 0),
     numeric(s[["disp"]]))
 }

@@ -67,10 +67,11 @@
 #' probability or rate, not for a new count).  `type = "link"` gives
 #' \eqn{f} itself (its mean, and its standard deviation with `se.fit`).
 #' `predict(object, newdata = )` finds the latent position of each new row
-#' by maximising the expected log-likelihood of its entries (`NA` entries
-#' left out) under the fitted \eqn{q(u)}{q(u)}, from the fitted position of
-#' the training row nearest in the data.  Without either it returns the
-#' fitted values.
+#' by maximising the expected log-likelihood of its entries under the
+#' fitted \eqn{q(u)}{q(u)}, from the fitted position of the training row
+#' nearest in the data (a back-constrained fit applies its map, and with
+#' `refine = TRUE` starts there).  Without either it returns the latent
+#' positions, as [predict.gplvm()] does; `fitted` gives the fitted means.
 #'
 #' `residuals` are Pearson residuals, \eqn{(y - \hat\mu) /
 #' \sqrt{V(\hat\mu)}}{(y - mu) / sqrt(V(mu))} with \eqn{V(\mu) = \mu(1 -
@@ -80,7 +81,8 @@
 #' `logLik` is the variational lower bound (attribute `bound = TRUE`), not
 #' a log-likelihood.
 #' @param object A fit of [gplvm()] with a non-Gaussian likelihood.
-#' @param newdata,newlatent,se.fit,level,maxit As in [predict.gplvm()].
+#' @param newdata,newlatent,se.fit,level,maxit,refine As in
+#'   [predict.gplvm()].
 #' @param interval `"none"` or `"confidence"`.
 #' @param type For `predict`: `"response"` (the data's scale) or
 #'   `"link"`; for `residuals`: `"pearson"` or `"response"`.
@@ -104,18 +106,23 @@
 predict.ngplvm <- function(object, newdata = NULL, newlatent = NULL,
                            se.fit = FALSE, interval = c("none", "confidence"),
                            level = 0.95, type = c("response", "link"),
-                           maxit = 200, ...) {
+                           maxit = 1000, refine = FALSE, ...) {
   .check_gplvm(object)
   .check_no_dots(...)  # R/predict.R
+  if (is.null(newlatent)) {  # latent positions: as for every fit
+    if (!is.null(newdata)) {
+      newdata <- .nongaussian_data(newdata, object$likelihood)
+    }
+    return(predict.gplvm(object, newdata = newdata, maxit = maxit,
+                         refine = refine))
+  }
   interval <- .check_choice(interval, c("none", "confidence"), "interval")
   type <- .check_choice(type, c("response", "link"), "type")
   se.fit <- .check_flag(se.fit, "se.fit")
-  if (!is.null(newdata) && !is.null(newlatent)) {
-    stop("give 'newdata' or 'newlatent', not both", call. = FALSE)
+  if (!is.null(newdata)) {
+    stop("give only one of 'newdata' and 'newlatent'", call. = FALSE)
   }
-  if (!is.null(newdata)) return(.ng_project(object, newdata, maxit))
-  Xs <- if (is.null(newlatent)) object$X
-        else .as_latent_matrix(newlatent, ncol(object$X))
+  Xs <- .as_latent_matrix(newlatent, ncol(object$X))
   f <- .ng_marginals(object, Xs)
   fit <- if (type == "link") f$mean else .ng_data_mean(object, f$mean, f$var)
   dimnames(fit) <- list(rownames(Xs), colnames(object$Y))
@@ -124,7 +131,8 @@ predict.ngplvm <- function(object, newdata = NULL, newlatent = NULL,
   if (se.fit) out$se.fit <- sqrt(f$var)
   if (interval == "confidence") {
     z <- stats::qnorm(1 - (1 - .check_level(level)) / 2)
-    g <- if (type == "link") identity else function(x) .ng_inverse_link(object, x)
+    g <- if (type == "link") identity
+         else function(x) .ng_inverse_link(object, x)
     out$lwr <- g(f$mean - z * sqrt(f$var))
     out$upr <- g(f$mean + z * sqrt(f$var))
     dimnames(out$lwr) <- dimnames(out$upr) <- dimnames(fit)
@@ -139,44 +147,44 @@ predict.ngplvm <- function(object, newdata = NULL, newlatent = NULL,
   level
 }
 
-# Latent positions of new rows: each row's expected log-likelihood under
-# the fitted q(u), maximised from the nearest training row's position.
-.ng_project <- function(object, newdata, maxit) {
-  Yn <- .nongaussian_data(newdata, object$likelihood)
-  if (ncol(Yn) != ncol(object$Y)) {
-    stop(sprintf("'newdata' must have %d columns, not %d", ncol(object$Y),
-                 ncol(Yn)), call. = FALSE)
-  }
-  term <- object$data_term
+# Latent positions of new rows Ys for predict(newdata = ) (R/predict.R):
+# the map's values X0 of a back-constrained fit unless `refine`, else each
+# row's expected log-likelihood under the fitted q(u) maximised from X0 or
+# from the fitted position of the training row nearest in the data.
+.data_project.gplvm_data_nongaussian <- function(term, object, Ys, maxit, rn,
+                                                 X0, refine) {
+  if (!is.null(X0) && !refine) return(X0)
   code <- .likelihood_code(term$likelihood, term$link)
-  Z <- object$inducing
   q <- ncol(object$X)
-  size <- object$size %||% rep(1, ncol(Yn))
+  size <- object$size %||% rep(1, ncol(Ys))
   tr <- if (term$likelihood == "bernoulli") identity else log1p
-  X <- t(vapply(seq_len(nrow(Yn)), function(i) {
-    y <- Yn[i, , drop = FALSE]
-    ok <- !is.na(y)
-    dist <- colSums((t(tr(object$Y[, ok, drop = FALSE])) - tr(y[ok]))^2,
-                    na.rm = TRUE)
-    x0 <- object$X[which.min(dist), ]
-    eval <- function(x, gradient) {
-      .loglik_nongaussian_c(y, matrix(x, 1L), Z, object$kernel, code,
-                            object$q_v$mean, object$q_v$chol, size, 1,
-                            gradient)
+  X <- vapply(seq_len(nrow(Ys)), function(i) {
+    y <- Ys[i, , drop = FALSE]
+    x0 <- if (!is.null(X0)) X0[i, ] else {
+      ok <- !is.na(y)
+      dist <- colSums((t(tr(object$Y[, ok, drop = FALSE])) - tr(y[ok]))^2,
+                      na.rm = TRUE)
+      object$X[which.min(dist), ]
     }
-    r <- stats::optim(x0, function(x) -eval(x, FALSE)$value,
-                      function(x) -as.vector(eval(x, TRUE)$X),
-                      method = "BFGS", control = list(maxit = maxit))
-    r$par
-  }, numeric(q)))
-  X <- matrix(X, nrow(Yn), q)
-  dimnames(X) <- list(rownames(Yn), colnames(object$X))
+    eval <- function(x, gradient) {
+      .loglik_nongaussian_c(y, matrix(x, 1L), object$inducing,
+                            object$kernel, code, object$q_v$mean,
+                            object$q_v$chol, size, 1, gradient)
+    }
+    stats::optim(x0, function(x) -eval(x, FALSE)$value,
+                 function(x) -as.vector(eval(x, TRUE)$X), method = "BFGS",
+                 control = list(maxit = maxit))$par
+  }, numeric(q))
+  X <- matrix(X, nrow(Ys), q, byrow = TRUE)
+  dimnames(X) <- list(rn, colnames(object$X))
   X
 }
 
 #' @rdname ngplvm-methods
 #' @export
-fitted.ngplvm <- function(object, ...) predict.ngplvm(object)
+fitted.ngplvm <- function(object, ...) {
+  predict.ngplvm(object, newlatent = object$X)
+}
 
 #' @rdname ngplvm-methods
 #' @export

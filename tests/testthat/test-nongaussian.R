@@ -187,6 +187,21 @@ test_that("binary and Poisson fits recover a 1-D latent better than PCA", {
   }
 })
 
+test_that("back-constrained non-Gaussian fits converge", {
+  set.seed(258)
+  s <- ng_simulate(40, 10, "poisson")
+  for (back in c("mlp", "kernel")) {
+    fit <- gplvm(s$Y, q = 1, likelihood = "poisson", inducing = 6,
+                 back = back)
+    expect_equal(fit$optim$convergence, 0L)
+    expect_equal(predict(fit, newdata = s$Y), fit$X, tolerance = 1e-8,
+                 ignore_attr = TRUE)
+    # refined: each row's own optimum, near the map's value
+    Xr <- predict(fit, newdata = s$Y[1:5, ], refine = TRUE)
+    expect_lt(max(abs(Xr - fit$X[1:5, ])), 0.5)
+  }
+})
+
 test_that("negative binomial and probit fits converge, with NA entries", {
   set.seed(256)
   s <- ng_simulate(40, 10, "poisson")
@@ -228,6 +243,12 @@ test_that("methods: predictions on the data scale, residuals, bound", {
   # projection of training rows lands near their fitted positions
   Xp <- predict(fit, newdata = s$Y[c(5, 20, 35), ])
   expect_lt(max(abs(Xp - fit$X[c(5, 20, 35), ])), 0.2)
+  # a continued fit keeps its likelihood and q(u): it stops at once
+  again <- gplvm(s$Y, init = fit)
+  expect_s3_class(again, "ngplvm")
+  expect_equal(again$optim$convergence, 0L)
+  expect_lt(again$optim$evaluations, 50L)
+  expect_equal(again$objective, fit$objective, tolerance = 1e-4)
   expect_output(print(summary(fit)), "lower bound")
   expect_output(print(fit), "poisson")
   grDevices::pdf(NULL)
