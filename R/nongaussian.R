@@ -138,8 +138,12 @@ NULL
 # The engine (src/nongaussian.c): Y (NA skipped), X, Z, the kernel, the
 # likelihood's code, q(v): mean (m x d), chol (m x m x d); disp the d
 # sizes, noise the Gaussian's variance.  Returns the raw list or stops.
+# A chunk of rows costs about chunk D M^2 flops: at most 256 rows and
+# about 4e6 D M^2 units, so that interrupts are seen every few ms.
 .loglik_nongaussian_c <- function(Y, X, Z, kernel, code, mean, chol, disp,
-                                  noise = 1, gradient = FALSE, chunk = 256L) {
+                                  noise = 1, gradient = FALSE,
+                                  chunk = max(1L, min(256L, floor(
+                                    4e6 / (ncol(Y) * nrow(Z)^2))))) {
   spec <- .kernel_spec(kernel, ncol(X))
   storage.mode(Y) <- "double"
   res <- .Call(C_gplvm_nongaussian_call, Y, X, Z, spec$type, spec$npar,

@@ -63,6 +63,36 @@ test_that("the bound matches its plain-R twin, with NA entries skipped", {
   }
 })
 
+test_that("chunks of rows and threads do not change the result", {
+  set.seed(259)
+  n <- 23
+  d <- 11
+  m <- 4
+  X <- matrix(stats::rnorm(n * 2), n)
+  Z <- matrix(stats::rnorm(m * 2), m)
+  Y <- ng_random_data(4L, n, d)
+  Y[c(3, 40, 77)] <- NA
+  qv <- ng_random_qv(m, d)
+  run <- function(chunk) {
+    .loglik_nongaussian_c(Y, X, Z, kern_rbf(1.2, 0.9), 4L, qv$mean, qv$chol,
+                          seq(0.5, 3, length.out = d), 1, TRUE,
+                          chunk = chunk)
+  }
+  one <- run(100L)
+  for (chunk in c(1L, 5L, 22L)) {
+    got <- run(chunk)
+    for (nm in c("value", "X", "inducing", "kernel", "mean", "chol",
+                 "dispersion")) {
+      expect_equal(got[[nm]], one[[nm]], tolerance = 1e-12)
+    }
+  }
+  old <- options(gplvm.threads = 2L)
+  on.exit(options(old))
+  two <- run(5L)
+  options(gplvm.threads = 1L)
+  expect_identical(run(5L), two)
+})
+
 test_that("the engine's gradients match finite differences", {
   set.seed(252)
   n <- 10
