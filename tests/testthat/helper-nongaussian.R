@@ -44,6 +44,9 @@ ng_bound_r <- function(Y, X, Z, kernel, code, mean, chol, disp, s2 = 1) {
   total
 }
 
+# n random points in q dimensions.
+ng_points <- function(n, q = 2L) matrix(stats::rnorm(n * q), n)
+
 # A random q(v): means and lower-triangular factors with positive diagonals.
 ng_random_qv <- function(m, d) {
   L <- array(0, c(m, m, d))

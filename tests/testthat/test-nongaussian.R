@@ -47,8 +47,8 @@ test_that("the bound matches its plain-R twin, with NA entries skipped", {
   n <- 9
   d <- 3
   m <- 4
-  X <- matrix(stats::rnorm(n * 2), n)
-  Z <- matrix(stats::rnorm(m * 2), m)
+  X <- ng_points(n)
+  Z <- ng_points(m)
   for (code in ng_codes) {
     Y <- ng_random_data(code, n, d)
     Y[c(2, 13)] <- NA
@@ -68,8 +68,8 @@ test_that("chunks of rows and threads do not change the result", {
   n <- 23
   d <- 11
   m <- 4
-  X <- matrix(stats::rnorm(n * 2), n)
-  Z <- matrix(stats::rnorm(m * 2), m)
+  X <- ng_points(n)
+  Z <- ng_points(m)
   Y <- ng_random_data(4L, n, d)
   Y[c(3, 40, 77)] <- NA
   qv <- ng_random_qv(m, d)
@@ -99,8 +99,8 @@ test_that("the engine's gradients match finite differences", {
   d <- 3
   m <- 4
   q <- 2
-  X <- matrix(stats::rnorm(n * q), n)
-  Z <- matrix(stats::rnorm(m * q), m)
+  X <- ng_points(n, q)
+  Z <- ng_points(m, q)
   low <- which(lower.tri(diag(m), diag = TRUE))
   idx <- as.vector(outer(low, (seq_len(d) - 1L) * m * m, `+`))
   worst <- 0
@@ -159,8 +159,8 @@ test_that("the composed objective's gradient matches finite differences", {
   n <- 10
   d <- 3
   m <- 4
-  X <- matrix(stats::rnorm(n * 2), n)
-  Z <- matrix(stats::rnorm(m * 2), m)
+  X <- ng_points(n)
+  Z <- ng_points(m)
   for (lik in c("bernoulli", "poisson", "negbin")) {
     Y <- ng_random_data(if (lik == "bernoulli") 1L else 4L, n, d)
     Y[7] <- NA
@@ -182,8 +182,8 @@ test_that("with the Gaussian likelihood at its optimal q(u) the bound is VFE", {
   d <- 4
   m <- 6
   s2 <- 0.3
-  X <- matrix(stats::rnorm(n * 2), n)
-  Z <- matrix(stats::rnorm(m * 2), m)
+  X <- ng_points(n)
+  Z <- ng_points(m)
   Y <- matrix(stats::rnorm(n * d), n)
   for (k in list(kern_rbf(1.3, 0.8), kern_matern52(0.9, 1.2))) {
     Kzz <- kern_matrix(k, Z)
