@@ -209,10 +209,21 @@ logLik.ngplvm <- function(object, ...) {
 #' @param digits Digits to print.
 #' @export
 print.ngplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
-  NextMethod()
+  # the model has no noise variance: leave out print.gplvm()'s line for it
+  out <- utils::capture.output(NextMethod())
+  cat(out[!startsWith(out, "Noise variance:")], sep = "\n")
   cat(sprintf("Likelihood: %s (%s link); the log-likelihood is a lower bound\n",
               x$likelihood, x$link))
   invisible(x)
+}
+
+#' @rdname ngplvm-methods
+#' @details `coef` returns the kernel's parameters (the model has no
+#'   noise variance; the negative binomial's sizes are in `object$size`).
+#' @export
+coef.ngplvm <- function(object, ...) {
+  .check_gplvm(object)
+  kern_params(object$kernel)
 }
 
 #' @rdname ngplvm-methods

@@ -281,6 +281,8 @@ test_that("methods: predictions on the data scale, residuals, bound", {
   expect_equal(again$objective, fit$objective, tolerance = 1e-4)
   expect_output(print(summary(fit)), "lower bound")
   expect_output(print(fit), "poisson")
+  expect_false(any(grepl("Noise", utils::capture.output(print(fit)))))
+  expect_identical(coef(fit), kern_params(fit$kernel))
   grDevices::pdf(NULL)
   on.exit(grDevices::dev.off())
   expect_error(plot(fit), NA)
