@@ -364,7 +364,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
       s$Z <- if (identical(inducing, prev$inducing)) prev$inducing
              else .init_inducing(inducing, s$X)
       # a term's own fitted values beyond Z (R/data_term.R)
-      if (identical(inducing, prev$inducing)) attr(s$Z, "fitted") <- prev
+      if (!is.null(s$Z) && identical(inducing, prev$inducing)) {
+        attr(s$Z, "fitted") <- prev[c("q_v", "size")]
+      }
     } else {
       s <- .data_start(term, if (r == 1L) init else "random", Yinit, q,
                        init_sd)
