@@ -36,7 +36,8 @@
 #    (helper-gradients.R), and a converged fit.
 # That is six files: src/<name>.c, src/calls.h, src/init.c, R/<name>.R,
 # this file and the test file; a seventh, R/compat.R, if some pair of
-# parts does not combine with it.
+# parts does not combine with it; R/fit.R if gplvm() needs a new argument
+# to ask for it (as `likelihood` does).
 
 # A term is a small classed list of settings (no functions, no data), so
 # a fit stores it and a saved fit reloads in a new session.  At fit time
@@ -69,11 +70,17 @@
 # (.prior_kl in R/latent.R): the C engine's bound plus KL.
 .data_bayes <- function(m) .new_data_term("bayes", list(m = as.integer(m)))
 
-# The term that the arguments of gplvm() ask for: the Bayesian bound with
-# `bayesian` (min(n, 50) inducing inputs unless given), a sparse
-# approximation with `inducing` (a count or a matrix), else the exact
-# likelihood.
-.data_term_of <- function(inducing, approx, bayesian, n) {
+# The term that the arguments of gplvm() ask for: a non-Gaussian
+# likelihood with `lik` (list(likelihood, link), R/nongaussian.R; d
+# columns), the Bayesian bound with `bayesian` (min(n, 50) inducing
+# inputs unless given), a sparse approximation with `inducing` (a count or
+# a matrix), else the exact likelihood.
+.data_term_of <- function(inducing, approx, bayesian, n, lik = NULL,
+                          d = NULL) {
+  if (!is.null(lik) && lik$likelihood != "gaussian") {
+    return(.data_nongaussian(lik$likelihood, lik$link,
+                             .inducing_count(inducing, n), d))
+  }
   if (bayesian) {
     return(.data_bayes(.inducing_count(inducing %||% min(n, 50L), n)))
   }

@@ -320,8 +320,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   # the PCA start of data with gaps: after rank-q SVD imputation
   Yinit <- if (is.null(miss)) Yc else .svd_impute(Yc, q)
   # the data term and what it gives by default (R/data_term.R)
-  term <- if (gaussian) .data_term_of(inducing, approx, bayesian, nrow(Y))
-          else .data_nongaussian_of(lik, inducing, nrow(Y), ncol(Y))
+  term <- .data_term_of(inducing, approx, bayesian, nrow(Y), lik, ncol(Y))
   inducing <- inducing %||% term$m
   .check_fit_setup(nrow(Y), inducing)  # R/checks.R
   def <- .data_defaults(term, Yinit, q, vbar)

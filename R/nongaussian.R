@@ -306,9 +306,3 @@ NULL
 }
 
 .data_fit_class.gplvm_data_nongaussian <- function(term) "ngplvm"
-
-# The term that gplvm() asks for with a non-Gaussian likelihood.
-.data_nongaussian_of <- function(lik, inducing, n, d) {
-  .data_nongaussian(lik$likelihood, lik$link, .inducing_count(inducing, n),
-                    d)
-}
