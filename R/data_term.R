@@ -170,11 +170,14 @@
 }
 
 # The engine's Z from the term's slice p of the optimised vector (q
-# latent dimensions), and the slice at a start from inducing inputs Z0.
+# latent dimensions), and the slice at a start from inducing inputs Z0
+# (for data Y, latent positions X0 and the kernel).
 .data_unpack <- function(term, p, q) UseMethod(".data_unpack")
 .data_unpack.gplvm_data <- function(term, p, q) matrix(p, length(p) / q, q)
-.data_par_start <- function(term, Z0) UseMethod(".data_par_start")
-.data_par_start.gplvm_data <- function(term, Z0) Z0
+.data_par_start <- function(term, Z0, Y, X0, kernel) {
+  UseMethod(".data_par_start")
+}
+.data_par_start.gplvm_data <- function(term, Z0, Y, X0, kernel) Z0
 
 # A class the fit gets before "gplvm" (NULL: none).
 .data_fit_class <- function(term) UseMethod(".data_fit_class")

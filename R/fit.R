@@ -806,7 +806,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
        par = function(X0, Z0 = NULL, kernel, noise, w0 = NULL, S0 = NULL) {
          w <- if (variational) c(w0 %||% map$inner$start(X0), log(S0))
               else w0 %||% map$start(X0)
-         unname(c(w, if (!is.null(Z0)) .data_par_start(term, Z0),
+         unname(c(w, if (!is.null(Z0)) .data_par_start(term, Z0, Y, X0,
+                                                       kernel),
                   log(kern_params(kernel)[free]),
                   if (fit_noise) log(noise), xprior$start()))
        },

@@ -217,22 +217,57 @@ NULL
                        } else rep(1, d)))
 }
 
-# The starting slice from inducing inputs Z0: q(v) at the prior's mean
-# with a tenth of its standard deviation (the data shrink it), sizes 1;
-# or, continuing a fit (attribute "fitted" of Z0), its q(v) and sizes.
-.data_par_start.gplvm_data_nongaussian <- function(term, Z0) {
+# The starting slice from inducing inputs Z0: continuing a fit (attribute
+# "fitted" of Z0), its q(v) and sizes; otherwise sizes 1 and for each
+# column the q(v) that a Gaussian approximation of the likelihood at a
+# guess f0 of f gives (one Newton step from f0: targets f0 + g / w with
+# weights w, g and w the likelihood's first and minus second derivative
+# there), which puts q(v) near its optimum for the starting X.
+.data_par_start.gplvm_data_nongaussian <- function(term, Z0, Y, X0, kernel) {
   s <- .ng_sizes(term, ncol(Z0))
   lw <- .ng_lower(term$m, term$d)
   prev <- attr(Z0, "fitted")
-  Z0 <- c(Z0)
-  if (!is.null(prev$q_v) && identical(dim(prev$q_v$mean), c(term$m, term$d))) {
-    lt <- prev$q_v$chol[lw$idx]
-    lt[lw$diag] <- log(lt[lw$diag])
-    return(c(Z0, prev$q_v$mean, lt,
-             if (s[["disp"]] > 0L) log(prev$size %||% rep(1, term$d))))
+  Z0 <- matrix(Z0, nrow(Z0))
+  qv <- if (!is.null(prev$q_v) &&
+            identical(dim(prev$q_v$mean), c(term$m, term$d))) {
+    prev$q_v
+  } else .ng_qv_start(term, Y, X0, Z0, kernel)
+  lt <- qv$chol[lw$idx]
+  lt[lw$diag] <- log(lt[lw$diag])
+  c(Z0, qv$mean, lt,
+    if (s[["disp"]] > 0L) log(prev$size %||% rep(1, term$d)))
+}
+
+.ng_qv_start <- function(term, Y, X, Z, kernel) {
+  m <- term$m
+  Lz <- .ng_kzz_factor(kernel, Z)
+  A <- t(forwardsolve(Lz, t(kern_matrix(kernel, X, Z))))
+  mean <- matrix(0, m, term$d)
+  chol <- array(0, c(m, m, term$d))
+  for (j in seq_len(term$d)) {
+    y <- Y[, j]
+    ok <- !is.na(y)
+    y <- y[ok]
+    if (term$likelihood == "bernoulli") {
+      # at f0 = 0: logit g = y - 1/2, w = 1/4; probit g = s dnorm(0) /
+      # pnorm(0), w = g^2
+      g <- if (term$link == "logit") y - 0.5 else (2 * y - 1) * 2 * stats::dnorm(0)
+      w <- if (term$link == "logit") rep(0.25, length(y)) else g^2
+      z <- g / w
+    } else {
+      # at f0 = log(y + 1/2): w = e^f0 (Poisson; the size-1 negative
+      # binomial's e^f0 / (1 + e^f0) is close for small counts)
+      mu0 <- y + 0.5
+      w <- if (term$likelihood == "poisson") mu0 else mu0 / (1 + mu0)
+      z <- log(mu0) + (y - mu0) / mu0
+    }
+    Aj <- A[ok, , drop = FALSE]
+    R <- chol(diag(m) + crossprod(Aj * sqrt(w)))  # Lambda = R'R
+    mean[, j] <- backsolve(R, backsolve(R, crossprod(Aj, w * z),
+                                        transpose = TRUE))
+    chol[, , j] <- t(chol(chol2inv(R)))  # S = Lambda^-1
   }
-  c(Z0, numeric(s[["mean"]]), ifelse(lw$diag, log(0.1), 0),
-    numeric(s[["disp"]]))
+  list(mean = mean, chol = chol)
 }
 
 # The engine's gradient as the slice's.
