@@ -269,6 +269,11 @@
 #' @export
 gplvm_impute <- function(object) {
   .check_gplvm(object)
+  if (inherits(object, "ngplvm")) {  # R/nongaussian_methods.R
+    stop(paste("'object' has a non-Gaussian likelihood: fitted(object) gives",
+               "the mean of every entry on the data's scale, missing ones",
+               "included"), call. = FALSE)
+  }
   mask <- if (is.null(object$missing)) {
     matrix(FALSE, nrow(object$Y), ncol(object$Y))
   } else {

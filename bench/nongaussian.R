@@ -199,7 +199,12 @@ counts <- function() {
   do.call(rbind, rows)
 }
 
+# Rscript bench/nongaussian.R [senate] [counts]: the parts to run (both
+# by default).
+parts <- commandArgs(TRUE)
+if (!length(parts)) parts <- c("senate", "counts")
 cat("BLAS:", La_library(), "\n")
 cat("load:", readLines("/proc/loadavg"), "\n")
-print(senate(), row.names = FALSE, digits = 4)
-print(counts(), row.names = FALSE, digits = 6)
+if ("senate" %in% parts) print(senate(), row.names = FALSE, digits = 4)
+if ("counts" %in% parts) print(counts(), row.names = FALSE, digits = 6)
+cat("load:", readLines("/proc/loadavg"), "\n")

@@ -242,6 +242,8 @@ test_that("negative binomial and probit fits converge, with NA entries", {
   expect_length(fit$size, 10L)
   expect_true(all(fit$size > 0))
   expect_equal(sum(is.na(residuals(fit))), 5L)
+  expect_true(all(is.finite(fitted(fit))))
+  expect_error(gplvm_impute(fit), "non-Gaussian.*fitted")
   s <- ng_simulate(40, 10, "bernoulli")
   fit <- gplvm(s$Y > 0, q = 1, likelihood = "bernoulli", link = "probit",
                inducing = 6)
