@@ -297,11 +297,11 @@ NULL
 }
 
 # The PCA start on the data's natural scale: 2 y - 1 for binary data,
-# log1p of counts, centred.
+# log1p of counts, centred.  Y is complete: gplvm() imputed missing
+# entries by a rank-q SVD, which may leave them outside the data's range.
 .data_start.gplvm_data_nongaussian <- function(term, init, Y, q, init_sd) {
-  Yt <- if (term$likelihood == "bernoulli") 2 * Y - 1 else log1p(Y)
-  if (anyNA(Yt)) Yt <- .svd_impute(sweep(Yt, 2L, colMeans(Yt, na.rm = TRUE)),
-                                   q)
+  Yt <- if (term$likelihood == "bernoulli") 2 * pmin(pmax(Y, 0), 1) - 1
+        else log1p(pmax(Y, 0))
   list(X = .init_latent(init, sweep(Yt, 2L, colMeans(Yt)), q, init_sd),
        warm = FALSE)
 }

@@ -244,6 +244,13 @@ test_that("negative binomial and probit fits converge, with NA entries", {
   expect_equal(sum(is.na(residuals(fit))), 5L)
   expect_true(all(is.finite(fitted(fit))))
   expect_error(gplvm_impute(fit), "non-Gaussian.*fitted")
+  # the PCA start reads the SVD-imputed data, which may leave the range
+  Yi <- matrix(c(-0.4, 3, 1, 2, 0, 5, 1.2, -2), 4)
+  for (lik in c("poisson", "bernoulli")) {
+    term <- .data_nongaussian(lik, "log", 3L, 2L)
+    expect_silent(st <- .data_start(term, "pca", Yi, 1L, 1))
+    expect_true(all(is.finite(st$X)))
+  }
   s <- ng_simulate(40, 10, "bernoulli")
   fit <- gplvm(s$Y > 0, q = 1, likelihood = "bernoulli", link = "probit",
                inducing = 6)
