@@ -22,13 +22,22 @@ NULL
 # combine, with the reason; .check_combination() reads it.  A part's
 # name is one of .part_labels' names.
 .incompatible <- data.frame(
-  a = c("cluster", "cluster",
+  a = c("nongaussian", "nongaussian", "nongaussian", "nongaussian",
+        "nongaussian", "cluster", "cluster",
         "batch_size", "batch_size", "batch_size", "batch_size",
         "dynamics"),
-  b = c("exact", "batch_size",
+  b = c("bayesian", "cluster", "batch_size", "fitc", "dtc",
+        "exact", "batch_size",
         "exact", "fitc", "dtc", "dynamics",
         "bayesian"),
-  why = c("the exact likelihood is not a sum over rows (give 'inducing')",
+  why = c(paste("the non-Gaussian bound has point latent positions; a",
+                "variational q(X) for it is not written yet"),
+          "the non-Gaussian bound across workers is not written yet",
+          paste("minibatch training of the non-Gaussian bound is not",
+                "written yet"),
+          "the non-Gaussian bound is the variational (VFE) one",
+          "the non-Gaussian bound is the variational (VFE) one",
+          "the exact likelihood is not a sum over rows (give 'inducing')",
           "minibatch training runs in one process",
           paste("minibatch training optimises the uncollapsed sparse",
                 "bound (give 'inducing', e.g. gplvm(Y, inducing = 100,",
@@ -50,18 +59,20 @@ NULL
   bayesian = "'bayesian' = TRUE (the Bayesian GP-LVM)",
   back_kernel = "'back' = \"kernel\"", back_mlp = "'back' = \"mlp\"",
   dynamics = "'dynamics'", missing = "'Y' with NA entries",
-  batch_size = "'batch_size'", cluster = "'cluster'")
+  batch_size = "'batch_size'", cluster = "'cluster'",
+  nongaussian = "'likelihood' other than \"gaussian\"")
 
 # The parts a call of gplvm() asks for (names of .part_labels).
 .parts_used <- function(inducing, approx, bayesian, back, dynamics, miss,
-                        batch_size, cluster) {
+                        batch_size, cluster, likelihood = "gaussian") {
   data <- if (bayesian) "bayesian" else if (is.null(inducing)) "exact"
           else approx
   c(data, if (back != "none") paste0("back_", back),
     if (!is.null(dynamics) && !isFALSE(dynamics)) "dynamics",
     if (!is.null(miss)) "missing",
     if (!is.null(batch_size)) "batch_size",
-    if (!is.null(cluster)) "cluster")
+    if (!is.null(cluster)) "cluster",
+    if (likelihood != "gaussian") "nongaussian")
 }
 
 # The table as roxygen lines for ?gplvm-combinations (@eval): the labels

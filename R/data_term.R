@@ -53,7 +53,15 @@
 #      .data_check_fields              .check_gplvm()'s checks of the
 #                                      fields holding its posterior;
 #      .data_scale_limit, .data_check_size   the data it can fit;
-#      .data_cluster_eval              evaluation across a cluster.
+#      .data_cluster_eval              evaluation across a cluster;
+#      .data_unpack, .data_par_start   a term that owns parameters
+#                                      besides the inducing inputs (the
+#                                      engine's Z is then what .data_unpack
+#                                      makes of the term's slice, and its
+#                                      gradient `Z` the slice's);
+#      .data_fit_class                 a class for the fit, before "gplvm",
+#                                      whose S3 methods then serve it.
+#    A posterior may return `fields`, a list the fit keeps.
 #    predict(), plot(), the magnification factors, imputation, print(),
 #    summary(), anova() and the checks call only these: none of them tests
 #    which term a fit uses.  Missing values wrap any term (.data_eval()
@@ -65,7 +73,8 @@
 #    plain-R reference, and a converged fit.
 # That is six files: src/<name>.c, src/calls.h, src/init.c, R/<name>.R,
 # this file and the test file; a seventh, R/compat.R, if some pair of
-# parts does not combine with it.
+# parts does not combine with it; R/fit.R if gplvm() needs a new argument
+# to ask for it (as `likelihood` does).
 
 # A term is a small classed list of settings (no functions, no data), so
 # a fit stores it and a saved fit reloads in a new session.  At fit time
@@ -98,11 +107,17 @@
 # (.prior_kl in R/latent.R): the C engine's bound plus KL.
 .data_bayes <- function(m) .new_data_term("bayes", list(m = as.integer(m)))
 
-# The term that the arguments of gplvm() ask for: the Bayesian bound with
-# `bayesian` (min(n, 50) inducing inputs unless given), a sparse
-# approximation with `inducing` (a count or a matrix), else the exact
-# likelihood.
-.data_term_of <- function(inducing, approx, bayesian, n) {
+# The term that the arguments of gplvm() ask for: a non-Gaussian
+# likelihood with `lik` (list(likelihood, link), R/nongaussian.R; d
+# columns), the Bayesian bound with `bayesian` (min(n, 50) inducing
+# inputs unless given), a sparse approximation with `inducing` (a count or
+# a matrix), else the exact likelihood.
+.data_term_of <- function(inducing, approx, bayesian, n, lik = NULL,
+                          d = NULL) {
+  if (!is.null(lik) && lik$likelihood != "gaussian") {
+    return(.data_nongaussian(lik$likelihood, lik$link,
+                             .inducing_count(inducing, n), d))
+  }
   if (bayesian) {
     return(.data_bayes(.inducing_count(inducing %||% min(n, 50L), n)))
   }
@@ -177,16 +192,33 @@
          sparse = identical(term$m, NROW(Z)) && !inherits(fit, "bgplvm") &&
            identical(term$approx, fit$approx),
          bayes = identical(term$m, NROW(Z)) && inherits(fit, "bgplvm"),
+         nongaussian = identical(term$m, NROW(Z)) && inherits(fit, "ngplvm"),
          FALSE)
 }
 
 # What each term is: `variational` when it integrates over q(X) (its
-# latent parameters are means and variances, R/latent.R).  Which other
-# parts a term combines with is R/compat.R's table alone, not a second
-# list here.
+# latent parameters are means and variances, R/latent.R); `skips_na` when
+# its engine leaves NA entries out itself (no blocks per missingness
+# pattern).  Which other parts a term combines with is R/compat.R's table
+# alone, not a second list here.
 .data_capabilities <- function(term) {
-  list(variational = identical(term$kind, "bayes"))
+  list(variational = identical(term$kind, "bayes"),
+       skips_na = identical(term$kind, "nongaussian"))
 }
+
+# The engine's Z from the term's slice p of the optimised vector (q
+# latent dimensions), and the slice at a start from inducing inputs Z0
+# (for data Y, latent positions X0 and the kernel).
+.data_unpack <- function(term, p, q) UseMethod(".data_unpack")
+.data_unpack.gplvm_data <- function(term, p, q) matrix(p, length(p) / q, q)
+.data_par_start <- function(term, Z0, Y, X0, kernel) {
+  UseMethod(".data_par_start")
+}
+.data_par_start.gplvm_data <- function(term, Z0, Y, X0, kernel) Z0
+
+# A class the fit gets before "gplvm" (NULL: none).
+.data_fit_class <- function(term) UseMethod(".data_fit_class")
+.data_fit_class.gplvm_data <- function(term) NULL
 
 # ---- generics ----
 
@@ -327,7 +359,7 @@
 .data_prepare <- function(term, Y, miss = NULL, cluster = NULL, gram = TRUE) {
   # the size limit names Y's rows, not a pattern's (R/likelihood.R)
   if (inherits(term, "gplvm_data_exact")) .check_exact_size(nrow(Y))
-  blocks <- if (is.null(miss)) {
+  blocks <- if (is.null(miss) || .data_capabilities(term)$skips_na) {
     Yf <- if (gram && inherits(term, "gplvm_data_exact") &&
               ncol(Y) > nrow(Y)) {
       .gram_factor(Y)

@@ -219,9 +219,18 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   restarts = 1, bayesian = FALSE, prune = TRUE,
                   back = c("none", "kernel", "mlp"), back_control = list(),
                   dynamics = NULL, sequence = NULL, cluster = NULL,
-                  batch_size = NULL, epochs = NULL) {
+                  batch_size = NULL, epochs = NULL,
+                  likelihood = c("gaussian", "bernoulli", "poisson",
+                                 "negbin"), link = NULL) {
   call <- match.call()
   .check_full_names(sys.call(), gplvm, "gplvm")  # R/checks.R
+  if (missing(likelihood) && inherits(init, "ngplvm")) {
+    likelihood <- init$likelihood  # a continued fit keeps its likelihood
+    if (missing(link)) link <- init$link
+  }
+  lik <- .check_likelihood(likelihood, link)  # R/nongaussian.R
+  gaussian <- lik$likelihood == "gaussian"
+  Y <- .nongaussian_data(Y, lik$likelihood)
   Y <- .as_numeric_matrix(Y, "Y", allow_data_frame = TRUE, min_rows = 2L,
                           allow_na = TRUE)
   miss <- .missing_patterns(Y)  # NULL without NA entries; R/missing.R
@@ -263,7 +272,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     stop(sprintf("'q' must be %d, the latent dimension of 'init'",
                  ncol(prev$X)), call. = FALSE)
   }
-  if (missing(scale)) .warn_column_scales(Y)  # R/column_scales.R
+  if (!gaussian && !isFALSE(scale)) {
+    stop(sprintf("'scale' must be FALSE with likelihood \"%s\"",
+                 lik$likelihood), call. = FALSE)
+  }
+  if (missing(scale) && gaussian) .warn_column_scales(Y)
   scale <- .check_flag(scale, "scale")
   prior <- .check_flag(prior, "prior")
   method <- .check_choice(method, eval(formals(gplvm)$method), "method",
@@ -277,9 +290,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   bayesian <- .check_flag(bayesian, "bayesian")
   prune <- .check_flag(prune, "prune")
   back <- .check_back(back, back_control)  # R/back.R
+  if (!gaussian && is.null(inducing)) inducing <- min(nrow(Y), 20L)
   # the one check of which parts combine: R/compat.R
   .check_combination(.parts_used(inducing, approx, bayesian, back$kind,
-                                 dynamics, miss, batch_size, cluster))
+                                 dynamics, miss, batch_size, cluster,
+                                 lik$likelihood))
   # TRUE, FALSE or the GP dynamics prior: R/gpdm.R
   prior <- .dynamics_prior(dynamics, sequence, prior, nrow(Y), q)
   noise_prior <- .check_noise_prior(noise_prior)
@@ -289,7 +304,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   if (.no_variation(Y)) {
     stop("'Y' has no variation: every column is constant", call. = FALSE)
   }
-  center <- colMeans(Y, na.rm = TRUE)
+  # a non-Gaussian likelihood sees Y as given
+  center <- if (gaussian) colMeans(Y, na.rm = TRUE)
+            else stats::setNames(numeric(ncol(Y)), colnames(Y))
   Yc <- sweep(Y, 2L, center)
   sds <- rep(1, ncol(Y))
   if (scale) {
@@ -303,7 +320,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   # the PCA start of data with gaps: after rank-q SVD imputation
   Yinit <- if (is.null(miss)) Yc else .svd_impute(Yc, q)
   # the data term and what it gives by default (R/data_term.R)
-  term <- .data_term_of(inducing, approx, bayesian, nrow(Y))
+  term <- .data_term_of(inducing, approx, bayesian, nrow(Y), lik, ncol(Y))
   inducing <- inducing %||% term$m
   .check_fit_setup(nrow(Y), inducing)  # R/checks.R
   def <- .data_defaults(term, Yinit, q, vbar)
@@ -314,6 +331,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   .data_check_kernel(term, kernel, q)
   noise <- .check_positive(noise %||% def$noise, "noise")
   fixed <- .check_fixed(fixed, c(names(kern_params(kernel)), "noise"))
+  if (!gaussian) fixed <- union(fixed, "noise")  # the model has none
+  if (!gaussian) noise_prior <- 0
   if (noise_prior == 0 && !"noise" %in% fixed) .stop_duplicates(Yc)
   # a continued fit starts where it ended, whatever its values
   start <- if (is.null(prev)) .start_hyper(kernel, noise, fixed, vbar)
@@ -324,12 +343,14 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 q = q, trace = trace, data = term,
                 noise_prior = noise_prior * vbar,
                 method = method, maxit = maxit, reltol = reltol,
-                missing = miss,
+                missing = if (!.data_capabilities(term)$skips_na) miss,
                 # with missing values the map reads the imputed data
                 latent = .back_map(back$kind, Yinit, q, back$control),
                 cluster = cluster,
                 warm = def$warm)
-  if (!is.null(miss)) .warn_patterns(miss, sparse = !is.null(inducing))
+  if (!is.null(model$missing)) {
+    .warn_patterns(miss, sparse = !is.null(inducing))
+  }
   # a fit from a start, and each trial of pruning: by minibatches or full
   fit_from <- function(m, st) {
     if (is.null(mb)) return(.fit_once(m, st))
@@ -346,6 +367,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
       # the fit's inducing inputs, unless others (or none) are given
       s$Z <- if (identical(inducing, prev$inducing)) prev$inducing
              else .init_inducing(inducing, s$X)
+      # a term's own fitted values beyond Z (R/data_term.R)
+      if (!is.null(s$Z) && identical(inducing, prev$inducing)) {
+        attr(s$Z, "fitted") <- prev[c("q_v", "size")]
+      }
     } else {
       s <- .data_start(term, if (r == 1L) init else "random", Yinit, q,
                        init_sd)
@@ -673,7 +698,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     w <- par[seq_len(nx)]
     wmap <- if (variational) w[seq_len(map$inner$npar)] else w
     th <- theta
-    Z <- if (nz > 0L) matrix(par[nx + seq_len(nz)], m, q)
+    Z <- if (nz > 0L) .data_unpack(term, par[nx + seq_len(nz)], q)
     th[free] <- exp(par[nx + nz + seq_len(sum(free))])
     s2 <- if (fit_noise) exp(par[[nx + nz + nhyper]]) else noise
     eta <- par[nx + nz + nhyper + seq_len(xprior$npar)]
@@ -783,7 +808,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
        par = function(X0, Z0 = NULL, kernel, noise, w0 = NULL, S0 = NULL) {
          w <- if (variational) c(w0 %||% map$inner$start(X0), log(S0))
               else w0 %||% map$start(X0)
-         unname(c(w, Z0, log(kern_params(kernel)[free]),
+         unname(c(w, if (!is.null(Z0)) .data_par_start(term, Z0, Y, X0,
+                                                       kernel),
+                  log(kern_params(kernel)[free]),
                   if (fit_noise) log(noise), xprior$start()))
        },
        fn = fn_of(value_only),
@@ -820,9 +847,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   S <- best$S
   if (!is.null(S)) dimnames(S) <- names
   Z <- best$Z
-  if (!is.null(Z)) colnames(Z) <- names[[2L]]
+  if (!is.null(Z)) Z <- matrix(Z, nrow(Z), dimnames = list(NULL, names[[2L]]))
   Y <- model$Y
-  post <- .data_posterior(term, Y, X, S, Z, best$kernel, best$noise,
+  post <- .data_posterior(term, Y, X, S, best$Z, best$kernel, best$noise,
                           best$jitter, obj$workspace)  # R/data_term.R
   alpha <- post$alpha
   missing <- NULL
@@ -831,6 +858,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     alpha <- .missing_alpha(.missing_posterior(
       Y, X, best$kernel, best$noise, missing, Z, term, S), nrow(alpha),
       ncol(Y))
+  }
+  if (is.null(missing) && anyNA(Y)) {  # a term that skips NA entries
+    missing <- list(mask = is.na(Y), jitter = rep(best$jitter, length(
+      .missing_patterns(Y)$patterns)), jitter_z = best$jitter)
   }
   variational <- .data_capabilities(term)$variational
   structure(c(list(
@@ -852,9 +883,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                  jitter_count = obj$jitter_count()),
     time = time, call = NULL),
     if (!is.null(Z)) {
-      list(inducing = Z, inducing_init = start$Z, approx = term$approx %||%
-             "vfe", Cfac = post$Cfac)
+      list(inducing = Z, inducing_init = matrix(start$Z, nrow(start$Z)),
+           approx = term$approx %||% "vfe", Cfac = post$Cfac)
     },
-    list(missing = missing)),
-    class = c(if (variational) "bgplvm", "gplvm"))
+    list(missing = missing), post$fields),
+    class = c(if (variational) "bgplvm", .data_fit_class(term), "gplvm"))
 }

@@ -240,6 +240,11 @@
 #' @export
 gplvm_impute <- function(object) {
   .check_gplvm(object)
+  if (inherits(object, "ngplvm")) {  # R/nongaussian_methods.R
+    stop(paste("'object' has a non-Gaussian likelihood: fitted(object) gives",
+               "the mean of every entry on the data's scale, missing ones",
+               "included"), call. = FALSE)
+  }
   mask <- is.na(object$Y)
   Y <- .unscale(object, .completed_Y(object))
   sd <- matrix(0, nrow(Y), ncol(Y), dimnames = dimnames(Y))

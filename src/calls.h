@@ -142,4 +142,14 @@ SEXP gplvm_bayes_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar,
 SEXP gplvm_psi_call(SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar, SEXP par,
                     SEXP threads);
 
+/* ---- src/call_nongaussian.c ---- */
+
+/* The non-Gaussian bound (src/nongaussian.c): list(value, X, inducing,
+ * kernel, mean, chol, dispersion, noise, jitter, retries, status), the
+ * gradients empty without `gradient`; rule = c(nodes, weights). */
+SEXP gplvm_nongaussian_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
+                            SEXP par, SEXP lik, SEXP mean, SEXP chol,
+                            SEXP disp, SEXP noise, SEXP rule, SEXP gradient,
+                            SEXP chunk, SEXP threads);
+
 #endif

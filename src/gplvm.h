@@ -479,4 +479,37 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
                        int want_grad, int nthreads, double *bound,
                        double *gmu, double *gS, double *gZ, double *gpar,
                        double *gnoise, double *jitter, int *retries);
+
+/* ---- src/nongaussian.c: the uncollapsed sparse bound of non-Gaussian
+ * likelihoods (formulas there) ---- */
+
+/* Likelihood codes; must match .likelihood_codes in R/nongaussian.R. */
+enum { GPLVM_LIK_GAUSSIAN = 0, GPLVM_LIK_LOGIT = 1, GPLVM_LIK_PROBIT = 2,
+       GPLVM_LIK_POISSON = 3, GPLVM_LIK_NEGBIN = 4 };
+/* E[log p(y | f)] for f ~ N(mu, v), v > 0: r the negative binomial's size,
+ * noise the Gaussian's variance, (z, w) the nq-point Gauss-Hermite rule of
+ * the standard normal; writes the derivatives in mu, v, r and noise. */
+double gplvm_expect_loglik(int lik, double y, double mu, double v, double r,
+                           double noise, const double *z, const double *w,
+                           int nq, double *gmu, double *gv, double *gr,
+                           double *gnoise);
+/* The bound: Y n x d (NaN entries skipped), X n x q, Z m x q, kf a kernel
+ * without white parts, Mu m x d (the means of q(v_d)), L m x m x d (their
+ * Cholesky factors, lower triangles read), disp d sizes (negative
+ * binomial), noise (Gaussian).  Writes *value and, if want_grad, gX, gZ,
+ * gpar (natural scale), gMu, gL (lower triangles), gdisp and *gnoise;
+ * *jitter and *retries as in the sparse engine.  `chunk` rows at a time,
+ * nthreads OpenMP threads (the result does not depend on it).  Returns a
+ * status code. */
+int gplvm_nongaussian_engine(const double *Y, int n, int d, const double *X,
+                             const double *Z, int m, int q,
+                             const gplvm_kernel *kf, int lik,
+                             const double *Mu, const double *L,
+                             const double *disp, double noise,
+                             const double *z, const double *w, int nq,
+                             int want_grad, int chunk, int nthreads,
+                             double *value, double *gX, double *gZ,
+                             double *gpar, double *gMu, double *gL,
+                             double *gdisp, double *gnoise, double *jitter,
+                             int *retries);
 #endif

@@ -33,6 +33,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gplvm_bayes_global_call, 13),
     CALLDEF(gplvm_bayes_grad_call, 13),
     CALLDEF(gplvm_psi_call, 7),
+    CALLDEF(gplvm_nongaussian_call, 15),
     {NULL, NULL, 0}
 };
 
