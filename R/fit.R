@@ -275,7 +275,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   approx <- .check_approx(approx)
   restarts <- .check_count(restarts, "restarts")
   bayesian <- .check_flag(bayesian, "bayesian")
-  prune <- .check_flag(prune, "prune")
+  prune <- .check_prune(prune)  # R/bayes.R
   back <- .check_back(back, back_control)  # R/back.R
   # the one check of which parts combine: R/compat.R
   .check_combination(.parts_used(inducing, approx, bayesian, back$kind,
@@ -351,11 +351,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     dimnames(s$X) <- list(rownames(Y), paste0("X", seq_len(q)))
     fits[[r]] <- if (!is.null(mb)) {
       .fit_minibatch(model, s$X, s$Z, mb$batch_size, mb$epochs, s[["w"]])
+    } else if (def$prune && prune > 0) {
+      .bayes_prune(model, s, prune)  # R/bayes.R: during the optimisation
     } else {
       .fit_once(model, s)
-    }
-    if (def$prune && prune && fits[[r]]$fit$optim$convergence == 0L) {
-      fits[[r]] <- .bayes_prune(model, fits[[r]])  # R/bayes.R
     }
   }
   out <- .best_fit(fits)
