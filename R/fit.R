@@ -121,12 +121,17 @@
 #'   objective is returned, and `restarts` in the fit holds every start's
 #'   objective.
 #' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see
-#'   [gplvm-models]); `inducing` then defaults to `min(N, 50)`.
-#' @param prune With `bayesian = TRUE`: if `TRUE`, after convergence try
-#'   switching off, one at a time from the least relevant, the latent
-#'   dimensions in use other than the most relevant, continuing the fit
-#'   after each and keeping it while the bound rises (see
-#'   [gplvm-models]).  Ignored otherwise.
+#'   [gplvm-models]); `inducing` then defaults to `min(N, 50)`.  With a
+#'   generous `q` it finds how many latent dimensions the data need, with
+#'   the uncertainty of each point; for a two-dimensional picture fit
+#'   `q = 2` (see "Which fit to draw" in [gplvm-models]).
+#' @param prune With `bayesian = TRUE`: `TRUE` (relevance cutoff 0.01,
+#'   the one [print.bgplvm()] counts used dimensions by), a cutoff between
+#'   0 and 1, or `FALSE`.  During the optimisation (every 250 evaluations
+#'   and whenever the optimiser converges) each latent dimension whose ARD
+#'   relevance has fallen below the cutoff is switched off and the
+#'   optimiser continues without it (see "Bayesian GP-LVM" in
+#'   [gplvm-models]); `fit$pruning` lists the switches.  Ignored otherwise.
 #' @param back Back-constraint: `"none"` (free latent positions),
 #'   `"kernel"` or `"mlp"`: the latent positions (with `bayesian = TRUE`
 #'   the means of \eqn{q(X)}{q(X)}) are a mapping of the data whose
