@@ -84,20 +84,21 @@ for (seed in as.integer(strsplit(opt$seeds, ",")[[1L]])) {
   rel <- gplvm:::.ard_relevance(fit)
   top <- order(-rel)[1:2]
   off <- fit$pruning
-  line <- sprintf("| %d | %d | %d | %.0f | %s | %d | %s | %d | %.1f |",
+  line <- sprintf("| %d | %d | %d | %.0f | %s | %d | %s | %d | %d | %.1f |",
                   seed, fit$optim$convergence, fit$optim$evaluations,
                   b$time, if (is.na(plain_time)) "" else
                     sprintf("%.2f", b$time / plain_time),
                   sum(rel >= 0.01),
                   paste(sprintf("X%d@%d", off$dimension, off$evaluation),
                         collapse = " "),
-                  nn_errors(fit$X[, top]), fit$loglik)
+                  nn_errors(fit$X[, top]),
+                  nn_errors(fit$X[, rel >= 0.01, drop = FALSE]), fit$loglik)
   cat(line, "\n")
   cat("  relevance:", signif(rel, 2), "\n")
   lines <- c(lines, line)
 }
 cat(sprintf("\nload average at the end %.1f; plain fit %.1f s\n\n",
             load_avg(), plain_time))
-cat("| seed | convergence | evaluations | time (s) | time / plain | dimensions | switched off (dimension@evaluation) | 1-NN errors (2 most relevant) | bound |\n")
-cat("|---|---|---|---|---|---|---|---|---|\n")
+cat("| seed | convergence | evaluations | time (s) | time / plain | dimensions | switched off (dimension@evaluation) | 1-NN errors (2 most relevant) | errors (dimensions used) | bound |\n")
+cat("|---|---|---|---|---|---|---|---|---|---|\n")
 cat(lines, sep = "\n")
