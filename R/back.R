@@ -6,7 +6,7 @@
 # model's data), which predict() uses, and `zero_dim(w, j)`, the weights
 # with latent dimension j set to 0 and the others unchanged (its output
 # layer's column j), with which a Bayesian fit switches a dimension off
-# (.bayes_prune in R/bayes.R).
+# (.switch_off in R/bayes.R).
 
 .back_kinds <- c("none", "kernel", "mlp")
 

@@ -102,82 +102,132 @@
   out
 }
 
-# ---- switching latent dimensions off ----
+# ---- switching latent dimensions off during the fit ----
 
 # A dimension the data need little can stay half-used at a local optimum:
 # its lengthscale finite and q(x_n) narrow along it, with a barrier of
 # data fit and KL between it and the switched-off state (lengthscale
-# infinite, q(x_n) the prior there).  On the oil flow data one such
-# dimension (relevance 0.014) held the bound at 7492; switched off and
-# continued, the fit reached 8302 with one dimension fewer
-# (bench/bayes.md).  So, after the fit converges, the least relevant
-# dimension in use other than the most relevant is switched off and the
-# fit continued, and the result is kept if its bound is higher; then the
-# next, until a switch does not raise the bound.  `res` is list(fit,
-# warnings) of .fit_once() (R/fit.R), which `fit_once` is (the tests give
-# another); returns the same, the fit with `pruning` (the trials:
-# dimension, bound, kept: whether the objective rose) and the evaluations
-# and time of every trial counted.
-.bayes_prune <- function(model, res, fit_once = .fit_once) {
-  first <- res$fit
-  trials <- data.frame(dimension = integer(), bound = numeric(),
-                       kept = logical())
+# infinite, q(x_n) the prior there).  On the oil flow data five such
+# dimensions (relevance 2e-4 to 1e-3) kept KL divergences of 1200 to 4500
+# nats each and the optimiser crept along them for thousands of
+# evaluations (bench/bayes.md).  Continuation trials after convergence
+# (switch one off, refit, keep it if the bound rose) cost 3 to 8 times the
+# fit itself.  So the rule is applied during the optimisation instead:
+# every `every` evaluations, and whenever the optimiser has converged, each
+# dimension whose relevance has fallen below `cutoff` (the cut print()
+# uses to count the dimensions in use) is switched off at once (mean 0 and
+# variance 1 as the prior, inducing inputs 0, the lengthscale 1e6 times
+# the smallest, where the bound no longer depends on it, to 1e-12 of its
+# terms) and the optimiser restarted from there with everything else
+# kept.  A fit ends when a run of the optimiser has converged (the fresh
+# start test of .optimise()) with no dimension left to switch off, or at
+# `maxit` evaluations in all.  The most relevant dimension (relevance 1)
+# is never switched off.  `start` is a start of .fit_once() (R/fit.R),
+# which `fit_once` is (the tests give another).  `every = NA`: each run
+# of `fit_once` goes to its own end (minibatch training, whose budget is
+# `epochs`), and the fit ends at the first run that leaves nothing to
+# switch off, converged or not.  Returns list(fit,
+# warnings) of the last run, the fit with the start, the evaluations and
+# the time of the whole fit and `pruning` (dimension, evaluation: the
+# evaluations before the switch, relevance and bound at it).
+.bayes_prune <- function(model, start, cutoff = .relevance_cutoff,
+                         fit_once = .fit_once, every = .prune_every) {
+  pruning <- data.frame(dimension = integer(), evaluation = integer(),
+                        relevance = numeric(), bound = numeric())
   spent <- list(evaluations = 0L, failed = 0L, runs = 0L, time = 0)
+  first <- NULL
+  s <- start
   repeat {
-    fit <- res$fit
-    j <- .prune_candidate(fit)
-    if (is.null(j)) break
     m <- model
-    m$kernel <- .switch_off_kernel(fit$kernel, j)
-    m$noise <- fit$noise
-    X <- fit$X
-    S <- fit$X_var
-    Z <- fit$inducing
-    X[, j] <- 0
-    S[, j] <- 1
-    Z[, j] <- 0
-    # a mapping's weights with its output j set to 0 (R/back.R)
-    w <- if (.back_kind(fit) != "none") {
-      .zero_dim(fit$latent, fit$latent$par, j)  # R/back.R
+    if (!is.na(every)) {
+      m$maxit <- max(1L, min(every, model$maxit - spent$evaluations))
     }
-    trial <- fit_once(m, list(X = X, S = S, Z = Z, w = w, warm = FALSE))
-    kept <- trial$fit$objective > fit$objective
-    trials[nrow(trials) + 1L, ] <- list(j, trial$fit$loglik, kept)
+    res <- fit_once(m, s)
+    fit <- res$fit
+    first <- first %||% fit
     for (k in c("evaluations", "failed", "runs")) {
-      spent[[k]] <- spent[[k]] + trial$fit$optim[[k]]
+      spent[[k]] <- spent[[k]] + fit$optim[[k]]
     }
-    spent$time <- spent$time + trial$fit$time
-    if (!kept) break
-    res <- trial
+    spent$time <- spent$time + fit$time
+    conv <- fit$optim$convergence
+    j <- .prune_dims(fit, cutoff)
+    if (conv == 99L || (!is.na(every) && spent$evaluations >= model$maxit) ||
+        ((conv == 0L || is.na(every)) && !length(j))) {
+      break
+    }
+    rel <- .ard_relevance(fit)
+    for (k in j) {
+      pruning[nrow(pruning) + 1L, ] <- list(k, spent$evaluations, rel[[k]],
+                                            fit$loglik)
+    }
+    s <- .switch_off(fit, j)
+    model$kernel <- s$kernel
+    model$noise <- fit$noise
   }
-  out <- res$fit
+  out <- fit
   # the start and the counts are those of the whole fit
   for (k in c("X_init", "X_var_init", "inducing_init", "loglik_init")) {
-    out[[k]] <- first[[k]]
+    out[k] <- list(first[[k]])
   }
-  for (k in c("evaluations", "failed", "runs")) {
-    out$optim[[k]] <- first$optim[[k]] + spent[[k]]
-  }
-  out$time <- first$time + spent$time
-  out$pruning <- trials
+  for (k in c("evaluations", "failed", "runs")) out$optim[[k]] <- spent[[k]]
+  out$time <- spent$time
+  out$pruning <- pruning
   res$fit <- out
   res
 }
 
-# The dimension to try switching off next: the least relevant of those in
-# use (relevance at least .relevance_cutoff) other than the most relevant,
-# or NULL when there is none or the kernel's relevance parameters are not
-# one per dimension or are held by `fixed`.
-.prune_candidate <- function(fit) {
+# Evaluations between checks of the pruning rule: each check that
+# switches nothing off costs one restart of the optimiser (L-BFGS-B keeps
+# only 5 steps of curvature, and .fit_once() about two evaluations).
+.prune_every <- 250L
+
+# A dimension whose relevance is below this is switched off already.
+.off_relevance <- 1e-9
+
+# The dimensions to switch off: those in use (relevance above
+# .off_relevance) with relevance below `cutoff`; none when the kernel's
+# relevance parameters are not one per dimension or are held by `fixed`.
+.prune_dims <- function(fit, cutoff) {
   p <- .relevance_param(fit$kernel)
-  if (is.null(p) || length(p$at) != ncol(fit$X) ||
+  if (cutoff <= 0 || is.null(p) || length(p$at) != ncol(fit$X) ||
       any(p$names %in% fit$fixed)) {
-    return(NULL)
+    return(integer())
   }
   rel <- .ard_relevance(fit)
-  use <- which(rel >= .relevance_cutoff & rel < 1)
-  if (!length(use)) return(NULL)
-  use[which.min(rel[use])]
+  unname(which(rel < cutoff & rel > .off_relevance))
+}
+
+# A start of .fit_once() at the end of `fit` with dimensions j switched
+# off: means (or a mapping's outputs: R/back.R) and inducing inputs 0,
+# variances 1 there, and the kernel with them switched off.
+.switch_off <- function(fit, j) {
+  X <- fit$X
+  S <- fit$X_var
+  Z <- fit$inducing
+  X[, j] <- 0
+  S[, j] <- 1
+  Z[, j] <- 0
+  w <- fit$latent$par
+  kernel <- fit$kernel
+  for (k in j) {
+    if (.back_kind(fit) != "none") w <- .zero_dim(fit$latent, w, k)
+    kernel <- .switch_off_kernel(kernel, k)
+  }
+  list(X = X, S = S, Z = Z, w = w, kernel = kernel, warm = FALSE)
+}
+
+# `prune` as gplvm() takes it: the relevance below which a dimension is
+# switched off (TRUE: .relevance_cutoff; FALSE: 0, never).
+.check_prune <- function(prune) {
+  if (isTRUE(prune)) return(.relevance_cutoff)
+  if (isFALSE(prune)) return(0)
+  if (!is.numeric(prune) || length(prune) != 1L || !is.finite(prune) ||
+      prune < 0 || prune >= 1) {
+    stop(paste("'prune' must be TRUE, FALSE or a relevance between 0 and",
+               "1 below which a latent dimension is switched off"),
+         call. = FALSE)
+  }
+  as.double(prune)
 }
 
 # Where the relevance of the latent dimensions lives in the kernel: the
@@ -284,10 +334,9 @@
               .relevance_cutoff, sum(rel >= .relevance_cutoff),
               length(rel)))
   for (i in seq_len(NROW(pruning))) {
-    cat(sprintf("Switching %s off after convergence: bound %s, %s\n",
-                names(rel)[pruning$dimension[i]],
-                format(pruning$bound[i], digits = 6L),
-                if (pruning$kept[i]) "kept" else "not kept (lower)"))
+    cat(sprintf("%s switched off after %d evaluations (relevance %s)\n",
+                names(rel)[pruning$dimension[i]], pruning$evaluation[i],
+                format(pruning$relevance[i], digits = 3L)))
   }
 }
 

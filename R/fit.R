@@ -121,12 +121,17 @@
 #'   objective is returned, and `restarts` in the fit holds every start's
 #'   objective.
 #' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see
-#'   [gplvm-models]); `inducing` then defaults to `min(N, 50)`.
-#' @param prune With `bayesian = TRUE`: if `TRUE`, after convergence try
-#'   switching off, one at a time from the least relevant, the latent
-#'   dimensions in use other than the most relevant, continuing the fit
-#'   after each and keeping it while the bound rises (see
-#'   [gplvm-models]).  Ignored otherwise.
+#'   [gplvm-models]); `inducing` then defaults to `min(N, 50)`.  With a
+#'   generous `q` it finds how many latent dimensions the data need, with
+#'   the uncertainty of each point; for a two-dimensional picture fit
+#'   `q = 2` (see "Which fit to draw" in [gplvm-models]).
+#' @param prune With `bayesian = TRUE`: `TRUE` (relevance cutoff 0.01,
+#'   the one [print.bgplvm()] counts used dimensions by), a cutoff between
+#'   0 and 1, or `FALSE`.  During the optimisation (every 250 evaluations
+#'   and whenever the optimiser converges) each latent dimension whose ARD
+#'   relevance has fallen below the cutoff is switched off and the
+#'   optimiser continues without it (see "Bayesian GP-LVM" in
+#'   [gplvm-models]); `fit$pruning` lists the switches.  Ignored otherwise.
 #' @param back Back-constraint: `"none"` (free latent positions),
 #'   `"kernel"` or `"mlp"`: the latent positions (with `bayesian = TRUE`
 #'   the means of \eqn{q(X)}{q(X)}) are a mapping of the data whose
@@ -288,7 +293,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   approx <- .check_approx(approx)
   restarts <- .check_count(restarts, "restarts")
   bayesian <- .check_flag(bayesian, "bayesian")
-  prune <- .check_flag(prune, "prune")
+  prune <- .check_prune(prune)  # R/bayes.R
   back <- .check_back(back, back_control)  # R/back.R
   if (!gaussian && is.null(inducing)) inducing <- min(nrow(Y), 20L)
   # the one check of which parts combine: R/compat.R
@@ -379,9 +384,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     }
     s$X <- unname(s$X)
     dimnames(s$X) <- list(rownames(Y), paste0("X", seq_len(q)))
-    fits[[r]] <- fit_from(model, s)
-    if (def$prune && prune && fits[[r]]$fit$optim$convergence == 0L) {
-      fits[[r]] <- .bayes_prune(model, fits[[r]], fit_from)  # R/bayes.R
+    fits[[r]] <- if (def$prune && prune > 0) {
+      # R/bayes.R: during the optimisation; a minibatch fit is checked
+      # when its training stops (no chunks of evaluations)
+      .bayes_prune(model, s, prune, fit_from,
+                   every = if (is.null(mb)) .prune_every else NA_integer_)
+    } else {
+      fit_from(model, s)
     }
   }
   out <- .best_fit(fits)

@@ -39,8 +39,9 @@
 #' noise prior, from one pass over the data that sums the psi-statistics
 #' in batches.  The fit is a Bayesian fit (class `"bgplvm"`, with
 #' `X_var`), whose `loglik` is the collapsed bound at its best point.  A
-#' converged fit is pruned as a full-batch one is (`prune` in
-#' [gplvm-models]), each trial trained by minibatches.  The steps of
+#' fit is pruned (`prune` in [gplvm-models]) when its training stops: the
+#' dimensions whose relevance fell below the cutoff are switched off and
+#' training continues, by minibatches, until none is left to switch off.  The steps of
 #' \eqn{q(x_n)}{q(x_n)} are few per row (one per epoch), so narrow
 #' posteriors take many epochs: 50 rows of iris converged in about 550
 #' epochs of 10 rows, 1 % below the full-batch bound.

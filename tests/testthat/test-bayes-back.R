@@ -63,31 +63,18 @@ test_that("zero_dim sets one mapped dimension to 0 and keeps the others", {
   }
 })
 
-test_that("pruning a back-constrained fit starts from the mapping with that output 0", {
+test_that("switching off a back-constrained fit's dimension zeroes that output", {
   set.seed(206)
   base <- stopped_early(gplvm(iris[seq(1, 150, 5), 1:4], q = 3,
                               bayesian = TRUE, inducing = 6, back = "mlp",
                               back_control = list(hidden = 3L), maxit = 100,
                               prune = FALSE))
-  # relevances 1, 1/4, 1e-4: dimension 2 is the one to try
-  kern_params(base$kernel)[c("rbf.lengthscale1", "rbf.lengthscale2",
-                             "rbf.lengthscale3")] <- c(1, 2, 100)
-  starts <- list()
-  fake <- function(m, start) {  # a trial that lowers the objective
-    starts[[length(starts) + 1L]] <<- start
-    f <- base
-    f$loglik <- base$loglik - 1
-    f$objective <- base$objective - 1
-    list(fit = f, warnings = list())
-  }
-  res <- .bayes_prune(list(kernel = base$kernel),
-                      list(fit = base, warnings = list()), fake)
-  expect_length(starts, 1L)
-  expect_identical(res$fit$pruning$dimension, 2L)
+  s <- .switch_off(base, 2L)  # R/bayes.R
   map <- .back_map("mlp", base$Y, 3L, base$latent$control)
-  X <- map$X(starts[[1L]]$w)
+  X <- map$X(s$w)
   expect_identical(unname(X[, 2]), rep(0, 30))
   expect_equal(X[, -2], base$X[, -2], tolerance = 1e-14, ignore_attr = TRUE)
+  expect_identical(unname(s$S[, 2]), rep(1, 30))
 })
 
 # Fits shared by the tests below: iris every third row, q = 2, M = 10.

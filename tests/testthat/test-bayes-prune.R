@@ -1,13 +1,14 @@
-# Switching latent dimensions off after a Bayesian fit converges
-# (prune = TRUE): where the relevances live in the kernel, the switched
-# kernel, the acceptance rule, and a real fit.
+# Switching latent dimensions off during a Bayesian fit (prune): where the
+# relevances live in the kernel, the switched kernel and start, the rule,
+# the loop around the optimiser, and real fits.
 
-# Data from a two-dimensional latent square in six dimensions.
-plane_data <- function(n = 40) {
-  t1 <- runif(n, -2, 2)
-  t2 <- runif(n, -1, 1)
-  cbind(sin(t1), cos(t1), t2, t1 * t2, t2^2, t1 + t2) +
-    matrix(rnorm(n * 6, sd = 0.05), n)
+# Ten columns of smooth functions of a two-dimensional latent square, with
+# little noise.
+plane_data <- function(n = 60, d = 10, noise = 0.01) {
+  X <- cbind(runif(n, -2, 2), runif(n, -1, 1))
+  W <- matrix(rnorm(2 * d), 2)
+  b <- runif(d, 0, 2 * pi)
+  sin(X %*% W + rep(b, each = n)) + matrix(rnorm(n * d, sd = noise), n)
 }
 
 test_that("the relevance parameters are found in any kernel layout", {
@@ -28,7 +29,8 @@ test_that("the relevance parameters are found in any kernel layout", {
   k <- kern_rbf(1, 2) + kern_bias(0.1)
   expect_identical(.relevance_param(k)$names, "rbf.lengthscale")
   X <- matrix(0, 1, 2, dimnames = list(NULL, c("a", "b")))
-  expect_null(.prune_candidate(list(kernel = k, X = X, fixed = NULL)))
+  expect_identical(.prune_dims(list(kernel = k, X = X, fixed = NULL), 0.5),
+                   integer())
   expect_null(.relevance_param(kern_bias(0.1)))
 })
 
@@ -45,79 +47,134 @@ test_that("a switched-off dimension has relevance 1e-12 of the largest", {
   expect_equal(lin$params$variance, c(5e-12, 5))
 })
 
-test_that("a switch is kept while it raises the bound, and counted", {
+test_that("the rule picks the dimensions in use below the cutoff", {
+  X <- matrix(0, 1, 5, dimnames = list(NULL, paste0("X", 1:5)))
+  # relevances 1, 1/4, 1/200, 1e-12 (off), 1/10000
+  k <- kern_rbf(1, c(1, 2, sqrt(200), 1e6, 100)) + kern_bias(0.1)
+  fit <- list(kernel = k, X = X, fixed = "rbf.variance")
+  expect_identical(.prune_dims(fit, 0.01), c(3L, 5L))
+  expect_identical(.prune_dims(fit, 0.3), c(2L, 3L, 5L))
+  expect_identical(.prune_dims(fit, 1e-3), 5L)
+  expect_identical(.prune_dims(fit, 0), integer())
+  # lengthscales held: nothing is switched
+  fit$fixed <- "rbf.lengthscale3"
+  expect_identical(.prune_dims(fit, 0.01), integer())
+})
+
+test_that("the start after a switch is the prior there, the rest kept", {
+  set.seed(1)
+  fit <- list(X = matrix(rnorm(12), 4, 3), X_var = matrix(0.1, 4, 3),
+              inducing = matrix(rnorm(6), 2, 3),
+              kernel = kern_rbf(1, c(1, 2, 30)) + kern_bias(0.1),
+              latent = list(kind = "none"))
+  s <- .switch_off(fit, 3L)
+  expect_identical(s$X[, 3], rep(0, 4))
+  expect_identical(s$S[, 3], rep(1, 4))
+  expect_identical(s$Z[, 3], rep(0, 2))
+  expect_identical(s$X[, -3], fit$X[, -3])
+  expect_identical(s$S[, -3], fit$X_var[, -3])
+  expect_identical(s$Z[, -3], fit$inducing[, -3])
+  expect_null(s$w)
+  expect_false(s$warm)
+  expect_equal(s$kernel$parts[[1L]]$params$lengthscale, c(1, 2, 1e6))
+})
+
+test_that("'prune' is TRUE, FALSE or a cutoff, and is checked", {
+  expect_identical(.check_prune(TRUE), .relevance_cutoff)
+  expect_identical(.check_prune(FALSE), 0)
+  expect_identical(.check_prune(0.05), 0.05)
+  Y <- iris[1:20, 1:4]
+  for (bad in list(NA, -0.1, 1, "yes", c(0.1, 0.2), NaN)) {
+    expect_error(gplvm(Y, q = 2, bayesian = TRUE, prune = bad),
+                 "'prune' must be TRUE, FALSE or a relevance between 0 and 1")
+  }
+})
+
+test_that("the loop checks the rule between runs and counts the whole fit", {
   set.seed(91)
   base <- gplvm(plane_data(30), q = 3, bayesian = TRUE, inducing = 6,
                 maxit = 3000, prune = FALSE)
-  expect_equal(base$optim$convergence, 0)
-  rel <- .ard_relevance(base)
-  expect_false(is.null(.prune_candidate(base)))
-  # a stand-in for .bayes_fit_once: the first trial gains 10, the second
-  # 5 (less than the first's); each takes 7 evaluations.  It keeps the
-  # kernel, so that the same dimension is tried again.
+  expect_equal(base$optim$convergence, 0L)
+  # a stand-in for .fit_once(): the first run stops at its budget with
+  # dimension 3 at relevance 1e-4; the second converges with it off
   calls <- list()
   fake <- function(m, start) {
-    calls[[length(calls) + 1L]] <<- list(kernel = m$kernel, start = start)
+    calls[[length(calls) + 1L]] <<- list(model = m, start = start)
     f <- base
+    f$kernel <- m$kernel
+    if (length(calls) == 1L) {
+      kern_params(f$kernel)[c("rbf.lengthscale1", "rbf.lengthscale2",
+                              "rbf.lengthscale3")] <- c(1, 2, 100)
+    }
     f$X <- start$X
     f$X_var <- start$S
     f$inducing <- start$Z
-    f$loglik <- base$loglik + if (length(calls) == 1L) 10 else 5
-    f$objective <- base$objective + if (length(calls) == 1L) 10 else 5
+    f$X_init <- start$X
+    f$optim$convergence <- if (length(calls) == 1L) 1L else 0L
     f$optim$evaluations <- 7L
-    f$optim$runs <- 1L
+    f$optim$failed <- 1L
+    f$optim$runs <- 2L
     f$time <- 1
-    list(fit = f, warnings = list("from trial"))
+    list(fit = f, warnings = list(length(calls)))
   }
-  res <- .bayes_prune(list(kernel = base$kernel), list(fit = base,
-                      warnings = list()), fake)
+  s <- list(X = base$X_init, S = base$X_var_init, Z = base$inducing_init,
+            warm = TRUE)
+  model <- list(kernel = base$kernel, noise = 0.5, maxit = 100L)
+  res <- .bayes_prune(model, s, 0.01, fake, every = 10L)
   expect_length(calls, 2L)
-  j <- res$fit$pruning$dimension
-  expect_identical(res$fit$pruning$kept, c(TRUE, FALSE))
-  expect_equal(res$fit$pruning$bound, base$loglik + c(10, 5))
-  # the first trial switched off the least relevant dimension in use
-  use <- which(rel >= 0.01 & rel < 1)
-  expect_identical(j, rep(unname(use[which.min(rel[use])]), 2L))
-  expect_true(all(calls[[1L]]$start$X[, j[1]] == 0))
-  expect_true(all(calls[[1L]]$start$S[, j[1]] == 1))
-  expect_equal(unname(.ard_relevance(list(kernel = calls[[1L]]$kernel,
-                                          X = base$X))[j[1]]), 1e-12)
-  # the kept fit is the first trial's, with the whole fit's start and counts
-  expect_equal(res$fit$loglik, base$loglik + 10)
-  expect_identical(res$warnings, list("from trial"))
+  expect_identical(calls[[1L]]$model$maxit, 10L)
+  expect_identical(calls[[1L]]$start, s)
+  second <- calls[[2L]]
+  expect_false(second$start$warm)
+  expect_identical(unname(second$start$X[, 3]), rep(0, 30))
+  expect_identical(unname(second$start$S[, 3]), rep(1, 30))
+  expect_equal(unname(.ard_relevance(list(kernel = second$model$kernel,
+                                          X = base$X))[3]), 1e-12)
+  expect_identical(second$model$noise, base$noise)
+  # the last run's fit and warnings, the first's start, the counts of all
+  expect_identical(res$warnings, list(2L))
   expect_identical(res$fit$X_init, base$X_init)
-  expect_identical(res$fit$loglik_init, base$loglik_init)
-  expect_identical(res$fit$optim$evaluations, base$optim$evaluations + 14L)
-  expect_identical(res$fit$optim$runs, base$optim$runs + 2L)
-  expect_equal(res$fit$time, base$time + 2)
-  # held lengthscales: nothing is tried
-  held <- base
-  held$fixed <- c(held$fixed, "rbf.lengthscale2")
-  expect_null(.prune_candidate(held))
+  expect_identical(res$fit$optim$convergence, 0L)
+  expect_identical(res$fit$optim$evaluations, 14L)
+  expect_identical(res$fit$optim$failed, 2L)
+  expect_identical(res$fit$optim$runs, 4L)
+  expect_equal(res$fit$time, 2)
+  expect_identical(res$fit$pruning$dimension, 3L)
+  expect_identical(res$fit$pruning$evaluation, 7L)
+  expect_equal(res$fit$pruning$relevance, 1e-4)
+  # the budget ends the loop, unconverged
+  calls <- list()
+  res <- .bayes_prune(modifyList(model, list(maxit = 7L)), s, 0.01, fake,
+                      every = 10L)
+  expect_length(calls, 1L)
+  expect_identical(calls[[1L]]$model$maxit, 7L)
+  expect_identical(res$fit$optim$convergence, 1L)
 })
 
-test_that("a real fit tries the weakest dimension and keeps the better bound", {
-  set.seed(92)
+test_that("a 2-D latent in q = 4 is pruned to 2 during the fit, converged", {
+  set.seed(1)
   Y <- plane_data()
-  set.seed(93)
-  plain <- gplvm(Y, q = 3, bayesian = TRUE, inducing = 8, maxit = 3000,
-                 prune = FALSE)
-  set.seed(93)
-  fit <- expect_silent(gplvm(Y, q = 3, bayesian = TRUE, inducing = 8,
-                             maxit = 3000))
-  expect_equal(fit$optim$convergence, 0)
-  expect_gte(nrow(fit$pruning), 1L)
-  # both latent dimensions are needed: switching the second off costs
-  expect_false(fit$pruning$kept[nrow(fit$pruning)])
-  expect_lt(fit$pruning$bound[1], fit$loglik)
-  expect_equal(fit$loglik, plain$loglik)
-  expect_gt(fit$optim$evaluations, plain$optim$evaluations)
+  set.seed(1)
+  fit <- expect_silent(gplvm(Y, q = 4, bayesian = TRUE, inducing = 10))
+  expect_equal(fit$optim$convergence, 0L)
+  rel <- .ard_relevance(fit)
+  expect_identical(unname(which(rel >= 0.01)), 1:2)
+  # dimensions 3 and 4 stalled below the cutoff and were switched off
+  expect_identical(fit$pruning$dimension, 3:4)
+  expect_true(all(fit$pruning$relevance < 0.01))
+  expect_true(all(rel[3:4] < 1e-9))
+  expect_true(all(abs(fit$X[, 3:4]) < 1e-6))
+  expect_true(all(abs(fit$X_var[, 3:4] - 1) < 1e-6))
   expect_equal(c(gplvm_loglik(fit$Y, fit$X, fit$kernel, fit$noise,
                               inducing = fit$inducing, X_var = fit$X_var)),
                fit$loglik, tolerance = 1e-10)
   out <- capture.output(print(fit))
-  expect_true(any(grepl("^Switching X[23] off after convergence: bound .*not kept",
-                        out)))
-  expect_true(any(grepl("Switching X[23] off", capture.output(summary(fit)))))
-  expect_error(gplvm(Y, q = 3, bayesian = TRUE, prune = NA), "'prune'")
+  expect_true(any(grepl("^X3 switched off after [0-9]+ evaluations", out)))
+  expect_true(any(grepl("^X4 switched off", capture.output(summary(fit)))))
+  # without the rule the fit keeps both half-used
+  set.seed(1)
+  none <- gplvm(Y, q = 4, bayesian = TRUE, inducing = 10, prune = FALSE)
+  expect_equal(none$optim$convergence, 0L)
+  expect_null(none$pruning)
+  expect_true(all(.ard_relevance(none)[3:4] > 1e-9))
 })

@@ -1,0 +1,104 @@
+# The cost of a Bayesian GP-LVM fit against the plain fit's, on the oil
+# flow training data (1000 x 12, three classes): per seed, the default
+# Bayesian fit gplvm(Y, q = 10, bayesian = TRUE, inducing = 50) (pruning
+# during the optimisation, R/bayes.R), its evaluations, wall time and its
+# ratio to the default plain 2-D fit gplvm(Y) timed in the same process,
+# convergence, the dimensions it uses (ARD relevance >= 0.01), the
+# dimensions switched off and when, and the leave-one-out 1-nearest-
+# neighbour errors of the means in the two most relevant dimensions.
+# Issue 23 asks for: converged, at most 3 dimensions, at most 3 errors,
+# at most 5 x the plain fit's time.
+#
+# Run from the package root after installing the package, one fit at a
+# time (the machine is shared):
+#   Rscript bench/bayes_cost.R [rows=N] [seeds=1,2,3] [q=10] [maxit=N]
+#     [prune=TRUE|FALSE|cutoff] [plain=TRUE|FALSE]
+# rows = 0 (default) takes all 1000 rows, otherwise a random subset of
+# N rows (set.seed(0)), for quick runs; maxit defaults to gplvm()'s.
+# The BLAS is the process's: for OpenBLAS with one thread prefix
+#   OPENBLAS_NUM_THREADS=1 \
+#   R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread
+# The data directory defaults to ../shared/data/oil (GPLVM_OIL_DIR).
+# Prints a markdown table (bench/bayes_cost.md keeps the recorded runs).
+library(gplvm)
+
+opt <- list(rows = "0", seeds = "1,2,3", q = "10", maxit = "",
+            prune = "TRUE", plain = "TRUE")
+for (a in commandArgs(trailingOnly = TRUE)) {
+  kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
+  if (length(kv) != 2L || !kv[1L] %in% names(opt)) stop("bad argument: ", a)
+  opt[[kv[1L]]] <- kv[2L]
+}
+dir <- Sys.getenv("GPLVM_OIL_DIR", "../shared/data/oil")
+if (!dir.exists(dir)) dir <- file.path("..", dir)
+Y <- as.matrix(read.table(file.path(dir, "DataTrn.txt")))
+labels <- max.col(as.matrix(read.table(file.path(dir, "DataTrnLbls.txt"))))
+colnames(Y) <- paste0("y", seq_len(ncol(Y)))
+rows <- as.integer(opt$rows)
+if (rows > 0L) {
+  set.seed(0)
+  keep <- sort(sample(nrow(Y), rows))
+  Y <- Y[keep, ]
+  labels <- labels[keep]
+}
+q <- as.integer(opt$q)
+prune <- if (opt$prune %in% c("TRUE", "FALSE")) {
+  as.logical(opt$prune)
+} else as.numeric(opt$prune)
+bayes_args <- list(Y, q = q, bayesian = TRUE, inducing = 50, prune = prune)
+if (nzchar(opt$maxit)) bayes_args$maxit <- as.integer(opt$maxit)
+
+nn_errors <- function(X) {
+  D <- as.matrix(dist(X))
+  diag(D) <- Inf
+  sum(labels[apply(D, 1L, which.min)] != labels)
+}
+timed <- function(expr) {
+  t0 <- proc.time()[["elapsed"]]
+  value <- withCallingHandlers(expr, warning = function(w) {
+    cat("warning:", conditionMessage(w), "\n")
+    invokeRestart("muffleWarning")
+  })
+  list(value = value, time = proc.time()[["elapsed"]] - t0)
+}
+load_avg <- function() {
+  as.numeric(strsplit(readLines("/proc/loadavg"), " ")[[1L]][1L])
+}
+
+cat(sprintf("oil: %d x %d; BLAS %s; load average %.1f\n", nrow(Y), ncol(Y),
+            basename(La_library()), load_avg()))
+plain_time <- NA_real_
+if (as.logical(opt$plain)) {
+  p <- timed(gplvm(Y))
+  plain_time <- p$time
+  cat(sprintf(paste("plain 2-D fit gplvm(Y): %d evaluations, %.1f s,",
+                    "convergence %d, %d 1-NN errors\n"),
+              p$value$optim$evaluations, p$time, p$value$optim$convergence,
+              nn_errors(p$value$X)))
+}
+lines <- character()
+for (seed in as.integer(strsplit(opt$seeds, ",")[[1L]])) {
+  set.seed(seed)
+  b <- timed(do.call(gplvm, bayes_args))
+  fit <- b$value
+  rel <- gplvm:::.ard_relevance(fit)
+  top <- order(-rel)[1:2]
+  off <- fit$pruning
+  line <- sprintf("| %d | %d | %d | %.0f | %s | %d | %s | %d | %d | %.1f |",
+                  seed, fit$optim$convergence, fit$optim$evaluations,
+                  b$time, if (is.na(plain_time)) "" else
+                    sprintf("%.2f", b$time / plain_time),
+                  sum(rel >= 0.01),
+                  paste(sprintf("X%d@%d", off$dimension, off$evaluation),
+                        collapse = " "),
+                  nn_errors(fit$X[, top]),
+                  nn_errors(fit$X[, rel >= 0.01, drop = FALSE]), fit$loglik)
+  cat(line, "\n")
+  cat("  relevance:", signif(rel, 2), "\n")
+  lines <- c(lines, line)
+}
+cat(sprintf("\nload average at the end %.1f; plain fit %.1f s\n\n",
+            load_avg(), plain_time))
+cat("| seed | convergence | evaluations | time (s) | time / plain | dimensions | switched off (dimension@evaluation) | 1-NN errors (2 most relevant) | errors (dimensions used) | bound |\n")
+cat("|---|---|---|---|---|---|---|---|---|---|\n")
+cat(lines, sep = "\n")
