@@ -106,9 +106,16 @@
 #' @param init_sd Standard deviation of each starting latent dimension for
 #'   `init = "pca"` and `"random"`, in the units of `X` (lengthscales, with
 #'   the default kernel).
-#' @param inducing `NULL` for the exact model; a number M (between 1 and N)
-#'   of inducing inputs, or an M by `q` matrix of their starting values, for
-#'   the sparse model.
+#' @param inducing `"auto"` (the default) chooses by the number of rows N:
+#'   the exact model up to 1500 rows (`options(gplvm.exact_max = )` moves
+#'   the threshold), above that the sparse model (`approx`, VFE by default)
+#'   with M = 2 sqrt(N) inducing inputs, at least 50 and at most 300
+#'   (283 at 20000 rows), with a message saying so; for `bayesian = TRUE`,
+#'   M = min(N, 50).  An exact evaluation costs N^3 flops and a fit about
+#'   2000 of them (a minute at 1000 rows), a sparse one N M^2.  `NULL`
+#'   fits the exact model at any N; a number M (between 1 and N) of
+#'   inducing inputs, or an M by `q` matrix of their starting values, the
+#'   sparse model.
 #' @param approx The sparse approximation, `"vfe"` (default), `"fitc"` or
 #'   `"dtc"`; see [gplvm_loglik()].  Ignored without `inducing`.
 #' @param noise_prior The scale of the inverse-gamma prior on the noise
@@ -116,10 +123,14 @@
 #'   (see "The objective" in [gplvm-models]), for every model (with
 #'   `bayesian = TRUE` it is added to the bound), at most \eqn{10^6}; `0`
 #'   switches the prior off.
-#' @param restarts Number of starts: the first from `init`, the others from
-#'   random latent positions (`init = "random"`); the fit with the highest
-#'   objective is returned, and `restarts` in the fit holds every start's
-#'   objective.
+#' @param restarts Number of starts: the first from `init`, the second
+#'   from the spectral start (`init = "spectral"`), the others from the
+#'   PCA start of the data with each column weighted by a random factor
+#'   \eqn{e^{z}}{exp(z)}, \eqn{z \sim N(0, 0.5^2)}{z ~ N(0, 0.5^2)}, plus
+#'   a jitter of 0.1 standard deviations: different starts that are each
+#'   close to the data's structure (random starts end far lower).  The fit
+#'   with the highest objective is returned, and `restarts` in the fit
+#'   holds every start's objective.
 #' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see
 #'   [gplvm-models]); `inducing` then defaults to `min(N, 50)`.
 #' @param prune With `bayesian = TRUE`: if `TRUE`, after convergence try
@@ -214,7 +225,7 @@
 gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   scale = FALSE, prior = FALSE, fixed = NULL,
                   method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 10000,
-                  reltol = 1e-8, trace = 0, init_sd = 1, inducing = NULL,
+                  reltol = 1e-8, trace = 0, init_sd = 1, inducing = "auto",
                   approx = c("vfe", "fitc", "dtc"), noise_prior = 0.1,
                   restarts = 1, bayesian = FALSE, prune = TRUE,
                   back = c("none", "kernel", "mlp"), back_control = list(),
@@ -259,6 +270,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     }
   }
   q <- .check_count(q, "q", hi = min(dim(Y)))
+  bayesian <- .check_flag(bayesian, "bayesian")
+  # "auto": the sparse model past .exact_max() rows (R/sparse.R)
+  inducing <- .resolve_inducing(inducing, nrow(Y), bayesian)
   if (!is.null(prev) && q != ncol(prev$X)) {
     stop(sprintf("'q' must be %d, the latent dimension of 'init'",
                  ncol(prev$X)), call. = FALSE)
@@ -274,7 +288,6 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   init_sd <- .check_positive(init_sd, "init_sd")
   approx <- .check_approx(approx)
   restarts <- .check_count(restarts, "restarts")
-  bayesian <- .check_flag(bayesian, "bayesian")
   prune <- .check_flag(prune, "prune")
   back <- .check_back(back, back_control)  # R/back.R
   # the one check of which parts combine: R/compat.R
@@ -319,6 +332,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   start <- if (is.null(prev)) .start_hyper(kernel, noise, fixed, vbar)
            else list(kernel = kernel, noise = noise)
 
+  lev <- .fit_levers()
   model <- list(Y = Yc, kernel = start$kernel, noise = start$noise,
                 fixed = fixed, prior = def$prior %||% prior,
                 q = q, trace = trace, data = term,
@@ -328,7 +342,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 # with missing values the map reads the imputed data
                 latent = .back_map(back$kind, Yinit, q, back$control),
                 cluster = cluster,
-                warm = def$warm)
+                warm = def$warm, lmm = lev$lmm,
+                precondition = lev$precondition,
+                variance_prior = if (lev$variance_prior_sd > 0 &&
+                                     identical(kernel, def$kernel)) {
+                  list(name = "variance", mean = log(vbar),
+                       sd = lev$variance_prior_sd)
+                })
   if (!is.null(miss)) .warn_patterns(miss, sparse = !is.null(inducing))
   fits <- vector("list", restarts)
   for (r in seq_len(restarts)) {
@@ -342,8 +362,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
       s$Z <- if (identical(inducing, prev$inducing)) prev$inducing
              else .init_inducing(inducing, s$X)
     } else {
-      s <- .data_start(term, if (r == 1L) init else "random", Yinit, q,
-                       init_sd)
+      s <- .data_start(term, if (r == 1L) init
+                             else .restart_start(r, Yinit, q, init_sd),
+                       Yinit, q, init_sd)  # R/start.R
       .check_latent_start(s$X, model$kernel, init, init_sd)
       s$Z <- .init_inducing(inducing, s$X)
     }
@@ -367,6 +388,16 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 }
 
 `%||%` <- function(a, b) if (is.null(a)) b else a
+
+# Settings of the optimiser that bench/levers.R measures (issue 23); the
+# defaults are those that won there.  options(gplvm.levers = list(...))
+# overrides them for that script; it is not a user interface.
+.fit_levers <- function() {
+  lev <- list(lmm = 5L, precondition = "none", variance_prior_sd = 0)
+  over <- getOption("gplvm.levers")
+  lev[names(over)] <- over
+  lev
+}
 
 # Refuses to continue fit `prev` on data Y other than its own: its data as
 # given are its centred (scaled) data with the centring and scaling undone,
@@ -411,7 +442,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                      noise_prior = m$noise_prior, method = m$method,
                      progress = progress$update, missing = m$missing,
                      latent = m$latent, cluster = cluster, data = m$data,
-                     counted = counted)
+                     counted = counted, variance_prior = m$variance_prior)
   }
   kernel <- m$kernel
   w <- start[["w"]]  # not start$w: that would match start$warm
@@ -437,7 +468,20 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   par1 <- obj$par(start$X, Z, kernel, m$noise, w, S)
   first <- .start_eval(obj, par1)
   ll0 <- ll0 %||% first$loglik
-  opt <- .optimise(obj, par1, m$method, max(m$maxit - used, 1L), m$reltol)
+  sc <- if (identical(m$precondition, "point")) {
+    .precondition_scales(obj, par1, obj$hyper, obj$latent_index)
+  } else if (identical(m$precondition, "hyper")) {
+    .precondition_scales(obj, par1, obj$hyper, NULL)
+  }
+  opt <- if (is.null(sc)) {
+    .optimise(obj, par1, m$method, max(m$maxit - used, 1L), m$reltol,
+              lmm = m$lmm %||% 5L)
+  } else {
+    o <- .optimise(.preconditioned(obj, sc), par1 / sc, m$method,
+                   max(m$maxit - used, 1L), m$reltol, lmm = m$lmm %||% 5L)
+    o$par <- o$par * sc
+    o
+  }
   time <- proc.time()[["elapsed"]] - time
   best <- obj$eval(opt$par)
   opt$max_gradient <- max(abs(best$grad))
@@ -648,7 +692,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                              Z0 = NULL, approx = "vfe", noise_prior = 0,
                              method = "L-BFGS-B", progress = NULL,
                              missing = NULL, latent = NULL, cluster = NULL,
-                             data = NULL, counted = 0L) {
+                             data = NULL, counted = 0L,
+                             variance_prior = NULL) {
   n <- nrow(Y)
   d <- ncol(Y)
   term <- data %||% .data_term_of(Z0, approx, FALSE, n)
@@ -694,7 +739,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
           else xprior$logp(u$X, u$eta)
     pn <- if (noise_prior > 0) .log_prior_noise(u$noise, noise_prior)
           else list(value = 0, grad = 0)
-    list(x = px, noise = pn)
+    pv <- .log_prior_log_variance(u$theta, free, variance_prior)  # R/prior.R
+    pn$value <- pn$value + pv$value
+    list(x = px, noise = pn, theta = pv$grad)
   }
   evaluate <- function(u, gradient) {
     r <- .data_eval(prep, u$X, u$S, u$Z, u$kernel, u$noise, gradient)
@@ -722,7 +769,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     w <- par[seq_len(nx)]
     g <- unname(c(if (variational) map$pullback(w, gX, r$S + p$x$S)
                   else map$pullback(w, gX),
-                  r$Z, (r$kernel * u$theta)[free],
+                  r$Z, (r$kernel * u$theta)[free] + p$theta,
                   if (fit_noise) (r$noise + p$noise$grad) * u$noise,
                   p$x$eta))
     count(r)
@@ -777,6 +824,12 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   list(eval = eval, free = free, fit_noise = fit_noise, term = term,
        prep = prep, workspace = prep$workspace, latent = map,
        prior = xprior,
+       # where the hyperparameters and (free positions) the latent
+       # coordinates, n x q, sit in the vector (R/precondition.R)
+       hyper = nx + nz + seq_len(nhyper),
+       latent_index = if (map$kind == "none" && !variational) {
+         matrix(seq_len(nx), n, q)
+       },
        # the optimised vector at a start (S0: variances of q(X))
        par = function(X0, Z0 = NULL, kernel, noise, w0 = NULL, S0 = NULL) {
          w <- if (variational) c(w0 %||% map$inner$start(X0), log(S0))

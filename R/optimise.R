@@ -7,8 +7,10 @@
 # the fit has converged when such a fresh start improves the objective by
 # at most `confirm` relative.  All the runs share the budget of `maxit`
 # iterations.  A run that stops with an error keeps the best point so far.
+# `lmm`: L-BFGS-B's number of stored correction pairs.
 # Returns list(par, value, convergence, message, counts, runs).
-.optimise <- function(obj, par0, method, maxit, reltol, confirm = 10 * reltol) {
+.optimise <- function(obj, par0, method, maxit, reltol, confirm = 10 * reltol,
+                      lmm = 5L) {
   par <- par0
   value <- obj$fn(par0)
   left <- maxit
@@ -18,7 +20,7 @@
   msg <- "iteration limit 'maxit' reached"
   while (left > 0L) {
     runs <- runs + 1L
-    opt <- tryCatch(.run_optimiser(obj, par, method, left, reltol),
+    opt <- tryCatch(.run_optimiser(obj, par, method, left, reltol, lmm),
                     error = function(e) {
                       # what the objective let through stops the fit; a
                       # failed cluster or optimiser ends it at the best
@@ -58,7 +60,7 @@
 }
 
 # One run of one optimiser, shaped like optim()'s value.
-.run_optimiser <- function(obj, par, method, maxit, reltol) {
+.run_optimiser <- function(obj, par, method, maxit, reltol, lmm = 5L) {
   if (method == "SCG") {
     return(.scg(par, obj$fn, obj$gr, maxit = maxit, reltol = reltol,
                 xtol = sqrt(reltol), fn_value = obj$fn_value))
@@ -67,6 +69,7 @@
   control <- list(maxit = maxit)
   if (method == "L-BFGS-B") {
     control$factr <- reltol / .Machine$double.eps
+    control$lmm <- lmm
   } else {
     control$reltol <- reltol
   }
