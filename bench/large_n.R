@@ -25,9 +25,11 @@ for (a in args) {
 library(gplvm)
 src <- readLines("bench/levers.R")
 from <- grep("^levers <- list\\(", src)
-to <- grep("^load_data <- function", src) - 1L
+to <- grep("^# load_data", src) - 1L
 eval(parse(text = src[from:to]))
 levers$fixedvar <- list(fixed = c("lengthscale", "variance"))
+levers$reltol8_fixedvar <- list(reltol = 1e-8,
+                                fixed = c("lengthscale", "variance"))
 
 d <- ggplot2::diamonds
 set.seed(23)
@@ -41,13 +43,13 @@ eval(parse(text = src[from:to]))  # nn_errors(X, class), from bench/levers.R
 load <- function() scan("/proc/loadavg", n = 1L, quiet = TRUE)
 cat(sprintf("diamonds, %d rows; BLAS %s, OPENBLAS_NUM_THREADS %s\n",
             nrow(Y), basename(La_library()), Sys.getenv("OPENBLAS_NUM_THREADS")))
-cat("| method | M | time (s) | evals | conv | variance | noise | 1-NN errors | load |\n")
-cat("|---|---|---|---|---|---|---|---|---|\n")
+cat("| method | M | time (s) | evals | conv | objective | variance | noise | 1-NN errors | load |\n")
+cat("|---|---|---|---|---|---|---|---|---|---|\n")
 if (opt$uwot == "yes") {
   l0 <- load()
   set.seed(1)
   t <- system.time(U <- uwot::umap(Y, n_components = 2, n_threads = 1))[["elapsed"]]
-  cat(sprintf("| uwot | | %.1f | | | | | %d | %.1f-%.1f |\n", t, nn_errors(U, cut),
+  cat(sprintf("| uwot | | %.1f | | | | | | %d | %.1f-%.1f |\n", t, nn_errors(U, cut),
               l0, load()))
 }
 for (lever in strsplit(opt$levers, ",")[[1L]]) {
@@ -70,9 +72,9 @@ for (lever in strsplit(opt$levers, ",")[[1L]]) {
       warns <<- c(warns, conditionMessage(w))
       invokeRestart("muffleWarning")
     }))[["elapsed"]]
-  cat(sprintf("| gplvm %s | %s | %.1f | %d | %d | %.3g | %.3g | %d | %.1f-%.1f |%s\n",
+  cat(sprintf("| gplvm %s | %s | %.1f | %d | %d | %.1f | %.3g | %.3g | %d | %.1f-%.1f |%s\n",
               lever, if (is.null(fit$inducing)) "exact" else nrow(fit$inducing),
-              t, fit$optim$evaluations, fit$optim$convergence,
+              t, fit$optim$evaluations, fit$optim$convergence, fit$objective,
               kern_params(fit$kernel)[["variance"]], fit$noise,
               nn_errors(fit$X, cut), l0, load(),
               if (length(warns)) paste(" warning:", warns[1L]) else ""))

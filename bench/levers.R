@@ -4,7 +4,9 @@
 # loaded), convergence code, final objective and leave-one-out 1-NN errors
 # in 2-D.  A lever is a named list of settings: `reltol` (gplvm()'s
 # argument) and the optimiser settings of R/fit.R's .fit_levers() (lmm,
-# precondition, variance_prior_sd), set through options(gplvm.levers = ).
+# precondition, variance_prior_sd, warm: a first phase of that many
+# iterations on the latent positions alone), set through
+# options(gplvm.levers = ).
 #
 #   Rscript bench/levers.R [sets=mpg,midwest,biopsy,oil]   (from the package root)
 #       [levers=default,reltol6,lmm20,hyper,point,vprior,...] [maxit=10000]
@@ -32,12 +34,15 @@ library(gplvm)
 levers <- list(
   default = list(),
   reltol6 = list(reltol = 1e-6),
+  reltol8 = list(reltol = 1e-8),
   reltol7 = list(reltol = 1e-7),
   lmm20 = list(lmm = 20L),
   lmm3 = list(lmm = 3L),
+  none = list(precondition = "none"),
   hyper = list(precondition = "hyper"),
   point = list(precondition = "point"),
   vprior = list(variance_prior_sd = 1),
+  warm200 = list(warm = 200L),
   vprior_point = list(variance_prior_sd = 1, precondition = "point"),
   reltol6_hyper = list(reltol = 1e-6, precondition = "hyper"),
   reltol6_point = list(reltol = 1e-6, precondition = "point"),

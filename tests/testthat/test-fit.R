@@ -197,6 +197,11 @@ test_that("the preconditioned objective is the objective in u = par / s", {
   options(gplvm.levers = list(precondition = "hyper", lmm = 7L))
   fit2 <- gplvm(Y, q = 2)
   expect_equal(fit2$optim$convergence, 0L)
+  # a first phase on the latent positions alone, then the joint fit
+  options(gplvm.levers = list(warm = 50L))
+  fit3 <- gplvm(Y, q = 2)
+  expect_equal(fit3$optim$convergence, 0L)
+  expect_gt(fit3$optim$runs, 1L)
   obj2 <- gplvm:::.gplvm_objective(fit$Y, fit$kernel, fit$noise,
                                    "lengthscale", FALSE, 2L)
   # (without the noise prior: the log-likelihood)
