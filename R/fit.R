@@ -28,11 +28,12 @@
 #' started afresh from its end point, without its memory of the curvature,
 #' and the fit has converged (`optim$convergence == 0`) when such a fresh
 #' start improves the objective by at most `10 * reltol` relative.  All the
-#' runs share the budget of `maxit` iterations.  In a sparse fit the
-#' optimiser sees the log-hyperparameters divided by the square root of
-#' their curvature at the start (a change of variables: the objective, its
-#' optimum and this rule stay as they are), since their gradients sum N
-#' times as many terms as a latent coordinate's.  A fit that is not
+#' runs share the budget of `maxit` iterations.  In a sparse fit of more
+#' than 1500 rows (`options(gplvm.exact_max = )`) the optimiser sees the
+#' log-hyperparameters divided by the square root of their curvature at
+#' the start (a change of variables: the objective, its optimum and this
+#' rule stay as they are), since their gradients sum N times as many terms
+#' as a latent coordinate's.  A fit that is not
 #' converged (code 1: `maxit` reached; code 99: the optimiser stopped with
 #' an error, and the fit holds the best point found) ends with a warning;
 #' continue it with `gplvm(Y, init = fit)`.  `optim$max_gradient` is the
@@ -102,7 +103,7 @@
 #' @param reltol Relative convergence tolerance on the objective; `NULL`
 #'   (the default) gives \eqn{10^{-6}}, with `bayesian = TRUE`
 #'   \eqn{10^{-8}} (on the package's benchmark \eqn{10^{-6}} took 0.35 to
-#'   0.75 of the evaluations of \eqn{10^{-8}}, with as few or fewer 1-NN
+#'   0.75 of the evaluations of \eqn{10^{-8}}, with equal or fewer 1-NN
 #'   errors: `bench/levers.md`).  It is passed as
 #'   `factr = reltol / .Machine$double.eps` to L-BFGS-B and as `reltol` to
 #'   BFGS and CG; SCG stops, as Netlab's `scg.m` does, when an accepted step
@@ -119,8 +120,9 @@
 #'   the threshold), above that the sparse model (`approx`, VFE by default)
 #'   with M = 2 sqrt(N) inducing inputs, at least 50 and at most 300
 #'   (283 at 20000 rows), with a message saying so; for `bayesian = TRUE`,
-#'   M = min(N, 50).  An exact evaluation costs N^3 flops and a fit about
-#'   2000 of them (a minute at 1000 rows), a sparse one N M^2.  `NULL`
+#'   M = min(N, 50).  An exact evaluation costs N^3 flops and a fit
+#'   needs about 1000 of them (a minute at 1000 rows), a sparse one N M^2.
+#'   `NULL`
 #'   fits the exact model at any N; a number M (between 1 and N) of
 #'   inducing inputs, or an M by `q` matrix of their starting values, the
 #'   sparse model.
@@ -358,12 +360,15 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 # Bayesian model's warm-up; lever `warm` for plain fits)
                 warm = if (lev$warm > 0L) lev$warm else def$warm,
                 lmm = lev$lmm,
-                # the sparse model's log-hyperparameters, scaled by their
-                # curvature (R/precondition.R): on 2000 diamonds rows 0.41
-                # of the evaluations, and the variance no longer runs
-                # away at 5000 (bench/levers.md); no gain on exact fits
+                # past .exact_max() rows, the sparse model's
+                # log-hyperparameters scaled by their curvature
+                # (R/precondition.R): on 2000 diamonds rows 0.41 of the
+                # evaluations, and the variance no longer runs away at
+                # 5000 and 20000 (bench/levers.md); no gain on small exact
+                # fits, where the curvatures differ less
                 precondition = lev$precondition %||%
-                  if (inherits(term, "gplvm_data_sparse")) "hyper"
+                  if (inherits(term, "gplvm_data_sparse") &&
+                      nrow(Y) > .exact_max()) "hyper"
                   else "none",
                 variance_prior = if (lev$variance_prior_sd > 0 &&
                                      identical(kernel, def$kernel)) {
@@ -491,11 +496,12 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   par1 <- obj$par(start$X, Z, kernel, m$noise, w, S)
   first <- .start_eval(obj, par1)
   ll0 <- ll0 %||% first$loglik
-  sc <- if (identical(m$precondition, "point")) {
-    .precondition_scales(obj, par1, obj$hyper, obj$latent_index)
-  } else if (identical(m$precondition, "hyper")) {
-    .precondition_scales(obj, par1, obj$hyper, NULL)
-  }
+  # (a cluster that fails here fails again in .optimise(), which ends the
+  # fit at its best point with a warning)
+  sc <- tryCatch(switch(m$precondition %||% "none",
+    point = .precondition_scales(obj, par1, obj$hyper, obj$latent_index),
+    hyper = .precondition_scales(obj, par1, obj$hyper, NULL)),
+    gplvm_cluster_error = function(e) NULL)
   opt <- if (is.null(sc)) {
     .optimise(obj, par1, m$method, max(m$maxit - used, 1L), m$reltol,
               lmm = m$lmm %||% 5L)

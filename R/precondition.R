@@ -15,8 +15,9 @@
 # n x q matrix of indices of latent coordinates, for which one Rademacher
 # probe z gives z * (H z), averaged over each row's q coordinates (the
 # off-diagonal terms average out).  Costs length(hyper) + 1 gradients.
-# Returns the vector s of scales (1 for entries in neither set), with the
-# median latent scale 1 and every scale within a factor 1e3 of it.
+# Returns the vector s of scales (1 for entries in neither set), powers
+# of 2, with the median latent scale near 1 and every scale within a
+# factor 1e3 of it.
 .precondition_scales <- function(obj, par, hyper, latent, eps = 1e-4) {
   g0 <- obj$gr(par)
   h <- rep(NA_real_, length(par))
@@ -43,7 +44,9 @@
   h[hyper] <- pmin(pmax(h[hyper], ref * 1e-6), ref * 1e6)
   s <- 1 / sqrt(h / ref)
   s[is.na(s)] <- 1
-  s
+  # powers of 2, so that u * s and par / s are exact: the cached
+  # evaluation at the start is found again, and u maps back to par
+  2^round(log2(s))
 }
 
 # The objective `obj` seen in u = par / s: fn, fn_value, gr and best()
