@@ -122,8 +122,7 @@
 #'   (283 at 20000 rows), with a message saying so; for `bayesian = TRUE`,
 #'   M = min(N, 50).  An exact evaluation costs N^3 flops and a fit
 #'   needs about 1000 of them (a minute at 1000 rows), a sparse one N M^2.
-#'   `NULL`
-#'   fits the exact model at any N; a number M (between 1 and N) of
+#'   `NULL` fits the exact model at any N; a number M (between 1 and N) of
 #'   inducing inputs, or an M by `q` matrix of their starting values, the
 #'   sparse model.
 #' @param approx The sparse approximation, `"vfe"` (default), `"fitc"` or
