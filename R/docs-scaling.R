@@ -12,6 +12,9 @@
 #'     several OpenMP threads;
 #'   \item a sparse fit, `gplvm(Y, inducing = M)`: O(N M^2) per
 #'     evaluation instead of O(N^3) (see "Sparse fits" in [gplvm-models]);
+#'     the default `inducing = "auto"` chooses it, with M = 2 sqrt(N)
+#'     between 50 and 300, for more than 1500 rows
+#'     (`options(gplvm.exact_max = )`), and says so;
 #'   \item a sparse fit whose bound is evaluated across the workers of a
 #'     \pkg{parallel} cluster (`cluster`, below);
 #'   \item minibatch training (`batch_size`, below), which never forms an

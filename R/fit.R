@@ -28,7 +28,12 @@
 #' started afresh from its end point, without its memory of the curvature,
 #' and the fit has converged (`optim$convergence == 0`) when such a fresh
 #' start improves the objective by at most `10 * reltol` relative.  All the
-#' runs share the budget of `maxit` iterations.  A fit that is not
+#' runs share the budget of `maxit` iterations.  In a sparse fit of more
+#' than 1500 rows (`options(gplvm.exact_max = )`) the optimiser sees the
+#' log-hyperparameters divided by the square root of their curvature at
+#' the start (a change of variables: the objective, its optimum and this
+#' rule stay as they are), since their gradients sum N times as many terms
+#' as a latent coordinate's.  A fit that is not
 #' converged (code 1: `maxit` reached; code 99: the optimiser stopped with
 #' an error, and the fit holds the best point found) ends with a warning;
 #' continue it with `gplvm(Y, init = fit)`.  `optim$max_gradient` is the
@@ -95,20 +100,31 @@
 #'   R in this package).
 #' @param maxit Maximum number of iterations, shared by the optimiser's runs
 #'   (see "Convergence").
-#' @param reltol Relative convergence tolerance on the objective (passed as
+#' @param reltol Relative convergence tolerance on the objective; `NULL`
+#'   (the default) gives \eqn{10^{-6}}, with `bayesian = TRUE`
+#'   \eqn{10^{-8}} (on the package's benchmark \eqn{10^{-6}} took 0.35 to
+#'   0.75 of the evaluations of \eqn{10^{-8}}, with equal or fewer 1-NN
+#'   errors: `bench/levers.md`).  It is passed as
 #'   `factr = reltol / .Machine$double.eps` to L-BFGS-B and as `reltol` to
 #'   BFGS and CG; SCG stops, as Netlab's `scg.m` does, when an accepted step
 #'   both changes the objective by less than `reltol` times its size and
-#'   moves no parameter by more than `sqrt(reltol)`).
+#'   moves no parameter by more than `sqrt(reltol)`.
 #' @param trace `0` for silence; a positive integer `k` prints the
 #'   evaluation count, the log-likelihood, the gradient norm and the elapsed
 #'   time every `k` evaluations.
 #' @param init_sd Standard deviation of each starting latent dimension for
 #'   `init = "pca"` and `"random"`, in the units of `X` (lengthscales, with
 #'   the default kernel).
-#' @param inducing `NULL` for the exact model; a number M (between 1 and N)
-#'   of inducing inputs, or an M by `q` matrix of their starting values, for
-#'   the sparse model.
+#' @param inducing `"auto"` (the default) chooses by the number of rows N:
+#'   the exact model up to 1500 rows (`options(gplvm.exact_max = )` moves
+#'   the threshold), above that the sparse model (`approx`, VFE by default)
+#'   with M = 2 sqrt(N) inducing inputs, at least 50 and at most 300
+#'   (283 at 20000 rows), with a message saying so; for `bayesian = TRUE`,
+#'   M = min(N, 50).  An exact evaluation costs N^3 flops and a fit
+#'   needs about 1000 of them (a minute at 1000 rows), a sparse one N M^2.
+#'   `NULL` fits the exact model at any N; a number M (between 1 and N) of
+#'   inducing inputs, or an M by `q` matrix of their starting values, the
+#'   sparse model.
 #' @param approx The sparse approximation, `"vfe"` (default), `"fitc"` or
 #'   `"dtc"`; see [gplvm_loglik()].  Ignored without `inducing`.
 #' @param noise_prior The scale of the inverse-gamma prior on the noise
@@ -116,10 +132,14 @@
 #'   (see "The objective" in [gplvm-models]), for every model (with
 #'   `bayesian = TRUE` it is added to the bound), at most \eqn{10^6}; `0`
 #'   switches the prior off.
-#' @param restarts Number of starts: the first from `init`, the others from
-#'   random latent positions (`init = "random"`); the fit with the highest
-#'   objective is returned, and `restarts` in the fit holds every start's
-#'   objective.
+#' @param restarts Number of starts: the first from `init`, the second
+#'   from the spectral start (`init = "spectral"`), the others from the
+#'   PCA start of the data with each column weighted by a random factor
+#'   \eqn{e^{z}}{exp(z)}, \eqn{z \sim N(0, 0.5^2)}{z ~ N(0, 0.5^2)}, plus
+#'   a jitter of 0.1 standard deviations: different starts that are each
+#'   close to the data's structure (random starts end far lower).  The fit
+#'   with the highest objective is returned, and `restarts` in the fit
+#'   holds every start's objective.
 #' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see
 #'   [gplvm-models]); `inducing` then defaults to `min(N, 50)`.  With a
 #'   generous `q` it finds how many latent dimensions the data need, with
@@ -219,7 +239,7 @@
 gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                   scale = FALSE, prior = FALSE, fixed = NULL,
                   method = c("L-BFGS-B", "BFGS", "CG", "SCG"), maxit = 10000,
-                  reltol = 1e-8, trace = 0, init_sd = 1, inducing = NULL,
+                  reltol = NULL, trace = 0, init_sd = 1, inducing = "auto",
                   approx = c("vfe", "fitc", "dtc"), noise_prior = 0.1,
                   restarts = 1, bayesian = FALSE, prune = TRUE,
                   back = c("none", "kernel", "mlp"), back_control = list(),
@@ -273,6 +293,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     }
   }
   q <- .check_count(q, "q", hi = min(dim(Y)))
+  bayesian <- .check_flag(bayesian, "bayesian")
+  # a non-Gaussian likelihood is always sparse (R/nongaussian.R)
+  if (!gaussian && identical(inducing, "auto")) inducing <- min(nrow(Y), 20L)
+  # "auto": the sparse model past .exact_max() rows (R/sparse.R)
+  inducing <- .resolve_inducing(inducing, nrow(Y), bayesian)
   if (!is.null(prev) && q != ncol(prev$X)) {
     stop(sprintf("'q' must be %d, the latent dimension of 'init'",
                  ncol(prev$X)), call. = FALSE)
@@ -287,12 +312,15 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   method <- .check_choice(method, eval(formals(gplvm)$method), "method",
                          "optimisers that use the gradient")
   maxit <- .check_count(maxit, "maxit")
-  reltol <- .check_positive(reltol, "reltol")
+  # 1e-6 took 0.35 to 0.75 of 1e-8's evaluations with as few 1-NN errors
+  # on six sets (bench/levers.md); the Bayesian fits' pruning was tuned
+  # at 1e-8
+  reltol <- .check_positive(reltol %||% if (bayesian) 1e-8 else 1e-6,
+                            "reltol")
   trace <- .check_count(trace, "trace", lo = 0L)
   init_sd <- .check_positive(init_sd, "init_sd")
   approx <- .check_approx(approx)
   restarts <- .check_count(restarts, "restarts")
-  bayesian <- .check_flag(bayesian, "bayesian")
   prune <- .check_prune(prune)  # R/bayes.R
   back <- .check_back(back, back_control)  # R/back.R
   if (!gaussian && is.null(inducing)) inducing <- min(nrow(Y), 20L)
@@ -343,6 +371,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   start <- if (is.null(prev)) .start_hyper(kernel, noise, fixed, vbar)
            else list(kernel = kernel, noise = noise)
 
+  lev <- .fit_levers()
   model <- list(Y = Yc, kernel = start$kernel, noise = start$noise,
                 fixed = fixed, prior = def$prior %||% prior,
                 q = q, trace = trace, data = term,
@@ -352,7 +381,25 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 # with missing values the map reads the imputed data
                 latent = .back_map(back$kind, Yinit, q, back$control),
                 cluster = cluster,
-                warm = def$warm)
+                # a first phase on the latent positions alone (the
+                # Bayesian model's warm-up; lever `warm` for plain fits)
+                warm = if (lev$warm > 0L) lev$warm else def$warm,
+                lmm = lev$lmm,
+                # past .exact_max() rows, the sparse model's
+                # log-hyperparameters scaled by their curvature
+                # (R/precondition.R): on 2000 diamonds rows 0.41 of the
+                # evaluations, and the variance no longer runs away at
+                # 5000 and 20000 (bench/levers.md); no gain on small exact
+                # fits, where the curvatures differ less
+                precondition = lev$precondition %||%
+                  if (inherits(term, "gplvm_data_sparse") &&
+                      nrow(Y) > .exact_max()) "hyper"
+                  else "none",
+                variance_prior = if (lev$variance_prior_sd > 0 &&
+                                     identical(kernel, def$kernel)) {
+                  list(name = "variance", mean = log(vbar),
+                       sd = lev$variance_prior_sd)
+                })
   if (!is.null(model$missing)) {
     .warn_patterns(miss, sparse = !is.null(inducing))
   }
@@ -377,9 +424,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
         attr(s$Z, "fitted") <- prev[c("q_v", "size")]
       }
     } else {
-      s <- .data_start(term, if (r == 1L) init else "random", Yinit, q,
-                       init_sd)
+      s <- .data_start(term, if (r == 1L) init
+                             else .restart_start(r, Yinit, q, init_sd),
+                       Yinit, q, init_sd)  # R/start.R
       .check_latent_start(s$X, model$kernel, init, init_sd)
+      if (lev$warm > 0L) s$warm <- TRUE
       s$Z <- .init_inducing(inducing, s$X)
     }
     s$X <- unname(s$X)
@@ -402,6 +451,17 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 }
 
 `%||%` <- function(a, b) if (is.null(a)) b else a
+
+# Settings of the optimiser that bench/levers.R measures (issue 23); the
+# defaults are those that won there.  options(gplvm.levers = list(...))
+# overrides them for that script; it is not a user interface.
+.fit_levers <- function() {
+  lev <- list(lmm = 5L, precondition = NULL, variance_prior_sd = 0,
+              warm = 0L)
+  over <- getOption("gplvm.levers")
+  lev[names(over)] <- over
+  lev
+}
 
 # Refuses to continue fit `prev` on data Y other than its own: its data as
 # given are its centred (scaled) data with the centring and scaling undone,
@@ -446,7 +506,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                      noise_prior = m$noise_prior, method = m$method,
                      progress = progress$update, missing = m$missing,
                      latent = m$latent, cluster = cluster, data = m$data,
-                     counted = counted)
+                     counted = counted, variance_prior = m$variance_prior)
   }
   kernel <- m$kernel
   w <- start[["w"]]  # not start$w: that would match start$warm
@@ -472,7 +532,21 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   par1 <- obj$par(start$X, Z, kernel, m$noise, w, S)
   first <- .start_eval(obj, par1)
   ll0 <- ll0 %||% first$loglik
-  opt <- .optimise(obj, par1, m$method, max(m$maxit - used, 1L), m$reltol)
+  # (a cluster that fails here fails again in .optimise(), which ends the
+  # fit at its best point with a warning)
+  sc <- tryCatch(switch(m$precondition %||% "none",
+    point = .precondition_scales(obj, par1, obj$hyper, obj$latent_index),
+    hyper = .precondition_scales(obj, par1, obj$hyper, NULL)),
+    gplvm_cluster_error = function(e) NULL)
+  opt <- if (is.null(sc)) {
+    .optimise(obj, par1, m$method, max(m$maxit - used, 1L), m$reltol,
+              lmm = m$lmm %||% 5L)
+  } else {
+    o <- .optimise(.preconditioned(obj, sc), par1 / sc, m$method,
+                   max(m$maxit - used, 1L), m$reltol, lmm = m$lmm %||% 5L)
+    o$par <- o$par * sc
+    o
+  }
   time <- proc.time()[["elapsed"]] - time
   best <- obj$eval(opt$par)
   opt$max_gradient <- max(abs(best$grad))
@@ -683,7 +757,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                              Z0 = NULL, approx = "vfe", noise_prior = 0,
                              method = "L-BFGS-B", progress = NULL,
                              missing = NULL, latent = NULL, cluster = NULL,
-                             data = NULL, counted = 0L) {
+                             data = NULL, counted = 0L,
+                             variance_prior = NULL) {
   n <- nrow(Y)
   d <- ncol(Y)
   term <- data %||% .data_term_of(Z0, approx, FALSE, n)
@@ -729,7 +804,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
           else xprior$logp(u$X, u$eta)
     pn <- if (noise_prior > 0) .log_prior_noise(u$noise, noise_prior)
           else list(value = 0, grad = 0)
-    list(x = px, noise = pn)
+    pv <- .log_prior_log_variance(u$theta, free, variance_prior)  # R/prior.R
+    pn$value <- pn$value + pv$value
+    list(x = px, noise = pn, theta = pv$grad)
   }
   evaluate <- function(u, gradient) {
     r <- .data_eval(prep, u$X, u$S, u$Z, u$kernel, u$noise, gradient)
@@ -757,7 +834,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     w <- par[seq_len(nx)]
     g <- unname(c(if (variational) map$pullback(w, gX, r$S + p$x$S)
                   else map$pullback(w, gX),
-                  r$Z, (r$kernel * u$theta)[free],
+                  r$Z, (r$kernel * u$theta)[free] + p$theta,
                   if (fit_noise) (r$noise + p$noise$grad) * u$noise,
                   p$x$eta))
     count(r)
@@ -813,6 +890,12 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
        term = term,
        prep = prep, workspace = prep$workspace, latent = map,
        prior = xprior,
+       # where the hyperparameters and (free positions) the latent
+       # coordinates, n x q, sit in the vector (R/precondition.R)
+       hyper = nx + nz + seq_len(nhyper),
+       latent_index = if (map$kind == "none" && !variational) {
+         matrix(seq_len(nx), n, q)
+       },
        # the optimised vector at a start (S0: variances of q(X))
        par = function(X0, Z0 = NULL, kernel, noise, w0 = NULL, S0 = NULL) {
          w <- if (variational) c(w0 %||% map$inner$start(X0), log(S0))

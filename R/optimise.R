@@ -11,8 +11,10 @@
 # .gplvm_objective()) and "minibatch" (obj of .minibatch_objective(),
 # R/minibatch.R: a run is epochs of stochastic steps that ends when the
 # exact objective, evaluated after each epoch, stops rising; maxit counts
-# epochs).  Returns list(par, value, convergence, message, counts, runs).
-.optimise <- function(obj, par0, method, maxit, reltol, confirm = 10 * reltol) {
+# epochs).  `lmm`: L-BFGS-B's number of stored correction pairs.
+# Returns list(par, value, convergence, message, counts, runs).
+.optimise <- function(obj, par0, method, maxit, reltol, confirm = 10 * reltol,
+                      lmm = 5L) {
   par <- par0
   value <- obj$fn(par0)
   left <- maxit
@@ -23,7 +25,7 @@
          else "iteration limit 'maxit' reached"
   while (left > 0L) {
     runs <- runs + 1L
-    opt <- tryCatch(.run_optimiser(obj, par, method, left, reltol),
+    opt <- tryCatch(.run_optimiser(obj, par, method, left, reltol, lmm),
                     error = function(e) {
                       # what the objective let through stops the fit; a
                       # failed cluster or optimiser ends it at the best
@@ -64,7 +66,7 @@
 }
 
 # One run of one optimiser, shaped like optim()'s value.
-.run_optimiser <- function(obj, par, method, maxit, reltol) {
+.run_optimiser <- function(obj, par, method, maxit, reltol, lmm = 5L) {
   if (method == "minibatch") return(.run_minibatch(obj, par, maxit, reltol))
   if (method == "SCG") {
     return(.scg(par, obj$fn, obj$gr, maxit = maxit, reltol = reltol,
@@ -74,6 +76,7 @@
   control <- list(maxit = maxit)
   if (method == "L-BFGS-B") {
     control$factr <- reltol / .Machine$double.eps
+    control$lmm <- lmm
   } else {
     control$reltol <- reltol
   }

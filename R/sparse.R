@@ -188,3 +188,53 @@
   list(alpha = RU %*% (crossprod(e$vectors, P) / e$values),
        Cfac = RU %*% diag(sqrt(pmax(1 - 1 / e$values, 0)), nrow(A)))
 }
+
+# The most rows the default plain fit (inducing = "auto") fits with the
+# exact model: option "gplvm.exact_max", default 1500.  One exact
+# evaluation costs N^3 flops: at 1000 rows the default fit takes about a
+# minute (oil, 1842 evaluations), and each 1.26-fold step in N doubles
+# that, so that at 2000 rows it had not converged after 628 s (issue 23).
+.exact_max <- function() {
+  n <- getOption("gplvm.exact_max", 1500L)
+  if (!is.numeric(n) || length(n) != 1L || !is.finite(n) || n < 1 ||
+      n != round(n)) {
+    stop(.gplvm_error(sprintf(paste(
+      "option 'gplvm.exact_max' must be a positive whole number, not %s"),
+      paste(deparse(n, width.cutoff = 40L)[1L], collapse = "")),
+      "gplvm_option_error"))
+  }
+  n
+}
+
+# M of the sparse model that inducing = "auto" chooses for n rows:
+# 2 sqrt(n), between 50 and 300 (77 at 1501 rows, 161 at 6500, 283 at
+# 20000).  The inducing inputs must cover the latent area at the
+# lengthscale's resolution, which grows with the number of distinct
+# neighbourhoods the data have; the cost of an evaluation, O(n M^2),
+# grows as n^2 with this rule, against the exact model's n^3.
+.auto_inducing_count <- function(n) {
+  as.integer(min(n, max(50, min(300, round(2 * sqrt(n))))))
+}
+
+# gplvm()'s `inducing` after "auto" is settled: NULL (the exact model)
+# for a Bayesian fit (whose data term has its own default) or up to
+# .exact_max() rows, else the count .auto_inducing_count(n), with a
+# message saying so and how to choose otherwise.  Other values are
+# returned as given (checked later).
+.resolve_inducing <- function(inducing, n, bayesian) {
+  if (!is.character(inducing)) return(inducing)
+  if (!identical(inducing, "auto")) {
+    stop(paste("'inducing' must be \"auto\", NULL (the exact model), a",
+               "number of inducing inputs or a matrix of them"),
+         call. = FALSE)
+  }
+  top <- .exact_max()
+  if (bayesian || n <= top) return(NULL)
+  m <- .auto_inducing_count(n)
+  message(sprintf(paste(
+    "gplvm: 'Y' has %d rows, more than the exact model fits in reasonable",
+    "time (%d, options(gplvm.exact_max =)); fitting the sparse model (VFE)",
+    "with M = %d inducing inputs.  Give 'inducing = NULL' for the exact",
+    "model, or 'inducing = M' for another M."), n, top, m))
+  m
+}

@@ -3,7 +3,7 @@
 #
 #   Rscript bench/time_to_result.R [sets=mpg,midwest,biopsy,diamonds1000]
 #       [blas=openblas1,openblas2,ref] [rows=N] [maxit=N] [init=pca]
-#       [sparse_above=2500] [inducing=100] [out=FILE]
+#       [sparse_above=auto] [inducing=100] [out=FILE]
 #
 # sets: any of mpg (234 rows), midwest (437), biopsy (683), pima (532),
 #   diamonds1000, diamonds6500, diamonds20000 (ggplot2's diamonds,
@@ -12,9 +12,10 @@
 # blas: each setting runs in its own child process: "ref" is the machine's
 #   reference BLAS, "openblasT" OpenBLAS (pthreads) with T threads, loaded
 #   through R_LD_LIBRARY_PATH / LD_LIBRARY_PATH for that process only.
-# init: passed to gplvm() as is.  Above sparse_above training rows the fit
-#   is sparse (VFE) with `inducing` inducing inputs, as the exact model
-#   does not finish there.
+# init: passed to gplvm() as is.  sparse_above=auto: gplvm()'s default
+#   (inducing = "auto": the sparse VFE model above 1500 rows, with M =
+#   2 sqrt(N) between 50 and 300); a number: above that many training
+#   rows the fit is sparse with `inducing` inducing inputs, below exact.
 #
 # Per set: columns z-scored with the training rows' means and sds; 80% of
 # the rows (seeded) are the training rows every method embeds in 2-D, the
@@ -29,7 +30,7 @@
 
 args <- commandArgs(trailingOnly = TRUE)
 opt <- list(sets = "mpg,midwest,biopsy,diamonds1000", blas = "openblas1",
-            rows = "0", maxit = "10000", init = "pca", sparse_above = "2500",
+            rows = "0", maxit = "10000", init = "pca", sparse_above = "auto",
             inducing = "100", out = "", child = "")
 for (a in args) {
   kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
@@ -213,14 +214,18 @@ for (name in strsplit(opt$sets, ",")[[1L]]) {
                          2L, run$value$center, `+`), Zte)
   out[[length(out) + 1L]] <- row("PCA", run, X = run$value$x[, 1:2],
                                  rmse = pca_rmse)
-  # gplvm, the default fit (sparse above sparse_above rows)
-  sparse <- n > as.integer(opt$sparse_above)
-  run <- timed(gplvm(Ztr, q = 2, init = opt$init, maxit = maxit,
-                     inducing = if (sparse) as.integer(opt$inducing)))
+  # gplvm, the default fit (or sparse above sparse_above rows)
+  run <- if (opt$sparse_above == "auto") {
+    timed(gplvm(Ztr, q = 2, init = opt$init, maxit = maxit))
+  } else {
+    sparse <- n > as.integer(opt$sparse_above)
+    timed(gplvm(Ztr, q = 2, init = opt$init, maxit = maxit,
+                inducing = if (sparse) as.integer(opt$inducing) else NULL))
+  }
   fit <- run$value
   held <- timed(predict(fit, newlatent = predict(fit, newdata = Zte)))
-  out[[length(out) + 1L]] <- row(if (sparse) sprintf("gplvm M=%s",
-                                                      opt$inducing)
+  out[[length(out) + 1L]] <- row(if (!is.null(fit$inducing))
+                                   sprintf("gplvm M=%d", nrow(fit$inducing))
                                  else "gplvm", run,
                                  evals = fit$optim$evaluations,
                                  conv = fit$optim$convergence, X = fit$X,

@@ -109,12 +109,13 @@ test_that("only numerical failures are blamed on the starting values", {
   options(old)
   set.seed(222)
   big <- matrix(rnorm(2 * 46341), ncol = 2)
-  got <- tryCatch(gplvm(big, q = 1, maxit = 1), error = identity)
+  got <- tryCatch(gplvm(big, q = 1, maxit = 1, inducing = NULL),
+                  error = identity)
   expect_match(conditionMessage(got), "too many for the exact model")
   expect_no_match(conditionMessage(got), "starting values")
   # with missing values: Y's row count, though no pattern has that many
   big[1, 1] <- big[2, 2] <- NA
-  expect_error(gplvm(big, q = 1, maxit = 1),
+  expect_error(gplvm(big, q = 1, maxit = 1, inducing = NULL),
                "'Y' has 46341 rows, too many for the exact model")
 })
 

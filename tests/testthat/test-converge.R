@@ -72,7 +72,9 @@ test_that("a converged fit is stationary: continuing it changes nothing", {
   Y <- iris[seq(2, 150, 3), 1:4]
   fit <- quiet_converged(Y, q = 2)
   again <- quiet_converged(Y, init = fit)
-  expect_lt(abs(again$objective - fit$objective) / abs(fit$objective), 1e-6)
+  # at most what the convergence rule allows a fresh start to gain:
+  # 10 x reltol (1e-6 by default)
+  expect_lt(abs(again$objective - fit$objective) / abs(fit$objective), 1e-5)
   expect_identical(ncol(again$X), 2L)
   expect_equal(again$X_init, unname(fit$X), ignore_attr = TRUE)
   # a fit stopped by maxit, continued, converges

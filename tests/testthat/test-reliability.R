@@ -80,7 +80,8 @@ test_that("the exact model refuses N beyond 46340 before allocating", {
   k <- kern_rbf()
   # before: an attempt to allocate two 16 GB matrices
   expect_error(gplvm_loglik(Y, X, k, 0.1), "'Y'.*46341 rows.*sparse")
-  expect_error(gplvm(Y, q = 1, maxit = 1), "'Y'.*46341 rows.*inducing")
+  expect_error(gplvm(Y, q = 1, maxit = 1, inducing = NULL),
+               "'Y'.*46341 rows.*inducing")
   # C refuses it too
   spec <- .kernel_spec(k, 1L)
   expect_error(.Call(C_gplvm_loglik_call, Y, X, spec$type, spec$npar,

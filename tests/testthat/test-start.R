@@ -127,3 +127,32 @@ test_that("gplvm(init = \"spectral\") starts from the spectral start", {
   expect_equal(unname(b$X_init), .spectral_start(b$Y, 2), tolerance = 1e-12)
   expect_error(gplvm(Y, 2, init = "umap"), "'init' must be .*\"spectral\"")
 })
+
+test_that("restarts start diverse but good: none ends far below the PCA start", {
+  # random restarts ended at objectives 215 and 230 against the PCA
+  # start's 430 (issue 23); the spectral and reweighted-PCA starts do not
+  set.seed(1)
+  fit <- gplvm(iris[, 1:4], q = 2, restarts = 3)
+  expect_equal(fit$optim$convergence, 0L)
+  expect_length(fit$restarts, 3L)
+  expect_gt(min(fit$restarts), 0.9 * fit$restarts[1L])
+  expect_identical(fit$objective, max(fit$restarts))
+})
+
+test_that("restart starts: the spectral start second, then reweighted PCA", {
+  set.seed(5)
+  Y <- scale(as.matrix(iris[, 1:4]), scale = FALSE)
+  restart_start <- gplvm:::.restart_start
+  expect_identical(restart_start(2L, Y, 2L, 1), spectral_start(Y, 2L))
+  X3 <- restart_start(3L, Y, 2L, 0.5)
+  X4 <- restart_start(4L, Y, 2L, 0.5)
+  expect_equal(apply(X3, 2L, sd), c(0.5, 0.5), tolerance = 1e-10)
+  # different from each other, each near the data's principal plane
+  expect_gt(sqrt(mean((X3 - X4)^2)), 0.01)
+  pc <- prcomp(Y)$x[, 1:2]
+  expect_gt(min(cancor(X3, pc)$cor), 0.8)
+  expect_gt(min(cancor(X4, pc)$cor), 0.8)
+  # too few rows for 15 neighbours: restart 2 is a reweighted PCA start
+  small <- Y[1:12, ]
+  expect_equal(dim(restart_start(2L, small, 2L, 1)), c(12L, 2L))
+})

@@ -1,0 +1,83 @@
+# Large N (issue 23, item 2): gplvm(Y, q = 2) with its defaults (past
+# options("gplvm.exact_max") rows the sparse model, inducing = "auto")
+# beside uwot on ggplot2's diamonds (the 7 numeric columns, z-scored,
+# `rows` rows sampled with seed 23), in one process: time, evaluations,
+# convergence, the kernel variance and noise, and leave-one-out 1-NN
+# errors of `cut` in 2-D.  `levers` runs gplvm once per setting (a name
+# of bench/levers.R's list, or "fixedvar": the kernel variance held at
+# the data variance, fixed = c("lengthscale", "variance")).
+#
+#   Rscript bench/large_n.R [rows=20000] [levers=default] [maxit=10000]
+#       [inducing=auto]
+# On OpenBLAS with one thread:
+#   OB=/usr/lib/x86_64-linux-gnu/openblas-pthread
+#   R_LD_LIBRARY_PATH=$OB LD_LIBRARY_PATH=$OB OPENBLAS_NUM_THREADS=1 \
+#     Rscript bench/large_n.R
+
+args <- commandArgs(trailingOnly = TRUE)
+opt <- list(rows = "20000", levers = "default", maxit = "10000",
+            inducing = "auto", uwot = "yes")
+for (a in args) {
+  kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
+  if (length(kv) != 2L || !kv[1L] %in% names(opt)) stop("bad argument: ", a)
+  opt[[kv[1L]]] <- kv[2L]
+}
+library(gplvm)
+src <- readLines("bench/levers.R")
+from <- grep("^levers <- list\\(", src)
+to <- grep("^# load_data", src) - 1L
+eval(parse(text = src[from:to]))
+levers$fixedvar <- list(fixed = c("lengthscale", "variance"))
+levers$reltol8_fixedvar <- list(reltol = 1e-8,
+                                fixed = c("lengthscale", "variance"))
+
+d <- ggplot2::diamonds
+set.seed(23)
+d <- d[sort(sample(nrow(d), as.integer(opt$rows))), ]
+Y <- scale(as.matrix(d[, c("carat", "depth", "table", "price", "x", "y",
+                           "z")]))
+cut <- as.character(d$cut)
+from <- grep("^nn_errors <- function", src)
+to <- grep("^cat\\(sprintf\\(\"BLAS", src) - 1L
+eval(parse(text = src[from:to]))  # nn_errors(X, class), from bench/levers.R
+load <- function() scan("/proc/loadavg", n = 1L, quiet = TRUE)
+cat(sprintf("diamonds, %d rows; BLAS %s, OPENBLAS_NUM_THREADS %s\n",
+            nrow(Y), basename(La_library()), Sys.getenv("OPENBLAS_NUM_THREADS")))
+cat("| method | M | time (s) | evals | conv | objective | variance | noise | 1-NN errors | load |\n")
+cat("|---|---|---|---|---|---|---|---|---|---|\n")
+if (opt$uwot == "yes") {
+  l0 <- load()
+  set.seed(1)
+  t <- system.time(U <- uwot::umap(Y, n_components = 2, n_threads = 1))[["elapsed"]]
+  cat(sprintf("| uwot | | %.1f | | | | | | %d | %.1f-%.1f |\n", t, nn_errors(U, cut),
+              l0, load()))
+}
+for (lever in strsplit(opt$levers, ",")[[1L]]) {
+  lv <- levers[[lever]]
+  options(gplvm.levers = lv[setdiff(names(lv), c("reltol", "fixed"))])
+  a <- list(Y, q = 2, maxit = as.integer(opt$maxit))
+  if (!is.null(lv$reltol)) a$reltol <- lv$reltol
+  if (!is.null(lv$fixed)) a$fixed <- lv$fixed
+  if (opt$inducing != "auto") a$inducing <- as.integer(opt$inducing)
+  msg <- character()
+  warns <- character()
+  l0 <- load()
+  set.seed(1)
+  t <- system.time(fit <- withCallingHandlers(do.call(gplvm, a),
+    message = function(m) {
+      msg <<- c(msg, conditionMessage(m))
+      invokeRestart("muffleMessage")
+    },
+    warning = function(w) {
+      warns <<- c(warns, conditionMessage(w))
+      invokeRestart("muffleWarning")
+    }))[["elapsed"]]
+  cat(sprintf("| gplvm %s | %s | %.1f | %d | %d | %.1f | %.3g | %.3g | %d | %.1f-%.1f |%s\n",
+              lever, if (is.null(fit$inducing)) "exact" else nrow(fit$inducing),
+              t, fit$optim$evaluations, fit$optim$convergence, fit$objective,
+              kern_params(fit$kernel)[["variance"]], fit$noise,
+              nn_errors(fit$X, cut), l0, load(),
+              if (length(warns)) paste(" warning:", warns[1L]) else ""))
+  if (length(msg)) cat("  message:", msg[1L])
+}
+options(gplvm.levers = NULL)
