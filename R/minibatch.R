@@ -58,18 +58,20 @@
 #'     \eqn{\rho = \max(0.1, B/N)}{rho = max(0.1, B / N)} of the way to
 #'     the optimum for the batch (with \eqn{B = N}{B = N}, to the optimum);
 #'   \item the inducing inputs, the logarithms of the free kernel parameters
-#'     and of the noise: Adam (Kingma and Ba, 2015) with step size 0.01,
+#'     and of the noise: Adam (Kingma and Ba, 2015) with step size 0.05,
 #'     decay rates 0.9 and 0.999;
 #'   \item the latent positions of the batch's rows: Adam with step size
-#'     0.05, each row with its own moment estimates and step count; rows
+#'     0.2, each row with its own moment estimates and step count; rows
 #'     outside the batch stay where they are.
 #' }
+#' These are the step sizes at the start; the stopping rule below halves
+#' them (and \eqn{\rho}{rho}) as the training levels off.
 #' With a back-constraint (`back = "mlp"` or `"kernel"`) the latent
 #' positions are not free: the batch's rows are \eqn{X_b = g(Y_b; w)}{X_b =
 #' g(Y_b; w)}, the gradient of the batch's estimate in \eqn{X_b}{X_b} is
 #' taken back to the map's weights \eqn{w} through the batch's rows alone
 #' (for the MLP \eqn{O(B)}{O(B)} work, not \eqn{O(N)}{O(N)}), and \eqn{w}
-#' takes an Adam step with step size 0.05 together with the parameters
+#' takes an Adam step with step size 0.05 (halved like the others) together with the parameters
 #' above.  The weights are shared by all rows, so every step moves every
 #' row.  The kernel map is built, as in the full-batch fit, from the
 #' eigenvectors of the \eqn{N \times N}{N x N} kernel matrix of the data,
@@ -104,21 +106,28 @@
 #'
 #' Minibatch training is run by the same driver as the full-batch
 #' optimisers ("Convergence" in [gplvm()]), with `epochs` in the role of
-#' `maxit`.  A run of epochs stops by its own test when the mean exact
-#' objective over its last 10 epochs exceeds the mean over the 10 epochs
-#' before by at most \eqn{10^{-4}}{1e-4} relative (a comparison of means,
-#' since each epoch's objective is taken at stochastic parameters).  A
-#' second run then continues the training (Adam's moments kept: a fresh
-#' Adam would first move every coordinate by its full step size), and the
-#' fit has converged (`optim$convergence == 0`) when that run raises the
-#' best objective by at most \eqn{10^{-3}}{1e-3} relative; otherwise runs
-#' follow until `epochs` epochs (default 200) are used, and
-#' `optim$convergence` is 1, with no warning (the epochs are a budget
-#' given by the user).  `gplvm()`'s `reltol` and `maxit` are not used.
-#' Converged means that more epochs no longer raise the objective: with
-#' constant step sizes the stochastic steps keep the parameters moving
-#' around the optimum, so the fit can end below the full-batch optimum
-#' (see `bench/minibatch.md` for the gap on a few data sets).
+#' `maxit`.  With constant step sizes the stochastic steps keep the
+#' parameters moving in a noise ball around the optimum, and the objective
+#' levels off below it; so the step sizes decay (Robbins and Monro, 1951):
+#' whenever the mean exact objective over the last 10 epochs exceeds the
+#' mean over the 10 epochs before by at most \eqn{10^{-4}}{1e-4} relative
+#' (a comparison of means, since each epoch's objective is taken at
+#' stochastic parameters), every step size above and \eqn{\rho}{rho} are
+#' halved, at most 4 times (to 1/16 of their start), and the next test
+#' waits 10 epochs.  A run of epochs stops when that test holds at the
+#' smallest step sizes.  A second run then continues the training (Adam's
+#' moments and the step sizes kept: a fresh Adam would first move every
+#' coordinate by its full step size), and the fit has converged
+#' (`optim$convergence == 0`) when that run raises the best objective by
+#' at most \eqn{10^{-3}}{1e-3} relative; otherwise runs follow until
+#' `epochs` epochs (default 200) are used, and `optim$convergence` is 1,
+#' with no warning (the epochs are a budget given by the user).
+#' `gplvm()`'s `reltol` and `maxit` are not used.  Converged means that
+#' more epochs at the smallest step sizes no longer raise the objective;
+#' the fit is a local optimum found by stochastic steps, which can differ
+#' from the full-batch fit's, above or below it (see `bench/minibatch.md`
+#' for the gap on a few data sets: it needs several hundred epochs, more
+#' than the default budget).
 #' `optim$evaluations` counts the steps, `optim$runs` the runs.  With
 #' `trace > 0` one line per epoch shows the exact objective and the mean
 #' over the epoch's batches of the estimates of \eqn{F}{F}; otherwise the
@@ -137,6 +146,9 @@
 #' `cluster`.
 #' @references Hensman, J., Fusi, N. and Lawrence, N. D. (2013). Gaussian
 #'   processes for big data.  Proceedings of UAI, 282--290.
+#'
+#'   Robbins, H. and Monro, S. (1951). A stochastic approximation method.
+#'   The Annals of Mathematical Statistics, 22(3), 400--407.
 #'
 #'   Kingma, D. P. and Ba, J. (2015). Adam: a method for stochastic
 #'   optimization.  ICLR.
@@ -162,15 +174,17 @@ NULL
 NULL
 
 # Fixed settings of the training (documented in ?gplvm-scaling): Adam's
-# step sizes for the global parameters (inducing inputs, log kernel
-# parameters, log noise) and for the latent rows or a map's weights, its
-# decay rates, the smallest natural gradient step for q(u), and the
-# stopping rule: a run stops when the mean exact objective over the last
+# starting step sizes for the global parameters (inducing inputs, log
+# kernel parameters, log noise), for the latent rows and for a map's
+# weights, its decay rates, the smallest natural gradient step for q(u),
+# how often a plateau halves the step sizes, and the
+# plateau test: the mean exact objective over the last
 # `window` epochs exceeds that of the `window` before by at most `reltol`
 # relative (.run_minibatch()).
-.minibatch_settings <- list(lr = 0.01, lr_latent = 0.05, beta1 = 0.9,
-                            beta2 = 0.999, eps = 1e-8, rho_min = 0.1,
-                            reltol = 1e-4, window = 10L)
+.minibatch_settings <- list(lr = 0.05, lr_latent = 0.2, lr_weights = 0.05,
+                            beta1 = 0.9, beta2 = 0.999, eps = 1e-8,
+                            rho_min = 0.1, reltol = 1e-4, window = 10L,
+                            halvings = 4L)
 
 # Checks batch_size and epochs for gplvm() (NULL batch_size: no minibatch
 # training) and returns list(batch_size, epochs) as integers, or NULL.
@@ -411,6 +425,7 @@ NULL
     pat
   }
   s$rho <- rho
+  s$lr_scale <- 1
   s
 }
 
@@ -466,7 +481,7 @@ NULL
   u <- .adam_step(s[[field]][rows, , drop = FALSE], g,
                   list(m = a$m[rows, , drop = FALSE],
                        v = a$v[rows, , drop = FALSE], t = a$t[rows]),
-                  .minibatch_settings$lr_latent)
+                  s$lr_scale * .minibatch_settings$lr_latent)
   s[[field]][rows, ] <- u$par
   a$m[rows, ] <- u$state$m
   a$v[rows, ] <- u$state$v
@@ -482,14 +497,16 @@ NULL
 # an Adam step, unpacked into the state.
 .minibatch_shared_step <- function(s, r, gg) {
   # q(v): natural gradient step towards the batch's optimum, per pattern
-  towards <- function(a, b) (1 - s$rho) * a + s$rho * b
+  rho <- s$rho * s$lr_scale
+  towards <- function(a, b) (1 - rho) * a + rho * b
   s$Lambda <- if (is.list(s$Lambda)) Map(towards, s$Lambda, r$Lambda_hat)
               else towards(s$Lambda, r$Lambda_hat)
   s$eta <- towards(s$eta, r$eta_hat)
   st <- .minibatch_settings
   nw <- length(s$w)
   ug <- .adam_step(s$glob, gg, s$adam_g,
-                   rep(c(st$lr_latent, st$lr), c(nw, length(gg) - nw)))
+                   s$lr_scale * rep(c(st$lr_weights, st$lr),
+                                    c(nw, length(gg) - nw)))
   s$glob <- ug$par
   s$adam_g <- ug$state
   nz <- length(s$Z)
@@ -627,13 +644,15 @@ NULL
 # par (Adam afresh, q(u) at its optimum); a later run continues the
 # training state where the run before left it, Adam's moments and all (a
 # fresh Adam would first move every coordinate by its full step size and
-# lose ground, so it could not test anything).  A run stops by its own
-# tolerance, after at least `window` epochs of its own, when the mean
-# exact objective over the last `window` epochs exceeds that over the
-# `window` epochs before by at most `reltol` relative: a mean, because
-# each epoch's objective is at stochastic parameters, and a comparison
-# of means does not stop on a chance dip while the objective still
-# climbs.  .optimise() then runs again and calls the fit converged when
+# lose ground, so it could not test anything).  The plateau test: after
+# at least `window` epochs at the present step sizes, the mean exact
+# objective over the last `window` epochs exceeds that over the `window`
+# epochs before by at most `reltol` relative (a mean, because each
+# epoch's objective is at stochastic parameters, and a comparison of
+# means does not stop on a chance dip while the objective still climbs).
+# At a plateau the step sizes (s$lr_scale, which scales every Adam step
+# size and rho) are halved, at most `halvings` times; the run stops by
+# its own tolerance at a plateau at the smallest step sizes.  .optimise() then runs again and calls the fit converged when
 # that run raised the best objective by at most 10 * reltol relative, as
 # for full-batch optimisers.  Returns the best point evaluated, shaped
 # like optim()'s value, with `iterations` the epochs used (the budget
@@ -644,17 +663,26 @@ NULL
   steps0 <- obj$steps()
   conv <- 1L
   done <- 0L
+  since <- 0L  # epochs at the present step sizes
+  smallest <- 2^-.minibatch_settings$halvings
   while (done < maxit) {
     done <- done + 1L
+    since <- since + 1L
     obj$epoch(s)
     hist <- obj$log()$objective
     k <- length(hist)
-    if (done >= window && k >= 2L * window) {
+    if (since >= window && k >= 2L * window) {
       now <- mean(hist[k - seq_len(window) + 1L])
       before <- mean(hist[k - window - seq_len(window) + 1L])
       if (now - before <= reltol * (abs(now) + reltol)) {
-        conv <- 0L
-        break
+        if (s$lr_scale <= smallest) {
+          conv <- 0L
+          break
+        }
+        # a plateau of the noise ball of the steps, not the optimum:
+        # smaller steps shrink it (Robbins-Monro)
+        s$lr_scale <- s$lr_scale / 2
+        since <- 0L
       }
     }
   }

@@ -221,8 +221,9 @@ test_that("Bayesian minibatch training converges near the full-batch Bayesian fi
   expect_identical(mb$optim$convergence, 0L)
   expect_lt(mb$minibatch$epochs, 1500L)
   expect_identical(mb$minibatch$steps, 5L * mb$minibatch$epochs)
-  # within 2 % of the full-batch bound, far above the start
-  expect_gt(mb$loglik, full$loglik - 0.02 * abs(full$loglik))
+  # within 1 % of the full-batch bound (0.22 % measured: the halved step
+  # sizes of the stopping rule leave no noise ball), far above the start
+  expect_gt(mb$loglik, full$loglik - 0.01 * abs(full$loglik))
   expect_gt(mb$loglik, mb$loglik_init + 100)
   # a Bayesian fit: q(X) and the collapsed bound at its parameters
   expect_s3_class(mb, "bgplvm")

@@ -198,7 +198,7 @@ test_that("a step of a back-constrained fit moves every row through the shared w
     expect_true(all(X1[-rows, ] != X0[-rows, ]))
     expect_true(all(X1[rows, ] != X0[rows, ]))
     # Adam's first step moves each weight by the latent step size
-    expect_equal(unname(abs(s$w - w0)), rep(.minibatch_settings$lr_latent,
+    expect_equal(unname(abs(s$w - w0)), rep(.minibatch_settings$lr_weights,
                                     map$npar), tolerance = 1e-6)
     expect_equal(abs(s$Z - Z0), matrix(.minibatch_settings$lr, 5, 1),
                  tolerance = 1e-6)
