@@ -14,7 +14,13 @@
 #'     evaluation instead of O(N^3) (see "Sparse fits" in [gplvm-models]);
 #'     the default `inducing = "auto"` chooses it, with M = 2 sqrt(N)
 #'     between 50 and 300, for more than 1500 rows
-#'     (`options(gplvm.exact_max = )`), and says so;
+#'     (`options(gplvm.exact_max = )`), and says so.  In such a fit the
+#'     optimiser sees the log-hyperparameters divided by the square root
+#'     of their curvature at the start (a change of variables: the
+#'     objective, its optimum and the convergence rule stay as they are),
+#'     since their gradients sum N times as many terms as a latent
+#'     coordinate's; without it the kernel variance ran away at 5000 and
+#'     20000 rows;
 #'   \item a sparse fit whose bound is evaluated across the workers of a
 #'     \pkg{parallel} cluster (`cluster`, below);
 #'   \item minibatch training (`batch_size`, below), which never forms an

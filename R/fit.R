@@ -28,13 +28,8 @@
 #' started afresh from its end point, without its memory of the curvature,
 #' and the fit has converged (`optim$convergence == 0`) when such a fresh
 #' start improves the objective by at most `10 * reltol` relative.  All the
-#' runs share the budget of `maxit` iterations.  In a sparse fit of more
-#' than 1500 rows (`options(gplvm.exact_max = )`) the optimiser sees the
-#' log-hyperparameters divided by the square root of their curvature at
-#' the start (a change of variables: the objective, its optimum and this
-#' rule stay as they are), since their gradients sum N times as many terms
-#' as a latent coordinate's.  A fit that is not
-#' converged (code 1: `maxit` reached; code 99: the optimiser stopped with
+#' runs share the budget of `maxit` iterations (large sparse fits: see
+#' [gplvm-scaling]).  A fit that is not converged (code 1: `maxit` reached; code 99: the optimiser stopped with
 #' an error, and the fit holds the best point found) ends with a warning;
 #' continue it with `gplvm(Y, init = fit)`.  `optim$max_gradient` is the
 #' largest absolute component of the objective's gradient with respect to
@@ -48,15 +43,12 @@
 #' covariance diagonal during the fit is counted and reported in a single
 #' warning at the end.
 #'
-#' In an interactive session a fit that runs for more than two seconds
-#' shows one line, updated in place, with the number of evaluations, the
-#' objective, the elapsed time and the time left until `maxit` at the rate
-#' so far (an upper bound: most fits converge sooner).  Elsewhere (Rscript,
-#' knitr) a fit writes such a line to standard error every 120 seconds
-#' (`options(gplvm.progress.every = )`), which reaches the console or the
-#' log but not a knitted document.  `options(gplvm.progress = FALSE)` turns
-#' both off, `TRUE` gives the line outside interactive sessions; neither
-#' appears with `trace > 0`.
+#' A fit longer than two seconds shows a progress line (evaluations,
+#' objective, elapsed time, time left until `maxit` at most), updated in
+#' place in an interactive session and written to standard error every
+#' 120 seconds elsewhere (`options(gplvm.progress.every = )`);
+#' `options(gplvm.progress = FALSE)` turns it off, `TRUE` gives the line
+#' outside interactive sessions; it never appears with `trace > 0`.
 #'
 #'
 #' @param Y Numeric matrix or data frame of numeric columns, N by D (N >= 2),
@@ -102,9 +94,7 @@
 #'   (see "Convergence").
 #' @param reltol Relative convergence tolerance on the objective; `NULL`
 #'   (the default) gives \eqn{10^{-6}}, with `bayesian = TRUE`
-#'   \eqn{10^{-8}} (on the package's benchmark \eqn{10^{-6}} took 0.35 to
-#'   0.75 of the evaluations of \eqn{10^{-8}}, with equal or fewer 1-NN
-#'   errors: `bench/levers.md`).  It is passed as
+#'   \eqn{10^{-8}}.  It is passed as
 #'   `factr = reltol / .Machine$double.eps` to L-BFGS-B and as `reltol` to
 #'   BFGS and CG; SCG stops, as Netlab's `scg.m` does, when an accepted step
 #'   both changes the objective by less than `reltol` times its size and
@@ -118,11 +108,8 @@
 #' @param inducing `"auto"` (the default) chooses by the number of rows N:
 #'   the exact model up to 1500 rows (`options(gplvm.exact_max = )` moves
 #'   the threshold), above that the sparse model (`approx`, VFE by default)
-#'   with M = 2 sqrt(N) inducing inputs, at least 50 and at most 300
-#'   (283 at 20000 rows), with a message saying so; for `bayesian = TRUE`,
-#'   M = min(N, 50).  An exact evaluation costs N^3 flops and a fit
-#'   needs about 1000 of them (a minute at 1000 rows), a sparse one N M^2.
-#'   `NULL` fits the exact model at any N; a number M (between 1 and N) of
+#'   with M = 2 sqrt(N) inducing inputs (between 50 and 300), with a
+#'   message saying so; for `bayesian = TRUE`, M = min(N, 50).  `NULL` fits the exact model at any N; a number M (between 1 and N) of
 #'   inducing inputs, or an M by `q` matrix of their starting values, the
 #'   sparse model.
 #' @param approx The sparse approximation, `"vfe"` (default), `"fitc"` or
@@ -134,12 +121,10 @@
 #'   switches the prior off.
 #' @param restarts Number of starts: the first from `init`, the second
 #'   from the spectral start (`init = "spectral"`), the others from the
-#'   PCA start of the data with each column weighted by a random factor
+#'   PCA start with each column weighted by a random factor
 #'   \eqn{e^{z}}{exp(z)}, \eqn{z \sim N(0, 0.5^2)}{z ~ N(0, 0.5^2)}, plus
-#'   a jitter of 0.1 standard deviations: different starts that are each
-#'   close to the data's structure (random starts end far lower).  The fit
-#'   with the highest objective is returned, and `restarts` in the fit
-#'   holds every start's objective.
+#'   a small jitter.  The fit with the highest objective is returned;
+#'   `restarts` in the fit holds every start's objective.
 #' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see
 #'   [gplvm-models]); `inducing` then defaults to `min(N, 50)`.  With a
 #'   generous `q` it finds how many latent dimensions the data need, with
