@@ -132,12 +132,22 @@
 # the warm-up of .fit_once() (0: none), whether pruning applies and the
 # optimiser's relative tolerance `reltol`: 1e-6 took 0.35 to 0.75 of
 # 1e-8's evaluations with as few 1-NN errors on six sets
-# (bench/levers.md); the Bayesian fits' pruning was tuned at 1e-8.
+# (bench/levers.md); the Bayesian fits' pruning was tuned at 1e-8.  And
+# `precondition`, how .fit_once() scales the parameters (R/precondition.R).
 .data_defaults <- function(term, Y, q, vbar) UseMethod(".data_defaults")
 .data_defaults.gplvm_data <- function(term, Y, q, vbar) {
   list(kernel = kern_rbf(variance = vbar, lengthscale = 1),
        fixed = "lengthscale", noise = 0.1 * vbar, prior = NULL, warm = 0L,
-       prune = FALSE, reltol = 1e-6)
+       prune = FALSE, reltol = 1e-6, precondition = "none")
+}
+.data_defaults.gplvm_data_sparse <- function(term, Y, q, vbar) {
+  # past .exact_max() rows, the log-hyperparameters scaled by their
+  # curvature: on 2000 diamonds rows 0.41 of the evaluations, and the
+  # variance no longer runs away at 5000 and 20000 (bench/levers.md); no
+  # gain on small exact fits, where the curvatures differ less
+  def <- NextMethod()
+  if (nrow(Y) > .exact_max()) def$precondition <- "hyper"
+  def
 }
 .data_defaults.gplvm_data_bayes <- function(term, Y, q, vbar) {
   # the RBF variance is held at vbar: free, on the oil flow data it grew
@@ -145,7 +155,8 @@
   # unit and the optimiser stalls there (bench/bayes.md)
   list(kernel = .bayes_default_kernel(Y, q, vbar), fixed = "rbf.variance",
        noise = .bayes_noise_start * vbar, prior = .prior_kl(),
-       warm = .bayes_warm_iters, prune = TRUE, reltol = 1e-8)  # R/bayes.R
+       warm = .bayes_warm_iters, prune = TRUE, reltol = 1e-8,
+       precondition = "none")  # R/bayes.R
 }
 
 # Checks that `kernel` works with the term (q latent dimensions).
@@ -227,6 +238,7 @@
   UseMethod(".data_par_start")
 }
 .data_par_start.gplvm_data <- function(term, Z0, Y, X0, kernel) Z0
+.data_par_start.gplvm_data_exact <- function(term, Z0, Y, X0, kernel) NULL
 
 # The fields a fit of the term holds besides those every fit has, from
 # the end `best` and the start of .fit_once() and the term's posterior

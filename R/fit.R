@@ -386,16 +386,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 # Bayesian model's warm-up; lever `warm` for plain fits)
                 warm = if (lev$warm > 0L) lev$warm else def$warm,
                 lmm = lev$lmm,
-                # past .exact_max() rows, the sparse model's
-                # log-hyperparameters scaled by their curvature
-                # (R/precondition.R): on 2000 diamonds rows 0.41 of the
-                # evaluations, and the variance no longer runs away at
-                # 5000 and 20000 (bench/levers.md); no gain on small exact
-                # fits, where the curvatures differ less
-                precondition = lev$precondition %||%
-                  if (inherits(term, "gplvm_data_sparse") &&
-                      nrow(Y) > .exact_max()) "hyper"
-                  else "none",
+                # the term's (R/precondition.R, .data_defaults())
+                precondition = lev$precondition %||% def$precondition,
                 variance_prior = if (lev$variance_prior_sd > 0 &&
                                      identical(kernel, def$kernel)) {
                   list(name = "variance", mean = log(vbar),
@@ -897,8 +889,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
        par = function(X0, Z0 = NULL, kernel, noise, w0 = NULL, S0 = NULL) {
          w <- if (variational) c(w0 %||% map$inner$start(X0), log(S0))
               else w0 %||% map$start(X0)
-         unname(c(w, if (!is.null(Z0)) .data_par_start(term, Z0, Y, X0,
-                                                       kernel),
+         unname(c(w, .data_par_start(term, Z0, Y, X0, kernel),
                   log(kern_params(kernel)[free]),
                   if (fit_noise) log(noise), xprior$start()))
        },

@@ -306,7 +306,7 @@ NULL
 .data_defaults.gplvm_data_nongaussian <- function(term, Y, q, vbar) {
   list(kernel = kern_rbf(variance = 1, lengthscale = 1),
        fixed = "lengthscale", noise = 1, prior = NULL, warm = 0L,
-       prune = FALSE, reltol = 1e-6)
+       prune = FALSE, reltol = 1e-6, precondition = "none")
 }
 
 # The PCA start on the data's natural scale: 2 y - 1 for binary data,
