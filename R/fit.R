@@ -297,10 +297,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   }
   q <- .check_count(q, "q", hi = min(dim(Y)))
   bayesian <- .check_flag(bayesian, "bayesian")
-  # a non-Gaussian likelihood is always sparse (R/nongaussian.R)
-  if (!gaussian && identical(inducing, "auto")) inducing <- min(nrow(Y), 20L)
-  # "auto": the sparse model past .exact_max() rows (R/sparse.R)
-  inducing <- .resolve_inducing(inducing, nrow(Y), bayesian)
+  # "auto": the sparse model past .exact_max() rows (R/sparse.R); a
+  # non-Gaussian likelihood is always sparse, with 20 by default
+  inducing <- .resolve_inducing(inducing, nrow(Y), bayesian,
+                                always = if (!gaussian) 20L)
   if (!is.null(prev) && q != ncol(prev$X)) {
     stop(sprintf("'q' must be %d, the latent dimension of 'init'",
                  ncol(prev$X)), call. = FALSE)
@@ -323,7 +323,6 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   restarts <- .check_count(restarts, "restarts")
   prune <- .check_prune(prune)  # R/bayes.R
   back <- .check_back(back, back_control)  # R/back.R
-  if (!gaussian && is.null(inducing)) inducing <- min(nrow(Y), 20L)
   # the one check of which parts combine: R/compat.R
   .check_combination(.parts_used(inducing, approx, bayesian, back$kind,
                                  dynamics, miss, batch_size, cluster,
