@@ -60,7 +60,16 @@
 #                                      makes of the term's slice, and its
 #                                      gradient `Z` the slice's);
 #      .data_fit_class                 a class for the fit, before "gplvm",
-#                                      whose S3 methods then serve it.
+#                                      whose S3 methods then serve it;
+#      .data_fit_fields                the fields the fit keeps besides
+#                                      those every fit has (inducing
+#                                      inputs, approx, Cfac);
+#      .data_fit_args                  the gplvm() arguments that give the
+#                                      term back when a fit is continued;
+#      .data_fitted_inducing           a continued fit's start beyond its
+#                                      inducing inputs;
+#      .data_warn_patterns             a warning when many missingness
+#                                      patterns make it slow.
 #    A posterior may return `fields`, a list the fit keeps.
 #    predict(), plot(), the magnification factors, imputation, print(),
 #    summary(), anova() and the checks call only these: none of them tests
