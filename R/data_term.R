@@ -60,7 +60,16 @@
 #                                      makes of the term's slice, and its
 #                                      gradient `Z` the slice's);
 #      .data_fit_class                 a class for the fit, before "gplvm",
-#                                      whose S3 methods then serve it.
+#                                      whose S3 methods then serve it;
+#      .data_fit_fields                the fields the fit keeps besides
+#                                      those every fit has (inducing
+#                                      inputs, approx, Cfac);
+#      .data_fit_args                  the gplvm() arguments that give the
+#                                      term back when a fit is continued;
+#      .data_fitted_inducing           a continued fit's start beyond its
+#                                      inducing inputs;
+#      .data_warn_patterns             a warning when many missingness
+#                                      patterns make it slow.
 #    A posterior may return `fields`, a list the fit keeps.
 #    predict(), plot(), the magnification factors, imputation, print(),
 #    summary(), anova() and the checks call only these: none of them tests
@@ -129,12 +138,25 @@
 # by default: the kernel when none is given and the parameters `fixed`
 # then holds, the starting noise (from vbar, the mean column variance),
 # the latent term it brings (NULL: gplvm()'s `prior`), the evaluations of
-# the warm-up of .fit_once() (0: none) and whether pruning applies.
+# the warm-up of .fit_once() (0: none), whether pruning applies and the
+# optimiser's relative tolerance `reltol`: 1e-6 took 0.35 to 0.75 of
+# 1e-8's evaluations with as few 1-NN errors on six sets
+# (bench/levers.md); the Bayesian fits' pruning was tuned at 1e-8.  And
+# `precondition`, how .fit_once() scales the parameters (R/precondition.R).
 .data_defaults <- function(term, Y, q, vbar) UseMethod(".data_defaults")
 .data_defaults.gplvm_data <- function(term, Y, q, vbar) {
   list(kernel = kern_rbf(variance = vbar, lengthscale = 1),
        fixed = "lengthscale", noise = 0.1 * vbar, prior = NULL, warm = 0L,
-       prune = FALSE)
+       prune = FALSE, reltol = 1e-6, precondition = "none")
+}
+.data_defaults.gplvm_data_sparse <- function(term, Y, q, vbar) {
+  # past .exact_max() rows, the log-hyperparameters scaled by their
+  # curvature: on 2000 diamonds rows 0.41 of the evaluations, and the
+  # variance no longer runs away at 5000 and 20000 (bench/levers.md); no
+  # gain on small exact fits, where the curvatures differ less
+  def <- NextMethod()
+  if (nrow(Y) > .exact_max()) def$precondition <- "hyper"
+  def
 }
 .data_defaults.gplvm_data_bayes <- function(term, Y, q, vbar) {
   # the RBF variance is held at vbar: free, on the oil flow data it grew
@@ -142,7 +164,8 @@
   # unit and the optimiser stalls there (bench/bayes.md)
   list(kernel = .bayes_default_kernel(Y, q, vbar), fixed = "rbf.variance",
        noise = .bayes_noise_start * vbar, prior = .prior_kl(),
-       warm = .bayes_warm_iters, prune = TRUE)  # R/bayes.R
+       warm = .bayes_warm_iters, prune = TRUE, reltol = 1e-8,
+       precondition = "none")  # R/bayes.R
 }
 
 # Checks that `kernel` works with the term (q latent dimensions).
@@ -176,6 +199,15 @@
   if (inherits(fit, "bgplvm")) return(.data_bayes(nrow(fit$inducing)))
   .data_sparse(fit$approx, nrow(fit$inducing))
 }
+
+# The arguments of gplvm() that give the term back when a fit is
+# continued: `bayesian`, and `approx` (NULL: the argument's default).
+.data_fit_args <- function(term) UseMethod(".data_fit_args")
+.data_fit_args.gplvm_data <- function(term) list(bayesian = FALSE)
+.data_fit_args.gplvm_data_sparse <- function(term) {
+  list(bayesian = FALSE, approx = term$approx)
+}
+.data_fit_args.gplvm_data_bayes <- function(term) list(bayesian = TRUE)
 
 # For .check_gplvm(): the fit's data term (absent in fits made before
 # terms existed) is one of the terms, and agrees with the fit's fields.
@@ -215,6 +247,40 @@
   UseMethod(".data_par_start")
 }
 .data_par_start.gplvm_data <- function(term, Z0, Y, X0, kernel) Z0
+.data_par_start.gplvm_data_exact <- function(term, Z0, Y, X0, kernel) NULL
+
+# The fields a fit of the term holds besides those every fit has, from
+# the end `best` and the start of .fit_once() and the term's posterior
+# `post`: a term with inducing inputs keeps them (fitted and at the
+# start), its approximation and the posterior's factor Cfac.
+.data_fit_fields <- function(term, best, start, post) {
+  UseMethod(".data_fit_fields")
+}
+.data_fit_fields.gplvm_data_exact <- function(term, best, start, post) {
+  list()
+}
+.data_fit_fields.gplvm_data <- function(term, best, start, post) {
+  Z <- best$Z
+  list(inducing = matrix(Z, nrow(Z),
+                         dimnames = list(NULL, paste0("X", seq_len(ncol(Z))))),
+       inducing_init = matrix(start$Z, nrow(start$Z)),
+       approx = term$approx %||% "vfe", Cfac = post$Cfac)
+}
+
+# The inducing inputs of `fit` as the start of its continuation, with
+# (as attributes) any fitted values of the term beyond them.
+.data_fitted_inducing <- function(term, fit) {
+  UseMethod(".data_fitted_inducing")
+}
+.data_fitted_inducing.gplvm_data <- function(term, fit) fit$inducing
+
+# The warning of a term that is slow with many missingness patterns
+# (`miss`: those of gplvm()'s model, NULL without any).
+.data_warn_patterns <- function(term, miss) UseMethod(".data_warn_patterns")
+.data_warn_patterns.gplvm_data <- function(term, miss) invisible()
+.data_warn_patterns.gplvm_data_exact <- function(term, miss) {
+  .warn_patterns(miss, sparse = FALSE)  # R/missing.R
+}
 
 # A class the fit gets before "gplvm" (NULL: none).
 .data_fit_class <- function(term) UseMethod(".data_fit_class")

@@ -249,7 +249,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     # continue a fit: its settings unless given here (given ones win)
     prev <- .check_gplvm(init, "init")
     .check_same_data(prev, Y)
-    was_bayes <- inherits(prev, "bgplvm")
+    # the arguments that give its data term and latent term back
+    # (R/data_term.R, R/gpdm.R)
+    was <- .data_fit_args(.fit_data_term(prev))
+    was_bayes <- was$bayesian
     if (missing(bayesian)) bayesian <- was_bayes
     if (!identical(bayesian, was_bayes)) {
       stop(sprintf(paste("'bayesian' is %s, but 'init' is %s Bayesian fit;",
@@ -263,7 +266,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (missing(prior)) prior <- prev$prior
     if (missing(fixed)) fixed <- prev$fixed
     if (missing(noise_prior)) noise_prior <- prev$noise_prior %||% 0
-    if (missing(approx) && !is.null(prev$approx)) approx <- prev$approx
+    if (missing(approx)) approx <- was$approx %||% approx
     if (missing(kernel)) kernel <- prev$kernel
     if (missing(noise)) noise <- prev$noise
     if (missing(inducing)) inducing <- prev$inducing
@@ -271,18 +274,18 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     if (missing(back_control) && identical(back, .back_kind(prev))) {
       back_control <- prev$latent$control %||% list()
     }
-    dyn <- .fit_dynamics(prev)  # R/gpdm.R
-    if (missing(dynamics) && !is.null(dyn)) {
-      dynamics <- dyn$kernel(dyn$par)
-      if (missing(sequence)) sequence <- dyn$sequence
+    lat <- .latent_fit_args(.fit_latent_term(prev), prev)
+    if (missing(dynamics)) {
+      dynamics <- lat$dynamics
+      if (missing(sequence)) sequence <- lat$sequence
     }
   }
   q <- .check_count(q, "q", hi = min(dim(Y)))
   bayesian <- .check_flag(bayesian, "bayesian")
-  # a non-Gaussian likelihood is always sparse (R/nongaussian.R)
-  if (!gaussian && identical(inducing, "auto")) inducing <- min(nrow(Y), 20L)
-  # "auto": the sparse model past .exact_max() rows (R/sparse.R)
-  inducing <- .resolve_inducing(inducing, nrow(Y), bayesian)
+  # "auto": the sparse model past .exact_max() rows (R/sparse.R); a
+  # non-Gaussian likelihood is always sparse, with 20 by default
+  inducing <- .resolve_inducing(inducing, nrow(Y), bayesian,
+                                always = if (!gaussian) 20L)
   if (!is.null(prev) && q != ncol(prev$X)) {
     stop(sprintf("'q' must be %d, the latent dimension of 'init'",
                  ncol(prev$X)), call. = FALSE)
@@ -297,18 +300,14 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   method <- .check_choice(method, eval(formals(gplvm)$method), "method",
                          "optimisers that use the gradient")
   maxit <- .check_count(maxit, "maxit")
-  # 1e-6 took 0.35 to 0.75 of 1e-8's evaluations with as few 1-NN errors
-  # on six sets (bench/levers.md); the Bayesian fits' pruning was tuned
-  # at 1e-8
-  reltol <- .check_positive(reltol %||% if (bayesian) 1e-8 else 1e-6,
-                            "reltol")
+  # NULL: the data term's default (.data_defaults(), R/data_term.R)
+  if (!is.null(reltol)) reltol <- .check_positive(reltol, "reltol")
   trace <- .check_count(trace, "trace", lo = 0L)
   init_sd <- .check_positive(init_sd, "init_sd")
   approx <- .check_approx(approx)
   restarts <- .check_count(restarts, "restarts")
   prune <- .check_prune(prune)  # R/bayes.R
   back <- .check_back(back, back_control)  # R/back.R
-  if (!gaussian && is.null(inducing)) inducing <- min(nrow(Y), 20L)
   # the one check of which parts combine: R/compat.R
   .check_combination(.parts_used(inducing, approx, bayesian, back$kind,
                                  dynamics, miss, batch_size, cluster,
@@ -336,12 +335,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   vbar <- sum(Yc^2, na.rm = TRUE) / sum(!is.na(Yc))
   .check_data_scale(Y, vbar, sds, bayesian)
   # the PCA start of data with gaps: after rank-q SVD imputation
-  Yinit <- if (is.null(miss)) Yc else .svd_impute(Yc, q)
+  Yinit <- .svd_impute(Yc, q)  # R/missing.R: Yc itself when complete
   # the data term and what it gives by default (R/data_term.R)
   term <- .data_term_of(inducing, approx, bayesian, nrow(Y), lik, ncol(Y))
   inducing <- inducing %||% term$m
   .check_fit_setup(nrow(Y), inducing)  # R/checks.R
   def <- .data_defaults(term, Yinit, q, vbar)
+  reltol <- reltol %||% def$reltol
   if (is.null(kernel)) {
     kernel <- def$kernel
     if (is.null(fixed)) fixed <- def$fixed
@@ -370,24 +370,14 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 # Bayesian model's warm-up; lever `warm` for plain fits)
                 warm = if (lev$warm > 0L) lev$warm else def$warm,
                 lmm = lev$lmm,
-                # past .exact_max() rows, the sparse model's
-                # log-hyperparameters scaled by their curvature
-                # (R/precondition.R): on 2000 diamonds rows 0.41 of the
-                # evaluations, and the variance no longer runs away at
-                # 5000 and 20000 (bench/levers.md); no gain on small exact
-                # fits, where the curvatures differ less
-                precondition = lev$precondition %||%
-                  if (inherits(term, "gplvm_data_sparse") &&
-                      nrow(Y) > .exact_max()) "hyper"
-                  else "none",
+                # the term's (R/precondition.R, .data_defaults())
+                precondition = lev$precondition %||% def$precondition,
                 variance_prior = if (lev$variance_prior_sd > 0 &&
                                      identical(kernel, def$kernel)) {
                   list(name = "variance", mean = log(vbar),
                        sd = lev$variance_prior_sd)
                 })
-  if (!is.null(model$missing)) {
-    .warn_patterns(miss, sparse = !is.null(inducing))
-  }
+  .data_warn_patterns(term, model$missing)  # R/data_term.R
   # a fit from a start, and each trial of pruning: by minibatches or full
   fit_from <- function(m, st) {
     if (is.null(mb)) return(.fit_once(m, st))
@@ -401,13 +391,11 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
         back$kind == .back_kind(prev)
       s <- list(X = unname(prev$X), S = unname(prev$X_var),
                 w = if (same) prev$latent$par, warm = FALSE)
-      # the fit's inducing inputs, unless others (or none) are given
-      s$Z <- if (identical(inducing, prev$inducing)) prev$inducing
-             else .init_inducing(inducing, s$X)
-      # a term's own fitted values beyond Z (R/data_term.R)
-      if (!is.null(s$Z) && identical(inducing, prev$inducing)) {
-        attr(s$Z, "fitted") <- prev[c("q_v", "size")]
-      }
+      # the fit's inducing inputs with the term's own fitted values
+      # beyond them (R/data_term.R), unless others (or none) are given
+      s$Z <- if (identical(inducing, prev$inducing)) {
+        .data_fitted_inducing(term, prev)
+      } else .init_inducing(inducing, s$X)
     } else {
       s <- .data_start(term, if (r == 1L) init
                              else .restart_start(r, Yinit, q, init_sd),
@@ -885,8 +873,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
        par = function(X0, Z0 = NULL, kernel, noise, w0 = NULL, S0 = NULL) {
          w <- if (variational) c(w0 %||% map$inner$start(X0), log(S0))
               else w0 %||% map$start(X0)
-         unname(c(w, if (!is.null(Z0)) .data_par_start(term, Z0, Y, X0,
-                                                       kernel),
+         unname(c(w, .data_par_start(term, Z0, Y, X0, kernel),
                   log(kern_params(kernel)[free]),
                   if (fit_noise) log(noise), xprior$start()))
        },
@@ -921,26 +908,19 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   names <- list(rownames(start$X), paste0("X", seq_len(q)))
   X <- best$X
   dimnames(X) <- names
-  S <- best$S
-  if (!is.null(S)) dimnames(S) <- names
-  Z <- best$Z
-  if (!is.null(Z)) Z <- matrix(Z, nrow(Z), dimnames = list(NULL, names[[2L]]))
+  # the variances of q(X) of a variational term
+  variational <- .data_capabilities(term)$variational
+  S <- if (variational) `dimnames<-`(best$S, names)
   Y <- model$Y
   post <- .data_posterior(term, Y, X, S, best$Z, best$kernel, best$noise,
                           best$jitter, obj$workspace)  # R/data_term.R
-  alpha <- post$alpha
-  missing <- NULL
-  if (!is.null(model$missing)) {  # each column from its observed rows
-    missing <- .missing_field(model$missing, best, !is.null(Z))
-    alpha <- .missing_alpha(.missing_posterior(
-      Y, X, best$kernel, best$noise, missing, Z, term, S), nrow(alpha),
-      ncol(Y))
-  }
-  if (is.null(missing) && anyNA(Y)) {  # a term that skips NA entries
-    missing <- list(mask = is.na(Y), jitter = rep(best$jitter, length(
-      .missing_patterns(Y)$patterns)), jitter_z = best$jitter)
-  }
-  variational <- .data_capabilities(term)$variational
+  # the term's own fields (inducing inputs, approx, Cfac; none: exact)
+  own <- .data_fit_fields(term, best, start, post)  # R/data_term.R
+  # with missing values each column from its observed rows (R/missing.R)
+  mf <- .missing_fit(model$missing, best, term, Y, X, S, own$inducing,
+                     post$alpha)
+  alpha <- mf$alpha
+  missing <- mf$missing
   structure(c(list(
     X = X, X_var = S, kernel = best$kernel, noise = best$noise,
     loglik = best$loglik, logprior = best$logprior,
@@ -959,10 +939,6 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                  failed = opt$failed, max_gradient = opt$max_gradient,
                  jitter_count = obj$jitter_count()),
     time = time, call = NULL),
-    if (!is.null(Z)) {
-      list(inducing = Z, inducing_init = matrix(start$Z, nrow(start$Z)),
-           approx = term$approx %||% "vfe", Cfac = post$Cfac)
-    },
-    list(missing = missing), post$fields),
+    own, list(missing = missing), post$fields),
     class = c(if (variational) "bgplvm", .data_fit_class(term), "gplvm"))
 }

@@ -240,6 +240,16 @@ NULL
   invisible()
 }
 
+# The arguments of gplvm() that give the latent term of `fit` back when
+# it is continued: `dynamics` (the fitted kernel) and `sequence`; none
+# for the other terms.
+.latent_fit_args <- function(lt, fit) UseMethod(".latent_fit_args")
+.latent_fit_args.gplvm_latent <- function(lt, fit) list()
+.latent_fit_args.gplvm_latent_dynamics <- function(lt, fit) {
+  dyn <- .fit_dynamics(fit)
+  list(dynamics = dyn$kernel(dyn$par), sequence = dyn$sequence)
+}
+
 # The latent term's parameters for coef(), named "<term>.<name>" (empty
 # without any); fixed = TRUE: the names of the fixed ones, for summary().
 .latent_coef <- function(lt, fixed = FALSE) UseMethod(".latent_coef")

@@ -137,6 +137,24 @@
   alpha
 }
 
+# The `missing` field of a fit and its `alpha` (from the term's posterior
+# on all rows): with missing values `miss` (missing patterns of Y) each
+# column's from its observed rows; a term that skips NA entries itself
+# (no patterns) keeps alpha and records the mask.  X, S and Z: the fit's
+# latent positions, variances of q(X) and inducing inputs.
+.missing_fit <- function(miss, best, term, Y, X, S, Z, alpha) {
+  if (!is.null(miss)) {
+    missing <- .missing_field(miss, best, !is.null(Z))
+    alpha <- .missing_alpha(.missing_posterior(
+      Y, X, best$kernel, best$noise, missing, Z, term, S), nrow(alpha),
+      ncol(Y))
+    return(list(missing = missing, alpha = alpha))
+  }
+  if (!anyNA(Y)) return(list(missing = NULL, alpha = alpha))
+  list(missing = list(mask = is.na(Y), jitter = rep(best$jitter, length(
+    .missing_patterns(Y)$patterns)), jitter_z = best$jitter), alpha = alpha)
+}
+
 # The `missing` field of a fit: the mask, the jitter each pattern's
 # covariance needed (exact), or that of k(Z, Z) (sparse).
 .missing_field <- function(miss, best, sparse) {

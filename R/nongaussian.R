@@ -246,6 +246,11 @@ NULL
     if (s[["disp"]] > 0L) log(prev$size %||% rep(1, term$d)))
 }
 
+# A continued fit starts from its q(v) and sizes (attribute "fitted").
+.data_fitted_inducing.gplvm_data_nongaussian <- function(term, fit) {
+  structure(fit$inducing, fitted = fit[c("q_v", "size")])
+}
+
 .ng_qv_start <- function(term, Y, X, Z, kernel) {
   m <- term$m
   Lz <- .ng_kzz_factor(kernel, Z)
@@ -301,7 +306,7 @@ NULL
 .data_defaults.gplvm_data_nongaussian <- function(term, Y, q, vbar) {
   list(kernel = kern_rbf(variance = 1, lengthscale = 1),
        fixed = "lengthscale", noise = 1, prior = NULL, warm = 0L,
-       prune = FALSE)
+       prune = FALSE, reltol = 1e-6, precondition = "none")
 }
 
 # The PCA start on the data's natural scale: 2 y - 1 for binary data,

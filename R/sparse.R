@@ -219,9 +219,13 @@
 # gplvm()'s `inducing` after "auto" is settled: NULL (the exact model)
 # for a Bayesian fit (whose data term has its own default) or up to
 # .exact_max() rows, else the count .auto_inducing_count(n), with a
-# message saying so and how to choose otherwise.  Other values are
-# returned as given (checked later).
-.resolve_inducing <- function(inducing, n, bayesian) {
+# message saying so and how to choose otherwise.  `always`: the count
+# (at most n) that "auto" and NULL give for a term that is always sparse
+# (NULL: none).  Other values are returned as given (checked later).
+.resolve_inducing <- function(inducing, n, bayesian, always = NULL) {
+  if (!is.null(always) && (is.null(inducing) || identical(inducing, "auto"))) {
+    return(min(n, always))
+  }
   if (!is.character(inducing)) return(inducing)
   if (!identical(inducing, "auto")) {
     stop(paste("'inducing' must be \"auto\", NULL (the exact model), a",
