@@ -352,3 +352,35 @@ test_that("a noise prior beyond the data's scale is refused (issue 24)", {
   expect_error(gplvm(Y, noise_prior = 2e6, bayesian = TRUE),
                "'noise_prior'.*and 1e6")
 })
+
+test_that("non-Gaussian, FITC and minibatch fits hold no functions and reload alike", {
+  set.seed(226)
+  Y <- iris_rows(3)
+  B <- (Y > rep(colMeans(Y), each = nrow(Y))) * 1
+  fits <- stopped_early(list(
+    fitc = gplvm(Y, q = 2, inducing = 5, approx = "fitc", maxit = 30),
+    bernoulli = gplvm(B, q = 2, likelihood = "bernoulli", inducing = 5,
+                      maxit = 30),
+    minibatch = gplvm(Y, q = 2, inducing = 5, batch_size = 10, epochs = 3),
+    minibatch_bayes = gplvm(Y, q = 2, bayesian = TRUE, inducing = 5,
+                            batch_size = 10, epochs = 3, prune = FALSE)))
+  for (nm in names(fits)) {
+    expect_false(holds_closure(unclass(fits[[nm]])), label = nm)
+  }
+  file <- tempfile(fileext = ".rds")
+  out <- tempfile(fileext = ".rds")
+  saveRDS(fits, file)
+  nl <- matrix(c(0.1, -0.2, 0.5, 0.3), 2)
+  here <- lapply(fits, function(f) predict(f, newlatent = nl))
+  script <- tempfile(fileext = ".R")
+  writeLines(c("library(gplvm)",
+               sprintf(paste("saveRDS(lapply(readRDS('%s'), predict,",
+                             "newlatent = matrix(c(0.1, -0.2, 0.5, 0.3), 2)),",
+                             "'%s')"), file, out)),
+             script)
+  status <- system2(file.path(R.home("bin"), "Rscript"), script,
+                    env = paste0("R_LIBS=", paste(.libPaths(), collapse = ":")),
+                    stdout = FALSE, stderr = FALSE)
+  expect_identical(status, 0L)
+  expect_equal(readRDS(out), here, tolerance = 1e-12)
+})
