@@ -12,6 +12,16 @@ holds_closure <- function(x) {
   FALSE
 }
 
+# Runs `lines` after library(gplvm) in a new Rscript process with this
+# session's library paths; its exit status.
+run_in_new_process <- function(lines) {
+  script <- tempfile(fileext = ".R")
+  writeLines(c("library(gplvm)", lines), script)
+  system2(file.path(R.home("bin"), "Rscript"), script,
+          env = paste0("R_LIBS=", paste(.libPaths(), collapse = ":")),
+          stdout = FALSE, stderr = FALSE)
+}
+
 test_that("the noise prior applies to Bayesian fits (issue 22)", {
   # before: fits with noise_prior 0.1 and 50 were identical
   Y <- iris_rows(3)
@@ -193,15 +203,9 @@ test_that("saved fits hold no functions, and predict and continue alike", {
     })
   }
   here <- results(fits)
-  script <- tempfile(fileext = ".R")
-  writeLines(c("library(gplvm)",
-               paste("results <-", paste(deparse(results), collapse = "\n")),
-               sprintf("saveRDS(results(readRDS('%s')), '%s')", file, out)),
-             script)
-  status <- system2(file.path(R.home("bin"), "Rscript"), script,
-                    env = paste0("R_LIBS=", paste(.libPaths(), collapse = ":")),
-                    stdout = FALSE, stderr = FALSE)
-  expect_identical(status, 0L)
+  expect_identical(run_in_new_process(c(
+    paste("results <-", paste(deparse(results), collapse = "\n")),
+    sprintf("saveRDS(results(readRDS('%s')), '%s')", file, out))), 0L)
   expect_equal(readRDS(out), here, tolerance = 1e-12)
 })
 
@@ -372,15 +376,9 @@ test_that("non-Gaussian, FITC and minibatch fits hold no functions and reload al
   saveRDS(fits, file)
   nl <- matrix(c(0.1, -0.2, 0.5, 0.3), 2)
   here <- lapply(fits, function(f) predict(f, newlatent = nl))
-  script <- tempfile(fileext = ".R")
-  writeLines(c("library(gplvm)",
-               sprintf(paste("saveRDS(lapply(readRDS('%s'), predict,",
-                             "newlatent = matrix(c(0.1, -0.2, 0.5, 0.3), 2)),",
-                             "'%s')"), file, out)),
-             script)
-  status <- system2(file.path(R.home("bin"), "Rscript"), script,
-                    env = paste0("R_LIBS=", paste(.libPaths(), collapse = ":")),
-                    stdout = FALSE, stderr = FALSE)
-  expect_identical(status, 0L)
+  expect_identical(run_in_new_process(
+    sprintf(paste("saveRDS(lapply(readRDS('%s'), predict,",
+                  "newlatent = matrix(c(0.1, -0.2, 0.5, 0.3), 2)), '%s')"),
+            file, out)), 0L)
   expect_equal(readRDS(out), here, tolerance = 1e-12)
 })
