@@ -192,25 +192,12 @@ environment(.cluster_on_worker) <- baseenv()
   got <- vector("list", length(seq))
   for (w in seq_along(seq)) {
     while (is.null(got[[w]])) {
-      # wait (interruptibly) until the worker has begun its answer, then
-      # read it whole with the interrupt held: one taken in the middle of
-      # an answer would leave the rest in the stream for the next read
-      .cluster_wait(cl[[w]])
-      r <- suspendInterrupts(recv(cl[[w]]))
+      r <- recv(cl[[w]])
       k <- if (is.list(r) && is.numeric(r$seq)) match(r$seq, seq) else NA
       if (!is.na(k)) got[[k]] <- r
     }
   }
   got
-}
-
-# Waits until the socket of `node` has something to read; other nodes
-# (none in parallel today) are read at once.
-.cluster_wait <- function(node) {
-  con <- node$con
-  if (!inherits(con, "sockconn")) return(invisible())
-  while (!socketSelect(list(con), timeout = 1)) {}
-  invisible()
 }
 
 # After an interrupt: sends each worker a marker and reads its answers up
