@@ -41,7 +41,8 @@
 #' may be listed more than once (`cl[c(1, 1, 2)]`): it then keeps a block
 #' of rows per listing.  An interrupt stops the fit once every worker has
 #' answered its current call, so that the cluster is ready for the next
-#' fit and for your own calls.  A worker
+#' fit and for your own calls; a second interrupt stops it at once, and may
+#' leave the cluster to be remade.  A worker
 #' that fails (its process ends, its machine goes away) stops the fit with
 #' a warning that names it; the fit then holds the best point found
 #' (`optim$convergence` 99) and can be continued with
@@ -155,24 +156,34 @@ environment(.cluster_on_worker) <- baseenv()
 # once; returns the answers.  Each message carries a number of its own,
 # which comes back with the answer: answers to earlier calls still waiting
 # on a worker (left by an interrupted call outside gplvm) are read and
-# dropped.  An interrupt during the exchange (R takes it even while it
-# waits for a worker) first drains the workers, so that no answer is left
-# unread for the next call on the cluster, the next fit's or the user's.
-# A worker whose connection fails, or whose call fails, stops the
+# dropped.  A worker whose connection fails, or whose call fails, stops the
 # exchange with a "gplvm_cluster_error".
+#
+# An interrupt is held until every answer is read, then raised.  R takes
+# an interrupt even inside a read from a socket (even under
+# suspendInterrupts()), and one taken in the middle of an answer leaves
+# the rest of it in the stream, so that every later answer from that
+# worker is unreadable.  Such an interrupt offers a "resume" restart: it
+# is noted and resumed.  A second interrupt in the same exchange is let
+# through, for a worker that never answers.
 .cluster_exchange <- function(cl, msgs, fun) {
   seq <- vapply(msgs, function(a) .cluster_next(), 0)
   send <- .parallel_fun("sendCall")
+  held <- FALSE
+  hold <- function(i) {
+    if (!held && !is.null(findRestart("resume", i))) {
+      held <<- TRUE
+      invokeRestart("resume")
+    }
+  }
   res <- withCallingHandlers(tryCatch({
-    # an interrupt held until every message is written: one taken in the
-    # middle of a message would leave its worker reading a broken stream
     suspendInterrupts(for (w in seq_along(cl)) {
       send(cl[[w]], .cluster_on_worker, list(fun, c(msgs[[w]],
                                                     list(seq = seq[w]))))
     })
     .cluster_collect(cl, seq)
-  }, error = function(e) stop(.cluster_failed(cl, e))),
-  interrupt = function(i) .cluster_drain(cl))
+  }, error = function(e) stop(.cluster_failed(cl, e))), interrupt = hold)
+  if (held) .interrupt()
   err <- vapply(res, function(r) is.character(r$error), TRUE)
   if (any(err)) {
     stop(.cluster_error(sprintf("worker%s %s of 'cluster' failed (%s)",
@@ -200,20 +211,12 @@ environment(.cluster_on_worker) <- baseenv()
   got
 }
 
-# After an interrupt: sends each worker a marker and reads its answers up
-# to the marker's, whatever the interrupted exchange left.
-.cluster_drain <- function(cl) {
-  send <- .parallel_fun("sendCall")
-  for (w in seq_along(cl)) {
-    seq <- .cluster_next()
-    try({
-      # any base function: only the answer's number counts
-      suspendInterrupts(send(cl[[w]], .cluster_on_worker,
-                             list(base::length, list(seq = seq))))
-      .cluster_collect(cl[w], seq)
-    }, silent = TRUE)
-  }
-  invisible()
+# Raises an interrupt that was held: its handlers run as for the user's
+# own, and without one R goes back to the top level, as after Ctrl-C.
+.interrupt <- function() {
+  signalCondition(structure(list(message = "", call = NULL),
+                            class = c("interrupt", "condition")))
+  invokeRestart("abort")
 }
 
 .cluster_error <- function(msg) .gplvm_error(msg, "gplvm_cluster_error")

@@ -6,11 +6,13 @@
 test_cluster <- function(type = c("psock", "fork")) {
   old <- options(socketOptions = "no-delay")
   on.exit(options(old))
+  # a read that waits 5 minutes fails, so that a worker out of step fails
+  # its test instead of hanging the suite
   cl <- switch(match.arg(type),
                psock = parallel::makePSOCKcluster(
-                 2L, rscript_args = c("-e", shQuote(
+                 2L, timeout = 300, rscript_args = c("-e", shQuote(
                    "options(socketOptions = 'no-delay')"))),
-               fork = parallel::makeForkCluster(2L))
+               fork = parallel::makeForkCluster(2L, timeout = 300))
   # an expression, so that the workers' own .libPaths() is called (a
   # function sent to them would carry a copy of its environment)
   parallel::clusterCall(cl, base::eval, call(".libPaths", .libPaths()))
@@ -55,11 +57,13 @@ test_cluster_without_gplvm <- function() {
 # objective from the same seed, to 1e-6 relative: reltol 1e-8, as the
 # default 1e-6 lets two runs that round differently stop 1e-4 apart);
 # returns both.
-expect_cluster_fit <- function(Y, cl, inducing = 6) {
+expect_cluster_fit <- function(Y, cl, inducing = 6, reltol = 1e-8, ...) {
   set.seed(1)
-  serial <- gplvm(Y, 2, inducing = inducing, reltol = 1e-8)
+  serial <- gplvm(Y, 2, inducing = inducing, reltol = reltol, ...)
   set.seed(1)
-  spread <- gplvm(Y, 2, inducing = inducing, cluster = cl, reltol = 1e-8)
+  spread <- gplvm(Y, 2, inducing = inducing, reltol = reltol, ...,
+                  cluster = cl)
+  expect_identical(class(spread), class(serial))
   expect_identical(serial$optim$convergence, 0L)
   expect_identical(spread$optim$convergence, 0L)
   expect_lt(rel_err(spread$objective, serial$objective), 1e-6)
