@@ -309,6 +309,47 @@
                       beta * crossprod(Ri, crossprod(ps$psi1, Y)))
 }
 
+# ---- across a cluster (the steps of R/cluster.R) ----
+#
+# The bound depends on the data only through sums over rows: psi0, Psi2,
+# Psi1'Y, tr(Y Y') (and the KL divergence, which the C engine subtracts
+# and this term leaves to the latent term .prior_kl: its global step gets
+# KL 0, and the workers add its gradient back to their rows, as
+# .bayes_add_kl() does).
+
+.cluster_point.gplvm_data_bayes <- function(term, Z, kernel, noise, q,
+                                            chunk) {
+  list(Z = Z, spec = .kernel_spec(kernel, q), noise = noise)
+}
+
+.cluster_pass1.gplvm_data_bayes <- function(term, Y, lat, at, gradient) {
+  s <- at$spec
+  .Call(C_gplvm_bayes_stats_call, Y, lat$X, lat$S, at$Z, s$type, s$npar,
+        s$par, .gplvm_threads())
+}
+
+.cluster_global.gplvm_data_bayes <- function(term, sums, ndim, at,
+                                             gradient) {
+  s <- at$spec
+  r <- .Call(C_gplvm_bayes_global_call, at$Z, s$type, s$npar, s$par,
+             at$noise, as.double(ndim), sums$n, sums$psi0, sums$Psi2,
+             sums$PY, sums$yy, 0, gradient)
+  .stop_on_bayes_status(r$status)
+  list(value = r$bound, jitter = r$jitter, jittered = r$retries > 0L,
+       grad = list(Z = r$inducing, kernel = r$kernel, noise = r$noise),
+       pass2 = r[c("beta", "g0", "L", "E", "W2")])
+}
+
+.cluster_pass2.gplvm_data_bayes <- function(term, Y, lat, at, keep, msg) {
+  s <- at$spec
+  r <- .Call(C_gplvm_bayes_grad_call, Y, lat$X, lat$S, at$Z, s$type,
+             s$npar, s$par, msg$beta, msg$g0, msg$L, msg$E, msg$W2,
+             .gplvm_threads())
+  kl <- .kl_unit(lat$X, lat$S)
+  list(X = r$X + kl$X, S = r$X_var + kl$S, Z = r$inducing,
+       kernel = r$kernel, status = r$status)
+}
+
 # ---- methods ----
 
 # A latent dimension counts as used when its ARD relevance is at least this

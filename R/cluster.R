@@ -1,17 +1,16 @@
-# The sparse VFE / DTC / FITC bound evaluated across the workers of a
-# snow-style cluster (package parallel).  The bound depends on the data
-# only through sums over rows (src/sparse_stats.c; FITC's weighted by
-# 1 / lambda_i, which needs only row i, Z and the kernel), so each worker
-# keeps its rows of Y (of each missingness pattern's block) for the whole
-# fit and, per evaluation,
-#   pass 1: gets its latent rows, Z and the kernel, returns its share of
-#           psi0, yy, Kxz'Kxz (M x M) and Kxz'Y (M x D) (FITC: weighted,
-#           and sum log lambda_i);
-#   (the master sums them and takes the global step, O(M^3 + M^2 D))
-#   pass 2: gets M x M and M x D matrices (see src/sparse_stats.c) and
-#           dL/dpsi0, returns its rows' gradient and its share of the
-#           others (FITC: with the noise's).
-# The master never holds an N x M matrix.
+# A data term's bound evaluated across the workers of a snow-style
+# cluster (package parallel).  The sparse bounds (R/sparse.R) and the
+# Bayesian one (R/bayes.R) depend on the data only through sums over rows,
+# so each worker keeps its rows of Y (of each missingness pattern's block)
+# for the whole fit and, per evaluation,
+#   pass 1: gets its latent rows and the point (inducing inputs, kernel,
+#           ...), returns its share of the term's sums (M x M and M x D);
+#   (the master adds them up and takes the term's global step per block,
+#   O(M^3 + M^2 D))
+#   pass 2: gets the global step's M x M and M x D matrices, returns its
+#           rows' gradient and its share of the others.
+# The master never holds an N x M matrix.  The steps are the term's
+# methods (.cluster_evaluator()); this file knows nothing of the term.
 
 #' @section Across a cluster:
 #' With `cluster`, a cluster made by [parallel::makePSOCKcluster()] or
@@ -308,20 +307,36 @@ environment(.cluster_on_worker) <- baseenv()
 
 # Sets up the workers of `cl` with the rows of Y (N x D; `miss`, from
 # .missing_patterns(), for data with missing values) and returns the
-# evaluator: loglik(X, Z, kernel, noise, approx, gradient) returns what
-# .loglik_sparse_c() returns; close() frees the workers' rows; bytes() the
-# serialize() sizes sent and received by the last evaluation when
-# count_bytes.  The bound is a sum over blocks, one per missingness
-# pattern (R/missing.R), each a sparse bound of its rows and observed
-# columns; the rows are split once over the workers, and each worker
-# keeps its share of every block.  One exchange per pass serves all the
-# blocks: the master takes each block's global step.  Once the cluster has
-# failed, loglik() evaluates in this process (.data_eval()), so that the
-# fit can end at its best point.  Each worker's share is kept under its
-# own key, so that a cluster listing one worker twice (cl[c(1, 1)]) gives
-# that worker two shares.
-.cluster_evaluator <- function(cl, Y, chunk = .sparse_chunk,
-                               count_bytes = FALSE, miss = NULL) {
+# evaluator: eval(term, X, S, Z, kernel, noise, gradient) returns what
+# .data_eval() returns for the data term `term` (R/data_term.R); close()
+# frees the workers' rows; bytes() the serialize() sizes sent and received
+# by the last evaluation when count_bytes.  `chunk`: rows a worker takes
+# at a time, for a term that works in chunks (NULL: the term's own).
+#
+# The map-reduce knows nothing of the term, which supplies its steps as
+# methods (R/sparse.R, R/bayes.R):
+#   .cluster_point(term, Z, kernel, noise, q, chunk)   on the master: what
+#       every worker's pass 1 needs besides its rows (the point), sent
+#       to the workers and given to the global step;
+#   .cluster_pass1(term, Y, lat, at, gradient)   on a worker: the sums of
+#       the rows Y of a block, latent rows `lat` (list(X, [S])), at the
+#       point `at`; list(<sums>, status, [keep: what pass 2 needs]);
+#   .cluster_global(term, sums, ndim, at, gradient)   on the master, per
+#       block: list(value, jitter, jittered, grad (its part of the
+#       gradient in Z, kernel, noise), pass2 (sent back to the workers));
+#   .cluster_pass2(term, Y, lat, at, keep, msg)   on a worker: the rows'
+#       gradient (as lat: X, [S]) and their part of the rest (Z, kernel,
+#       noise), with status.
+# The bound is a sum over blocks, one per missingness pattern
+# (R/missing.R), each the term's bound on its rows and observed columns;
+# the rows are split once over the workers, and each worker keeps its
+# share of every block.  One exchange per pass serves all the blocks.
+# Once the cluster has failed, eval() evaluates in this process
+# (.data_eval()), so that the fit can end at its best point.  Each
+# worker's share is kept under its own key, so that a cluster listing one
+# worker twice (cl[c(1, 1)]) gives that worker two shares.
+.cluster_evaluator <- function(cl, Y, chunk = NULL, count_bytes = FALSE,
+                               miss = NULL) {
   .cluster_check_version(cl)
   n <- nrow(Y)
   blocks <- if (is.null(miss)) {
@@ -357,136 +372,50 @@ environment(.cluster_on_worker) <- baseenv()
     for (r in res) .stop_on_status(r$status)
     res
   }
-  # worker w's part of a field of block b's answers (NULL: no rows there)
-  part <- function(res, b, f) lapply(res, function(r) r$blocks[[b]][[f]])
-  total <- function(res, b, f) {
-    Reduce(`+`, Filter(Negate(is.null), part(res, b, f)))
+  # the answers' fields for block b, summed over the workers that hold
+  # rows of it (`skip`: fields not summed)
+  total <- function(res, b, skip = "status") {
+    parts <- lapply(res, function(r) r$blocks[[b]])
+    Reduce(function(a, p) .add_fields(a, p[setdiff(names(p), skip)]),
+           parts, list())
   }
-  loglik <- function(X, Z, kernel, noise, approx, gradient) {
+  eval <- function(term, X, S, Z, kernel, noise, gradient) {
     if (state$broken) {
-      r <- .data_eval(.data_prepare(.data_sparse(approx, nrow(Z)), Y, miss),
-                      X, NULL, Z, kernel, noise, gradient)
-      return(list(loglik = r$value, X = r$X, inducing = r$Z,
-                  kernel = r$kernel, noise = r$noise, jitter = r$jitter,
-                  retries = as.integer(r$jittered), status = 0L))
+      return(.data_eval(.data_prepare(term, Y, miss), X, S, Z, kernel,
+                        noise, gradient))
     }
     state$bytes <- list(sent = 0, received = 0)
-    spec <- .kernel_spec(kernel, ncol(X))
-    fac <- .Call(C_gplvm_sparse_factor_call, Z, spec$type, spec$npar,
-                 spec$par)
-    .stop_on_status(fac$status)
-    fitc <- approx == "fitc"
+    at <- .cluster_point(term, Z, kernel, noise, ncol(X), chunk)
+    lat <- Filter(length, list(X = X, S = S))  # S: variances of q(X)
     st <- run(lapply(seq_along(idx), function(w)
-      list(key = key[w], X = Map(function(b, s) X[b$rows[s], , drop = FALSE],
-                                 blocks, share[[w]]),
-           Z = Z, spec = spec, Lz = fac$Lz, chunk = chunk, keep = gradient,
-           noise = if (fitc) noise)),
-      .cluster_worker_stats)
+      list(key = key[w], term = term, at = at, gradient = gradient,
+           lat = lapply(lat, function(A) {
+             Map(function(b, s) A[b$rows[s], , drop = FALSE], blocks,
+                 share[[w]])
+           }))),
+      .cluster_worker_pass1)
     g <- lapply(seq_along(blocks), function(b) {
-      ndim <- as.double(blocks[[b]]$ndim)
-      r <- if (fitc) {
-        .Call(C_gplvm_fitc_global_call, Z, spec$type, spec$npar, spec$par,
-              ndim, fac$Lz, fac$rel, total(st, b, "n"),
-              total(st, b, "loglam"), total(st, b, "yy"),
-              total(st, b, "Phi"), total(st, b, "c"), gradient)
-      } else {
-        .Call(C_gplvm_sparse_global_call, Z, spec$type, spec$npar,
-              spec$par, noise, ndim, .sparse_codes[[approx]], fac$Lz,
-              fac$rel, total(st, b, "n"), total(st, b, "psi0"),
-              total(st, b, "yy"), total(st, b, "Phi"), total(st, b, "c"),
-              gradient)
-      }
-      .stop_on_status(r$status)
-      c(r, list(ndim = ndim))
+      .cluster_global(term, total(st, b), blocks[[b]]$ndim, at, gradient)
     })
-    sum_g <- function(f) Reduce(`+`, lapply(g, `[[`, f))
-    out <- c(list(loglik = sum_g("loglik")), fac[c("jitter", "retries")])
-    if (!gradient) return(out)
-    # FITC's pass 2 also needs each block's D and the jitter's factor
-    gr <- run(lapply(key, function(k)
-      list(key = k, Lz = fac$Lz, rel = fac$rel,
-           blocks = lapply(g, `[`, c("B", "C", "g0", if (fitc) "ndim")))),
-      .cluster_worker_grad)
-    gX <- matrix(0, n, ncol(X))
-    for (w in seq_along(idx)) {
-      for (b in seq_along(blocks)) {
-        rows <- blocks[[b]]$rows[share[[w]][[b]]]
-        if (length(rows)) {
-          gX[rows, ] <- gX[rows, , drop = FALSE] + gr[[w]]$blocks[[b]]$X
-        }
-      }
-    }
-    sum_w <- function(f) {
-      Reduce(`+`, lapply(seq_along(blocks), function(b) total(gr, b, f)))
-    }
-    c(out, list(X = gX, inducing = sum_g("inducing") + sum_w("inducing"),
-                kernel = sum_g("kernel") + sum_w("kernel"),
-                noise = sum_g("noise") + sum_w("noise"), status = 0L))
-  }
-  # The Bayesian bound (R/bayes.R) in the same two passes: the workers'
-  # sums of psi0, Psi2, Psi1'Y, tr(Y Y') and KL, the master's global step
-  # per block, then the workers' rows of the gradient.  Returns what
-  # .data_eval() returns.
-  bayes <- function(X, S, Z, kernel, noise, gradient) {
-    if (state$broken) {
-      return(.data_eval(.data_prepare(.data_bayes(nrow(Z)), Y, miss), X, S,
-                        Z, kernel, noise, gradient))
-    }
-    state$bytes <- list(sent = 0, received = 0)
-    spec <- .kernel_spec(kernel, ncol(X))
-    rows_of <- function(A, w) {
-      Map(function(b, s) A[b$rows[s], , drop = FALSE], blocks, share[[w]])
-    }
-    st <- run(lapply(seq_along(idx), function(w)
-      list(key = key[w], X = rows_of(X, w), S = rows_of(S, w), Z = Z,
-           spec = spec)), .cluster_worker_bayes_stats)
-    g <- lapply(seq_along(blocks), function(b) {
-      r <- .Call(C_gplvm_bayes_global_call, Z, spec$type, spec$npar,
-                 spec$par, noise, as.double(blocks[[b]]$ndim),
-                 total(st, b, "n"), total(st, b, "psi0"),
-                 total(st, b, "Psi2"), total(st, b, "PY"),
-                 total(st, b, "yy"), total(st, b, "kl"), gradient)
-      .stop_on_bayes_status(r$status)  # R/bayes.R
-      r
-    })
-    sum_g <- function(f) Reduce(`+`, lapply(g, `[[`, f))
     jitters <- vapply(g, `[[`, 0, "jitter")
-    out <- list(value = sum_g("bound"), jitters = jitters,
-                jitter = max(jitters),
-                jittered = any(vapply(g, `[[`, 0L, "retries") > 0L))
-    if (gradient) {
-      gr <- run(lapply(key, function(k)
-        list(key = k, blocks = lapply(g, `[`, c("beta", "g0", "L", "E",
-                                               "W2")))),
-        .cluster_worker_bayes_grad)
-      gX <- gS <- matrix(0, n, ncol(X))
+    out <- list(value = Reduce(`+`, lapply(g, `[[`, "value")),
+                jitter = max(jitters), jitters = jitters,
+                jittered = any(vapply(g, `[[`, TRUE, "jittered")))
+    if (!gradient) return(out)
+    gr <- run(lapply(key, function(k)
+      list(key = k, blocks = lapply(g, `[[`, "pass2"))),
+      .cluster_worker_pass2)
+    for (f in names(lat)) out[[f]] <- matrix(0, n, ncol(X))
+    for (b in seq_along(blocks)) {
+      out <- .add_fields(out, g[[b]]$grad)
+      out <- .add_fields(out, total(gr, b, c("status", names(lat))))
       for (w in seq_along(idx)) {
-        for (b in seq_along(blocks)) {
-          rows <- blocks[[b]]$rows[share[[w]][[b]]]
-          if (length(rows)) {
-            gX[rows, ] <- gX[rows, , drop = FALSE] + gr[[w]]$blocks[[b]]$X
-            gS[rows, ] <- gS[rows, , drop = FALSE] +
-              gr[[w]]$blocks[[b]]$X_var
-          }
+        rows <- blocks[[b]]$rows[share[[w]][[b]]]
+        if (!length(rows)) next
+        for (f in names(lat)) {
+          out[[f]][rows, ] <- out[[f]][rows, , drop = FALSE] +
+            gr[[w]]$blocks[[b]][[f]]
         }
-      }
-      sum_w <- function(f) {
-        Reduce(`+`, lapply(seq_along(blocks), function(b) total(gr, b, f)))
-      }
-      out <- c(out, list(X = gX, S = gS,
-                         Z = sum_g("inducing") + sum_w("inducing"),
-                         kernel = sum_g("kernel") + sum_w("kernel"),
-                         noise = sum_g("noise")))
-    }
-    # each block's bound holds the KL of its rows, which belongs to the
-    # latent term: added back block by block, as .data_eval() does
-    for (b in blocks) {
-      r <- b$rows
-      kl <- .kl_unit(X[r, , drop = FALSE], S[r, , drop = FALSE])
-      out$value <- out$value + kl$value
-      if (gradient) {
-        out$X[r, ] <- out$X[r, , drop = FALSE] + kl$X
-        out$S[r, ] <- out$S[r, , drop = FALSE] + kl$S
       }
     }
     out
@@ -498,8 +427,30 @@ environment(.cluster_on_worker) <- baseenv()
     }
     invisible()
   }
-  list(loglik = loglik, bayes = bayes, close = close,
-       bytes = function() state$bytes)
+  list(eval = eval, close = close, bytes = function() state$bytes)
+}
+
+# a with each field of b added (a field a lacks is taken; NULL skipped).
+.add_fields <- function(a, b) {
+  for (f in names(b)) {
+    if (!is.null(b[[f]])) a[[f]] <- if (is.null(a[[f]])) b[[f]] else
+      a[[f]] + b[[f]]
+  }
+  a
+}
+
+# The steps a data term supplies (see .cluster_evaluator()).
+.cluster_point <- function(term, Z, kernel, noise, q, chunk) {
+  UseMethod(".cluster_point")
+}
+.cluster_pass1 <- function(term, Y, lat, at, gradient) {
+  UseMethod(".cluster_pass1")
+}
+.cluster_global <- function(term, sums, ndim, at, gradient) {
+  UseMethod(".cluster_global")
+}
+.cluster_pass2 <- function(term, Y, lat, at, keep, msg) {
+  UseMethod(".cluster_pass2")
 }
 
 # ---- run on the workers ----
@@ -533,77 +484,36 @@ environment(.cluster_on_worker) <- baseenv()
 # The functions sent with each message are one line: a function is sent
 # with its body (a namespace environment goes as a name), so the work is
 # done by functions the worker finds in its own gplvm.
-.cluster_worker_stats <- function(a) .cluster_stats_blocks(a)
-.cluster_worker_grad <- function(a) .cluster_grad_blocks(a)
+.cluster_worker_pass1 <- function(a) .cluster_run_pass1(a)
+.cluster_worker_pass2 <- function(a) .cluster_run_pass2(a)
 
-# Pass 1, for each block this worker holds rows of (NULL for the others);
-# keeps X, Z, the kernel, FITC's noise (NULL: VFE or DTC) and (for the
-# gradient) k(X, Z) for pass 2.
-.cluster_stats_blocks <- function(a) {
+# Pass 1: the term's sums for each block this worker holds rows of (NULL
+# for the others); keeps the term, the point, the latent rows and what the
+# term keeps of each block for pass 2.
+.cluster_run_pass1 <- function(a) {
   rows <- .cluster_worker_data(a$key)
-  s <- a$spec
-  rows$pass1 <- list(Z = a$Z, spec = s, chunk = a$chunk, noise = a$noise,
-                     X = a$X, store = vector("list", length(a$X)))
-  .cluster_per_block(a$X, function(b) {
-    r <- if (is.null(a$noise)) {
-      .Call(C_gplvm_sparse_stats_call, rows$Y[[b]], a$X[[b]], a$Z, s$type,
-            s$npar, s$par, a$Lz, a$chunk, a$keep)
-    } else {
-      .Call(C_gplvm_fitc_stats_call, rows$Y[[b]], a$X[[b]], a$Z, s$type,
-            s$npar, s$par, a$Lz, a$noise, a$chunk, a$keep)
-    }
-    if (!is.null(r$store)) rows$pass1$store[[b]] <- r$store
-    r$store <- NULL
+  rows$pass1 <- list(term = a$term, at = a$at, lat = a$lat,
+                     keep = vector("list", length(a$lat$X)))
+  .cluster_per_block(a$lat$X, function(b) {
+    r <- .cluster_pass1(a$term, rows$Y[[b]], lapply(a$lat, `[[`, b), a$at,
+                        a$gradient)
+    rows$pass1$keep[b] <- list(r$keep)
+    r$keep <- NULL
     r
   })
 }
 
-# Pass 2 at the point of the last pass 1.
-.cluster_grad_blocks <- function(a) {
+# Pass 2 at the point of the last pass 1: the term's gradient for each
+# block this worker holds rows of.
+.cluster_run_pass2 <- function(a) {
   rows <- .cluster_worker_data(a$key)
   p <- rows$pass1
-  s <- p$spec
-  res <- .cluster_per_block(p$X, function(b) {
-    m <- a$blocks[[b]]
-    if (is.null(p$noise)) {
-      .Call(C_gplvm_sparse_grad_call, rows$Y[[b]], p$X[[b]], p$Z, s$type,
-            s$npar, s$par, a$Lz, m$B, m$C, m$g0, p$chunk, p$store[[b]])
-    } else {
-      .Call(C_gplvm_fitc_grad_call, rows$Y[[b]], p$X[[b]], p$Z, s$type,
-            s$npar, s$par, a$Lz, p$noise, m$ndim, a$rel, m$B, m$C, p$chunk,
-            p$store[[b]])
-    }
+  res <- .cluster_per_block(p$lat$X, function(b) {
+    .cluster_pass2(p$term, rows$Y[[b]], lapply(p$lat, `[[`, b), p$at,
+                   p$keep[[b]], a$blocks[[b]])
   })
-  rows$pass1$store <- NULL
+  rows$pass1$keep <- NULL
   res
-}
-
-.cluster_worker_bayes_stats <- function(a) .cluster_bayes_stats_blocks(a)
-.cluster_worker_bayes_grad <- function(a) .cluster_bayes_grad_blocks(a)
-
-# The Bayesian pass 1: each block's sums; keeps X, S, Z and the kernel
-# for pass 2.
-.cluster_bayes_stats_blocks <- function(a) {
-  rows <- .cluster_worker_data(a$key)
-  s <- a$spec
-  rows$pass1 <- list(Z = a$Z, spec = s, X = a$X, S = a$S)
-  .cluster_per_block(a$X, function(b) {
-    .Call(C_gplvm_bayes_stats_call, rows$Y[[b]], a$X[[b]], a$S[[b]], a$Z,
-          s$type, s$npar, s$par, .gplvm_threads())
-  })
-}
-
-# The Bayesian pass 2 at the point of the last pass 1.
-.cluster_bayes_grad_blocks <- function(a) {
-  rows <- .cluster_worker_data(a$key)
-  p <- rows$pass1
-  s <- p$spec
-  .cluster_per_block(p$X, function(b) {
-    w <- a$blocks[[b]]
-    .Call(C_gplvm_bayes_grad_call, rows$Y[[b]], p$X[[b]], p$S[[b]], p$Z,
-          s$type, s$npar, s$par, w$beta, w$g0, w$L, w$E, w$W2,
-          .gplvm_threads())
-  })
 }
 
 .cluster_worker_close <- function(a) {

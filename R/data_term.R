@@ -53,7 +53,9 @@
 #      .data_check_fields              .check_gplvm()'s checks of the
 #                                      fields holding its posterior;
 #      .data_scale_limit, .data_check_size   the data it can fit;
-#      .data_cluster_eval              evaluation across a cluster;
+#      .cluster_point, .cluster_pass1, .cluster_global, .cluster_pass2
+#                                      evaluation across a cluster: the
+#                                      steps of R/cluster.R's map-reduce;
 #      .data_unpack, .data_par_start   a term that owns parameters
 #                                      besides the inducing inputs (the
 #                                      engine's Z is then what .data_unpack
@@ -393,24 +395,6 @@
   structure(p$X, X_var = p$X_var)  # a matrix, for points()
 }
 
-# One evaluation across a cluster: `ev` an evaluator of R/cluster.R, for
-# data of `nblocks` missingness blocks; returns what .data_eval() does.
-.data_cluster_eval <- function(term, ev, nblocks, X, S, Z, kernel, noise,
-                               gradient) {
-  UseMethod(".data_cluster_eval")
-}
-.data_cluster_eval.gplvm_data_sparse <- function(term, ev, nblocks, X, S, Z,
-                                                 kernel, noise, gradient) {
-  r <- ev$loglik(X, Z, kernel, noise, term$approx, gradient)
-  list(value = r$loglik, X = r$X, Z = r$inducing, kernel = r$kernel,
-       noise = r$noise, jitter = r$jitter, jitters = rep(r$jitter, nblocks),
-       jittered = r$retries > 0L)
-}
-.data_cluster_eval.gplvm_data_bayes <- function(term, ev, nblocks, X, S, Z,
-                                                kernel, noise, gradient) {
-  ev$bayes(X, S, Z, kernel, noise, gradient)
-}
-
 # ---- evaluation with the data ----
 
 # The term joined with the model's data Y (centred, scaled; NA where
@@ -447,8 +431,7 @@
 .data_eval <- function(prep, X, S, Z, kernel, noise, gradient) {
   term <- prep$term
   if (!is.null(prep$cluster)) {  # R/cluster.R
-    return(.data_cluster_eval(term, prep$cluster, length(prep$blocks), X, S,
-                              Z, kernel, noise, gradient))
+    return(prep$cluster$eval(term, X, S, Z, kernel, noise, gradient))
   }
   blocks <- prep$blocks
   if (length(blocks) == 1L && is.null(blocks[[1L]]$rows)) {

@@ -242,3 +242,69 @@
     "model, or 'inducing = M' for another M."), n, top, m))
   m
 }
+
+# ---- across a cluster (the steps of R/cluster.R) ----
+#
+# The bound depends on the data only through sums over rows
+# (src/sparse_stats.c): psi0, yy, Kxz'Kxz (M x M) and Kxz'Y (M x D);
+# FITC's weighted by 1 / lambda_i, which needs only row i, Z and the
+# kernel, and sum log lambda_i.  The master factorises k(Z, Z) once per
+# evaluation; the workers get the factor with the point.
+
+.cluster_point.gplvm_data_sparse <- function(term, Z, kernel, noise, q,
+                                             chunk) {
+  spec <- .kernel_spec(kernel, q)
+  fac <- .Call(C_gplvm_sparse_factor_call, Z, spec$type, spec$npar,
+               spec$par)
+  .stop_on_status(fac$status)
+  c(list(Z = Z, spec = spec, noise = noise, chunk = chunk %||% .sparse_chunk),
+    fac[c("Lz", "rel", "jitter", "retries")])
+}
+
+# Keeps (for the gradient) k(X, Z) and its whitened form for pass 2.
+.cluster_pass1.gplvm_data_sparse <- function(term, Y, lat, at, gradient) {
+  s <- at$spec
+  r <- if (term$approx == "fitc") {
+    .Call(C_gplvm_fitc_stats_call, Y, lat$X, at$Z, s$type, s$npar, s$par,
+          at$Lz, at$noise, at$chunk, gradient)
+  } else {
+    .Call(C_gplvm_sparse_stats_call, Y, lat$X, at$Z, s$type, s$npar, s$par,
+          at$Lz, at$chunk, gradient)
+  }
+  c(r[setdiff(names(r), "store")], list(keep = r$store))
+}
+
+.cluster_global.gplvm_data_sparse <- function(term, sums, ndim, at,
+                                              gradient) {
+  s <- at$spec
+  ndim <- as.double(ndim)
+  r <- if (term$approx == "fitc") {
+    .Call(C_gplvm_fitc_global_call, at$Z, s$type, s$npar, s$par, ndim,
+          at$Lz, at$rel, sums$n, sums$loglam, sums$yy, sums$Phi, sums$c,
+          gradient)
+  } else {
+    .Call(C_gplvm_sparse_global_call, at$Z, s$type, s$npar, s$par,
+          at$noise, ndim, .sparse_codes[[term$approx]], at$Lz, at$rel,
+          sums$n, sums$psi0, sums$yy, sums$Phi, sums$c, gradient)
+  }
+  .stop_on_status(r$status)
+  # the jitter on k(Z, Z) is part of the model; only retries count
+  list(value = r$loglik, jitter = at$jitter, jittered = at$retries > 0L,
+       grad = list(Z = r$inducing, kernel = r$kernel, noise = r$noise),
+       pass2 = c(r[c("B", "C", "g0")], list(ndim = ndim)))
+}
+
+# FITC's pass 2 also needs the block's D and the jitter's factor, and
+# returns the rows' share of the noise gradient (VFE's and DTC's is 0).
+.cluster_pass2.gplvm_data_sparse <- function(term, Y, lat, at, keep, msg) {
+  s <- at$spec
+  r <- if (term$approx == "fitc") {
+    .Call(C_gplvm_fitc_grad_call, Y, lat$X, at$Z, s$type, s$npar, s$par,
+          at$Lz, at$noise, msg$ndim, at$rel, msg$B, msg$C, at$chunk, keep)
+  } else {
+    .Call(C_gplvm_sparse_grad_call, Y, lat$X, at$Z, s$type, s$npar, s$par,
+          at$Lz, msg$B, msg$C, msg$g0, at$chunk, keep)
+  }
+  list(X = r$X, Z = r$inducing, kernel = r$kernel, noise = r$noise,
+       status = r$status)
+}

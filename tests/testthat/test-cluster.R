@@ -26,6 +26,15 @@ cluster_missing_data <- function() {
   dat
 }
 
+# The sparse bound `approx` across the evaluator `ev`, with the fields of
+# .loglik_sparse_c()'s result.
+cluster_loglik <- function(ev, X, Z, kernel, noise, approx, gradient) {
+  r <- ev$eval(.data_sparse(approx, nrow(Z)), X, NULL, Z, kernel, noise,
+               gradient)
+  list(loglik = r$value, X = r$X, inducing = r$Z, kernel = r$kernel,
+       noise = r$noise)
+}
+
 expect_cluster_exact <- function(cl) {
   set.seed(181)
   dat <- cluster_data()
@@ -36,9 +45,9 @@ expect_cluster_exact <- function(cl) {
   for (approx in c("vfe", "dtc")) {
     for (k in kernels) {
       serial <- .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.1, approx, TRUE)
-      spread <- ev$loglik(dat$X, dat$Z, k, 0.1, approx, TRUE)
+      spread <- cluster_loglik(ev, dat$X, dat$Z, k, 0.1, approx, TRUE)
       expect_true(all(eval_diff(spread, serial) < 1e-10))
-      value <- ev$loglik(dat$X, dat$Z, k, 0.1, approx, FALSE)
+      value <- cluster_loglik(ev, dat$X, dat$Z, k, 0.1, approx, FALSE)
       expect_lt(rel_err(value$loglik, serial$loglik), 1e-10)
     }
   }
@@ -114,17 +123,17 @@ test_that("a failed worker is named and the evaluation falls back to this proces
   pid <- parallel::clusterCall(cl[2], Sys.getpid)[[1]]
   tools::pskill(pid)
   Sys.sleep(0.5)
-  err <- tryCatch(ev$loglik(dat$X, dat$Z, k, 0.1, "vfe", TRUE),
+  err <- tryCatch(cluster_loglik(ev, dat$X, dat$Z, k, 0.1, "vfe", TRUE),
                   error = identity)
   expect_s3_class(err, "gplvm_cluster_error")
   expect_match(conditionMessage(err), "worker 2 of 'cluster' failed")
-  again <- ev$loglik(dat$X, dat$Z, k, 0.1, "vfe", TRUE)
+  again <- cluster_loglik(ev, dat$X, dat$Z, k, 0.1, "vfe", TRUE)
   serial <- .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.1, "vfe", TRUE)
   expect_true(all(eval_diff(again, serial) < 1e-12))
   # with missing values: the per-pattern sum in this process
-  expect_error(evm$loglik(dat$X, dat$Z, k, 0.1, "vfe", TRUE),
+  expect_error(cluster_loglik(evm, dat$X, dat$Z, k, 0.1, "vfe", TRUE),
                class = "gplvm_cluster_error")
-  again <- evm$loglik(dat$X, dat$Z, k, 0.1, "vfe", TRUE)
+  again <- cluster_loglik(evm, dat$X, dat$Z, k, 0.1, "vfe", TRUE)
   one <- .data_eval(.data_prepare(.data_sparse("vfe", 7L), Ym, miss),
                     dat$X, NULL, dat$Z, k, 0.1, TRUE)
   expect_identical(again$loglik, one$value)
@@ -414,9 +423,9 @@ test_that("FITC across 2 workers, or one listed twice: the one-process bound", {
     ev <- .cluster_evaluator(cl[w], dat$Y, chunk = 7L)
     for (k in kernels) {
       serial <- .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.1, "fitc", TRUE)
-      spread <- ev$loglik(dat$X, dat$Z, k, 0.1, "fitc", TRUE)
+      spread <- cluster_loglik(ev, dat$X, dat$Z, k, 0.1, "fitc", TRUE)
       expect_true(all(eval_diff(spread, serial) < 1e-10))
-      value <- ev$loglik(dat$X, dat$Z, k, 0.1, "fitc", FALSE)
+      value <- cluster_loglik(ev, dat$X, dat$Z, k, 0.1, "fitc", FALSE)
       expect_lt(rel_err(value$loglik, serial$loglik), 1e-10)
     }
     evm <- .cluster_evaluator(cl[w], mdat$Y, chunk = 7L, miss = miss)
