@@ -153,7 +153,8 @@
 #'       `X_var`).  `fit$x` gives the same matrix, as `prcomp()`'s `x`
 #'       does.}
 #'     \item{`kernel`, `noise`}{the fitted kernel (see [kern_params()])
-#'       and noise variance.}
+#'       and noise variance (`NULL` with a non-Gaussian `likelihood`,
+#'       which has none).}
 #'     \item{`loglik`, `logprior`, `logprior_noise`, `objective`}{the
 #'       log-likelihood \eqn{\log p(Y \mid X, \theta)}{log p(Y | X,
 #'       theta)} without the priors (for a sparse or Bayesian fit the bound
@@ -895,7 +896,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   alpha <- mf$alpha
   missing <- mf$missing
   structure(c(list(
-    X = X, X_var = S, kernel = best$kernel, noise = best$noise,
+    X = X, X_var = S, kernel = best$kernel,
+    noise = if (.data_has_noise(term)) best$noise,  # R/data_term.R
     loglik = best$loglik, logprior = best$logprior,
     logprior_noise = best$logprior_noise, objective = best$objective,
     X_init = start$X, X_var_init = start$S, loglik_init = ll0,
