@@ -203,7 +203,8 @@
   term_ok <- .valid_data_term(object)
   plain <- object
   if (!term_ok) plain$data_term <- NULL
-  own <- .data_check_fields(.fit_data_term(plain), object, n, q, d, mat)
+  term <- .fit_data_term(plain)
+  own <- .data_check_fields(term, object, n, q, d, mat)
   ok <- c(
     X = mat(X, n, q) && n >= 1L && q >= 1L && is.finite(sum(X^2)),
     Y = mat(.zero_na(f("Y")), n, d) && d >= 1L,
@@ -215,7 +216,8 @@
     kernel = !is.null(tryCatch(.check_kernel(f("kernel"), q),
                                error = function(e) NULL)),
     X_var = if ("X_var" %in% names(own)) own[["X_var"]] else TRUE,
-    noise = num(f("noise")) && f("noise") > 0,
+    noise = if (.data_has_noise(term)) num(f("noise")) && f("noise") > 0
+            else is.null(f("noise")),
     center = num(f("center"), d),
     scale = is.null(f("scale")) || (num(f("scale"), d) && all(f("scale") > 0)),
     loglik = num(f("loglik")),

@@ -52,6 +52,9 @@
 #                                      inputs the plots draw (NULL: none);
 #      .data_check_fields              .check_gplvm()'s checks of the
 #                                      fields holding its posterior;
+#      .data_has_noise                 whether the fit holds a noise
+#                                      variance (FALSE: a likelihood
+#                                      without one);
 #      .data_scale_limit, .data_check_size   the data it can fit;
 #      .cluster_point, .cluster_pass1, .cluster_global, .cluster_pass2
 #                                      evaluation across a cluster: the
@@ -603,6 +606,12 @@
 .data_check_fields.gplvm_data_bayes <- function(term, fit, n, q, d, mat) {
   c(NextMethod(), X_var = mat(fit$X_var, n, q) && all(fit$X_var > 0))
 }
+
+# For .new_gplvm() and .check_gplvm(): whether a fit of the term holds a
+# noise variance, `noise` (a positive number), as a Gaussian likelihood
+# has; without one the fit's `noise` is NULL.
+.data_has_noise <- function(term) UseMethod(".data_has_noise")
+.data_has_noise.gplvm_data <- function(term) TRUE
 
 # The range of the data's mean column variance vbar the term fits:
 # list(limit, what), vbar within [1 / limit, limit] (beyond, the variances

@@ -153,7 +153,8 @@
 #'       `X_var`).  `fit$x` gives the same matrix, as `prcomp()`'s `x`
 #'       does.}
 #'     \item{`kernel`, `noise`}{the fitted kernel (see [kern_params()])
-#'       and noise variance.}
+#'       and noise variance (`NULL` with a non-Gaussian `likelihood`,
+#'       which has none).}
 #'     \item{`loglik`, `logprior`, `logprior_noise`, `objective`}{the
 #'       log-likelihood \eqn{\log p(Y \mid X, \theta)}{log p(Y | X,
 #'       theta)} without the priors (for a sparse or Bayesian fit the bound
@@ -356,7 +357,6 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   start <- if (is.null(prev)) .start_hyper(kernel, noise, fixed, vbar)
            else list(kernel = kernel, noise = noise)
 
-  lev <- .fit_levers()
   model <- list(Y = Yc, kernel = start$kernel, noise = start$noise,
                 fixed = fixed, prior = def$prior %||% prior,
                 q = q, trace = trace, data = term,
@@ -367,16 +367,10 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 latent = .back_map(back$kind, Yinit, q, back$control),
                 cluster = cluster,
                 # a first phase on the latent positions alone (the
-                # Bayesian model's warm-up; lever `warm` for plain fits)
-                warm = if (lev$warm > 0L) lev$warm else def$warm,
-                lmm = lev$lmm,
+                # Bayesian model's warm-up)
+                warm = def$warm,
                 # the term's (R/precondition.R, .data_defaults())
-                precondition = lev$precondition %||% def$precondition,
-                variance_prior = if (lev$variance_prior_sd > 0 &&
-                                     identical(kernel, def$kernel)) {
-                  list(name = "variance", mean = log(vbar),
-                       sd = lev$variance_prior_sd)
-                })
+                precondition = def$precondition)
   .data_warn_patterns(term, model$missing)  # R/data_term.R
   # a fit from a start, and each trial of pruning: by minibatches or full
   fit_from <- function(m, st) {
@@ -401,7 +395,6 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                              else .restart_start(r, Yinit, q, init_sd),
                        Yinit, q, init_sd)  # R/start.R
       .check_latent_start(s$X, model$kernel, init, init_sd)
-      if (lev$warm > 0L) s$warm <- TRUE
       s$Z <- .init_inducing(inducing, s$X)
     }
     s$X <- unname(s$X)
@@ -424,17 +417,6 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
 }
 
 `%||%` <- function(a, b) if (is.null(a)) b else a
-
-# Settings of the optimiser that bench/levers.R measures (issue 23); the
-# defaults are those that won there.  options(gplvm.levers = list(...))
-# overrides them for that script; it is not a user interface.
-.fit_levers <- function() {
-  lev <- list(lmm = 5L, precondition = NULL, variance_prior_sd = 0,
-              warm = 0L)
-  over <- getOption("gplvm.levers")
-  lev[names(over)] <- over
-  lev
-}
 
 # Refuses to continue fit `prev` on data Y other than its own: its data as
 # given are its centred (scaled) data with the centring and scaling undone,
@@ -479,7 +461,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                      noise_prior = m$noise_prior, method = m$method,
                      progress = progress$update, missing = m$missing,
                      latent = m$latent, cluster = cluster, data = m$data,
-                     counted = counted, variance_prior = m$variance_prior)
+                     counted = counted)
   }
   kernel <- m$kernel
   w <- start[["w"]]  # not start$w: that would match start$warm
@@ -507,16 +489,15 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   ll0 <- ll0 %||% first$loglik
   # (a cluster that fails here fails again in .optimise(), which ends the
   # fit at its best point with a warning)
-  sc <- tryCatch(switch(m$precondition %||% "none",
-    point = .precondition_scales(obj, par1, obj$hyper, obj$latent_index),
-    hyper = .precondition_scales(obj, par1, obj$hyper, NULL)),
-    gplvm_cluster_error = function(e) NULL)
+  sc <- if (identical(m$precondition, "hyper")) {
+    tryCatch(.precondition_scales(obj, par1, obj$hyper),
+             gplvm_cluster_error = function(e) NULL)
+  }
   opt <- if (is.null(sc)) {
-    .optimise(obj, par1, m$method, max(m$maxit - used, 1L), m$reltol,
-              lmm = m$lmm %||% 5L)
+    .optimise(obj, par1, m$method, max(m$maxit - used, 1L), m$reltol)
   } else {
     o <- .optimise(.preconditioned(obj, sc), par1 / sc, m$method,
-                   max(m$maxit - used, 1L), m$reltol, lmm = m$lmm %||% 5L)
+                   max(m$maxit - used, 1L), m$reltol)
     o$par <- o$par * sc
     o
   }
@@ -730,8 +711,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                              Z0 = NULL, approx = "vfe", noise_prior = 0,
                              method = "L-BFGS-B", progress = NULL,
                              missing = NULL, latent = NULL, cluster = NULL,
-                             data = NULL, counted = 0L,
-                             variance_prior = NULL) {
+                             data = NULL, counted = 0L) {
   n <- nrow(Y)
   d <- ncol(Y)
   term <- data %||% .data_term_of(Z0, approx, FALSE, n)
@@ -777,9 +757,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
           else xprior$logp(u$X, u$eta)
     pn <- if (noise_prior > 0) .log_prior_noise(u$noise, noise_prior)
           else list(value = 0, grad = 0)
-    pv <- .log_prior_log_variance(u$theta, free, variance_prior)  # R/prior.R
-    pn$value <- pn$value + pv$value
-    list(x = px, noise = pn, theta = pv$grad)
+    list(x = px, noise = pn)
   }
   evaluate <- function(u, gradient) {
     r <- .data_eval(prep, u$X, u$S, u$Z, u$kernel, u$noise, gradient)
@@ -807,7 +785,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     w <- par[seq_len(nx)]
     g <- unname(c(if (variational) map$pullback(w, gX, r$S + p$x$S)
                   else map$pullback(w, gX),
-                  r$Z, (r$kernel * u$theta)[free] + p$theta,
+                  r$Z, (r$kernel * u$theta)[free],
                   if (fit_noise) (r$noise + p$noise$grad) * u$noise,
                   p$x$eta))
     count(r)
@@ -863,12 +841,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
        term = term,
        prep = prep, workspace = prep$workspace, latent = map,
        prior = xprior,
-       # where the hyperparameters and (free positions) the latent
-       # coordinates, n x q, sit in the vector (R/precondition.R)
+       # where the hyperparameters sit in the vector (R/precondition.R)
        hyper = nx + nz + seq_len(nhyper),
-       latent_index = if (map$kind == "none" && !variational) {
-         matrix(seq_len(nx), n, q)
-       },
        # the optimised vector at a start (S0: variances of q(X))
        par = function(X0, Z0 = NULL, kernel, noise, w0 = NULL, S0 = NULL) {
          w <- if (variational) c(w0 %||% map$inner$start(X0), log(S0))
@@ -922,7 +896,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   alpha <- mf$alpha
   missing <- mf$missing
   structure(c(list(
-    X = X, X_var = S, kernel = best$kernel, noise = best$noise,
+    X = X, X_var = S, kernel = best$kernel,
+    noise = if (.data_has_noise(term)) best$noise,  # R/data_term.R
     loglik = best$loglik, logprior = best$logprior,
     logprior_noise = best$logprior_noise, objective = best$objective,
     X_init = start$X, X_var_init = start$S, loglik_init = ll0,

@@ -303,6 +303,8 @@ NULL
   parts
 }
 
+# (noise: a placeholder that gplvm() holds fixed and the engine ignores;
+# the fit keeps none, .data_has_noise())
 .data_defaults.gplvm_data_nongaussian <- function(term, Y, q, vbar) {
   list(kernel = kern_rbf(variance = 1, lengthscale = 1),
        fixed = "lengthscale", noise = 1, prior = NULL, warm = 0L,
@@ -354,3 +356,6 @@ NULL
 }
 
 .data_fit_class.gplvm_data_nongaussian <- function(term) "ngplvm"
+
+# The likelihood is the noise: the fit holds no noise variance.
+.data_has_noise.gplvm_data_nongaussian <- function(term) FALSE

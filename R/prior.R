@@ -14,17 +14,3 @@
 .log_prior_noise <- function(s2, b) {
   list(value = log(b) - 2 * log(s2) - b / s2, grad = -2 / s2 + b / s2^2)
 }
-
-# Normal prior on the log of the kernel parameter `vp$name` (the RBF
-# variance of the default kernel): mean vp$mean, sd vp$sd; NULL: none.
-# theta: the kernel's parameters, free: which are optimised.  Returns the
-# log density and its gradient in the free log-parameters.
-.log_prior_log_variance <- function(theta, free, vp) {
-  grad <- numeric(sum(free))
-  if (is.null(vp) || !vp$name %in% names(theta)[free]) {
-    return(list(value = 0, grad = grad))
-  }
-  z <- (log(theta[[vp$name]]) - vp$mean) / vp$sd
-  grad[names(theta)[free] == vp$name] <- -z / vp$sd
-  list(value = -z^2 / 2 - log(vp$sd * sqrt(2 * pi)), grad = grad)
-}

@@ -177,12 +177,12 @@ test_that("the preconditioned objective is the objective in u = par / s", {
   X0 <- prcomp(Yc)$x[, 1:2] / sd(prcomp(Yc)$x[, 1])
   par <- obj$par(X0, NULL, kern_rbf(), 0.1)
   expect_identical(obj$hyper, 81:82)
-  expect_identical(dim(obj$latent_index), c(40L, 2L))
-  s <- gplvm:::.precondition_scales(obj, par, obj$hyper, obj$latent_index)
+  s <- gplvm:::.precondition_scales(obj, par, obj$hyper)
   expect_length(s, length(par))
   expect_true(all(is.finite(s) & s > 0))
   expect_identical(log2(s), round(log2(s)))  # exact in u * s and par / s
-  expect_lte(abs(log2(stats::median(s[obj$latent_index]))), 1)
+  expect_true(all(s[-obj$hyper] == 1))
+  expect_true(any(s[obj$hyper] != 1))
   expect_identical(par / s * s, par)
   pre <- gplvm:::.preconditioned(obj, s)
   u <- par / s
@@ -190,53 +190,23 @@ test_that("the preconditioned objective is the objective in u = par / s", {
   g <- pre$gr(u)
   fd <- fd_gradient(pre$fn, u)
   expect_equal(g, fd, tolerance = 1e-6)
-  # the fit it drives converges to an optimum of the same objective
-  old <- options(gplvm.levers = list(precondition = "point"))
+  # the fit it drives (a sparse fit past gplvm.exact_max rows) converges to
+  # an optimum of the same objective
+  sparse <- gplvm:::.data_term_of(10, "vfe", FALSE, 40L)
+  expect_identical(gplvm:::.data_defaults(sparse, Yc, 2L, 1)$precondition,
+                   "none")
+  old <- options(gplvm.exact_max = 30)
   on.exit(options(old))
+  expect_identical(gplvm:::.data_defaults(sparse, Yc, 2L, 1)$precondition,
+                   "hyper")
   set.seed(11)
-  fit <- gplvm(Y, q = 2)
+  fit <- gplvm(Y, q = 2, inducing = 10)
   expect_equal(fit$optim$convergence, 0L)
-  options(gplvm.levers = list(precondition = "hyper", lmm = 7L))
-  fit2 <- gplvm(Y, q = 2)
-  expect_equal(fit2$optim$convergence, 0L)
-  # a first phase on the latent positions alone, then the joint fit
-  options(gplvm.levers = list(warm = 50L))
-  fit3 <- gplvm(Y, q = 2)
-  expect_equal(fit3$optim$convergence, 0L)
-  expect_gt(fit3$optim$runs, 1L)
   obj2 <- gplvm:::.gplvm_objective(fit$Y, fit$kernel, fit$noise,
-                                   "lengthscale", FALSE, 2L)
+                                   "lengthscale", FALSE, 2L,
+                                   Z0 = fit$inducing)
   # (without the noise prior: the log-likelihood)
-  expect_equal(-obj2$fn(obj2$par(fit$X, NULL, fit$kernel, fit$noise)),
+  expect_equal(-obj2$fn(obj2$par(fit$X, fit$inducing, fit$kernel,
+                                 fit$noise)),
                fit$loglik, tolerance = 1e-10)
-})
-
-test_that("a weak normal prior on the log kernel variance adds its density", {
-  lp <- gplvm:::.log_prior_log_variance
-  theta <- c(variance = 2, lengthscale = 1)
-  vp <- list(name = "variance", mean = log(1.5), sd = 0.7)
-  r <- lp(theta, c(TRUE, FALSE), vp)
-  expect_equal(r$value, dnorm(log(2), log(1.5), 0.7, log = TRUE))
-  h <- 1e-6
-  f <- function(lv) dnorm(lv, log(1.5), 0.7, log = TRUE)
-  expect_equal(r$grad, (f(log(2) + h) - f(log(2) - h)) / (2 * h),
-               tolerance = 1e-8)
-  # none, or the variance fixed: nothing
-  expect_equal(lp(theta, c(TRUE, FALSE), NULL), list(value = 0, grad = 0))
-  expect_equal(lp(theta, c(FALSE, TRUE), vp)$value, 0)
-})
-
-test_that("the objective's gradient includes the log-variance prior", {
-  set.seed(12)
-  Y <- make_scurve(30)$Y
-  Yc <- sweep(Y, 2L, colMeans(Y))
-  vp <- list(name = "variance", mean = 0, sd = 0.5)
-  obj <- gplvm:::.gplvm_objective(Yc, kern_rbf(1.7), 0.1, "lengthscale",
-                                  FALSE, 2L, variance_prior = vp)
-  plain <- gplvm:::.gplvm_objective(Yc, kern_rbf(1.7), 0.1, "lengthscale",
-                                    FALSE, 2L)
-  par <- obj$par(matrix(rnorm(60), 30), NULL, kern_rbf(1.7), 0.1)
-  expect_equal(plain$fn(par) - obj$fn(par),
-               dnorm(log(1.7), 0, 0.5, log = TRUE))
-  expect_equal(obj$gr(par), fd_gradient(obj$fn, par), tolerance = 1e-6)
 })

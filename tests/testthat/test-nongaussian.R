@@ -292,6 +292,12 @@ test_that("methods: predictions on the data scale, residuals, bound", {
   expect_output(print(fit), "poisson")
   expect_false(any(grepl("Noise", utils::capture.output(print(fit)))))
   expect_identical(coef(fit), kern_params(fit$kernel))
+  # the model has no noise variance and the fit holds none; one given it
+  # is refused as damaged
+  expect_null(fit$noise)
+  noisy <- fit
+  noisy$noise <- 1
+  expect_error(print(noisy), "damaged gplvm fit: invalid noise")
   grDevices::pdf(NULL)
   on.exit(grDevices::dev.off())
   expect_error(plot(fit), NA)
@@ -301,6 +307,18 @@ test_that("methods: predictions on the data scale, residuals, bound", {
   expect_equal(fb$optim$convergence, 0L)
   pb <- fitted(fb)
   expect_true(all(pb > 0 & pb < 1))
+})
+
+test_that("a Gaussian fit without its noise variance is refused as damaged", {
+  set.seed(31)
+  Y <- make_scurve(30)$Y
+  for (inducing in list(NULL, 6L)) {
+    fit <- gplvm(Y, q = 2, inducing = inducing)
+    expect_equal(fit$optim$convergence, 0L)
+    expect_gt(fit$noise, 0)
+    fit$noise <- NULL
+    expect_error(print(fit), "damaged gplvm fit: invalid noise")
+  }
 })
 
 test_that("data checks name the column; unsupported combinations are refused", {
