@@ -339,9 +339,7 @@ environment(.cluster_on_worker) <- baseenv()
                                miss = NULL) {
   .cluster_check_version(cl)
   n <- nrow(Y)
-  blocks <- if (is.null(miss)) {
-    list(list(rows = seq_len(n), Y = Y, ndim = ncol(Y)))
-  } else .pattern_data(Y, miss)  # R/missing.R
+  blocks <- .pattern_data(Y, miss)  # R/missing.R
   idx <- Filter(length, parallel::splitIndices(n, length(cl)))
   cl <- cl[seq_along(idx)]
   # share[[w]][[b]]: the positions in block b's rows that worker w holds

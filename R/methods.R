@@ -34,7 +34,10 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   .cat_model(term, x)
   .cat_back(.describe_back(x))  # R/back.R
   .cat_missing(x)  # R/missing.R
-  cat("Noise variance:", format(x$noise, digits = digits), "\n")
+  # a non-Gaussian likelihood has none
+  if (!is.null(x$noise)) {
+    cat("Noise variance:", format(x$noise, digits = digits), "\n")
+  }
   cat(term$value, format(x$loglik, digits = digits),
       if (x$prior) sprintf("(log prior on X %s)",
                            format(x$logprior, digits = digits)), "\n")

@@ -209,9 +209,7 @@ logLik.ngplvm <- function(object, ...) {
 #' @param digits Digits to print.
 #' @export
 print.ngplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
-  # the model has no noise variance: leave out print.gplvm()'s line for it
-  out <- utils::capture.output(NextMethod())
-  cat(out[!startsWith(out, "Noise variance:")], sep = "\n")
+  NextMethod()
   cat(sprintf("Likelihood: %s (%s link); the log-likelihood is a lower bound\n",
               x$likelihood, x$link))
   invisible(x)
