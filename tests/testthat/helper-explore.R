@@ -121,7 +121,14 @@ explore_browser <- function(url, width = 1200, height = 900) {
   old_timeout <- options(chromote.timeout = max(60,
     getOption("chromote.timeout", 10)))
   on.exit(options(old_timeout), add = TRUE)
-  b <- chromote::ChromoteSession$new(width = width, height = height)
+  # a browser that does not open its port in time is started afresh, at
+  # most three times (it failed twice in one check on a machine at load 6)
+  for (attempt in 1:3) {
+    b <- tryCatch(chromote::ChromoteSession$new(width = width,
+                                                height = height),
+                  error = function(e) if (attempt == 3L) stop(e) else e)
+    if (!inherits(b, "error")) break
+  }
   if (is.na(old)) Sys.unsetenv("TMPDIR") else Sys.setenv(TMPDIR = old)
   b$Page$navigate(url)
   explore_wait(b, paste("window.Shiny && Shiny.shinyapp &&",
