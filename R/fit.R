@@ -26,8 +26,10 @@
 #' @section Convergence:
 #' The optimiser runs until its own tolerance `reltol` is met; it is then
 #' started afresh from its end point, without its memory of the curvature,
-#' and the fit has converged (`optim$convergence == 0`) when such a fresh
-#' start improves the objective by at most `10 * reltol` relative.  All the
+#' and the fit has converged (`optim$convergence == 0`) when two such fresh
+#' starts in a row each improve the objective by at most `10 * reltol`
+#' relative (one is not enough: a fresh start can stop after a few short
+#' steps).  All the
 #' runs share the budget of `maxit` iterations (large sparse fits: see
 #' [gplvm-scaling]).  A fit that is not converged (code 1: `maxit` reached; code 99: the optimiser stopped with
 #' an error, and the fit holds the best point found) ends with a warning;
