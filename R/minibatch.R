@@ -814,15 +814,18 @@ NULL
   as.integer(ceiling(record$steps * record$batch_size / n)) + record$passes
 }
 
-# For print() and summary(): one line on minibatch training.
+# For print() and summary(): one line on minibatch training, and the
+# full-batch stage after it (a fit saved before that stage existed has
+# no code of its own for the minibatch stage, and no such stage).
 .cat_minibatch <- function(x) {
   mb <- x$minibatch
   if (is.null(mb)) return(invisible())
-  cat(sprintf(paste("Minibatch training: %d epochs of batches of %d rows",
-                    "(%d steps; %s), then %d full-batch evaluations\n"),
-              mb$epochs, mb$batch_size, mb$steps,
-              if (mb$convergence == 0L) "stalled"
-              else if (mb$convergence == 1L) "epoch limit"
-              else "stopped by an error",
-              x$optim$evaluations))
+  stage <- if (!is.null(mb$convergence)) {
+    sprintf("; %s), then %d full-batch evaluations",
+            c("stalled", "epoch limit", "stopped by an error")[
+              match(mb$convergence, c(0L, 1L, 99L))],
+            x$optim$evaluations)
+  } else ")"
+  cat(sprintf("Minibatch training: %d epochs of batches of %d rows (%d %s\n",
+              mb$epochs, mb$batch_size, mb$steps, paste0("steps", stage)))
 }

@@ -249,6 +249,10 @@ test_that("methods work on minibatch fits and say how they were trained", {
                         "evaluations"), fit$optim$evaluations)
   expect_output(print(fit), line)
   expect_output(print(summary(fit)), line)
+  # a fit saved before the full-batch stage existed prints its steps only
+  old <- fit
+  old$minibatch$convergence <- NULL
+  expect_output(print(old), "batches of 20 rows \\(15 steps\\)\nNoise")
   expect_honest_convergence(fit, dat$Y, 1e-6)
   expect_equal(attr(logLik(fit), "df"), 60 * 2 + 8 * 2 + 2)
   expect_equal(coef(fit)[["noise"]], fit$noise)
