@@ -123,10 +123,8 @@
 # start test of .optimise()) with no dimension left to switch off, or at
 # `maxit` evaluations in all.  The most relevant dimension (relevance 1)
 # is never switched off.  `start` is a start of .fit_once() (R/fit.R),
-# which `fit_once` is (the tests give another).  `every = NA`: each run
-# of `fit_once` goes to its own end (minibatch training, whose budget is
-# `epochs`), and the fit ends at the first run that leaves nothing to
-# switch off, converged or not.  Returns list(fit,
+# which `fit_once` is (the tests give another); a minibatch fit is pruned
+# so in its full-batch stage (R/minibatch.R).  Returns list(fit,
 # warnings) of the last run, the fit with the start, the evaluations and
 # the time of the whole fit and `pruning` (dimension, evaluation: the
 # evaluations before the switch, relevance and bound at it).
@@ -139,9 +137,7 @@
   s <- start
   repeat {
     m <- model
-    if (!is.na(every)) {
-      m$maxit <- max(1L, min(every, model$maxit - spent$evaluations))
-    }
+    m$maxit <- max(1L, min(every, model$maxit - spent$evaluations))
     res <- fit_once(m, s)
     fit <- res$fit
     first <- first %||% fit
@@ -151,8 +147,8 @@
     spent$time <- spent$time + fit$time
     conv <- fit$optim$convergence
     j <- .prune_dims(fit, cutoff)
-    if (conv == 99L || (!is.na(every) && spent$evaluations >= model$maxit) ||
-        ((conv == 0L || is.na(every)) && !length(j))) {
+    if (conv == 99L || spent$evaluations >= model$maxit ||
+        (conv == 0L && !length(j))) {
       break
     }
     rel <- .ard_relevance(fit)

@@ -26,8 +26,10 @@
 #' @section Convergence:
 #' The optimiser runs until its own tolerance `reltol` is met; it is then
 #' started afresh from its end point, without its memory of the curvature,
-#' and the fit has converged (`optim$convergence == 0`) when such a fresh
-#' start improves the objective by at most `10 * reltol` relative.  All the
+#' and the fit has converged (`optim$convergence == 0`) when two such fresh
+#' starts in a row each improve the objective by at most `10 * reltol`
+#' relative (one is not enough: a fresh start can stop after a few short
+#' steps).  All the
 #' runs share the budget of `maxit` iterations (large sparse fits: see
 #' [gplvm-scaling]).  A fit that is not converged (code 1: `maxit` reached; code 99: the optimiser stopped with
 #' an error, and the fit holds the best point found) ends with a warning;
@@ -372,10 +374,16 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                 # the term's (R/precondition.R, .data_defaults())
                 precondition = def$precondition)
   .data_warn_patterns(term, model$missing)  # R/data_term.R
-  # a fit from a start, and each trial of pruning: by minibatches or full
+  # a full-batch fit from a start, pruned during the optimisation where
+  # the term asks for it (R/bayes.R); minibatch training is its warm start
+  fit_full <- function(m, st) {
+    if (def$prune && prune > 0) .bayes_prune(m, st, prune)
+    else .fit_once(m, st)
+  }
   fit_from <- function(m, st) {
-    if (is.null(mb)) return(.fit_once(m, st))
-    .fit_minibatch(m, st$X, st$Z, mb$batch_size, mb$epochs, st[["w"]], st$S)
+    if (is.null(mb)) return(fit_full(m, st))
+    .fit_minibatch(m, st$X, st$Z, mb$batch_size, mb$epochs, st[["w"]], st$S,
+                   fit_full)
   }
   fits <- vector("list", restarts)
   for (r in seq_len(restarts)) {
@@ -399,14 +407,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     }
     s$X <- unname(s$X)
     dimnames(s$X) <- list(rownames(Y), paste0("X", seq_len(q)))
-    fits[[r]] <- if (def$prune && prune > 0) {
-      # R/bayes.R: during the optimisation; a minibatch fit is checked
-      # when its training stops (no chunks of evaluations)
-      .bayes_prune(model, s, prune, fit_from,
-                   every = if (is.null(mb)) .prune_every else NA_integer_)
-    } else {
-      fit_from(model, s)
-    }
+    fits[[r]] <- fit_from(model, s)
   }
   out <- .best_fit(fits)
   out$center <- center

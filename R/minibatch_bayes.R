@@ -39,10 +39,9 @@
 #' "Minibatch training" reads, is the collapsed Bayesian bound plus the
 #' noise prior, from one pass over the data that sums the psi-statistics
 #' in batches.  The fit is a Bayesian fit (class `"bgplvm"`, with
-#' `X_var`), whose `loglik` is the collapsed bound at its best point.  A
-#' fit is pruned (`prune` in [gplvm-models]) when its training stops: the
-#' dimensions whose relevance fell below the cutoff are switched off and
-#' training continues, by minibatches, until none is left to switch off.  The steps of
+#' `X_var`), whose `loglik` is the collapsed bound at its best point.  It
+#' is pruned (`prune` in [gplvm-models]) in its full-batch stage, as every
+#' full-batch Bayesian fit is: during the optimisation.  The steps of
 #' \eqn{q(x_n)}{q(x_n)} are few per row (one per epoch), so narrow
 #' posteriors take many epochs: 50 rows of iris converged in about 300
 #' epochs of 10 rows, 0.2 % below the full-batch bound.

@@ -273,3 +273,24 @@ test_that("SCG stops only when both the step and the change are small", {
   expect_gt(nv, 0L)
   expect_lt(nv, unname(res$counts[["function"]]))
 })
+
+test_that("a fit converges only after two fresh starts in a row made no progress (issue 23)", {
+  # a quadratic, whose first run of L-BFGS-B ends at the minimum: the runs
+  # after it are fresh starts that gain nothing
+  best <- list(par = NULL, value = Inf)
+  fn <- function(p) {
+    v <- sum((p - 1:3)^2)
+    if (v < best$value) best <<- list(par = p, value = v)
+    v
+  }
+  obj <- list(fn = fn, gr = function(p) 2 * (p - 1:3),
+              best = function() best)
+  two <- .optimise(obj, c(5, -2, 0.5), "L-BFGS-B", 1000, 1e-8)
+  expect_identical(two$convergence, 0L)
+  expect_identical(two$runs, 3L)
+  expect_match(two$message, "2 fresh starts of the optimiser in a row")
+  expect_equal(two$par, 1:3, tolerance = 1e-6)
+  one <- .optimise(obj, c(5, -2, 0.5), "L-BFGS-B", 1000, 1e-8,
+                   confirmations = 1L)
+  expect_identical(one$runs, 2L)
+})
