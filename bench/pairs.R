@@ -1,0 +1,95 @@
+# Every pair of model kinds that ?gplvm-combinations does not refuse
+# (issue 22): the largest relative error of the composed objective's
+# gradient against central differences, at the point where the fit's
+# optimiser starts, and the evaluations and convergence code of a fit of
+# 60 rows of iris (columns centred).  The objective is the one the fit
+# optimises, taken from gplvm()'s own first full-batch call of .optimise()
+# with all the parameters.  Run from the package root:
+#   Rscript bench/pairs.R > bench/results/pairs.txt
+suppressPackageStartupMessages(library(gplvm))
+ns <- asNamespace("gplvm")
+kinds <- list(
+  vfe = list(inducing = 8),
+  fitc = list(inducing = 8, approx = "fitc"),
+  bayesian = list(bayesian = TRUE, inducing = 8),
+  back_kernel = list(back = "kernel"),
+  back_mlp = list(back = "mlp", back_control = list(hidden = 3L)),
+  dynamics = list(dynamics = TRUE),
+  missing = list(),
+  minibatch = list(batch_size = 20, inducing = 8),
+  cluster = list(cluster = "cl", inducing = 8))  # rows are summed: sparse
+Y0 <- scale(as.matrix(iris[seq(1, 150, 2.5), 1:4]), scale = FALSE)
+Yna <- Y0
+Yna[c(4, 20, 33, 61, 90, 111, 150, 170)] <- NA
+cl <- parallel::makePSOCKcluster(2L)
+on.exit(parallel::stopCluster(cl))
+invisible(parallel::clusterCall(cl, base::eval,
+                                call(".libPaths", .libPaths())))
+# central differences of f at x, relative step
+fd_gradient <- function(f, x, h = 1e-6) {
+  vapply(seq_along(x), function(i) {
+    e <- replace(numeric(length(x)), i, h * max(1, abs(x[i])))
+    (f(x + e) - f(x - e)) / (2 * e[i])
+  }, 0)
+}
+`%||%` <- function(a, b) if (is.null(a)) b else a
+caught <- new.env()  # the last gradient error the tracer found
+# the smallest error over steps 1e-3 to 1e-7: the best step depends on
+# the rounding in the value (larger in the Bayesian bound, about 1e-11
+# relative) against the curvature
+check_now <- function(obj, par) {
+  # the first start of the full objective: a Bayesian warm-up holds the
+  # hyperparameters (fewer parameters), and later starts (after pruning,
+  # at an optimum) have gradients near zero, where a relative error says
+  # nothing
+  if (length(par) <= (caught$npar %||% 0L)) return(invisible())
+  caught$npar <- length(par)
+  g <- obj$gr(par)
+  caught$err <- min(vapply(10^-(3:7), function(h) {
+    rel_err(g, fd_gradient(obj$fn, par, h))
+  }, 0))
+}
+rel_err <- function(a, b) max(abs(a - b)) / max(abs(b), 1e-300)
+alternatives <- c("vfe", "fitc", "bayesian")  # one data term per fit
+pair_row <- function(a, b) {
+  if (all(c(a, b) %in% alternatives)) {
+    return(sprintf("| %s | %s | alternative data terms | | | |", a, b))
+  }
+  args <- c(kinds[[a]], kinds[[b]])
+  args <- args[!duplicated(names(args))]
+  if (identical(args$cluster, "cl")) args$cluster <- cl
+  Y <- if ("missing" %in% c(a, b)) Yna else Y0
+  fit_once <- function() {
+    set.seed(1)
+    tryCatch(do.call(gplvm, c(list(Y, 2), args)),
+             error = function(e) conditionMessage(e))
+  }
+  t0 <- proc.time()[["elapsed"]]
+  fit <- fit_once()
+  tm <- proc.time()[["elapsed"]] - t0
+  if (is.character(fit)) {
+    return(sprintf("| %s | %s | refused or failed: %s | | | |", a, b, fit))
+  }
+  # the gradient, in a second fit (its evaluations would count in the
+  # first's): checked while a cluster's workers still hold their rows
+  rm(list = ls(caught), envir = caught)
+  suppressMessages(trace(".optimise", where = ns, print = FALSE,
+                         tracer = quote(if (!identical(method, "minibatch")) {
+                           get("check_now", envir = globalenv())(obj, par0)
+                         })))
+  on.exit(suppressMessages(untrace(".optimise", where = ns)))
+  fit_once()
+  err <- if (is.null(caught$err)) NA else caught$err
+  sprintf("| %s | %s | %.1e | %d | %d | %.1f |", a, b, err,
+          fit$optim$evaluations, fit$optim$convergence, tm)
+}
+cat("| kind | with | gradient error | evaluations | convergence | time (s) |\n")
+cat("|---|---|---|---|---|---|\n")
+nm <- names(kinds)
+for (i in seq_along(nm)) {
+  for (j in seq_along(nm)) {
+    if (j <= i) next
+    cat(pair_row(nm[i], nm[j]), "\n", sep = "")
+    flush(stdout())
+  }
+}
