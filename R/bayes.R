@@ -321,7 +321,7 @@
 .cluster_pass1.gplvm_data_bayes <- function(term, Y, lat, at, gradient) {
   s <- at$spec
   .Call(C_gplvm_bayes_stats_call, Y, lat$X, lat$S, at$Z, s$type, s$npar,
-        s$par, .gplvm_threads())
+        s$par, .gplvm_threads(1L))  # a worker: one thread unless set
 }
 
 .cluster_global.gplvm_data_bayes <- function(term, sums, ndim, at,
@@ -340,7 +340,7 @@
   s <- at$spec
   r <- .Call(C_gplvm_bayes_grad_call, Y, lat$X, lat$S, at$Z, s$type,
              s$npar, s$par, msg$beta, msg$g0, msg$L, msg$E, msg$W2,
-             .gplvm_threads())
+             .gplvm_threads(1L))
   kl <- .kl_unit(lat$X, lat$S)
   list(X = r$X + kl$X, S = r$X_var + kl$S, Z = r$inducing,
        kernel = r$kernel, status = r$status)

@@ -8,8 +8,11 @@
 #' \itemize{
 #'   \item a fast BLAS (OpenBLAS): every fit is faster, nothing changes in
 #'     the call (the package's README gives measurements);
-#'   \item `options(gplvm.threads = 2)`: the O(N^2 q) loops in C on
-#'     several OpenMP threads;
+#'   \item the O(N^2 q) loops in C run on every processor by default
+#'     (`options(gplvm.threads = 1)` for one): on 2 threads the Bayesian
+#'     bound's evaluation took 0.71 to 0.75 times as long as on one at
+#'     N = 1000, M = 50, q = 5, the exact one (whose time is the BLAS's)
+#'     0.97 to 0.98 times (`bench/threads.R` in the sources);
 #'   \item a sparse fit, `gplvm(Y, inducing = M)`: O(N M^2) per
 #'     evaluation instead of O(N^3) (see "Sparse fits" in [gplvm-models]);
 #'     the default `inducing = "auto"` chooses it, with M = 2 sqrt(N)

@@ -20,9 +20,11 @@
 #' matrix under 16 GB); for more, use the sparse model.
 #'
 #' The O(N^2 Q) loops in C (kernel matrix, gradient contraction) run on
-#' `getOption("gplvm.threads", 1)` OpenMP threads where OpenMP is available,
-#' capped at the number of processors the process may use and at
-#' `OMP_THREAD_LIMIT` (a larger request is not an error).  In a process
+#' `getOption("gplvm.threads")` OpenMP threads where OpenMP is available,
+#' by default every processor the process may use (at most 2 under
+#' `R CMD check --as-cran`; one on the workers of a `cluster` fit), and
+#' always capped at those processors and at `OMP_THREAD_LIMIT` (a larger
+#' request is not an error).  In a process
 #' forked after the package has used two or more threads (as by
 #' `parallel::mclapply()`) they run on one thread, because OpenMP's thread
 #' pool does not survive `fork()`.  Results are identical whatever the number
@@ -240,17 +242,22 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   .Call(C_gplvm_workspace_free_call, workspace)
 }
 
-# Threads requested for the O(N^2 Q) loops in C: option "gplvm.threads"
-# (default 1), any positive whole number.  C caps it at what the machine
-# offers (src/threads.c), so a huge request is no error; it is capped here
-# only to fit an R integer.  Results do not depend on it.
-.gplvm_threads <- function() {
-  n <- getOption("gplvm.threads", 1L)
+# Threads requested for the O(N^2 Q) loops in C: option "gplvm.threads",
+# any positive whole number.  C caps it at what the machine offers
+# (src/threads.c), so a huge request is no error; it is capped here only
+# to fit an R integer.  Results do not depend on it.  Without the option:
+# every processor (`default`; the workers of a cluster fit pass 1, as they
+# share the processors with each other), at most 2 under R CMD check
+# --as-cran (_R_CHECK_LIMIT_CORES_, CRAN's limit).
+.gplvm_threads <- function(default = .Machine$integer.max) {
+  limit <- toupper(Sys.getenv("_R_CHECK_LIMIT_CORES_", ""))
+  if (nzchar(limit) && limit != "FALSE") default <- min(default, 2L)
+  n <- getOption("gplvm.threads", default)
   if (!is.numeric(n) || length(n) != 1L || !is.finite(n) || n < 1 ||
       n != round(n)) {
     stop(.gplvm_error(sprintf(paste(
       "option 'gplvm.threads' must be a positive whole number, not %s; set",
-      "it with options(gplvm.threads = 2), or to NULL for one thread"),
+      "it with options(gplvm.threads = 2), or to NULL for every processor"),
       paste(deparse(n, width.cutoff = 40L)[1L], collapse = "")),
       "gplvm_option_error"))
   }

@@ -72,6 +72,32 @@ test_that("the thread count is capped at what the machine offers", {
   expect_true("used 1 " %in% res$output)
 })
 
+test_that("every processor by default, 2 under CRAN's limit, 1 on workers", {
+  # Before: one thread unless the option was set (issue 23: the cores by
+  # default).
+  old <- options(gplvm.threads = NULL)
+  on.exit(options(old))
+  env <- Sys.getenv("_R_CHECK_LIMIT_CORES_", unset = NA)
+  on.exit(if (is.na(env)) Sys.unsetenv("_R_CHECK_LIMIT_CORES_") else
+    Sys.setenv(`_R_CHECK_LIMIT_CORES_` = env), add = TRUE)
+  Sys.unsetenv("_R_CHECK_LIMIT_CORES_")
+  expect_identical(.gplvm_threads(), .Machine$integer.max)
+  expect_identical(.threads_used(), .threads_used(.Machine$integer.max))
+  expect_identical(.gplvm_threads(1L), 1L)
+  for (v in c("TRUE", "true", "warn")) {
+    Sys.setenv(`_R_CHECK_LIMIT_CORES_` = v)
+    expect_identical(.gplvm_threads(), 2L)
+    expect_identical(.gplvm_threads(1L), 1L)
+  }
+  Sys.setenv(`_R_CHECK_LIMIT_CORES_` = "false")
+  expect_identical(.gplvm_threads(), .Machine$integer.max)
+  # the option wins over every default
+  options(gplvm.threads = 3L)
+  Sys.setenv(`_R_CHECK_LIMIT_CORES_` = "TRUE")
+  expect_identical(.gplvm_threads(), 3L)
+  expect_identical(.gplvm_threads(1L), 3L)
+})
+
 test_that("the exact model refuses N beyond 46340 before allocating", {
   set.seed(162)
   n <- 46341
