@@ -50,10 +50,14 @@ check_now <- function(obj, par) {
   }, 0))
 }
 rel_err <- function(a, b) max(abs(a - b)) / max(abs(b), 1e-300)
-alternatives <- c("vfe", "fitc", "bayesian")  # one data term per fit
+# one data term and one latent map per fit
+alternatives <- list(`data terms` = c("vfe", "fitc", "bayesian"),
+                     `latent maps` = c("back_kernel", "back_mlp"))
 pair_row <- function(a, b) {
-  if (all(c(a, b) %in% alternatives)) {
-    return(sprintf("| %s | %s | alternative data terms | | | |", a, b))
+  for (alt in names(alternatives)) {
+    if (all(c(a, b) %in% alternatives[[alt]])) {
+      return(sprintf("| %s | %s | alternative %s | | | |", a, b, alt))
+    }
   }
   args <- c(kinds[[a]], kinds[[b]])
   args <- args[!duplicated(names(args))]
