@@ -5,7 +5,7 @@
 # 60 rows of iris (columns centred).  The objective is the one the fit
 # optimises, taken from gplvm()'s own first full-batch call of .optimise()
 # with all the parameters.  Run from the package root:
-#   Rscript bench/pairs.R > bench/results/pairs.txt
+#   Rscript bench/pairs.R | grep '^|' > bench/results/pairs.txt
 suppressPackageStartupMessages(library(gplvm))
 ns <- asNamespace("gplvm")
 kinds <- list(
