@@ -17,10 +17,10 @@
 # .gplvm_objective()) and "minibatch" (obj of .minibatch_objective(),
 # R/minibatch.R: a run is epochs of stochastic steps that ends when the
 # exact objective, evaluated after each epoch, stops rising; maxit counts
-# epochs).  `lmm`: L-BFGS-B's number of stored correction pairs.
+# epochs).
 # Returns list(par, value, convergence, message, counts, runs).
 .optimise <- function(obj, par0, method, maxit, reltol, confirm = 10 * reltol,
-                      lmm = 5L, confirmations = 2L) {
+                      confirmations = 2L) {
   par <- par0
   value <- obj$fn(par0)
   left <- maxit
@@ -32,7 +32,7 @@
          else "iteration limit 'maxit' reached"
   while (left > 0L) {
     runs <- runs + 1L
-    opt <- tryCatch(.run_optimiser(obj, par, method, left, reltol, lmm),
+    opt <- tryCatch(.run_optimiser(obj, par, method, left, reltol),
                     error = function(e) {
                       # what the objective let through stops the fit; a
                       # failed cluster or optimiser ends it at the best
@@ -78,7 +78,7 @@
 }
 
 # One run of one optimiser, shaped like optim()'s value.
-.run_optimiser <- function(obj, par, method, maxit, reltol, lmm = 5L) {
+.run_optimiser <- function(obj, par, method, maxit, reltol) {
   if (method == "minibatch") return(.run_minibatch(obj, par, maxit, reltol))
   if (method == "SCG") {
     return(.scg(par, obj$fn, obj$gr, maxit = maxit, reltol = reltol,
@@ -88,7 +88,6 @@
   control <- list(maxit = maxit)
   if (method == "L-BFGS-B") {
     control$factr <- reltol / .Machine$double.eps
-    control$lmm <- lmm
   } else {
     control$reltol <- reltol
   }
