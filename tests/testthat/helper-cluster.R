@@ -69,3 +69,11 @@ expect_cluster_fit <- function(Y, cl, inducing = 6, reltol = 1e-8, ...) {
   expect_lt(rel_err(spread$objective, serial$objective), 1e-6)
   invisible(list(serial = serial, spread = spread))
 }
+
+# A cluster fit's stored bound is the one-process bound at its end.
+expect_one_process_bound <- function(fit, ...) {
+  expect_lt(rel_err(fit$loglik, gplvm_loglik(fit$Y, fit$X, fit$kernel,
+                                             fit$noise,
+                                             inducing = fit$inducing, ...)),
+            1e-10)
+}
