@@ -12,9 +12,11 @@
 # Run from the package root after installing the package, one fit at a
 # time (the machine is shared):
 #   Rscript bench/bayes_cost.R [rows=N] [seeds=1,2,3] [q=10] [maxit=N]
-#     [prune=TRUE|FALSE|cutoff] [plain=TRUE|FALSE]
+#     [prune=TRUE|FALSE|cutoff] [plain=TRUE|FALSE] [every=N]
 # rows = 0 (default) takes all 1000 rows, otherwise a random subset of
 # N rows (set.seed(0)), for quick runs; maxit defaults to gplvm()'s.
+# every = N (an experiment, not an option of the package) prunes every N
+# evaluations instead of the package's 250.
 # The BLAS is the process's: for OpenBLAS with one thread prefix
 #   OPENBLAS_NUM_THREADS=1 \
 #   R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread
@@ -23,7 +25,7 @@
 library(gplvm)
 
 opt <- list(rows = "0", seeds = "1,2,3", q = "10", maxit = "",
-            prune = "TRUE", plain = "TRUE")
+            prune = "TRUE", plain = "TRUE", every = "")
 for (a in commandArgs(trailingOnly = TRUE)) {
   kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
   if (length(kv) != 2L || !kv[1L] %in% names(opt)) stop("bad argument: ", a)
@@ -42,6 +44,9 @@ if (rows > 0L) {
   labels <- labels[keep]
 }
 q <- as.integer(opt$q)
+if (nzchar(opt$every)) {
+  utils::assignInNamespace(".prune_every", as.integer(opt$every), "gplvm")
+}
 prune <- if (opt$prune %in% c("TRUE", "FALSE")) {
   as.logical(opt$prune)
 } else as.numeric(opt$prune)
