@@ -1,6 +1,8 @@
 # A data term's bound evaluated across the workers of a snow-style
-# cluster (package parallel).  The sparse bounds (R/sparse.R) and the
-# Bayesian one (R/bayes.R) depend on the data only through sums over rows,
+# cluster (package parallel).  The sparse bounds (R/sparse.R), the
+# Bayesian one (R/bayes.R) and the non-Gaussian one (R/nongaussian.R, whose
+# pass 1 returns its rows' whole share of the gradient but theirs in X)
+# depend on the data only through sums over rows,
 # so each worker keeps its rows of Y (of each missingness pattern's block)
 # for the whole fit and, per evaluation,
 #   pass 1: gets its latent rows and the point (inducing inputs, kernel,
@@ -15,9 +17,9 @@
 #' @section Across a cluster:
 #' With `cluster`, a cluster made by [parallel::makePSOCKcluster()] or
 #' [parallel::makeForkCluster()] (any cluster of package \pkg{parallel}'s
-#' kind), a sparse fit (`inducing` given, any `approx`)
-#' or a Bayesian fit (`bayesian = TRUE`) evaluates its bound across the
-#' workers.  The rows of `Y` are split once
+#' kind), a sparse fit (`inducing` given, any `approx`), a Bayesian fit
+#' (`bayesian = TRUE`) or a fit with a non-Gaussian `likelihood`
+#' evaluates its bound across the workers.  The rows of `Y` are split once
 #' into as many blocks as there are workers, and each worker keeps its
 #' block for the whole fit.  Per evaluation the master sends each worker
 #' only its latent rows (for a Bayesian fit, also their variances), the
@@ -85,8 +87,8 @@
 NULL
 
 #' @param cluster `NULL`, or a cluster from package \pkg{parallel} on whose
-#'   workers a sparse or Bayesian fit evaluates its bound (see "Across a
-#'   cluster" in [gplvm-scaling]).
+#'   workers a sparse, Bayesian or non-Gaussian fit evaluates its bound
+#'   (see "Across a cluster" in [gplvm-scaling]).
 #' @rdname gplvm
 #' @name gplvm
 NULL
@@ -312,9 +314,13 @@ environment(.cluster_on_worker) <- baseenv()
 # frees the workers' rows; bytes() the serialize() sizes sent and received
 # by the last evaluation when count_bytes.  `chunk`: rows a worker takes
 # at a time, for a term that works in chunks (NULL: the term's own).
+# `term`: the data term the fit evaluates (NULL: one that reads Y only
+# through Y Y' and per missingness pattern); a term that skips NA entries
+# itself (.data_capabilities(), R/data_term.R) gets Y's entries as they
+# are, in one block, never the square factor of a wide block.
 #
 # The map-reduce knows nothing of the term, which supplies its steps as
-# methods (R/sparse.R, R/bayes.R):
+# methods (R/sparse.R, R/bayes.R, R/nongaussian.R):
 #   .cluster_point(term, Z, kernel, noise, q, chunk)   on the master: what
 #       every worker's pass 1 needs besides its rows (the point), sent
 #       to the workers and given to the global step;
@@ -336,10 +342,11 @@ environment(.cluster_on_worker) <- baseenv()
 # worker's share is kept under its own key, so that a cluster listing one
 # worker twice (cl[c(1, 1)]) gives that worker two shares.
 .cluster_evaluator <- function(cl, Y, chunk = NULL, count_bytes = FALSE,
-                               miss = NULL) {
+                               miss = NULL, term = NULL) {
   .cluster_check_version(cl)
   n <- nrow(Y)
-  blocks <- .pattern_data(Y, miss)  # R/missing.R
+  entries <- !is.null(term) && .data_capabilities(term)$skips_na
+  blocks <- .pattern_data(Y, if (!entries) miss, gram = !entries)
   idx <- Filter(length, parallel::splitIndices(n, length(cl)))
   cl <- cl[seq_along(idx)]
   # share[[w]][[b]]: the positions in block b's rows that worker w holds

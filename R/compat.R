@@ -22,19 +22,15 @@ NULL
 # combine, with the reason; .check_combination() reads it.  A part's
 # name is one of .part_labels' names.
 .incompatible <- data.frame(
-  a = c("nongaussian", "nongaussian", "nongaussian", "nongaussian",
-        "nongaussian", "cluster", "cluster",
+  a = c("nongaussian", "nongaussian", "nongaussian", "cluster", "cluster",
         "batch_size", "batch_size", "batch_size", "batch_size",
         "dynamics"),
-  b = c("bayesian", "cluster", "batch_size", "fitc", "dtc",
+  b = c("bayesian", "fitc", "dtc",
         "exact", "batch_size",
         "exact", "fitc", "dtc", "dynamics",
         "bayesian"),
   why = c(paste("the non-Gaussian bound has point latent positions; a",
                 "variational q(X) for it is not written yet"),
-          "the non-Gaussian bound across workers is not written yet",
-          paste("minibatch training of the non-Gaussian bound is not",
-                "written yet"),
           "the non-Gaussian bound is the variational (VFE) one",
           "the non-Gaussian bound is the variational (VFE) one",
           "the exact likelihood is not a sum over rows (give 'inducing')",

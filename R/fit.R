@@ -454,7 +454,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   progress <- .progress_line(.progress_enabled(m$trace), limit = m$maxit)
   on.exit(progress$done())
   cluster <- if (!is.null(m$cluster)) {
-    .cluster_evaluator(m$cluster, m$Y, miss = m$missing)
+    .cluster_evaluator(m$cluster, m$Y, miss = m$missing, term = m$data)
   }
   if (!is.null(cluster)) on.exit(cluster$close(), add = TRUE)
   objective <- function(kernel, fixed, counted = 0L) {

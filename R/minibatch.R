@@ -17,7 +17,9 @@
 # hands its end to the full-batch stage as it is.
 #
 # HOOK for another data term (e.g. the Bayesian bound of
-# R/minibatch_bayes.R): write a method of .minibatch_term() for its class
+# R/minibatch_bayes.R, or the non-Gaussian one of R/nongaussian.R, which
+# reuses .minibatch_step() with its own batch estimate): write a method
+# of .minibatch_term() for its class
 # ("gplvm_data_<kind>") returning list(
 #   state(par)    a training state (an environment) at the full-batch
 #                 vector par: its parameters and the optimiser's memory;
@@ -178,7 +180,8 @@
 #' full-batch stage starts from the best point, so the fit never ends
 #' below its start), or by full-batch fitting with `gplvm(Y, init = fit)`.
 #' With `bayesian = TRUE`, see "Minibatch training of the Bayesian
-#' GP-LVM" below.  Not available with `approx` other than `"vfe"`,
+#' GP-LVM" below; with a non-Gaussian `likelihood`, "Binary and count
+#' data" in [gplvm-models].  Not available with `approx` other than `"vfe"`,
 #' [kern_white()] parts (the noise plays their role), `dynamics` or
 #' `cluster`.
 #' @references Hensman, J., Fusi, N. and Lawrence, N. D. (2013). Gaussian
@@ -473,14 +476,17 @@ NULL
 # batch's estimate of the bound and whether Kzz needed more jitter.  Free
 # latent rows outside `rows` are not touched; a map's weights are shared
 # by all rows, so its step moves every row, at the cost of the batch's rows.
-.minibatch_step <- function(s, rows) {
+# `batch_bound(s, Yb, Xb, scale)`: the data term's estimate from the
+# batch's rows Yb at latent rows Xb, as .minibatch_bound() returns it
+# (a term whose q(v) is in the global vector returns no Lambda_hat and
+# gets no natural gradient step: R/nongaussian.R).
+.minibatch_step <- function(s, rows, batch_bound = .minibatch_state_bound) {
   mm <- s$model
   n <- nrow(mm$Y)
   scale <- n / length(rows)
   Xb <- if (is.null(s$map)) s$X[rows, , drop = FALSE]
         else s$map$X(s$w, rows)
-  r <- .minibatch_bound(mm$Y[rows, , drop = FALSE], Xb, s$Z, s$kernel,
-                        s$noise, s$Lambda, s$eta, scale, pattern = s$pattern)
+  r <- batch_bound(s, mm$Y[rows, , drop = FALSE], Xb, scale)
   # the prior on X: each free row's own, or the batch's estimate of the
   # sum over all rows for the shared weights of a map
   prior_weight <- if (!mm$prior) 0 else if (is.null(s$map)) 1 else scale
@@ -489,6 +495,12 @@ NULL
   if (is.null(s$map)) .minibatch_rows_step(s, "X", "adam_x", rows, gx)
   .minibatch_shared_step(s, r, gg)
   list(value = r$value, jittered = r$retries > 0L)
+}
+
+# The sparse term's batch estimate at the state s (.minibatch_step()).
+.minibatch_state_bound <- function(s, Yb, Xb, scale) {
+  .minibatch_bound(Yb, Xb, s$Z, s$kernel, s$noise, s$Lambda, s$eta, scale,
+                   pattern = s$pattern)
 }
 
 # The gradient of the global vector (a map's weights, the inducing
@@ -536,11 +548,14 @@ NULL
 # an Adam step, unpacked into the state.
 .minibatch_shared_step <- function(s, r, gg) {
   # q(v): natural gradient step towards the batch's optimum, per pattern
-  rho <- s$rho * s$lr_scale
-  towards <- function(a, b) (1 - rho) * a + rho * b
-  s$Lambda <- if (is.list(s$Lambda)) Map(towards, s$Lambda, r$Lambda_hat)
-              else towards(s$Lambda, r$Lambda_hat)
-  s$eta <- towards(s$eta, r$eta_hat)
+  # (none when q(v) is in the global vector: r has no Lambda_hat)
+  if (!is.null(r$Lambda_hat)) {
+    rho <- s$rho * s$lr_scale
+    towards <- function(a, b) (1 - rho) * a + rho * b
+    s$Lambda <- if (is.list(s$Lambda)) Map(towards, s$Lambda, r$Lambda_hat)
+                else towards(s$Lambda, r$Lambda_hat)
+    s$eta <- towards(s$eta, r$eta_hat)
+  }
   st <- .minibatch_settings
   nw <- length(s$w)
   ug <- .adam_step(s$glob, gg, s$adam_g,

@@ -54,15 +54,15 @@
 
 # Each pattern with the data its evaluations use: `Y` (its block of Y, or a
 # square factor of the block's Gram matrix when it has more columns than
-# rows, as .gplvm_objective does for complete data) and `ndim` (its number
-# of columns, the D of the formula).  Complete data (`miss` NULL) are one
-# pattern.
-.pattern_data <- function(Y, miss) {
+# rows, as .gplvm_objective does for complete data, unless `gram` is
+# FALSE) and `ndim` (its number of columns, the D of the formula).
+# Complete data (`miss` NULL) are one pattern.
+.pattern_data <- function(Y, miss, gram = TRUE) {
   patterns <- miss$patterns %||%
     list(list(rows = seq_len(nrow(Y)), cols = seq_len(ncol(Y))))
   lapply(patterns, function(p) {
     Yp <- Y[p$rows, p$cols, drop = FALSE]
-    c(p, list(Y = if (ncol(Yp) > nrow(Yp)) .gram_factor(Yp) else Yp,
+    c(p, list(Y = if (gram && ncol(Yp) > nrow(Yp)) .gram_factor(Yp) else Yp,
               ndim = length(p$cols)))
   })
 }

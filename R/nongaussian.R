@@ -26,10 +26,27 @@
 #' (variance \eqn{\lambda + \lambda^2/r}{lambda + lambda^2 / r}).  `Y` is
 #' neither centred nor scaled; `bernoulli` takes 0/1, logical or two-level
 #' factor columns (the second level is 1), the count likelihoods
-#' non-negative whole numbers.  Not available with `bayesian = TRUE`,
-#' `cluster`, `batch_size` or `approx` other than `"vfe"`.  `loglik` is the
+#' non-negative whole numbers.  Not available with `bayesian = TRUE` or
+#' `approx` other than `"vfe"`.  `loglik` is the
 #' bound; `predict(fit, newlatent = )` gives the mean of the data
 #' (probabilities or rates) with intervals, and residuals are Pearson's.
+#'
+#' \eqn{F} is a sum over the rows plus the KL term, so it scales as the
+#' sparse Gaussian bound does ([gplvm-scaling]).  With `batch_size`, each
+#' step of minibatch training takes a batch of \eqn{B} rows and the
+#' unbiased estimate \eqn{(N/B) \sum_{n \in \mathrm{batch}, d} E[\log p] -
+#' \sum_d \mathrm{KL}_d}{(N / B) sum_{n in batch, d} E[log p] - sum_d KL_d};
+#' since \eqn{q(v_d)}{q(v_d)} is optimised with the other parameters, all
+#' of them (the means and Cholesky factors of \eqn{q(v)}, the sizes, the
+#' inducing inputs, the kernel parameters) take Adam steps, with no
+#' natural gradient step, and the latent rows of the batch their own; the
+#' full-batch fit then continues from the best point, as in "Minibatch
+#' training" of [gplvm-scaling].  With `cluster`, each worker evaluates
+#' the expected log-likelihood of its rows and its gradient (\eqn{O(N_w D
+#' M^2)}{O(N_w D M^2)} work, with its own factor of \eqn{K_{zz}}{Kzz}),
+#' and returns the gradient in \eqn{q(v)}, the sizes, the inducing inputs
+#' and the kernel (\eqn{O(D M^2)}{O(D M^2)} numbers); the master adds the
+#' KL term once.
 #' @rdname gplvm-models
 #' @name gplvm-models
 NULL
@@ -140,17 +157,20 @@ NULL
 # sizes, noise the Gaussian's variance.  Returns the raw list or stops.
 # A chunk of rows costs about chunk D M^2 flops: at most 256 rows and
 # about 4e6 D M^2 units, so that interrupts are seen every few ms.
+# With check = FALSE a failure is left in res$status (a cluster worker
+# returns it, R/cluster.R); `threads` as .gplvm_threads().
 .loglik_nongaussian_c <- function(Y, X, Z, kernel, code, mean, chol, disp,
                                   noise = 1, gradient = FALSE,
                                   chunk = max(1L, min(256L, floor(
-                                    4e6 / (ncol(Y) * nrow(Z)^2))))) {
+                                    4e6 / (ncol(Y) * nrow(Z)^2)))),
+                                  check = TRUE, threads = .gplvm_threads()) {
   spec <- .kernel_spec(kernel, ncol(X))
   storage.mode(Y) <- "double"
   res <- .Call(C_gplvm_nongaussian_call, Y, X, Z, spec$type, spec$npar,
                spec$par, as.integer(code), as.double(mean), as.double(chol),
                as.double(disp), as.double(noise), .gh20(), gradient,
-               as.integer(chunk), .gplvm_threads())
-  .stop_on_status(res$status)
+               as.integer(chunk), threads)
+  if (check) .stop_on_status(res$status)
   res
 }
 
@@ -226,7 +246,9 @@ NULL
 }
 
 # The starting slice from inducing inputs Z0: continuing a fit (attribute
-# "fitted" of Z0), its q(v) and sizes; otherwise sizes 1 and for each
+# "fitted" of Z0), its q(v) and sizes, or, from the end of another stage
+# (a minibatch stage, R/minibatch.R), the q(v) and sizes that
+# .data_unpack() attached (attribute "q_v"); otherwise sizes 1 and for each
 # column the q(v) that a Gaussian approximation of the likelihood at a
 # guess f0 of f gives (one Newton step from f0: targets f0 + g / w with
 # weights w, g and w the likelihood's first and minus second derivative
@@ -235,6 +257,10 @@ NULL
   s <- .ng_sizes(term, ncol(Z0))
   lw <- .ng_lower(term$m, term$d)
   prev <- attr(Z0, "fitted")
+  if (is.null(prev) && !is.null(attr(Z0, "q_v"))) {
+    qv <- attr(Z0, "q_v")
+    prev <- list(q_v = qv, size = if (s[["disp"]] > 0L) qv$disp)
+  }
   Z0 <- matrix(Z0, nrow(Z0))
   qv <- if (!is.null(prev$q_v) &&
             identical(dim(prev$q_v$mean), c(term$m, term$d))) {
@@ -324,14 +350,67 @@ NULL
 .data_engine.gplvm_data_nongaussian <- function(term, Y, ndim, X, S, Z,
                                                 kernel, noise, gradient,
                                                 ws = NULL) {
+  .ng_engine(term, Y, X, Z, kernel, gradient)
+}
+
+# The bound on the rows Y (F: their expected log-likelihood minus the KL
+# term) as .data_engine() gives it, with `status` (0 unless check = FALSE
+# let a failure through; the rest is then NULL).
+.ng_engine <- function(term, Y, X, Z, kernel, gradient, check = TRUE,
+                       threads = .gplvm_threads()) {
   qv <- attr(Z, "q_v")
   r <- .loglik_nongaussian_c(Y, X, matrix(Z, nrow(Z)), kernel,
                              .likelihood_code(term$likelihood, term$link),
-                             qv$mean, qv$chol, qv$disp, 1, gradient)
+                             qv$mean, qv$chol, qv$disp, 1, gradient,
+                             check = check, threads = threads)
+  if (r$status != 0L) return(list(status = r$status))
   list(value = r$value, X = r$X,
        Z = if (gradient) .ng_pack_grad(term, r, qv),
        kernel = r$kernel, noise = 0, jitter = r$jitter,
-       jittered = r$retries > 0L)
+       jittered = r$retries > 0L, status = 0L)
+}
+
+# -sum_d KL(q(v_d) || N(0, I)) = -1/2 sum_d (|L_d|_F^2 + |m_d|^2 - m -
+# 2 sum_i log L_d,ii) and its gradient in the term's slice (list(value,
+# Z); the inducing inputs' and sizes' parts are 0): -m_d in the means,
+# diag(1 / L_d,ii) - L_d in the factors, packed as .ng_pack_grad() packs
+# the engine's.  The engine's bound holds it once; a part of the rows
+# (a minibatch, a worker's rows) needs it apart (.ng_rows_bound()).
+.ng_neg_kl <- function(term, Z) {
+  qv <- attr(Z, "q_v")
+  m <- term$m
+  d <- term$d
+  L <- qv$chol
+  ii <- cbind(seq_len(m), seq_len(m), rep(seq_len(d), each = m))
+  g <- -L
+  g[ii] <- g[ii] + 1 / L[ii]
+  list(value = -0.5 * (sum(L^2) + sum(qv$mean^2) - m * d -
+                         2 * sum(log(L[ii]))),
+       Z = .ng_pack_grad(term, list(inducing = numeric(length(Z)),
+                                    mean = -qv$mean, chol = g,
+                                    dispersion = numeric(d)), qv))
+}
+
+# The bound's terms on the rows Y (X their latent rows) weighted:
+#   scale * sum_{rows, observed} E[log p(y_nd | f_nd)] - kl * sum_d KL_d,
+# with gradients (X, Z: the term's slice, kernel).  scale = N / B, kl = 1:
+# a minibatch's unbiased estimate of the bound; scale = 1, kl = 0: a
+# worker's share of it (the KL is added once, .cluster_global()).  From
+# the engine's bound on the rows (their expected log-likelihood minus the
+# KL) and the KL apart.  check, threads: as .ng_engine().
+.ng_rows_bound <- function(term, Y, X, Z, kernel, gradient, scale = 1,
+                           kl = 1, check = TRUE,
+                           threads = .gplvm_threads()) {
+  r <- .ng_engine(term, Y, X, Z, kernel, gradient, check, threads)
+  if (r$status != 0L) return(r)
+  k <- .ng_neg_kl(term, Z)
+  r$value <- scale * (r$value - k$value) + kl * k$value
+  if (gradient) {
+    r$X <- scale * r$X
+    r$Z <- scale * (r$Z - k$Z) + kl * k$Z
+    r$kernel <- scale * r$kernel
+  }
+  r
 }
 
 # The fitted posterior's fields: alpha = Lz^-T m (M x D) gives the mean
@@ -359,3 +438,91 @@ NULL
 
 # The likelihood is the noise: the fit holds no noise variance.
 .data_has_noise.gplvm_data_nongaussian <- function(term) FALSE
+
+# ---- minibatch training (the hook of R/minibatch.R) ----
+#
+# q(v) and the sizes are part of the optimised vector, so a step is the
+# one of .minibatch_step() without its natural gradient step: Adam on the
+# batch's estimate of the bound (.ng_rows_bound(), scale N / B, the KL
+# once) for the batch's latent rows (or a map's weights) and for the
+# global vector (the term's slice, the log free kernel parameters).  The
+# exact objective after an epoch is the full-batch one (no local
+# parameter is set to an optimum).
+
+# The state's glob (R/minibatch.R: c(a map's weights, "Z", log free
+# kernel parameters)) with the term's slice as its "Z" is the tail of the
+# full-batch vector (R/fit.R: c(latent, term's slice, log free kernel
+# parameters); the noise is fixed and the prior has no parameters here).
+.minibatch_term.gplvm_data_nongaussian <- function(term, model, full,
+                                                   batch_size) {
+  nz <- .data_npar(term, nrow(model$Y), model$q)
+  par_of <- function(s) unname(c(if (is.null(s$map)) s$X, s$glob))
+  list(state = function(par) {
+         u <- full$unpack(par)
+         nx <- if (is.null(model$latent)) length(u$X) else model$latent$npar
+         s <- .minibatch_state(model, u$X, matrix(par[nx + seq_len(nz)]),
+                               list(), NULL,
+                               if (!is.null(model$latent)) u$w, u$kernel,
+                               u$noise)
+         stopifnot(length(par_of(s)) == length(par))
+         s
+       },
+       par = par_of,
+       step = function(s, rows) .minibatch_step(s, rows, .ng_batch_bound),
+       bound = function(s) {
+         u <- full$unpack(par_of(s))
+         r <- .data_eval(full$prep, u$X, NULL, u$Z, u$kernel, u$noise,
+                         FALSE)
+         px <- if (model$prior) .log_prior_latent(u$X)$value else 0
+         list(objective = r$value + px, loglik = r$value,
+              jittered = r$jittered)
+       })
+}
+
+# The batch's estimate at the state s, shaped as .minibatch_bound()'s.
+.ng_batch_bound <- function(s, Yb, Xb, scale) {
+  term <- s$model$data
+  r <- .ng_rows_bound(term, Yb, Xb, .data_unpack(term, s$Z, ncol(Xb)),
+                      s$kernel, TRUE, scale)
+  list(value = r$value, X = r$X, inducing = r$Z, kernel = r$kernel,
+       noise = 0, retries = as.integer(r$jittered))
+}
+
+# ---- across a cluster (the steps of R/cluster.R) ----
+#
+# The bound is a sum over rows plus the KL term: each worker evaluates
+# the engine on its rows (their expected log-likelihood, its gradient in
+# the rows' X, kept for pass 2, and their share of the gradient in the
+# term's slice and the kernel), the master adds the shares and the KL
+# once.  One exchange does it all; pass 2 only returns the rows' gradient.
+# Each worker factorises k(Z, Z) itself (O(M^3), against O(N_w D M^2)).
+
+.cluster_point.gplvm_data_nongaussian <- function(term, Z, kernel, noise, q,
+                                                  chunk) {
+  # the jitter the engines find (src/sparse.c), for the fit's record
+  fac <- .kzz_factor(.kernel_spec(kernel, q), matrix(Z, nrow(Z)))
+  list(Z = Z, kernel = kernel, jitter = fac$jitter, retries = fac$retries)
+}
+
+.cluster_pass1.gplvm_data_nongaussian <- function(term, Y, lat, at,
+                                                  gradient) {
+  r <- .ng_rows_bound(term, Y, lat$X, at$Z, at$kernel, gradient, 1, 0,
+                      check = FALSE, threads = .gplvm_threads(1L))
+  list(value = r$value, Z = r$Z, kernel = r$kernel, status = r$status,
+       keep = r$X)
+}
+
+.cluster_global.gplvm_data_nongaussian <- function(term, sums, ndim, at,
+                                                   gradient) {
+  k <- .ng_neg_kl(term, at$Z)
+  list(value = sums$value + k$value, jitter = at$jitter,
+       jittered = at$retries > 0L,
+       grad = if (gradient) list(Z = sums$Z + k$Z, kernel = sums$kernel,
+                                 noise = 0),
+       pass2 = NULL)
+}
+
+.cluster_pass2.gplvm_data_nongaussian <- function(term, Y, lat, at, keep,
+                                                  msg) {
+  list(X = keep, status = 0L)
+}

@@ -335,8 +335,6 @@ test_that("data checks name the column; unsupported combinations are refused", {
   ok <- matrix(c(0, 1, 1, 0, 1, 1, 0, 0, 1), 3)
   expect_error(gplvm(ok, q = 1, likelihood = "bernoulli", bayesian = TRUE),
                "'likelihood'.*'bayesian'")
-  expect_error(gplvm(ok, q = 1, likelihood = "bernoulli", inducing = 2,
-                     batch_size = 2), "'likelihood'.*'batch_size'")
   expect_error(gplvm(ok, q = 1, likelihood = "bernoulli", approx = "fitc"),
                "'likelihood'")
   expect_error(gplvm(ok, q = 1, likelihood = "bernoulli", scale = TRUE),
