@@ -8,11 +8,14 @@
 #' \itemize{
 #'   \item a fast BLAS (OpenBLAS): every fit is faster, nothing changes in
 #'     the call (the package's README gives measurements);
-#'   \item the O(N^2 q) loops in C run on every processor by default
-#'     (`options(gplvm.threads = 1)` for one): on 2 threads the Bayesian
-#'     bound's evaluation took 0.71 to 0.75 times as long as on one at
-#'     N = 1000, M = 50, q = 5, the exact one (whose time is the BLAS's)
-#'     0.97 to 0.98 times (`bench/threads.R` in the sources);
+#'   \item the loops in C of the Bayesian and non-Gaussian models run on
+#'     half the processors by default, the O(N^2 q) ones of the exact
+#'     model on one (`options(gplvm.threads = k)` for k): on 2
+#'     threads of an idle machine the Bayesian bound's evaluation took 0.71
+#'     to 0.75 times as long as on one at N = 1000, M = 50, q = 5, the
+#'     exact one (whose time is the BLAS's) 0.97 to 0.98 times; on a busy
+#'     machine 1.6 to 2.2 and 1.2 to 1.8 times (`bench/threads.R` in the
+#'     sources), so ask for more threads only where processors are free;
 #'   \item a sparse fit, `gplvm(Y, inducing = M)`: O(N M^2) per
 #'     evaluation instead of O(N^3) (see "Sparse fits" in [gplvm-models]);
 #'     the default `inducing = "auto"` chooses it, with M = 2 sqrt(N)

@@ -20,11 +20,15 @@
 #' matrix under 16 GB); for more, use the sparse model.
 #'
 #' The O(N^2 Q) loops in C (kernel matrix, gradient contraction) run on
-#' `getOption("gplvm.threads")` OpenMP threads where OpenMP is available,
-#' by default every processor the process may use (at most 2 under
-#' `R CMD check --as-cran`; one on the workers of a `cluster` fit), and
-#' always capped at those processors and at `OMP_THREAD_LIMIT` (a larger
-#' request is not an error).  In a process
+#' `getOption("gplvm.threads")` OpenMP threads where OpenMP is available.
+#' Without the option the exact model runs them on one thread (its time is
+#' the BLAS's: two threads saved 2 to 3 percent on an idle machine), the
+#' Bayesian and non-Gaussian models' loops on half the processors (at least one; at most 2 under
+#' `R CMD check --as-cran`; one on the workers of a `cluster` fit): on a
+#' busy machine threads wait for each other, and two threads made an
+#' evaluation 1.6 to 9 times slower than one (`bench/threads.R` in the
+#' sources).  The count is always capped at the processors the process
+#' may use and at `OMP_THREAD_LIMIT` (a larger request is not an error).  In a process
 #' forked after the package has used two or more threads (as by
 #' `parallel::mclapply()`) they run on one thread, because OpenMP's thread
 #' pool does not survive `fork()`.  Results are identical whatever the number
@@ -200,8 +204,9 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
   .check_exact_size(nrow(Y))
   spec <- .kernel_spec(kernel, ncol(X))
   res <- .with_memory_check(.Call(C_gplvm_loglik_call, Y, X, spec$type,
-    spec$npar, spec$par, noise, as.double(ndim), gradient, .gplvm_threads(),
-    workspace), nrow(Y))  # R/checks.R
+    spec$npar, spec$par, noise, as.double(ndim), gradient,
+    .gplvm_threads(1L), workspace), nrow(Y))  # R/checks.R; one thread:
+  # see ?gplvm_loglik
   .stop_on_status(res$status, sparse = FALSE)
   res
 }
@@ -246,10 +251,10 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
 # any positive whole number.  C caps it at what the machine offers
 # (src/threads.c), so a huge request is no error; it is capped here only
 # to fit an R integer.  Results do not depend on it.  Without the option:
-# every processor (`default`; the workers of a cluster fit pass 1, as they
-# share the processors with each other), at most 2 under R CMD check
-# --as-cran (_R_CHECK_LIMIT_CORES_, CRAN's limit).
-.gplvm_threads <- function(default = .Machine$integer.max) {
+# `default`, half the processors (the exact model and the workers of a
+# cluster fit pass 1), at most 2 under R CMD check --as-cran
+# (_R_CHECK_LIMIT_CORES_, CRAN's limit).
+.gplvm_threads <- function(default = .half_the_processors()) {
   limit <- toupper(Sys.getenv("_R_CHECK_LIMIT_CORES_", ""))
   if (nzchar(limit) && limit != "FALSE") default <- min(default, 2L)
   n <- getOption("gplvm.threads", default)
@@ -262,6 +267,15 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
       "gplvm_option_error"))
   }
   as.integer(min(n, .Machine$integer.max))
+}
+
+# Half the processors, at least one: threads that share busy processors
+# with other work wait for each other at every parallel loop's end
+# (bench/threads.R: 1.6 to 2.2 times a Bayesian evaluation's one-thread
+# time on 2 threads of 2 busy cores, against 0.71 idle).
+.half_the_processors <- function() {
+  n <- parallel::detectCores(logical = TRUE)
+  if (is.na(n)) 1L else max(1L, as.integer(n %/% 2L))
 }
 
 # The number of threads C actually uses for `n` requested.
