@@ -18,8 +18,8 @@
 #'     sources), so ask for more threads only where processors are free;
 #'   \item a sparse fit, `gplvm(Y, inducing = M)`: O(N M^2) per
 #'     evaluation instead of O(N^3) (see "Sparse fits" in [gplvm-models]);
-#'     the default `inducing = "auto"` chooses it, with M = 2 sqrt(N)
-#'     between 50 and 300, for more than 1500 rows
+#'     the default `inducing = "auto"` chooses it, with M = sqrt(N) / 2
+#'     between 64 and 300, for more than 1500 rows
 #'     (`options(gplvm.exact_max = )`), and says so.  In such a fit the
 #'     optimiser sees the log-hyperparameters divided by the square root
 #'     of their curvature at the start (a change of variables: the

@@ -207,13 +207,14 @@
 }
 
 # M of the sparse model that inducing = "auto" chooses for n rows:
-# 2 sqrt(n), between 50 and 300 (77 at 1501 rows, 161 at 6500, 283 at
-# 20000).  The inducing inputs must cover the latent area at the
-# lengthscale's resolution, which grows with the number of distinct
-# neighbourhoods the data have; the cost of an evaluation, O(n M^2),
-# grows as n^2 with this rule, against the exact model's n^3.
+# sqrt(n) / 2, between 64 and 300 (64 up to 16900 rows, 71 at 20000, 158
+# at 1e5).  The cost of an evaluation is O(n M^2); on ggplot2's diamonds
+# (bench/landmarks.md) M = 63 kept uwot's 1-NN errors at 16000 rows
+# (1.01 x; M = 253, the former 2 sqrt(n): 0.98 x) in 2680 evaluations
+# of 1/16 the cost, 6.4 x uwot's time against 46 x, and at 5200 rows
+# 1.05 x Rtsne's errors in 2.5 x its time (M = 144: 3.2 x).
 .auto_inducing_count <- function(n) {
-  as.integer(min(n, max(50, min(300, round(2 * sqrt(n))))))
+  as.integer(min(n, max(64, min(300, round(sqrt(n) / 2)))))
 }
 
 # gplvm()'s `inducing` after "auto" is settled: NULL (the exact model)

@@ -13,7 +13,8 @@
 #       [place=project|nearest] [chunk=200] [out=FILE]
 #
 # m: sub gives the M that gplvm() chooses for n_sub rows (2 sqrt(n), 50 to
-#   300), full the M it chooses for all N training rows.  pm: the polish's
+#   300 when these runs were made; sqrt(n) / 2, 64 to 300 since), full
+#   the M it chooses for all N training rows.  pm: the polish's
 #   M, full (gplvm()'s default model of the full data, inducing inputs the
 #   k-means centres of the placed positions) or sub (the subsample fit's
 #   M and fitted inducing inputs).

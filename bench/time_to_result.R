@@ -14,7 +14,7 @@
 #   through R_LD_LIBRARY_PATH / LD_LIBRARY_PATH for that process only.
 # init: passed to gplvm() as is.  sparse_above=auto: gplvm()'s default
 #   (inducing = "auto": the sparse VFE model above 1500 rows, with M =
-#   2 sqrt(N) between 50 and 300); a number: above that many training
+#   sqrt(N) / 2 between 64 and 300); a number: above that many training
 #   rows the fit is sparse with `inducing` inducing inputs, below exact.
 #
 # Per set: columns z-scored with the training rows' means and sds; 80% of

@@ -4,12 +4,13 @@
 
 auto_count <- gplvm:::.auto_inducing_count
 
-test_that("M grows as 2 sqrt(N), between 50 and 300 and at most N", {
+test_that("M grows as sqrt(N) / 2, between 64 and 300 and at most N", {
   expect_identical(auto_count(30), 30L)
-  expect_identical(auto_count(100), 50L)
-  expect_identical(auto_count(1501), 77L)
-  expect_identical(auto_count(6500), 161L)
-  expect_identical(auto_count(20000), 283L)
+  expect_identical(auto_count(100), 64L)
+  expect_identical(auto_count(1501), 64L)
+  expect_identical(auto_count(16000), 64L)
+  expect_identical(auto_count(20000), 71L)
+  expect_identical(auto_count(1e5), 158L)
   expect_identical(auto_count(1e6), 300L)
 })
 
@@ -34,17 +35,17 @@ test_that("past gplvm.exact_max rows the default fit is sparse and says so", {
   at_threshold(80, 60, 1, function(Y) {
     set.seed(4)
     expect_message(fit <- gplvm(Y, q = 2),
-      "80 rows.*sparse model \\(VFE\\) with M = 50.*inducing = NULL")
+      "80 rows.*sparse model \\(VFE\\) with M = 64.*inducing = NULL")
     expect_equal(fit$optim$convergence, 0L)
-    expect_identical(nrow(fit$inducing), 50L)
+    expect_identical(nrow(fit$inducing), 64L)
     expect_identical(fit$approx, "vfe")
     # the same as asking for it
     set.seed(4)
-    asked <- gplvm(Y, q = 2, inducing = 50)
+    asked <- gplvm(Y, q = 2, inducing = 64)
     expect_equal(fit$objective, asked$objective, tolerance = 1e-10)
     # continuing it neither asks again nor changes the model
     expect_no_message(again <- gplvm(Y, init = fit))
-    expect_identical(nrow(again$inducing), 50L)
+    expect_identical(nrow(again$inducing), 64L)
     # inducing = NULL opts out: the exact model, silently
     expect_exact_silently(Y, inducing = NULL)
   })
