@@ -273,10 +273,18 @@ gplvm_loglik <- function(Y, X, kernel, noise, gradient = FALSE,
 # with other work wait for each other at every parallel loop's end
 # (bench/threads.R: 1.6 to 2.2 times a Bayesian evaluation's one-thread
 # time on 2 threads of 2 busy cores, against 0.71 idle).
-.half_the_processors <- function() {
-  n <- parallel::detectCores(logical = TRUE)
-  if (is.na(n)) 1L else max(1L, as.integer(n %/% 2L))
-}
+# Counted once per session: detectCores() starts a shell on Linux, which
+# at every evaluation made small fits 10 times slower.
+.half_the_processors <- local({
+  half <- NULL
+  function() {
+    if (is.null(half)) {
+      n <- parallel::detectCores(logical = TRUE)
+      half <<- if (is.na(n)) 1L else max(1L, as.integer(n %/% 2L))
+    }
+    half
+  }
+})
 
 # The number of threads C actually uses for `n` requested.
 .threads_used <- function(n = .gplvm_threads()) {
