@@ -15,16 +15,7 @@ for (a in args) {
   kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
   opt[[kv[1L]]] <- kv[2L]
 }
-# load_data(name): bench/spectral_start.R's (the sets of
-# time_to_result.R, z-scored, and oil)
-src <- readLines("bench/spectral_start.R")
-eval(parse(text = src[grep("^load_data <- function", src):
-                        (grep("^nn_errors <- function", src) - 1L)]))
-nn_errors <- function(X, class) {
-  D <- as.matrix(dist(X))
-  diag(D) <- Inf
-  sum(class[apply(D, 1L, which.min)] != class)
-}
+source("bench/common.R")  # whole_set(), nn_errors()
 elapsed <- function() proc.time()[["elapsed"]]
 run_chain <- function(Y, chain) {
   f <- NULL
@@ -43,7 +34,7 @@ cat(sprintf("BLAS %s, OPENBLAS_NUM_THREADS %s\n", La_library(),
 cat("| set | N | seed | arm | evals | conv | objective | 1-NN errors | time (s) | Rtsne (s) | Rtsne errors | ratio | load |\n")
 cat("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 for (name in strsplit(opt$sets, ",")[[1L]]) {
-  d <- load_data(name)
+  d <- whole_set(name)
   for (seed in as.integer(strsplit(opt$seeds, ",")[[1L]])) {
     set.seed(seed)
     t0 <- elapsed()

@@ -39,6 +39,29 @@ data_set <- function(name) {
     stop("unknown set: ", name))
 }
 
+# Set `name` whole, as the start and coarse-to-fine benches fit it: the
+# complete rows, columns z-scored; "oil" is the oil flow training data
+# (GPLVM_OIL_DIR, default ../shared/data/oil) as the default fit sees it,
+# unscaled.  Returns list(Y, class).
+whole_set <- function(name) {
+  if (name == "oil") {
+    dir <- Sys.getenv("GPLVM_OIL_DIR", "../shared/data/oil")
+    Y <- as.matrix(read.table(file.path(dir, "DataTrn.txt")))
+    lab <- max.col(as.matrix(read.table(file.path(dir, "DataTrnLbls.txt"))))
+    return(list(Y = Y, class = lab))
+  }
+  d <- data_set(name)
+  keep <- stats::complete.cases(d$Y)
+  list(Y = scale(d$Y[keep, ]), class = d$class[keep])
+}
+
+# Leave-one-out 1-nearest-neighbour errors of `class` in the rows of X.
+nn_errors <- function(X, class) {
+  D <- as.matrix(dist(X))
+  diag(D) <- Inf
+  sum(class[apply(D, 1L, which.min)] != class)
+}
+
 # Set `name` split as every method sees it: complete rows, subsampled to
 # at most rows_max (0: all), 80% training rows (seeded), columns z-scored
 # with the training rows' means and sds.  Returns list(Ztr, Zte, class)

@@ -9,15 +9,16 @@
 #   Rscript bench/spectral_start.R [sets=mpg,midwest,biopsy,diamonds1000,oil]   (from the package root)
 #       [inits=pca,spectral,spectral_rank] [reltol=1e-8] [k=15] [maxit=10000]
 #
-# The sets are bench/time_to_result.R's (all rows, columns z-scored) and the
-# oil training data (../shared/data/oil, as the default fit sees it: not
-# scaled).  Run it on OpenBLAS with one thread:
+# The sets are bench/common.R's whole_set(): time_to_result.R's (all rows,
+# columns z-scored) and the oil training data (as the default fit sees it:
+# not scaled).  Run it on OpenBLAS with one thread:
 #   R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
 #   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
 #   OPENBLAS_NUM_THREADS=1 Rscript bench/spectral_start.R
-# With the environment variable GPLVM_BENCH_LMM set, a build of the
-# package that reads getOption("gplvm.lmm") passes it to L-BFGS-B (a
-# measurement patch, not in the package).
+# With the environment variable GPLVM_BENCH_LMM set, the script sets
+# options(gplvm.lmm), which builds of the package before 37dca5c passed to
+# L-BFGS-B as its memory (bench/results/spectral_start-lmm20.txt); later
+# builds ignore it.
 
 args <- commandArgs(trailingOnly = TRUE)
 opt <- list(sets = "mpg,midwest,biopsy,diamonds1000,oil", inits = "pca,spectral",
@@ -31,29 +32,7 @@ library(gplvm)
 lmm <- Sys.getenv("GPLVM_BENCH_LMM")
 if (nzchar(lmm)) options(gplvm.lmm = as.integer(lmm))
 
-load_data <- function(name) {
-  if (name == "oil") {
-    dir <- "/work/shared/data/oil"
-    Y <- as.matrix(read.table(file.path(dir, "DataTrn.txt")))
-    lab <- max.col(as.matrix(read.table(file.path(dir, "DataTrnLbls.txt"))))
-    return(list(Y = Y, class = lab))
-  }
-  # the sets of time_to_result.R, read from its definitions
-  env <- new.env()
-  src <- readLines("bench/time_to_result.R")
-  from <- grep("^data_set <- function", src)
-  to <- grep("^sqdist <- function", src) - 1L
-  eval(parse(text = src[from:to]), env)
-  d <- env$data_set(name)
-  keep <- stats::complete.cases(d$Y)
-  list(Y = scale(d$Y[keep, ]), class = d$class[keep])
-}
-
-nn_errors <- function(X, class) {
-  D <- as.matrix(dist(X))
-  diag(D) <- Inf
-  sum(class[apply(D, 1L, which.min)] != class)
-}
+source("bench/common.R")  # whole_set(), nn_errors()
 
 cat(sprintf("BLAS %s, threads %s, reltol %s, lmm %s\n", La_library(),
             Sys.getenv("OPENBLAS_NUM_THREADS"), opt$reltol,
@@ -61,7 +40,7 @@ cat(sprintf("BLAS %s, threads %s, reltol %s, lmm %s\n", La_library(),
 cat("| set | N | start | reltol | evals | conv | objective | 1-NN errors | start errors | start time (s) | fit time (s) | load |\n")
 cat("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 for (name in strsplit(opt$sets, ",")[[1L]]) {
-  d <- load_data(name)
+  d <- whole_set(name)
   for (init in strsplit(opt$inits, ",")[[1L]]) {
     t0 <- proc.time()[["elapsed"]]
     X0 <- if (startsWith(init, "spectral"))
