@@ -245,36 +245,35 @@ NULL
                        } else rep(1, d)))
 }
 
-# The starting slice from inducing inputs Z0: continuing a fit (attribute
-# "fitted" of Z0), its q(v) and sizes, or, from the end of another stage
-# (a minibatch stage, R/minibatch.R), the q(v) and sizes that
-# .data_unpack() attached (attribute "q_v"); otherwise sizes 1 and for each
-# column the q(v) that a Gaussian approximation of the likelihood at a
-# guess f0 of f gives (one Newton step from f0: targets f0 + g / w with
-# weights w, g and w the likelihood's first and minus second derivative
-# there), which puts q(v) near its optimum for the starting X.
+# The starting slice from inducing inputs Z0: q(v) and the sizes Z0
+# carries (attribute "q_v", list(mean, chol, disp), as .data_unpack()
+# makes it at the end of another stage, e.g. a minibatch stage of
+# R/minibatch.R, and .data_fitted_inducing() for a continued fit);
+# otherwise sizes 1 and for each column the q(v) that a Gaussian
+# approximation of the likelihood at a guess f0 of f gives (one Newton
+# step from f0: targets f0 + g / w with weights w, g and w the
+# likelihood's first and minus second derivative there), which puts q(v)
+# near its optimum for the starting X.
 .data_par_start.gplvm_data_nongaussian <- function(term, Z0, Y, X0, kernel) {
   s <- .ng_sizes(term, ncol(Z0))
   lw <- .ng_lower(term$m, term$d)
-  prev <- attr(Z0, "fitted")
-  if (is.null(prev) && !is.null(attr(Z0, "q_v"))) {
-    qv <- attr(Z0, "q_v")
-    prev <- list(q_v = qv, size = if (s[["disp"]] > 0L) qv$disp)
-  }
+  qv <- attr(Z0, "q_v")
   Z0 <- matrix(Z0, nrow(Z0))
-  qv <- if (!is.null(prev$q_v) &&
-            identical(dim(prev$q_v$mean), c(term$m, term$d))) {
-    prev$q_v
-  } else .ng_qv_start(term, Y, X0, Z0, kernel)
+  disp <- qv$disp %||% rep(1, term$d)
+  if (is.null(qv) || !identical(dim(qv$mean), c(term$m, term$d))) {
+    qv <- .ng_qv_start(term, Y, X0, Z0, kernel)
+  }
   lt <- qv$chol[lw$idx]
   lt[lw$diag] <- log(lt[lw$diag])
-  c(Z0, qv$mean, lt,
-    if (s[["disp"]] > 0L) log(prev$size %||% rep(1, term$d)))
+  c(Z0, qv$mean, lt, if (s[["disp"]] > 0L) log(disp))
 }
 
-# A continued fit starts from its q(v) and sizes (attribute "fitted").
+# A continued fit starts from its q(v) and sizes, attached as
+# .data_unpack() attaches them.
 .data_fitted_inducing.gplvm_data_nongaussian <- function(term, fit) {
-  structure(fit$inducing, fitted = fit[c("q_v", "size")])
+  structure(fit$inducing,
+            q_v = c(fit$q_v[c("mean", "chol")],
+                    list(disp = fit$size %||% rep(1, term$d))))
 }
 
 .ng_qv_start <- function(term, Y, X, Z, kernel) {
