@@ -68,8 +68,9 @@ ng_random_data <- function(code, n, d) {
 }
 
 # A known 1-D latent t (n points) and d unimodal response curves
-# (ideal points spread over it): binary or Poisson data.
-ng_simulate <- function(n, d, likelihood) {
+# (ideal points spread over it): binary or Poisson data, with the entries
+# (i, i) for i up to `na` missing.
+ng_simulate <- function(n, d, likelihood, na = 0L) {
   t <- seq(-2, 2, length.out = n)
   Fm <- outer(t, seq(-2.5, 2.5, length.out = d),
               function(a, b) 3 * exp(-(a - b)^2 / 0.8) - 1.5)
@@ -78,5 +79,6 @@ ng_simulate <- function(n, d, likelihood) {
   } else {
     matrix(stats::rpois(n * d, exp(Fm)), n, d)
   }
+  Y[cbind(seq_len(na), seq_len(na))] <- NA
   list(Y = Y, t = t)
 }

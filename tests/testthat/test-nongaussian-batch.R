@@ -127,9 +127,7 @@ test_that("a minibatch step moves the batch's latent rows and the global vector,
 
 test_that("minibatch non-Gaussian fits converge near the full-batch fit, with NA entries", {
   set.seed(263)
-  s <- ng_simulate(40, 8, "poisson")
-  Y <- s$Y
-  Y[cbind(1:4, 1:4)] <- NA
+  Y <- ng_simulate(40, 8, "poisson", na = 4)$Y
   full <- gplvm(Y, q = 1, likelihood = "poisson", inducing = 5)
   mb <- gplvm(Y, q = 1, likelihood = "poisson", inducing = 5,
               batch_size = 10, epochs = 20)

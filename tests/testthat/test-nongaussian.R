@@ -234,9 +234,7 @@ test_that("back-constrained non-Gaussian fits converge", {
 
 test_that("negative binomial and probit fits converge, with NA entries", {
   set.seed(256)
-  s <- ng_simulate(40, 10, "poisson")
-  Y <- s$Y
-  Y[cbind(1:5, 1:5)] <- NA
+  Y <- ng_simulate(40, 10, "poisson", na = 5)$Y
   fit <- gplvm(Y, q = 1, likelihood = "negbin", inducing = 6)
   expect_equal(fit$optim$convergence, 0L)
   expect_length(fit$size, 10L)
