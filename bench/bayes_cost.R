@@ -53,11 +53,7 @@ prune <- if (opt$prune %in% c("TRUE", "FALSE")) {
 bayes_args <- list(Y, q = q, bayesian = TRUE, inducing = 50, prune = prune)
 if (nzchar(opt$maxit)) bayes_args$maxit <- as.integer(opt$maxit)
 
-nn_errors <- function(X) {
-  D <- as.matrix(dist(X))
-  diag(D) <- Inf
-  sum(labels[apply(D, 1L, which.min)] != labels)
-}
+source("bench/common.R")  # nn_errors()
 timed <- function(expr) {
   t0 <- proc.time()[["elapsed"]]
   value <- withCallingHandlers(expr, warning = function(w) {
@@ -79,7 +75,7 @@ if (as.logical(opt$plain)) {
   cat(sprintf(paste("plain 2-D fit gplvm(Y): %d evaluations, %.1f s,",
                     "convergence %d, %d 1-NN errors\n"),
               p$value$optim$evaluations, p$time, p$value$optim$convergence,
-              nn_errors(p$value$X)))
+              nn_errors(p$value$X, labels)))
 }
 lines <- character()
 for (seed in as.integer(strsplit(opt$seeds, ",")[[1L]])) {
@@ -96,8 +92,9 @@ for (seed in as.integer(strsplit(opt$seeds, ",")[[1L]])) {
                   sum(rel >= 0.01),
                   paste(sprintf("X%d@%d", off$dimension, off$evaluation),
                         collapse = " "),
-                  nn_errors(fit$X[, top]),
-                  nn_errors(fit$X[, rel >= 0.01, drop = FALSE]), fit$loglik)
+                  nn_errors(fit$X[, top], labels),
+                  nn_errors(fit$X[, rel >= 0.01, drop = FALSE], labels),
+                  fit$loglik)
   cat(line, "\n")
   cat("  relevance:", signif(rel, 2), "\n")
   lines <- c(lines, line)
