@@ -322,7 +322,7 @@
 .data_engine.gplvm_data_sparse <- function(term, Y, ndim, X, S, Z, kernel,
                                            noise, gradient, ws = NULL) {
   r <- .loglik_sparse_c(Y, X, Z, kernel, noise, term$approx, gradient,
-                        ndim = ndim)
+                        ndim = ndim, workspace = ws)
   # the jitter on k(Z, Z) is part of the model; only retries count
   list(value = r$loglik, X = r$X, Z = r$inducing, kernel = r$kernel,
        noise = r$noise, jitter = r$jitter, jittered = r$retries > 0L)
@@ -359,6 +359,7 @@
 }
 .data_posterior.gplvm_data_sparse <- function(term, Y, X, S, Z, kernel,
                                               noise, jitter, ws = NULL) {
+  if (!is.null(ws)) .workspace_free(ws)  # the fit's evaluations are done
   c(.sparse_posterior(Y, X, Z, kernel, noise, term$approx, jitter),
     list(chol = NULL))
 }
@@ -405,8 +406,8 @@
 # .missing_patterns(), NULL for complete data) and, for the exact term on
 # complete data with D > N, a square factor C with C C' = Y Y', computed
 # once (each evaluation is then O(N^3), not O(N^2 D)), unless `gram` is
-# FALSE (the engine's gradient in the data is then that in Y); an N x N
-# workspace for the exact term.  `cluster`: an evaluator of R/cluster.R,
+# FALSE (the engine's gradient in the data is then that in Y); a workspace
+# for the exact and sparse terms (their N x N or N x M matrices).  `cluster`: an evaluator of R/cluster.R,
 # which then evaluates the term.  Returns list(term, blocks, workspace,
 # cluster).
 .data_prepare <- function(term, Y, miss = NULL, cluster = NULL, gram = TRUE) {
@@ -422,8 +423,9 @@
     .pattern_data(Y, miss)  # R/missing.R
   }
   list(term = term, blocks = blocks, cluster = cluster,
-       workspace = if (inherits(term, "gplvm_data_exact")) {
-         .loglik_workspace()
+       workspace = if (inherits(term, c("gplvm_data_exact",
+                                        "gplvm_data_sparse"))) {
+         .loglik_workspace()  # R/likelihood.R
        })
 }
 

@@ -40,15 +40,18 @@
 # (loglik, X, inducing, kernel, noise, jitter, retries) or stops.  VFE and
 # DTC run `chunk` rows at a time (src/sparse_stats.c), keeping k(X, Z) and
 # its whitened form between the two passes while they (and a cache: at most
-# 3 N M doubles) take at most .sparse_store_max doubles.
+# 3 N M doubles) take at most .sparse_store_max doubles.  `workspace`: NULL,
+# or a fit's .loglik_workspace(), which then holds them from evaluation to
+# evaluation: fresh memory at every evaluation made page faults 35% of a
+# fit's time at 16000 rows, M = 64 (bench/sparse_workspace.R).
 .loglik_sparse_c <- function(Y, X, Z, kernel, noise, approx, gradient,
                              ndim = ncol(Y), chunk = .sparse_chunk,
                              store = 3 * nrow(X) * nrow(Z) <=
-                               .sparse_store_max) {
+                               .sparse_store_max, workspace = NULL) {
   spec <- .kernel_spec(kernel, ncol(X))
   res <- .Call(C_gplvm_sparse_call, Y, X, Z, spec$type, spec$npar, spec$par,
                noise, as.double(ndim), .sparse_codes[[approx]], gradient,
-               as.integer(chunk), store)
+               as.integer(chunk), store, workspace)
   .stop_on_status(res$status)
   res
 }

@@ -36,7 +36,7 @@ SEXP gplvm_workspace_call(void)
 }
 
 /* len doubles: from the workspace `ws`, or from R_alloc when it is NULL. */
-static double *workspace_get(SEXP ws, size_t len)
+double *gplvm_workspace_get(SEXP ws, size_t len)
 {
     if (isNull(ws)) return (double *) R_alloc(len, sizeof(double));
     if (TYPEOF(ws) != EXTPTRSXP ||
@@ -105,7 +105,7 @@ SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
     if (D <= 0.0) error("'ndim' must be positive");
     int want_grad = gplvm_flag_arg(gradient, "gradient");
 
-    double *K = workspace_get(ws, (size_t) n * (n + a.d)), *A = K + (size_t) n * n;
+    double *K = gplvm_workspace_get(ws, (size_t) n * (n + a.d)), *A = K + (size_t) n * n;
 
     const char *names[] = {"loglik", "X", "kernel", "noise", "Y", "jitter",
                            "status", ""};
@@ -142,7 +142,7 @@ SEXP gplvm_internal_bench_call(SEXP Y, SEXP X, SEXP type, SEXP npar,
     check_args(Y, X, type, npar, par, noise, threads, &a);
     int n = a.n, q = a.q, info;
     const char uplo = 'L';
-    double *K = workspace_get(ws, (size_t) n * (n + a.d)), *A = K + (size_t) n * n;
+    double *K = gplvm_workspace_get(ws, (size_t) n * (n + a.d)), *A = K + (size_t) n * n;
     double *gX = (double *) R_alloc((size_t) n * q, sizeof(double));
     double *gpar = (double *) R_alloc(LENGTH(par), sizeof(double));
     double ll, gnoise, jitter;

@@ -71,7 +71,7 @@ static double *zeroed(size_t len)
 
 SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
                        SEXP par, SEXP noise, SEXP ndim, SEXP approx,
-                       SEXP gradient, SEXP chunk, SEXP store)
+                       SEXP gradient, SEXP chunk, SEXP store, SEXP ws)
 {
     sparse_args a;
     sparse_args_check(Y, X, Z, type, npar, par, &a);
@@ -84,6 +84,9 @@ SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     int want_grad = gplvm_flag_arg(gradient, "gradient");
     int nc = gplvm_positive_int_arg(chunk, "chunk");
     int keep = gplvm_flag_arg(store, "store");
+    /* memory kept between a fit's evaluations (gplvm_workspace_call) */
+    double *work = isNull(ws) || !want_grad ? NULL :
+        gplvm_workspace_get(ws, gplvm_sparse_work_len(n, m, nc));
 
     const char *names[] = {"loglik", "X", "inducing", "kernel", "noise",
                            "jitter", "retries", "status", ""};
@@ -101,7 +104,8 @@ SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     double *gparbuf = want_grad ? REAL(gpar) : zeroed(a.npar);
     int status = gplvm_sparse_chunked(REAL(Y), n, a.d, D, REAL(X), REAL(Z),
                                       m, q, &a.k, s2, ap, want_grad, nc,
-                                      keep, REAL(ll), gXbuf, gZbuf, gparbuf,
+                                      keep, work, REAL(ll), gXbuf, gZbuf,
+                                      gparbuf,
                                       REAL(gnoise), REAL(jitter),
                                       INTEGER(retries), NULL);
     SEXP st = PROTECT(ScalarInteger(status));
@@ -319,8 +323,8 @@ static SEXP grad_step(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     memset(REAL(gZ), 0, (size_t) m * a.q * sizeof(double));
     int status = gplvm_sparse_grad(&s.kf, REAL(Y), a.n, a.d, REAL(X),
                                    REAL(Z), m, a.q, L, nc, b, c, gd, fitc,
-                                   kstore, kstore != NULL, REAL(gX), REAL(gZ),
-                                   gf, NULL);
+                                   kstore, kstore != NULL, NULL, REAL(gX),
+                                   REAL(gZ), gf, NULL);
     double gs2 = fitc ? fitc->gnoise : 0.0;
     gplvm_unstrip_grad(&a.k, s.nf, s.map, gf, gs2, REAL(gpar));
     SEXP gnoise = PROTECT(ScalarReal(gs2));
@@ -372,7 +376,8 @@ SEXP gplvm_internal_sparse_bench_call(SEXP Y, SEXP X, SEXP Z, SEXP type,
     double t0 = gplvm_wtime();
     int status = gplvm_sparse_chunked(REAL(Y), a.n, a.d, a.d, REAL(X),
                                       REAL(Z), a.m, a.q, &a.k, s2, GPLVM_VFE,
-                                      1, nc, keep, &ll, gX, gZ, gpar, &gnoise,
+                                      1, nc, keep, NULL, &ll, gX, gZ, gpar,
+                                      &gnoise,
                                       &jitter, &retries, t);
     t[GPLVM_NSPHASE] = gplvm_wtime() - t0;
     if (status != GPLVM_OK) error("evaluation failed with status %d", status);

@@ -55,6 +55,9 @@ SEXP gplvm_kern_deriv_call(SEXP Xs, SEXP X, SEXP type, SEXP npar, SEXP par,
 SEXP gplvm_loglik_call(SEXP Y, SEXP X, SEXP type, SEXP npar, SEXP par,
                        SEXP noise, SEXP ndim, SEXP gradient, SEXP threads,
                        SEXP ws);
+/* len doubles from the workspace ws (grown when shorter), or from R_alloc
+ * when ws is NULL; an error for anything else. */
+double *gplvm_workspace_get(SEXP ws, size_t len);
 /* A new, empty workspace (external pointer, freed by its finalizer). */
 SEXP gplvm_workspace_call(void);
 /* Frees a workspace's buffer now (at the end of a fit); returns the number
@@ -80,10 +83,11 @@ SEXP gplvm_metric_call(SEXP Xs, SEXP S, SEXP alpha, SEXP F, SEXP type,
 
 /* One sparse evaluation: list(loglik, X, inducing, kernel, noise, jitter,
  * retries, status), chunk by chunk (`chunk` rows at a time; `store`: keep
- * Kxz between the two passes). */
+ * Kxz between the two passes; ws: NULL, or a workspace that then holds
+ * them from call to call). */
 SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
                        SEXP par, SEXP noise, SEXP ndim, SEXP approx,
-                       SEXP gradient, SEXP chunk, SEXP store);
+                       SEXP gradient, SEXP chunk, SEXP store, SEXP ws);
 /* The steps of a VFE or DTC evaluation (see src/sparse_stats.c): the
  * factor of k(Z, Z), list(Lz, jitter, rel, retries, status); */
 SEXP gplvm_sparse_factor_call(SEXP Z, SEXP type, SEXP npar, SEXP par);

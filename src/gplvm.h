@@ -365,25 +365,31 @@ int gplvm_fitc_global(const gplvm_kernel *kf, const double *Z, int m, int q,
  * dL/dZ and dL/dtheta to gZ and gf (with fitc, also their share of dL/ds2
  * to fitc->gnoise and of the part of dL/dKzz that goes through lambda);
  * store as for pass 1, `stored` when it holds pass 1's Kxz for the same X,
- * Z and kernel. */
+ * Z and kernel; wbuf NULL or min(chunk, n) m doubles for dL/dKxz_c. */
 int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
                       const double *X, const double *Z, int m, int q,
                       const double *Lz, int chunk, const double *B,
                       const double *C, double g0, gplvm_fitc_rows *fitc,
-                      double *store, int stored, double *gX, double *gZ,
-                      double *gf, double *phase);
+                      double *store, int stored, double *wbuf, double *gX,
+                      double *gZ, double *gf, double *phase);
+/* Doubles that `work` of gplvm_sparse_chunked() must hold for n rows, m
+ * inducing inputs and chunks of `chunk` rows. */
+size_t gplvm_sparse_work_len(int n, int m, int chunk);
 /* The three in one process, approx GPLVM_VFE, GPLVM_FITC or GPLVM_DTC.
  * Y n x d, X n x q, inducing inputs Z m x q; white parts of k act as
  * noise.  Writes *loglik and, if want_grad, gX (n x q), gZ (m x q), gpar
  * and *gnoise; *jitter is what was added to the diagonal of k(Z, Z) and
  * *retries how often it had to grow.  Returns a status code.
  * store: keep Kxz and V between the passes (O(n m) memory) rather than
- * compute them twice; otherwise O(chunk m + m^2 + m d) workspace.  phase:
- * NULL or GPLVM_NSPHASE doubles. */
+ * compute them twice; otherwise O(chunk m + m^2 + m d) workspace.  work:
+ * NULL, or gplvm_sparse_work_len() doubles that hold the store and pass
+ * 2's dL/dKxz (memory kept between the evaluations of a fit, which spares
+ * the page faults of fresh memory).  phase: NULL or GPLVM_NSPHASE
+ * doubles. */
 int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
                          const double *X, const double *Z, int m, int q,
                          const gplvm_kernel *k, double noise, int approx,
-                         int want_grad, int chunk, int store,
+                         int want_grad, int chunk, int store, double *work,
                          double *loglik, double *gX, double *gZ,
                          double *gpar, double *gnoise, double *jitter,
                          int *retries, double *phase);

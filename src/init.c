@@ -13,7 +13,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gplvm_workspace_free_call, 1),
     CALLDEF(gplvm_chol_call, 5),
     CALLDEF(gplvm_threads_call, 1),
-    CALLDEF(gplvm_sparse_call, 12),
+    CALLDEF(gplvm_sparse_call, 13),
     CALLDEF(gplvm_sparse_factor_call, 4),
     CALLDEF(gplvm_sparse_stats_call, 9),
     CALLDEF(gplvm_sparse_global_call, 15),

@@ -24,8 +24,19 @@ void gplvm_trsolve(char side, char trans, int rows, int cols,
 
 int gplvm_all_finite(const double *x, size_t len)
 {
-    for (size_t i = 0; i < len; i++) if (!R_FINITE(x[i])) return 0;
-    return 1;
+    /* x * 0 is 0 when x is finite and NaN when it is infinite or NaN, so
+     * the sums tell; R_FINITE on each entry is a call into R, which took
+     * 8% of a sparse fit at 16000 rows (four sums: no chain of adds) */
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4) {
+        s0 += x[i] * 0.0;
+        s1 += x[i + 1] * 0.0;
+        s2 += x[i + 2] * 0.0;
+        s3 += x[i + 3] * 0.0;
+    }
+    for (; i < len; i++) s0 += x[i] * 0.0;
+    return !ISNAN(s0 + s1 + s2 + s3);
 }
 
 void gplvm_symmetrise(double *S, int m)

@@ -408,13 +408,14 @@ int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
                       const double *X, const double *Z, int m, int q,
                       const double *Lz, int chunk, const double *B,
                       const double *C, double g0, gplvm_fitc_rows *fitc,
-                      double *store, int stored, double *gX, double *gZ,
-                      double *gf, double *phase)
+                      double *store, int stored, double *wbuf, double *gX,
+                      double *gZ, double *gf, double *phase)
 {
     if (chunk < 1) chunk = 1;
     int len = chunk < n ? chunk : n;
     double v = self_cache(kf), a = v != 0.0 ? 1.0 / v : 1.0;
-    double *W = (double *) R_alloc((size_t) len * m, sizeof(double));
+    double *W = wbuf ? wbuf :
+        (double *) R_alloc((size_t) len * m, sizeof(double));
     double *gd = (double *) R_alloc(len, sizeof(double));
     double *gXc = (double *) R_alloc((size_t) len * q, sizeof(double));
     double *kd = NULL, *beta = NULL, *U = NULL, *Psi = NULL;
@@ -470,10 +471,16 @@ int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
     return GPLVM_OK;
 }
 
+size_t gplvm_sparse_work_len(int n, int m, int chunk)
+{
+    int len = chunk < 1 ? 1 : chunk < n ? chunk : n;
+    return (size_t) n * m * 3 + (size_t) len * m;
+}
+
 int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
                          const double *X, const double *Z, int m, int q,
                          const gplvm_kernel *k, double noise, int approx,
-                         int want_grad, int chunk, int store,
+                         int want_grad, int chunk, int store, double *work,
                          double *loglik, double *gX, double *gZ,
                          double *gpar, double *gnoise, double *jitter,
                          int *retries, double *phase)
@@ -505,9 +512,10 @@ int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
     if (phase) phase[GPLVM_SPH_GLOBAL] += gplvm_wtime() - t0;
     if (status != GPLVM_OK) return status;
     rows.rel = rel;
+    /* the store fits the first 3 n m doubles of work, dL/dKxz_c after */
     if (want_grad && store)
-        kstore = (double *) R_alloc(gplvm_sparse_store_len(&kf, n, m),
-                                    sizeof(double));
+        kstore = work ? work : (double *)
+            R_alloc(gplvm_sparse_store_len(&kf, n, m), sizeof(double));
     status = gplvm_sparse_stats(&kf, Y, n, d, X, Z, m, q, Lz, chunk, kstore,
                                 fitc, &psi0, &yy, Phi, c, phase);
     if (status != GPLVM_OK) return status;
@@ -526,8 +534,9 @@ int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
     if (status != GPLVM_OK || !want_grad) return status;
 
     status = gplvm_sparse_grad(&kf, Y, n, d, X, Z, m, q, Lz, chunk, B, C,
-                               g0, fitc, kstore, kstore != NULL, gX, gZ, gf,
-                               phase);
+                               g0, fitc, kstore, kstore != NULL,
+                               work ? work + (size_t) n * m * 3 : NULL, gX,
+                               gZ, gf, phase);
     if (status != GPLVM_OK) return status;
     if (fitc) *gnoise = rows.gnoise;
     gplvm_unstrip_grad(k, nf, map, gf, *gnoise, gpar);

@@ -120,3 +120,39 @@ test_that("the steps check their arguments", {
                      spec$type, spec$npar, spec$par, diag(3), diag(3),
                      matrix(0, 3, 2), 0, 5L, 1:3), "'store'")
 })
+
+test_that("a fit's workspace gives the sparse engine fresh memory's results", {
+  set.seed(175)
+  ws <- .loglik_workspace()
+  k <- kern_rbf(1, c(1, 2)) + kern_bias(0.5)
+  # sizes that grow the workspace, shrink within it and grow it again; a
+  # chunk smaller than N, so pass 2's buffer sits after the store
+  for (size in list(c(40, 6), c(25, 4), c(60, 9))) {
+    dat <- sparse_data(n = size[1], d = 3, q = 2, m = size[2])
+    for (approx in c("vfe", "dtc", "fitc")) {
+      fresh <- .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.3, approx, TRUE,
+                                chunk = 16L)
+      kept <- .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.3, approx, TRUE,
+                               chunk = 16L, workspace = ws)
+      expect_identical(kept, fresh)
+    }
+  }
+  # freed at the end of a fit, then grown again by the next evaluation
+  expect_identical(.workspace_free(ws), as.double(60 * 9 * 3 + 16 * 9))
+  expect_identical(.loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.3, "vfe", TRUE,
+                                    workspace = ws),
+                   .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.3, "vfe", TRUE))
+  expect_error(.loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.3, "vfe", TRUE,
+                                workspace = list()), "workspace")
+})
+
+test_that("the sparse engine reports kernel values that overflow", {
+  set.seed(176)
+  # two parts of variance 1e308 sum to Inf in k(Z, Z) and k(X, Z) (9 and
+  # 39 entries: the finiteness check's groups of four and its tail)
+  dat <- sparse_data(n = 13, d = 2, q = 2, m = 3)
+  res <- try(.loglik_sparse_c(dat$Y, dat$X, dat$Z,
+                              kern_rbf(1e308, 1) + kern_rbf(1e308, 1), 0.3,
+                              "vfe", TRUE), silent = TRUE)
+  expect_s3_class(attr(res, "condition"), "gplvm_numerical_error")
+})
