@@ -718,6 +718,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   term <- data %||% .data_term_of(Z0, approx, FALSE, n)
   prep <- .data_prepare(term, Y, missing, cluster)  # R/data_term.R
   theta <- kern_params(kernel)
+  set_params <- .kernel_setter(kernel)  # R/kernels.R
   free <- !names(theta) %in% fixed
   fit_noise <- !"noise" %in% fixed
   map <- latent %||% .latent_free(n, q)  # R/latent.R
@@ -747,10 +748,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
       .stop_numerical(paste("a kernel parameter, the noise or a latent",
                             "position or variance under- or overflowed"))
     }
-    k <- kernel
-    kern_params(k) <- th
-    list(X = X, S = S, Z = Z, kernel = k, noise = s2, theta = th, w = wmap,
-         eta = eta)
+    list(X = X, S = S, Z = Z, kernel = set_params(th), noise = s2,
+         theta = th, w = wmap, eta = eta)
   }
   # the latent term and the hyperparameter prior (the noise prior)
   priors <- function(u) {

@@ -336,23 +336,33 @@ kern_params <- function(kernel) {
 #' @rdname kern_params
 #' @export
 `kern_params<-` <- function(kernel, value) {
+  set <- .kernel_setter(kernel)
+  set(.check_positive(value, "value", len = attr(set, "npar")))
+}
+
+# A function that returns `kernel` (checked here, once) with its
+# parameters set to a vector of positive finite values, which it trusts
+# (attribute "npar": their number).  An objective sets them at every
+# evaluation, where `kern_params<-` (checking the kernel again) took 8% of
+# a small fit's profile (mpg, 187 rows, 0.8 ms per evaluation).
+.kernel_setter <- function(kernel) {
   parts <- .check_kernel(kernel)
-  n <- sum(vapply(parts, function(p) length(unlist(p$params)), 1L))
-  value <- .check_positive(value, "value", len = n)
-  pos <- 0L
-  for (i in seq_along(parts)) {
-    for (nm in names(parts[[i]]$params)) {
-      len <- length(parts[[i]]$params[[nm]])
-      parts[[i]]$params[[nm]] <- unname(value[pos + seq_len(len)])
-      pos <- pos + len
+  lens <- lapply(parts, function(p) lengths(p$params, use.names = FALSE))
+  sum_kernel <- identical(kernel$type, "sum")
+  structure(function(value) {
+    pos <- 0L
+    for (i in seq_along(parts)) {
+      p <- parts[[i]]$params
+      for (j in seq_along(p)) {
+        p[[j]] <- unname(value[pos + seq_len(lens[[i]][j])])
+        pos <- pos + lens[[i]][j]
+      }
+      parts[[i]]$params <- p
     }
-  }
-  if (identical(kernel$type, "sum")) {
+    if (!sum_kernel) return(parts[[1L]])
     kernel$parts <- parts
     kernel
-  } else {
-    parts[[1L]]
-  }
+  }, npar = sum(unlist(lens)))
 }
 
 #' Covariance matrix of a kernel
