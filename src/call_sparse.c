@@ -86,7 +86,7 @@ SEXP gplvm_sparse_call(SEXP Y, SEXP X, SEXP Z, SEXP type, SEXP npar,
     int keep = gplvm_flag_arg(store, "store");
     /* memory kept between a fit's evaluations (gplvm_workspace_call) */
     double *work = isNull(ws) || !want_grad ? NULL :
-        gplvm_workspace_get(ws, gplvm_sparse_work_len(n, m, nc));
+        gplvm_workspace_get(ws, gplvm_sparse_work_len(n, m, nc, keep));
 
     const char *names[] = {"loglik", "X", "inducing", "kernel", "noise",
                            "jitter", "retries", "status", ""};

@@ -373,8 +373,8 @@ int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
                       double *store, int stored, double *wbuf, double *gX,
                       double *gZ, double *gf, double *phase);
 /* Doubles that `work` of gplvm_sparse_chunked() must hold for n rows, m
- * inducing inputs and chunks of `chunk` rows. */
-size_t gplvm_sparse_work_len(int n, int m, int chunk);
+ * inducing inputs, chunks of `chunk` rows and `store` as given to it. */
+size_t gplvm_sparse_work_len(int n, int m, int chunk, int store);
 /* The three in one process, approx GPLVM_VFE, GPLVM_FITC or GPLVM_DTC.
  * Y n x d, X n x q, inducing inputs Z m x q; white parts of k act as
  * noise.  Writes *loglik and, if want_grad, gX (n x q), gZ (m x q), gpar

@@ -471,10 +471,10 @@ int gplvm_sparse_grad(const gplvm_kernel *kf, const double *Y, int n, int d,
     return GPLVM_OK;
 }
 
-size_t gplvm_sparse_work_len(int n, int m, int chunk)
+size_t gplvm_sparse_work_len(int n, int m, int chunk, int store)
 {
     int len = chunk < 1 ? 1 : chunk < n ? chunk : n;
-    return (size_t) n * m * 3 + (size_t) len * m;
+    return (store ? (size_t) n * m * 3 : 0) + (size_t) len * m;
 }
 
 int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
@@ -512,7 +512,8 @@ int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
     if (phase) phase[GPLVM_SPH_GLOBAL] += gplvm_wtime() - t0;
     if (status != GPLVM_OK) return status;
     rows.rel = rel;
-    /* the store fits the first 3 n m doubles of work, dL/dKxz_c after */
+    /* with store, the store fits the first 3 n m doubles of work and
+     * dL/dKxz_c follows; without, work is dL/dKxz_c alone */
     if (want_grad && store)
         kstore = work ? work : (double *)
             R_alloc(gplvm_sparse_store_len(&kf, n, m), sizeof(double));
@@ -535,7 +536,8 @@ int gplvm_sparse_chunked(const double *Y, int n, int d, double ndim,
 
     status = gplvm_sparse_grad(&kf, Y, n, d, X, Z, m, q, Lz, chunk, B, C,
                                g0, fitc, kstore, kstore != NULL,
-                               work ? work + (size_t) n * m * 3 : NULL, gX,
+                               work ? work + (kstore ? (size_t) n * m * 3 : 0)
+                               : NULL, gX,
                                gZ, gf, phase);
     if (status != GPLVM_OK) return status;
     if (fitc) *gnoise = rows.gnoise;

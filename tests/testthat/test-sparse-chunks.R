@@ -144,6 +144,17 @@ test_that("a fit's workspace gives the sparse engine fresh memory's results", {
                    .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.3, "vfe", TRUE))
   expect_error(.loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.3, "vfe", TRUE,
                                 workspace = list()), "workspace")
+  # without the store (data too large to keep k(X, Z)) the workspace holds
+  # one chunk's dL/dKxz only, not the N x M matrices
+  lean <- .loglik_workspace()
+  for (approx in c("vfe", "fitc")) {
+    expect_identical(.loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.3, approx,
+                                      TRUE, chunk = 16L, store = FALSE,
+                                      workspace = lean),
+                     .loglik_sparse_c(dat$Y, dat$X, dat$Z, k, 0.3, approx,
+                                      TRUE, chunk = 16L, store = FALSE))
+  }
+  expect_identical(.workspace_free(lean), as.double(16 * 9))
 })
 
 test_that("the sparse engine reports kernel values that overflow", {
