@@ -42,8 +42,9 @@
 # its whitened form between the two passes while they (and a cache: at most
 # 3 N M doubles) take at most .sparse_store_max doubles.  `workspace`: NULL,
 # or a fit's .loglik_workspace(), which then holds them from evaluation to
-# evaluation: fresh memory at every evaluation made page faults 35% of a
-# fit's time at 16000 rows, M = 64 (bench/sparse_workspace.R).
+# evaluation: with fresh memory at every evaluation, page faults took 44%
+# of a fit's time at 16000 rows, M = 64, in a fresh R session
+# (bench/sparse_workspace.md).
 .loglik_sparse_c <- function(Y, X, Z, kernel, noise, approx, gradient,
                              ndim = ncol(Y), chunk = .sparse_chunk,
                              store = 3 * nrow(X) * nrow(Z) <=
