@@ -45,6 +45,66 @@
   res
 }
 
+# .loglik_bayes_c() on the latent dimensions the kernel still uses
+# (.bayes_dims_on()), the gradients of the others 0: a switched-off
+# dimension's factors in the Psi statistics are 1 to about 1e-12 of
+# themselves, and computing them took as long as a dimension in use (the
+# RBF Psi2 loops are 77% of an evaluation, bench/bayes_cost.md).
+.loglik_bayes_on <- function(Y, X, S, Z, kernel, noise, gradient, ndim) {
+  on <- .bayes_dims_on(kernel, ncol(X))
+  if (is.null(on)) {
+    return(.loglik_bayes_c(Y, X, S, Z, kernel, noise, gradient, ndim = ndim))
+  }
+  p <- .relevance_param(kernel)
+  th <- kern_params(kernel)
+  keep <- setdiff(seq_along(th), p$at[-on])   # the kernel's parameters used
+  parts <- .kernel_parts(kernel)
+  i <- match("rbf", vapply(parts, `[[`, "", "type"))
+  parts[[i]]$params$lengthscale <- parts[[i]]$params$lengthscale[on]
+  k_on <- if (identical(kernel$type, "sum")) `[[<-`(kernel, "parts", parts)
+          else parts[[1L]]
+  r <- .loglik_bayes_c(Y, X[, on, drop = FALSE], S[, on, drop = FALSE],
+                       Z[, on, drop = FALSE], k_on, noise, gradient,
+                       ndim = ndim)
+  if (gradient) {
+    widen <- function(G, n) {
+      out <- matrix(0, n, ncol(X))
+      out[, on] <- G
+      out
+    }
+    r$X <- widen(r$X, nrow(X))
+    r$X_var <- widen(r$X_var, nrow(X))
+    r$inducing <- widen(r$inducing, nrow(Z))
+    g <- stats::setNames(numeric(length(th)), names(th))
+    g[keep] <- r$kernel
+    r$kernel <- g
+  }
+  r
+}
+
+# The latent dimensions that `kernel` (on q of them) still uses when
+# pruning has switched some off (relevance below .off_relevance,
+# .switch_off_kernel()), or NULL when all are used or leaving some out
+# would not be exact but for their 1e-12 share: the relevance part (an
+# RBF part with a lengthscale per dimension) must be the only part that
+# reads the latent positions, the others bias or white.  (A linear part's
+# switched-off variance keeps a gradient of order 1, which only its log,
+# the optimised parameter, makes negligible.)
+.bayes_dims_on <- function(kernel, q) {
+  p <- .relevance_param(kernel)
+  if (is.null(p) || p$type != "rbf" || length(p$at) != q || q < 2L) {
+    return(NULL)
+  }
+  types <- vapply(.kernel_parts(kernel), `[[`, "", "type")
+  if (sum(types %in% c("rbf", "linear")) != 1L ||
+      !all(types %in% c("rbf", "linear", "bias", "white"))) {
+    return(NULL)
+  }
+  w <- 1 / unname(kern_params(kernel)[p$at])^2
+  on <- which(w / max(w) >= .off_relevance)
+  if (length(on) == q) NULL else on
+}
+
 # The condition for a status code of the Bayesian engine's steps.
 .stop_on_bayes_status <- function(status) {
   if (status == 1L) {

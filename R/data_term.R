@@ -330,7 +330,8 @@
 
 .data_engine.gplvm_data_bayes <- function(term, Y, ndim, X, S, Z, kernel,
                                           noise, gradient, ws = NULL) {
-  r <- .loglik_bayes_c(Y, X, S, Z, kernel, noise, gradient, ndim = ndim)
+  # the dimensions pruning has switched off are left out (R/bayes.R)
+  r <- .loglik_bayes_on(Y, X, S, Z, kernel, noise, gradient, ndim)
   .bayes_add_kl(list(value = r$bound, X = r$X, S = r$X_var, Z = r$inducing,
                      kernel = r$kernel, noise = r$noise, jitter = r$jitter,
                      jittered = r$retries > 0L), X, S, gradient)

@@ -178,3 +178,35 @@ test_that("a 2-D latent in q = 4 is pruned to 2 during the fit, converged", {
   expect_null(none$pruning)
   expect_true(all(.ard_relevance(none)[3:4] > 1e-9))
 })
+
+test_that("switched-off dimensions are left out of the engine, exactly", {
+  set.seed(5)
+  n <- 40
+  q <- 4
+  Y <- matrix(rnorm(n * 3), n)
+  X <- matrix(rnorm(n * q), n)
+  S <- matrix(runif(n * q, 0.1, 0.5), n)
+  Z <- matrix(rnorm(6 * q), 6)
+  k <- kern_rbf(1.3, c(0.8, 1.5, 2, 1.1)) + kern_bias(0.2)
+  expect_null(.bayes_dims_on(k, q))              # all dimensions in use
+  # dimensions 2 and 4 switched off as .switch_off() does
+  X[, c(2, 4)] <- 0
+  S[, c(2, 4)] <- 1
+  Z[, c(2, 4)] <- 0
+  for (j in c(2, 4)) k <- .switch_off_kernel(k, j)
+  expect_identical(.bayes_dims_on(k, q), c(1L, 3L))
+  full <- .loglik_bayes_c(Y, X, S, Z, k, 0.1, TRUE)
+  on <- .loglik_bayes_on(Y, X, S, Z, k, 0.1, TRUE, 3)
+  expect_lt(abs(on$bound - full$bound) / abs(full$bound), 1e-10)
+  for (g in c("X", "X_var", "inducing", "kernel", "noise")) {
+    expect_lt(max(abs(on[[g]] - full[[g]])) / max(abs(full[[g]])), 1e-9,
+              label = g)
+  }
+  expect_identical(names(on$kernel), names(kern_params(k)))
+  expect_identical(dim(on$X), dim(X))
+  # not when another part reads the latent positions, nor for a linear
+  # relevance part (its switched-off variance keeps a gradient)
+  expect_null(.bayes_dims_on(k + kern_linear(0.5), q))
+  lin <- kern_linear(c(1, 0.5, 2, 0.7)) + kern_bias(0.2)
+  expect_null(.bayes_dims_on(.switch_off_kernel(lin, 2), q))
+})
