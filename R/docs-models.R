@@ -210,7 +210,8 @@
 #' and variances 1, as the prior, its inducing inputs 0 and its
 #' lengthscale \eqn{10^6}{1e6} times the smallest, where the bound no
 #' longer depends on it; the optimiser then continues from there with
-#' everything else kept.  The fit has converged when a run of the
+#' everything else kept, and (with the default RBF kernel) evaluations
+#' leave the dimension out.  The fit has converged when a run of the
 #' optimiser converges (see "Convergence" in [gplvm()]) with no dimension
 #' left to switch off, all within `maxit`.  The most relevant dimension is
 #' never switched off.  The switch is a decision, not a trial: the bound
