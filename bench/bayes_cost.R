@@ -23,14 +23,10 @@
 # The data directory defaults to ../shared/data/oil (GPLVM_OIL_DIR).
 # Prints a markdown table (bench/bayes_cost.md keeps the recorded runs).
 library(gplvm)
-
+source("bench/common.R")  # bench_args(), nn_errors()
 opt <- list(rows = "0", seeds = "1,2,3", q = "10", maxit = "",
             prune = "TRUE", plain = "TRUE", every = "")
-for (a in commandArgs(trailingOnly = TRUE)) {
-  kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
-  if (length(kv) != 2L || !kv[1L] %in% names(opt)) stop("bad argument: ", a)
-  opt[[kv[1L]]] <- kv[2L]
-}
+opt <- bench_args(opt)
 dir <- Sys.getenv("GPLVM_OIL_DIR", "../shared/data/oil")
 if (!dir.exists(dir)) dir <- file.path("..", dir)
 Y <- as.matrix(read.table(file.path(dir, "DataTrn.txt")))
@@ -53,7 +49,6 @@ prune <- if (opt$prune %in% c("TRUE", "FALSE")) {
 bayes_args <- list(Y, q = q, bayesian = TRUE, inducing = 50, prune = prune)
 if (nzchar(opt$maxit)) bayes_args$maxit <- as.integer(opt$maxit)
 
-source("bench/common.R")  # nn_errors()
 timed <- function(expr) {
   t0 <- proc.time()[["elapsed"]]
   value <- withCallingHandlers(expr, warning = function(w) {

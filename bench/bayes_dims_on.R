@@ -6,13 +6,9 @@
 # over `reps` pairs in one process.
 #   Rscript bench/bayes_dims_on.R [n=1000] [m=50] [q=10] [on=3] [reps=20]
 # (from the package root; OpenBLAS with one thread).
-args <- commandArgs(trailingOnly = TRUE)
+source("bench/common.R")  # bench_args()
 opt <- list(n = "1000", m = "50", q = "10", on = "3", reps = "20")
-for (a in args) {
-  kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
-  if (length(kv) != 2L || !kv[1L] %in% names(opt)) stop("bad argument: ", a)
-  opt[[kv[1L]]] <- kv[2L]
-}
+opt <- bench_args(opt)
 suppressPackageStartupMessages(library(gplvm))
 ns <- asNamespace("gplvm")
 n <- as.integer(opt$n); m <- as.integer(opt$m); q <- as.integer(opt$q)

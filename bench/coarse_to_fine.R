@@ -8,14 +8,10 @@
 #   OPENBLAS_NUM_THREADS=1 R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
 #     Rscript bench/coarse_to_fine.R [sets=mpg,midwest,biopsy,oil] [seeds=1]
 suppressPackageStartupMessages(library(gplvm))
-args <- commandArgs(TRUE)
+source("bench/common.R")  # bench_args(), whole_set(), nn_errors()
 opt <- list(sets = "mpg,midwest,biopsy,oil", seeds = "1",
             arms = "exact;64;128;200;64>exact;128>exact;64>128>200")
-for (a in args) {
-  kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
-  opt[[kv[1L]]] <- kv[2L]
-}
-source("bench/common.R")  # whole_set(), nn_errors()
+opt <- bench_args(opt)
 elapsed <- function() proc.time()[["elapsed"]]
 run_chain <- function(Y, chain) {
   f <- NULL

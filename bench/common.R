@@ -6,6 +6,17 @@
 
 load_avg <- function() scan("/proc/loadavg", n = 1L, quiet = TRUE)
 
+# A script's key=value arguments over its defaults `opt` (a named list of
+# strings); an unknown key or an argument without one "=" is an error.
+bench_args <- function(opt, args = commandArgs(trailingOnly = TRUE)) {
+  for (a in args) {
+    kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
+    if (length(kv) != 2L || !kv[1L] %in% names(opt)) stop("bad argument: ", a)
+    opt[[kv[1L]]] <- kv[2L]
+  }
+  opt
+}
+
 # The data sets: numeric columns and a class per row.
 data_set <- function(name) {
   if (startsWith(name, "diamonds")) {

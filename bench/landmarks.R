@@ -25,20 +25,15 @@
 # adds the polish.  Evaluations: the subsample fit's, and the polish's.
 # Held-out RMSE: of the subsample fit (landmark) or of the polished fit.
 
-args <- commandArgs(trailingOnly = TRUE)
+source(file.path(dirname(sub("^--file=", "", grep("^--file=",
+  commandArgs(FALSE), value = TRUE))), "common.R"))  # bench_args(), ...
 opt <- list(sets = "diamonds6500,diamonds20000", nsub = "1000,2000,4000",
             m = "sub,full", polish = "no", pm = "full", seeds = "1",
             baselines = "yes", place = "project", chunk = "200",
             out = "")
-for (a in args) {
-  kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
-  if (length(kv) != 2L || !kv[1L] %in% names(opt)) stop("bad argument: ", a)
-  opt[[kv[1L]]] <- kv[2L]
-}
+opt <- bench_args(opt)
 library(gplvm)
 invisible(lapply(c("Rtsne", "uwot"), loadNamespace))
-source(file.path(dirname(sub("^--file=", "", grep("^--file=",
-  commandArgs(FALSE), value = TRUE))), "common.R"))
 blas <- if (grepl("openblas", La_library())) {
   paste0("openblas", Sys.getenv("OPENBLAS_NUM_THREADS", "?"))
 } else "ref"

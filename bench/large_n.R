@@ -18,14 +18,10 @@
 #   R_LD_LIBRARY_PATH=$OB LD_LIBRARY_PATH=$OB OPENBLAS_NUM_THREADS=1 \
 #     Rscript bench/large_n.R
 
-args <- commandArgs(trailingOnly = TRUE)
+source("bench/common.R")  # bench_args()
 opt <- list(rows = "20000", levers = "default", maxit = "10000",
             inducing = "auto", uwot = "yes")
-for (a in args) {
-  kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
-  if (length(kv) != 2L || !kv[1L] %in% names(opt)) stop("bad argument: ", a)
-  opt[[kv[1L]]] <- kv[2L]
-}
+opt <- bench_args(opt)
 library(gplvm)
 src <- readLines("bench/levers.R")
 from <- grep("^levers <- list\\(", src)

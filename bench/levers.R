@@ -28,15 +28,11 @@
 #   R_LD_LIBRARY_PATH=$OB LD_LIBRARY_PATH=$OB OPENBLAS_NUM_THREADS=1 \
 #     Rscript bench/levers.R
 
-args <- commandArgs(trailingOnly = TRUE)
+source("bench/common.R")  # bench_args()
 opt <- list(sets = "mpg,midwest,biopsy,oil",
             levers = "default,reltol6",
             maxit = "10000", rows = "0", inducing = "0")
-for (a in args) {
-  kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
-  if (length(kv) != 2L || !kv[1L] %in% names(opt)) stop("bad argument: ", a)
-  opt[[kv[1L]]] <- kv[2L]
-}
+opt <- bench_args(opt)
 library(gplvm)
 
 # reltol absent: gplvm()'s default

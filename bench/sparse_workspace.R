@@ -8,15 +8,10 @@
 # Run it on OpenBLAS with one thread:
 #   R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
 #   OPENBLAS_NUM_THREADS=1 Rscript bench/sparse_workspace.R
-args <- commandArgs(trailingOnly = TRUE)
+source("bench/common.R")  # bench_args(), data_set(), load_avg()
 opt <- list(rows = "1000,5200,16000", M = "64", reps = "15", maxit = "300")
-for (a in args) {
-  kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
-  if (length(kv) != 2L || !kv[1L] %in% names(opt)) stop("bad argument: ", a)
-  opt[[kv[1L]]] <- kv[2L]
-}
+opt <- bench_args(opt)
 suppressPackageStartupMessages(library(gplvm))
-source("bench/common.R")  # data_set(), load_avg()
 cat(sprintf("BLAS %s, OPENBLAS_NUM_THREADS %s, load %.2f\n", La_library(),
             Sys.getenv("OPENBLAS_NUM_THREADS"), load_avg()))
 has_ws <- "workspace" %in% names(formals(gplvm:::.loglik_sparse_c))

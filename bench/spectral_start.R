@@ -20,19 +20,14 @@
 # L-BFGS-B as its memory (bench/results/spectral_start-lmm20.txt); later
 # builds ignore it.
 
-args <- commandArgs(trailingOnly = TRUE)
+source("bench/common.R")  # bench_args(), whole_set(), nn_errors()
 opt <- list(sets = "mpg,midwest,biopsy,diamonds1000,oil", inits = "pca,spectral",
             reltol = "1e-8", k = "15", maxit = "10000")
-for (a in args) {
-  kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
-  if (length(kv) != 2L || !kv[1L] %in% names(opt)) stop("bad argument: ", a)
-  opt[[kv[1L]]] <- kv[2L]
-}
+opt <- bench_args(opt)
 library(gplvm)
 lmm <- Sys.getenv("GPLVM_BENCH_LMM")
 if (nzchar(lmm)) options(gplvm.lmm = as.integer(lmm))
 
-source("bench/common.R")  # whole_set(), nn_errors()
 
 cat(sprintf("BLAS %s, threads %s, reltol %s, lmm %s\n", La_library(),
             Sys.getenv("OPENBLAS_NUM_THREADS"), opt$reltol,

@@ -28,20 +28,16 @@
 # the times are inflated, the evaluation counts are not.
 # Only the package's public interface is used.
 
+# data sets, split, scores, timer, PCA / Rtsne / uwot, the table, the
+# arguments: bench/common.R
+this <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+source(file.path(dirname(this), "common.R"))
 args <- commandArgs(trailingOnly = TRUE)
 opt <- list(sets = "mpg,midwest,biopsy,diamonds1000", blas = "openblas1",
             rows = "0", maxit = "10000", init = "pca", sparse_above = "auto",
             inducing = "100", out = "", child = "")
-for (a in args) {
-  kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
-  if (length(kv) != 2L || !kv[1L] %in% names(opt)) stop("bad argument: ", a)
-  opt[[kv[1L]]] <- kv[2L]
-}
+opt <- bench_args(opt, args)
 openblas_dir <- "/usr/lib/x86_64-linux-gnu/openblas-pthread"
-# data sets, split, scores, timer, PCA / Rtsne / uwot, the table:
-# bench/common.R
-this <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
-source(file.path(dirname(this), "common.R"))
 
 # ---- parent: one child process per BLAS setting -------------------------
 if (opt$child == "") {

@@ -16,14 +16,10 @@
 # lengthscale=free fits kern_rbf(variance = 1, lengthscale = 1) with both
 # parameters free instead of the default (lengthscale fixed at 1).
 
-args <- commandArgs(trailingOnly = TRUE)
+source("bench/common.R")  # bench_args()
 opt <- list(rows = "5000", inducing = "100", chunk = "250", chunks = "8",
             lengthscale = "fixed")
-for (a in args) {
-  kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
-  if (length(kv) != 2L || !kv[1L] %in% names(opt)) stop("bad argument: ", a)
-  opt[[kv[1L]]] <- kv[2L]
-}
+opt <- bench_args(opt)
 library(gplvm)
 d <- ggplot2::diamonds
 set.seed(23)
