@@ -51,12 +51,12 @@
 # themselves, and computing them took as long as a dimension in use (the
 # RBF Psi2 loops are 77% of an evaluation, bench/bayes_cost.md).
 .loglik_bayes_on <- function(Y, X, S, Z, kernel, noise, gradient, ndim) {
-  on <- .bayes_dims_on(kernel, ncol(X))
+  p <- .relevance_param(kernel)
+  th <- kern_params(kernel)
+  on <- .bayes_dims_on(kernel, ncol(X), p, th)
   if (is.null(on)) {
     return(.loglik_bayes_c(Y, X, S, Z, kernel, noise, gradient, ndim = ndim))
   }
-  p <- .relevance_param(kernel)
-  th <- kern_params(kernel)
   keep <- setdiff(seq_along(th), p$at[-on])   # the kernel's parameters used
   parts <- .kernel_parts(kernel)
   i <- match("rbf", vapply(parts, `[[`, "", "type"))
@@ -89,9 +89,10 @@
 # RBF part with a lengthscale per dimension) must be the only part that
 # reads the latent positions, the others bias or white.  (A linear part's
 # switched-off variance keeps a gradient of order 1, which only its log,
-# the optimised parameter, makes negligible.)
-.bayes_dims_on <- function(kernel, q) {
-  p <- .relevance_param(kernel)
+# the optimised parameter, makes negligible.)  `p` and `th`: the kernel's
+# .relevance_param() and kern_params(), when the caller has them.
+.bayes_dims_on <- function(kernel, q, p = .relevance_param(kernel),
+                           th = kern_params(kernel)) {
   if (is.null(p) || p$type != "rbf" || length(p$at) != q || q < 2L) {
     return(NULL)
   }
@@ -100,7 +101,7 @@
       !all(types %in% c("rbf", "linear", "bias", "white"))) {
     return(NULL)
   }
-  w <- 1 / unname(kern_params(kernel)[p$at])^2
+  w <- 1 / unname(th[p$at])^2
   on <- which(w / max(w) >= .off_relevance)
   if (length(on) == q) NULL else on
 }
