@@ -95,12 +95,12 @@
 #' @param maxit Maximum number of iterations, shared by the optimiser's runs
 #'   (see "Convergence").
 #' @param reltol Relative convergence tolerance on the objective; `NULL`
-#'   (the default) gives \eqn{10^{-6}}, with `bayesian = TRUE`
-#'   \eqn{10^{-8}}.  It is passed as
-#'   `factr = reltol / .Machine$double.eps` to L-BFGS-B and as `reltol` to
-#'   BFGS and CG; SCG stops, as Netlab's `scg.m` does, when an accepted step
-#'   both changes the objective by less than `reltol` times its size and
-#'   moves no parameter by more than `sqrt(reltol)`.
+#'   gives 1e-5 (1e-6 with a non-Gaussian `likelihood`, 1e-8 with
+#'   `bayesian = TRUE`): the picture has settled, the objective may be a few
+#'   percent short of its maximum; give 1e-8 to compare fits by likelihood.
+#'   L-BFGS-B gets `factr = reltol / .Machine$double.eps`; SCG stops, as
+#'   Netlab's `scg.m`, when a step changes the objective by less than
+#'   `reltol` times its size and no parameter by more than `sqrt(reltol)`.
 #' @param trace `0` for silence; a positive integer `k` prints the
 #'   evaluation count, the log-likelihood, the gradient norm and the elapsed
 #'   time every `k` evaluations.
@@ -164,7 +164,7 @@
 #'       prior; with `dynamics` the dynamics term), the log prior of the
 #'       noise (0 without), and their sum, the maximised value;
 #'       `loglik_init` is `loglik` at the start.}
-#'     \item{`optim`}{the optimiser's report: `method`, `convergence` (0:
+#'     \item{`optim`}{the optimiser's report: `method`, `reltol`, `convergence` (0:
 #'       converged; see "Convergence"), `message`, `counts`, `evaluations`,
 #'       `runs`, `failed`, `max_gradient`, `jitter_count`; and the field
 #'       `time`, the wall time in seconds.}
@@ -908,7 +908,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     latent = .fitted_latent(obj$latent, best$w),  # R/latent.R
     latent_prior = .fitted_prior(obj$prior, best$eta),  # R/latent.R
     df = length(opt$par), nobs = nrow(X),
-    optim = list(method = model$method, convergence = opt$convergence,
+    optim = list(method = model$method, reltol = model$reltol,
+                 convergence = opt$convergence,
                  message = opt$message, counts = opt$counts,
                  evaluations = opt$evaluations, runs = opt$runs,
                  failed = opt$failed, max_gradient = opt$max_gradient,

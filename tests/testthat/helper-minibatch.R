@@ -65,10 +65,12 @@ make_curve10 <- function(n, noise = 0.05) {
 
 # A fit that says it has converged is converged (issue 23): its code is 0
 # and a fresh full-batch fit from its end, gplvm(Y, init = fit) with the
-# same `reltol` (Y the data as given to the fit), raises the objective by
-# at most 10 x reltol relative.  Returns that fit.
+# same `reltol` (the fit's, which must be the one given: Y the data as
+# given to the fit), raises the objective by at most 10 x reltol
+# relative.  Returns that fit.
 expect_honest_convergence <- function(fit, Y, reltol) {
   expect_identical(fit$optim$convergence, 0L)
+  expect_identical(fit$optim$reltol, reltol)
   again <- gplvm(Y, init = fit, reltol = reltol)
   expect_lte(again$objective - fit$objective,
              10 * reltol * (abs(fit$objective) + 10 * reltol))

@@ -61,7 +61,10 @@ test_that("default fits of small data converge without warnings", {
   expect_identical(fit$logprior, 0)
   expect_identical(fit$fixed, "lengthscale")
   expect_identical(coef(fit)[["lengthscale"]], 1)
-  expect_lt(fit$optim$max_gradient, 1)
+  # near stationary: 1.2 at the default reltol 1e-5 (0.4 at 1e-6), where
+  # the same fit stopped after 50 or 100 iterations has 4.7 and 5.4
+  expect_identical(fit$optim$reltol, 1e-5)
+  expect_lt(fit$optim$max_gradient, 2)
   s <- make_scurve(40)
   fit1 <- quiet_converged(s$Y, q = 1)
   expect_gt(abs(cor(fit1$X[, 1], s$t, method = "spearman")), 0.95)

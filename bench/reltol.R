@@ -1,0 +1,42 @@
+# The default fit's relative tolerance (issue 23): for each set and each
+# `reltol`, the default 2-D fit from its starting noise moved by k times
+# 0.1% (k = -K..K; one fit is one draw of a chaotic path, bench/levers.md
+# section 6), with evaluations, convergence, objective, 1-NN errors and
+# held-out reconstruction RMSE (bench/common.R; "oil" is fitted whole,
+# with no held-out rows).  Run from the package root with OpenBLAS on one
+# thread, e.g.
+#   OPENBLAS_NUM_THREADS=1 R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
+#     Rscript bench/reltol.R sets=mpg,midwest,biopsy,pima,diamonds800 \
+#       [reltols=1e-6,1e-5] [K=1]
+suppressPackageStartupMessages(library(gplvm))
+source("bench/common.R")  # bench_args(), split_set(), nn_errors(), ...
+opt <- bench_args(list(sets = "mpg,midwest,biopsy,pima", reltols = "1e-6,1e-5",
+                       K = "1"))
+K <- as.integer(opt$K)
+elapsed <- function() proc.time()[["elapsed"]]
+cat(sprintf("BLAS %s, OPENBLAS_NUM_THREADS %s\n", La_library(),
+            Sys.getenv("OPENBLAS_NUM_THREADS")))
+cat("| set | N | reltol | k | evals | conv | objective | errors | held-out RMSE | time (s) |\n")
+cat("|---|---|---|---|---|---|---|---|---|---|\n")
+for (name in strsplit(opt$sets, ",")[[1L]]) {
+  s <- if (name == "oil") {
+    w <- whole_set("oil")
+    list(Ztr = w$Y, class = w$class, Zte = NULL)
+  } else split_set(name)
+  Yc <- scale(s$Ztr, scale = FALSE)
+  vbar <- sum(Yc^2) / length(Yc)  # gplvm()'s, so k = 0 is the default fit
+  for (reltol in as.numeric(strsplit(opt$reltols, ",")[[1L]])) {
+    for (k in -K:K) {
+      t0 <- elapsed()
+      f <- gplvm(s$Ztr, q = 2, reltol = reltol,
+                 noise = 0.1 * vbar * (1 + 0.001 * k))
+      tm <- elapsed() - t0
+      err <- if (is.null(s$Zte)) NA else gplvm_rmse(f, s$Zte)
+      cat(sprintf("| %s | %d | %g | %d | %d | %d | %.2f | %d | %.3f | %.1f |\n",
+                  name, nrow(s$Ztr), reltol, k, f$optim$evaluations,
+                  f$optim$convergence, f$objective, nn_errors(f$X, s$class),
+                  err, tm))
+      flush(stdout())
+    }
+  }
+}
