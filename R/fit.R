@@ -108,7 +108,7 @@
 #'   `init = "pca"` and `"random"`, in the units of `X` (lengthscales, with
 #'   the default kernel).
 #' @param inducing `"auto"` (the default) chooses by the number of rows N:
-#'   the exact model up to 1500 rows (`options(gplvm.exact_max = )` moves
+#'   the exact model up to 500 rows (`options(gplvm.exact_max = )` moves
 #'   the threshold), above that the sparse model (`approx`, VFE by default)
 #'   with M = sqrt(N) / 2 inducing inputs (between 64 and 300), with a
 #'   message saying so; for `bayesian = TRUE`, M = min(N, 50).  `NULL` fits the exact model at any N; a number M (between 1 and N) of

@@ -194,12 +194,18 @@
 }
 
 # The most rows the default plain fit (inducing = "auto") fits with the
-# exact model: option "gplvm.exact_max", default 1500.  One exact
-# evaluation costs N^3 flops: at 1000 rows the default fit takes about a
-# minute (oil, 1842 evaluations), and each 1.26-fold step in N doubles
-# that, so that at 2000 rows it had not converged after 628 s (issue 23).
+# exact model: option "gplvm.exact_max", default 500.  One exact
+# evaluation costs N^3 flops (18 ms at 800 rows on OpenBLAS, one thread).
+# Above 500 rows the sparse fit with the auto M (64) and its
+# preconditioned hyperparameters took 0.05 to 0.15 of the exact fit's
+# time, with as few 1-NN errors or fewer and a better held-out
+# reconstruction: oil (1000 rows) 0.8 s against 16 s, 2 errors in the
+# median of 8 seeds against 2 (of 3 starts); 800 diamonds rows 0.8 s
+# against 5.5 to 19 s; biopsy 0.3 to 0.5 s against 4.9 s
+# (bench/sparse_midsize.R, bench/levers.md section 8).  At 187 rows
+# (mpg) the exact fit was as fast and closer to the data.
 .exact_max <- function() {
-  n <- getOption("gplvm.exact_max", 1500L)
+  n <- getOption("gplvm.exact_max", 500L)
   if (!is.numeric(n) || length(n) != 1L || !is.finite(n) || n < 1 ||
       n != round(n)) {
     stop(.gplvm_error(sprintf(paste(
@@ -241,10 +247,11 @@
   if (bayesian || n <= top) return(NULL)
   m <- .auto_inducing_count(n)
   message(sprintf(paste(
-    "gplvm: 'Y' has %d rows, more than the exact model fits in reasonable",
-    "time (%d, options(gplvm.exact_max =)); fitting the sparse model (VFE)",
-    "with M = %d inducing inputs.  Give 'inducing = NULL' for the exact",
-    "model, or 'inducing = M' for another M."), n, top, m))
+    "gplvm: 'Y' has %d rows, more than %d (options(gplvm.exact_max =)):",
+    "fitting the sparse model (VFE) with M = %d inducing inputs, O(N M^2)",
+    "per evaluation against the exact model's O(N^3).  Give",
+    "'inducing = NULL' for the exact model, or 'inducing = M' for",
+    "another M."), n, top, m))
   m
 }
 

@@ -51,6 +51,16 @@ test_that("past gplvm.exact_max rows the default fit is sparse and says so", {
   })
 })
 
+test_that("the exact model is the default up to 500 rows", {
+  old <- options(gplvm.exact_max = NULL)
+  on.exit(options(old))
+  expect_identical(gplvm:::.exact_max(), 500L)
+  expect_null(gplvm:::.resolve_inducing("auto", 500L, FALSE))
+  expect_message(m <- gplvm:::.resolve_inducing("auto", 501L, FALSE),
+                 "501 rows, more than 500.*M = 64")
+  expect_identical(m, 64L)
+})
+
 test_that("up to gplvm.exact_max rows the default fit is exact, silently", {
   at_threshold(60, 60, 2, expect_exact_silently)
 })
