@@ -12,11 +12,12 @@
 # Run from the package root after installing the package, one fit at a
 # time (the machine is shared):
 #   Rscript bench/bayes_cost.R [rows=N] [seeds=1,2,3] [q=10] [maxit=N]
-#     [prune=TRUE|FALSE|cutoff] [plain=TRUE|FALSE] [every=N]
+#     [prune=TRUE|FALSE|cutoff] [plain=TRUE|FALSE] [every=N] [reltol=x]
 # rows = 0 (default) takes all 1000 rows, otherwise a random subset of
 # N rows (set.seed(0)), for quick runs; maxit defaults to gplvm()'s.
 # every = N (an experiment, not an option of the package) prunes every N
-# evaluations instead of the package's 250.
+# evaluations instead of the package's 250.  reltol = x gives the
+# Bayesian fits that tolerance instead of their default.
 # The BLAS is the process's: for OpenBLAS with one thread prefix
 #   OPENBLAS_NUM_THREADS=1 \
 #   R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread
@@ -25,7 +26,7 @@
 library(gplvm)
 source("bench/common.R")  # bench_args(), nn_errors()
 opt <- list(rows = "0", seeds = "1,2,3", q = "10", maxit = "",
-            prune = "TRUE", plain = "TRUE", every = "")
+            prune = "TRUE", plain = "TRUE", every = "", reltol = "")
 opt <- bench_args(opt)
 dir <- Sys.getenv("GPLVM_OIL_DIR", "../shared/data/oil")
 if (!dir.exists(dir)) dir <- file.path("..", dir)
@@ -48,6 +49,7 @@ prune <- if (opt$prune %in% c("TRUE", "FALSE")) {
 } else as.numeric(opt$prune)
 bayes_args <- list(Y, q = q, bayesian = TRUE, inducing = 50, prune = prune)
 if (nzchar(opt$maxit)) bayes_args$maxit <- as.integer(opt$maxit)
+if (nzchar(opt$reltol)) bayes_args$reltol <- as.numeric(opt$reltol)
 
 timed <- function(expr) {
   t0 <- proc.time()[["elapsed"]]

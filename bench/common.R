@@ -66,6 +66,20 @@ whole_set <- function(name) {
   list(Y = scale(d$Y[keep, ]), class = d$class[keep])
 }
 
+# Set `name` as the perturbed-start benches fit it: oil whole (Zte NULL:
+# no held-out rows), the others as split_set() splits them; vbar is
+# gplvm()'s mean column variance of the training rows, so that a start
+# with noise 0.1 * vbar is the default fit's.
+perturbed_set <- function(name) {
+  s <- if (name == "oil") {
+    w <- whole_set("oil")
+    list(Ztr = w$Y, class = w$class, Zte = NULL)
+  } else split_set(name)
+  Yc <- scale(s$Ztr, scale = FALSE)
+  s$vbar <- sum(Yc^2) / length(Yc)
+  s
+}
+
 # Leave-one-out 1-nearest-neighbour errors of `class` in the rows of X.
 nn_errors <- function(X, class) {
   D <- as.matrix(dist(X))

@@ -21,19 +21,14 @@ options(gplvm.exact_max = 300)
 cat("| set | N | M | seed | k | evals | conv | objective | errors | held-out RMSE | time (s) |\n")
 cat("|---|---|---|---|---|---|---|---|---|---|---|\n")
 for (name in strsplit(opt$sets, ",")[[1L]]) {
-  s <- if (name == "oil") {
-    w <- whole_set("oil")
-    list(Ztr = w$Y, class = w$class, Zte = NULL)
-  } else split_set(name)
-  Yc <- scale(s$Ztr, scale = FALSE)
-  vbar <- sum(Yc^2) / length(Yc)  # gplvm()'s, so k = 0 is the default fit
+  s <- perturbed_set(name)
   for (M in as.integer(strsplit(opt$ms, ",")[[1L]])) {
     for (seed in as.integer(strsplit(opt$seeds, ",")[[1L]])) {
       for (k in -K:K) {
         set.seed(seed)
         t0 <- elapsed()
         f <- gplvm(s$Ztr, q = 2, inducing = M,
-                   noise = 0.1 * vbar * (1 + 0.001 * k))
+                   noise = 0.1 * s$vbar * (1 + 0.001 * k))
         tm <- elapsed() - t0
         err <- if (is.null(s$Zte)) NA else gplvm_rmse(f, s$Zte)
         cat(sprintf("| %s | %d | %d | %d | %d | %d | %d | %.2f | %d | %.3f | %.1f |\n",
