@@ -2,8 +2,8 @@
 # prcomp()) the columns of largest variance dominate the kernel and the
 # noise, and the others are fitted as noise (bench/scale_default.out:
 # unscaled state.x77, whose column standard deviations are 140000 times
-# apart, ends at a kernel variance of 8.7e9 after 352 evaluations; scaled,
-# at 1.5 after 187).
+# apart, ends at a kernel variance of 5.0e9 after 203 evaluations; scaled,
+# at 1.5 after 176).
 
 # Standard deviations further apart than this factor draw a warning.
 .scale_ratio_limit <- 100
