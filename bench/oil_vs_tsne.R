@@ -4,6 +4,8 @@
 #   OPENBLAS_NUM_THREADS=1 R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
 #     Rscript bench/oil_vs_tsne.R
 #   Rscript bench/oil_vs_tsne.R          (the reference BLAS)
+# REPS=k repeats it with seeds 1..k (since the default fit of these 1000
+# rows is sparse, the seed draws its starting inducing inputs).
 # The data directory defaults to ../shared/data/oil (GPLVM_OIL_DIR).
 suppressPackageStartupMessages(library(gplvm))
 dir <- Sys.getenv("GPLVM_OIL_DIR", "../shared/data/oil")

@@ -13,9 +13,10 @@
 #   reference BLAS, "openblasT" OpenBLAS (pthreads) with T threads, loaded
 #   through R_LD_LIBRARY_PATH / LD_LIBRARY_PATH for that process only.
 # init: passed to gplvm() as is.  sparse_above=auto: gplvm()'s default
-#   (inducing = "auto": the sparse VFE model above 1500 rows, with M =
-#   sqrt(N) / 2 between 64 and 300); a number: above that many training
-#   rows the fit is sparse with `inducing` inducing inputs, below exact.
+#   (inducing = "auto": the sparse VFE model above 500 rows, 1500 before
+#   session 7, with M = sqrt(N) / 2 between 64 and 300); a number: above
+#   that many training rows the fit is sparse with `inducing` inducing
+#   inputs, below exact.
 #
 # Per set: columns z-scored with the training rows' means and sds; 80% of
 # the rows (seeded) are the training rows every method embeds in 2-D, the
