@@ -95,7 +95,7 @@
 #' @param maxit Maximum number of iterations, shared by the optimiser's runs
 #'   (see "Convergence").
 #' @param reltol Relative convergence tolerance on the objective; `NULL`
-#'   gives 1e-5 (1e-6 with a non-Gaussian `likelihood`, 1e-8 with
+#'   gives 1e-5 (1e-6 with a non-Gaussian `likelihood` or
 #'   `bayesian = TRUE`): the picture has settled, the objective may be a few
 #'   percent short of its maximum; give 1e-8 to compare fits by likelihood.
 #'   L-BFGS-B gets `factr = reltol / .Machine$double.eps`; SCG stops, as
