@@ -80,6 +80,21 @@ perturbed_set <- function(name) {
   s
 }
 
+# The default 2-D fit of set `s` (perturbed_set()) from the start whose
+# noise is k times 0.1% off the default one, with the further gplvm()
+# arguments `...`, scored: the cells "evaluations | convergence |
+# objective | 1-NN errors | held-out RMSE (NA without held-out rows) |
+# time (s) |" of a markdown row.
+perturbed_fit_cells <- function(s, k, ...) {
+  t0 <- proc.time()[["elapsed"]]
+  f <- gplvm(s$Ztr, q = 2, noise = 0.1 * s$vbar * (1 + 0.001 * k), ...)
+  tm <- proc.time()[["elapsed"]] - t0
+  err <- if (is.null(s$Zte)) NA else gplvm_rmse(f, s$Zte)
+  sprintf("%d | %d | %.2f | %d | %.3f | %.1f |", f$optim$evaluations,
+          f$optim$convergence, f$objective, nn_errors(f$X, s$class), err,
+          tm)
+}
+
 # Leave-one-out 1-nearest-neighbour errors of `class` in the rows of X.
 nn_errors <- function(X, class) {
   D <- as.matrix(dist(X))

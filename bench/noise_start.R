@@ -9,13 +9,9 @@
 suppressPackageStartupMessages(library(gplvm))
 source("bench/common.R")
 for (nm in strsplit(Sys.getenv("SETS", "mpg,midwest,biopsy"), ",")[[1L]]) {
-  d <- if (nm == "oil") whole_set("oil") else {
-    s <- split_set(nm)
-    list(Y = s$Ztr, class = s$class)
-  }
-  # gplvm()'s vbar: the mean square of the centred entries
-  Yc <- scale(d$Y, scale = FALSE)
-  vbar <- sum(Yc^2) / length(Yc)
+  s <- perturbed_set(nm)  # oil whole, the others' training rows
+  d <- list(Y = s$Ztr, class = s$class)
+  vbar <- s$vbar  # gplvm()'s: the mean square of the centred entries
   for (fac in as.numeric(strsplit(Sys.getenv("FACTORS", "0.1,0.1002,0.0998,0.01,0.3"),
                                   ",")[[1L]])) {
     t0 <- proc.time()[["elapsed"]]

@@ -13,7 +13,6 @@ source("bench/common.R")  # bench_args(), split_set(), nn_errors(), ...
 opt <- bench_args(list(sets = "mpg,midwest,biopsy,pima", reltols = "1e-6,1e-5",
                        K = "1"))
 K <- as.integer(opt$K)
-elapsed <- function() proc.time()[["elapsed"]]
 cat(sprintf("BLAS %s, OPENBLAS_NUM_THREADS %s\n", La_library(),
             Sys.getenv("OPENBLAS_NUM_THREADS")))
 cat("| set | N | reltol | k | evals | conv | objective | errors | held-out RMSE | time (s) |\n")
@@ -22,15 +21,8 @@ for (name in strsplit(opt$sets, ",")[[1L]]) {
   s <- perturbed_set(name)
   for (reltol in as.numeric(strsplit(opt$reltols, ",")[[1L]])) {
     for (k in -K:K) {
-      t0 <- elapsed()
-      f <- gplvm(s$Ztr, q = 2, reltol = reltol,
-                 noise = 0.1 * s$vbar * (1 + 0.001 * k))
-      tm <- elapsed() - t0
-      err <- if (is.null(s$Zte)) NA else gplvm_rmse(f, s$Zte)
-      cat(sprintf("| %s | %d | %g | %d | %d | %d | %.2f | %d | %.3f | %.1f |\n",
-                  name, nrow(s$Ztr), reltol, k, f$optim$evaluations,
-                  f$optim$convergence, f$objective, nn_errors(f$X, s$class),
-                  err, tm))
+      cat(sprintf("| %s | %d | %g | %d | ", name, nrow(s$Ztr), reltol, k),
+          perturbed_fit_cells(s, k, reltol = reltol), "\n", sep = "")
       flush(stdout())
     }
   }
