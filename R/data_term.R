@@ -413,8 +413,8 @@
 # once (each evaluation is then O(N^3), not O(N^2 D)), unless `gram` is
 # FALSE (the engine's gradient in the data is then that in Y); a workspace
 # for the exact and sparse terms (their N x N or N x M matrices).
-# `cluster`: an evaluator of R/cluster.R, which then evaluates the term.  Returns list(term, blocks, workspace,
-# cluster).
+# `cluster`: an evaluator of R/cluster.R, which then evaluates the term.
+# Returns list(term, blocks, workspace, cluster).
 .data_prepare <- function(term, Y, miss = NULL, cluster = NULL, gram = TRUE) {
   # the size limit names Y's rows, not a pattern's (R/likelihood.R)
   if (inherits(term, "gplvm_data_exact")) .check_exact_size(nrow(Y))

@@ -197,13 +197,13 @@
 # exact model: option "gplvm.exact_max", default 500.  One exact
 # evaluation costs N^3 flops (18 ms at 800 rows on OpenBLAS, one thread).
 # Above 500 rows the sparse fit with the auto M (64) and its
-# preconditioned hyperparameters took 0.05 to 0.15 of the exact fit's
-# time, with as few 1-NN errors or fewer and a better held-out
-# reconstruction: oil (1000 rows) 0.8 s against 16 s, 2 errors in the
-# median of 8 seeds against 2 (of 3 starts); 800 diamonds rows 0.8 s
-# against 5.5 to 19 s; biopsy 0.3 to 0.5 s against 4.9 s
-# (bench/sparse_midsize.R, bench/levers.md section 8).  At 187 rows
-# (mpg) the exact fit was as fast and closer to the data.
+# preconditioned hyperparameters took 0.04 to 0.06 of the exact fit's
+# time, with as few 1-NN errors or fewer (medians): oil (1000 rows) 0.6 s
+# against 16 s, 2 errors over 8 seeds against 2 over 3 starts; 800
+# diamonds rows 0.8 s against 19 s, with a better held-out
+# reconstruction; biopsy (546) 0.3 s against 4.9 s (bench/sparse_midsize.R,
+# bench/levers.md section 8).  At 187 rows (mpg) the exact fit was as
+# fast and closer to the data.
 .exact_max <- function() {
   n <- getOption("gplvm.exact_max", 500L)
   if (!is.numeric(n) || length(n) != 1L || !is.finite(n) || n < 1 ||
