@@ -18,10 +18,10 @@
 #'     sources), so ask for more threads only where processors are free;
 #'   \item a sparse fit, `gplvm(Y, inducing = M)`: O(N M^2) per
 #'     evaluation instead of O(N^3) (see "Sparse fits" in [gplvm-models]);
-#'     the default `inducing = "auto"` chooses it, with M = sqrt(N) / 2
-#'     between 64 and 300, for more than 500 rows
+#'     the default `inducing = "auto"` chooses it, with M = 80 (64 from
+#'     10000 rows, sqrt(N) / 2 from 16900), for more than 500 rows
 #'     (`options(gplvm.exact_max = )`), and says so: on three data sets of
-#'     546 to 1000 rows it took 0.04 to 0.06 of the exact fit's time for
+#'     546 to 1000 rows it took 0.04 to 0.1 of the exact fit's time for
 #'     as few nearest-neighbour errors (`bench/levers.md` in the
 #'     sources).  In such a fit the
 #'     optimiser sees the log-hyperparameters divided by the square root

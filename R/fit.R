@@ -110,10 +110,10 @@
 #' @param inducing `"auto"` (the default) chooses by the number of rows N:
 #'   the exact model up to 500 rows (`options(gplvm.exact_max = )` moves
 #'   the threshold), above that the sparse model (`approx`, VFE by default)
-#'   with M = sqrt(N) / 2 inducing inputs (between 64 and 300), with a
-#'   message saying so; for `bayesian = TRUE`, M = min(N, 50).  `NULL` fits the exact model at any N; a number M (between 1 and N) of
-#'   inducing inputs, or an M by `q` matrix of their starting values, the
-#'   sparse model.
+#'   with M = 80 inducing inputs (64 from 10000 rows, sqrt(N) / 2 past
+#'   16900), with a message saying so; for `bayesian = TRUE`, M = min(N,
+#'   50).  `NULL` fits the exact model at any N; a number M (1 to N) of
+#'   inducing inputs, or an M by `q` matrix of them, the sparse model.
 #' @param approx The sparse approximation, `"vfe"` (default), `"fitc"` or
 #'   `"dtc"`; see [gplvm_loglik()].  Ignored without `inducing`.
 #' @param noise_prior The scale of the inverse-gamma prior on the noise

@@ -216,15 +216,19 @@
   n
 }
 
-# M of the sparse model that inducing = "auto" chooses for n rows:
-# sqrt(n) / 2, between 64 and 300 (64 up to 16900 rows, 71 at 20000, 158
-# at 1e5).  The cost of an evaluation is O(n M^2); on ggplot2's diamonds
+# M of the sparse model that inducing = "auto" chooses for n rows.  An
+# evaluation costs O(n M^2).  Where that is cheap, 80: up to 6400 rows,
+# then as many as keep n M^2 at 6400 x 80^2, which is 64 at 10000 rows.
+# On oil (1000 rows, bench/levers.md section 9) M = 80 left at most 2
+# 1-NN errors from 16 seeds of the inducing inputs (median 0), M = 64
+# up to 3 (median 2).  From there sqrt(n) / 2, between 64 and 300 (64
+# up to 16900 rows, 71 at 20000, 158 at 1e5): on ggplot2's diamonds
 # (bench/landmarks.md) M = 63 kept uwot's 1-NN errors at 16000 rows
 # (1.01 x; M = 253, the former 2 sqrt(n): 0.98 x) in 2680 evaluations
-# of 1/16 the cost, 6.4 x uwot's time against 46 x, and at 5200 rows
-# 1.05 x Rtsne's errors in 2.5 x its time (M = 144: 3.2 x).
+# of 1/16 the cost, and M = 80 took 1.7 x M = 64's time (section 8).
 .auto_inducing_count <- function(n) {
-  as.integer(min(n, max(64, min(300, round(sqrt(n) / 2)))))
+  cheap <- min(80, sqrt(6400 * 80^2 / n))
+  as.integer(min(n, round(max(64, cheap, min(300, sqrt(n) / 2)))))
 }
 
 # gplvm()'s `inducing` after "auto" is settled: NULL (the exact model)

@@ -14,7 +14,8 @@
 #   through R_LD_LIBRARY_PATH / LD_LIBRARY_PATH for that process only.
 # init: passed to gplvm() as is.  sparse_above=auto: gplvm()'s default
 #   (inducing = "auto": the sparse VFE model above 500 rows, 1500 before
-#   session 7, with M = sqrt(N) / 2 between 64 and 300); a number: above
+#   session 7, with M = 80 up to 6400 rows, 64 from 10000 and sqrt(N) / 2
+#   past 16900 since session 8, 64 before); a number: above
 #   that many training rows the fit is sparse with `inducing` inducing
 #   inputs, below exact.
 #

@@ -4,10 +4,14 @@
 
 auto_count <- gplvm:::.auto_inducing_count
 
-test_that("M grows as sqrt(N) / 2, between 64 and 300 and at most N", {
+test_that("M is 80 where cheap, then sqrt(N) / 2 between 64 and 300, at most N", {
   expect_identical(auto_count(30), 30L)
-  expect_identical(auto_count(100), 64L)
-  expect_identical(auto_count(1501), 64L)
+  expect_identical(auto_count(100), 80L)
+  expect_identical(auto_count(1501), 80L)
+  expect_identical(auto_count(6400), 80L)
+  # N M^2 held at 6400 x 80^2 past 6400 rows
+  expect_identical(auto_count(8000), as.integer(round(80 * sqrt(0.8))))
+  expect_identical(auto_count(10000), 64L)
   expect_identical(auto_count(16000), 64L)
   expect_identical(auto_count(20000), 71L)
   expect_identical(auto_count(1e5), 158L)
@@ -32,20 +36,20 @@ expect_exact_silently <- function(Y, ...) {
 }
 
 test_that("past gplvm.exact_max rows the default fit is sparse and says so", {
-  at_threshold(80, 60, 1, function(Y) {
+  at_threshold(100, 60, 1, function(Y) {
     set.seed(4)
     expect_message(fit <- gplvm(Y, q = 2),
-      "80 rows.*sparse model \\(VFE\\) with M = 64.*inducing = NULL")
+      "100 rows.*sparse model \\(VFE\\) with M = 80.*inducing = NULL")
     expect_equal(fit$optim$convergence, 0L)
-    expect_identical(nrow(fit$inducing), 64L)
+    expect_identical(nrow(fit$inducing), 80L)
     expect_identical(fit$approx, "vfe")
     # the same as asking for it
     set.seed(4)
-    asked <- gplvm(Y, q = 2, inducing = 64)
+    asked <- gplvm(Y, q = 2, inducing = 80)
     expect_equal(fit$objective, asked$objective, tolerance = 1e-10)
     # continuing it neither asks again nor changes the model
     expect_no_message(again <- gplvm(Y, init = fit))
-    expect_identical(nrow(again$inducing), 64L)
+    expect_identical(nrow(again$inducing), 80L)
     # inducing = NULL opts out: the exact model, silently
     expect_exact_silently(Y, inducing = NULL)
   })
@@ -57,8 +61,8 @@ test_that("the exact model is the default up to 500 rows", {
   expect_identical(gplvm:::.exact_max(), 500L)
   expect_null(gplvm:::.resolve_inducing("auto", 500L, FALSE))
   expect_message(m <- gplvm:::.resolve_inducing("auto", 501L, FALSE),
-                 "501 rows, more than 500.*M = 64")
-  expect_identical(m, 64L)
+                 "501 rows, more than 500.*M = 80")
+  expect_identical(m, 80L)
 })
 
 test_that("up to gplvm.exact_max rows the default fit is exact, silently", {
