@@ -6,16 +6,23 @@
 # in use (relevance >= 0.01), leave-one-out 1-NN errors in them and in
 # the two most relevant, time, relevances.  Run from the package root:
 #   OPENBLAS_NUM_THREADS=1 R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
-#     Rscript bench/bayes_seeds.R [seeds=1:3] [.bayes_var_start=0.5 ...]
+#     Rscript bench/bayes_seeds.R [seeds=1:3] [restarts=1] [.bayes_var_start=0.5 ...]
+# (restarts: gplvm()'s argument; the best bound of that many starts.)
 # (bench/bayes_cost.md; the oil data from GPLVM_OIL_DIR).
 suppressPackageStartupMessages(library(gplvm))
 source("bench/common.R")  # whole_set(), nn_errors()
 seeds <- 1:3
+restarts <- 1L
 tag <- character()
 for (a in commandArgs(trailingOnly = TRUE)) {
   kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
   if (kv[1L] == "seeds") {
     seeds <- eval(parse(text = kv[2L]))
+    next
+  }
+  if (kv[1L] == "restarts") {
+    restarts <- as.integer(kv[2L])
+    tag <- c(tag, a)
     next
   }
   old <- get(kv[1L], asNamespace("gplvm"))
@@ -27,15 +34,18 @@ w <- whole_set("oil")
 for (seed in seeds) {
   set.seed(seed)
   t0 <- proc.time()[["elapsed"]]
-  f <- gplvm(w$Y, q = 10, bayesian = TRUE, inducing = 50)
+  f <- gplvm(w$Y, q = 10, bayesian = TRUE, inducing = 50,
+             restarts = restarts)
   tm <- proc.time()[["elapsed"]] - t0
   rel <- gplvm:::.ard_relevance(f)
   used <- which(rel >= 0.01)
   top2 <- order(rel, decreasing = TRUE)[1:2]
   cat(sprintf(paste("[%s] seed %d evals %d conv %d bound %.1f dims %d",
-                    "errors %d (top2 %d) time %.1f rel %s\n"), tag, seed,
+                    "errors %d (top2 %d) time %.1f rel %s starts %s\n"),
+              tag, seed,
               f$optim$evaluations, f$optim$convergence, f$loglik,
               length(used), nn_errors(f$X[, used, drop = FALSE], w$class),
               nn_errors(f$X[, top2, drop = FALSE], w$class), tm,
-              paste(signif(rel, 2), collapse = " ")))
+              paste(signif(rel, 2), collapse = " "),
+              paste(sprintf("%.1f", f$restarts), collapse = " ")))
 }
