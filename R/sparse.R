@@ -219,9 +219,8 @@
 # M of the sparse model that inducing = "auto" chooses for n rows.  An
 # evaluation costs O(n M^2).  Where that is cheap, 80: up to 6400 rows,
 # then as many as keep n M^2 at 6400 x 80^2, which is 64 at 10000 rows.
-# On oil (1000 rows, bench/levers.md section 9) M = 80 left at most 2
-# 1-NN errors from 16 seeds of the inducing inputs (median 0), M = 64
-# up to 3 (median 2).  From there sqrt(n) / 2, between 64 and 300 (64
+# On oil (1000 rows, bench/levers.md section 9) M = 80 left more than 2
+# 1-NN errors on 3 of 64 seeds of the inducing inputs, M = 64 on 8.  From there sqrt(n) / 2, between 64 and 300 (64
 # up to 16900 rows, 71 at 20000, 158 at 1e5): on ggplot2's diamonds
 # (bench/landmarks.md) M = 63 kept uwot's 1-NN errors at 16000 rows
 # (1.01 x; M = 253, the former 2 sqrt(n): 0.98 x) in 2680 evaluations

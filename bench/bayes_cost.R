@@ -2,8 +2,8 @@
 # flow training data (1000 x 12, three classes): per seed, the default
 # Bayesian fit gplvm(Y, q = 10, bayesian = TRUE, inducing = 50) (pruning
 # during the optimisation, R/bayes.R), its evaluations, wall time and its
-# ratios to the default plain 2-D fit gplvm(Y) (sparse, M = 64, since
-# the default switched at 500 rows) and to the exact one
+# ratios to the default plain 2-D fit gplvm(Y) (sparse since the default
+# switched at 500 rows; M = 80 since session 8, 64 before) and to the exact one
 # gplvm(Y, inducing = NULL), both timed in the same process,
 # convergence, the dimensions it uses (ARD relevance >= 0.01), the
 # dimensions switched off and when, and the leave-one-out 1-nearest-
