@@ -6,11 +6,12 @@
 # by the best of k k-means starts.  Per seed: evaluations, convergence,
 # objective, errors, time.  Run from the package root:
 #   OPENBLAS_NUM_THREADS=1 R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
-#     Rscript bench/oil_inducing.R [ms=64,80] [nstart=1] [seeds=1:16]
+#     Rscript bench/oil_inducing.R [ms=64,80] [nstart=1] [seeds=1:16] [reltol=1e-5]
 # (bench/levers.md section 9; the oil data from GPLVM_OIL_DIR).
 suppressPackageStartupMessages(library(gplvm))
 source("bench/common.R")  # bench_args(), whole_set(), nn_errors()
-opt <- bench_args(list(ms = "64,80", nstart = "1", seeds = "1:16"))
+opt <- bench_args(list(ms = "64,80", nstart = "1", seeds = "1:16",
+                       reltol = "1e-5"))
 nstart <- as.integer(opt$nstart)
 if (nstart > 1L) {
   ns <- asNamespace("gplvm")
@@ -31,7 +32,7 @@ for (M in as.integer(strsplit(opt$ms, ",")[[1L]])) {
   for (seed in eval(parse(text = opt$seeds))) {
     set.seed(seed)
     t0 <- proc.time()[["elapsed"]]
-    f <- gplvm(w$Y, q = 2, inducing = M)
+    f <- gplvm(w$Y, q = 2, inducing = M, reltol = as.numeric(opt$reltol))
     tm <- proc.time()[["elapsed"]] - t0
     cat(sprintf(paste("M %d nstart %d seed %d evals %d conv %d obj %.1f",
                       "errors %d time %.1f\n"), M, nstart, seed,
