@@ -25,8 +25,7 @@ run_chain <- function(Y, chain) {
   }
   list(fit = f, evals = evals)
 }
-cat(sprintf("BLAS %s, OPENBLAS_NUM_THREADS %s\n", La_library(),
-            Sys.getenv("OPENBLAS_NUM_THREADS")))
+print_blas()
 cat("| set | N | seed | arm | evals | conv | objective | 1-NN errors | time (s) | Rtsne (s) | Rtsne errors | ratio | load |\n")
 cat("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 for (name in strsplit(opt$sets, ",")[[1L]]) {

@@ -6,6 +6,12 @@
 
 load_avg <- function() scan("/proc/loadavg", n = 1L, quiet = TRUE)
 
+# The first line of a benchmark's output: the BLAS this process runs on.
+print_blas <- function() {
+  cat(sprintf("BLAS %s, OPENBLAS_NUM_THREADS %s\n", La_library(),
+              Sys.getenv("OPENBLAS_NUM_THREADS")))
+}
+
 # A script's key=value arguments over its defaults `opt` (a named list of
 # strings); an unknown key or an argument without one "=" is an error.
 bench_args <- function(opt, args = commandArgs(trailingOnly = TRUE)) {

@@ -26,8 +26,7 @@ if (nstart > 1L) {
   }, "gplvm")
 }
 w <- whole_set("oil")
-cat(sprintf("BLAS %s, OPENBLAS_NUM_THREADS %s\n", La_library(),
-            Sys.getenv("OPENBLAS_NUM_THREADS")))
+print_blas()
 for (M in as.integer(strsplit(opt$ms, ",")[[1L]])) {
   for (seed in eval(parse(text = opt$seeds))) {
     set.seed(seed)

@@ -12,8 +12,7 @@ suppressPackageStartupMessages(library(gplvm))
 source("bench/common.R")
 K <- as.integer(Sys.getenv("K", "2"))
 elapsed <- function() proc.time()[["elapsed"]]
-cat(sprintf("BLAS %s, OPENBLAS_NUM_THREADS %s\n", La_library(),
-            Sys.getenv("OPENBLAS_NUM_THREADS")))
+print_blas()
 cat("| set (rows) | gplvm s | evaluations | errors | Rtsne s | errors | uwot s | errors | time / Rtsne | time / uwot | errors / Rtsne | converged | load |\n")
 cat("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 for (nm in strsplit(Sys.getenv("SETS", "mpg,midwest,biopsy"), ",")[[1L]]) {

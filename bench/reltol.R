@@ -13,8 +13,7 @@ source("bench/common.R")  # bench_args(), split_set(), nn_errors(), ...
 opt <- bench_args(list(sets = "mpg,midwest,biopsy,pima", reltols = "1e-6,1e-5",
                        K = "1"))
 K <- as.integer(opt$K)
-cat(sprintf("BLAS %s, OPENBLAS_NUM_THREADS %s\n", La_library(),
-            Sys.getenv("OPENBLAS_NUM_THREADS")))
+print_blas()
 cat("| set | N | reltol | k | evals | conv | objective | errors | held-out RMSE | time (s) |\n")
 cat("|---|---|---|---|---|---|---|---|---|---|\n")
 for (name in strsplit(opt$sets, ",")[[1L]]) {

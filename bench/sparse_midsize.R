@@ -14,8 +14,7 @@ source("bench/common.R")  # bench_args(), split_set(), nn_errors(), ...
 opt <- bench_args(list(sets = "oil,diamonds1000,biopsy", ms = "64,100,128",
                        K = "1", seeds = "1"))
 K <- as.integer(opt$K)
-cat(sprintf("BLAS %s, OPENBLAS_NUM_THREADS %s\n", La_library(),
-            Sys.getenv("OPENBLAS_NUM_THREADS")))
+print_blas()
 options(gplvm.exact_max = 300)
 cat("| set | N | M | seed | k | evals | conv | objective | errors | held-out RMSE | time (s) |\n")
 cat("|---|---|---|---|---|---|---|---|---|---|---|\n")
