@@ -164,10 +164,10 @@
 #'       prior; with `dynamics` the dynamics term), the log prior of the
 #'       noise (0 without), and their sum, the maximised value;
 #'       `loglik_init` is `loglik` at the start.}
-#'     \item{`optim`}{the optimiser's report: `method`, `reltol`, `convergence` (0:
-#'       converged; see "Convergence"), `message`, `counts`, `evaluations`,
-#'       `runs`, `failed`, `max_gradient`, `jitter_count`; and the field
-#'       `time`, the wall time in seconds.}
+#'     \item{`optim`}{the optimiser's report: `method`, `reltol`,
+#'       `convergence` (0: converged; see "Convergence"), `message`,
+#'       `counts`, `evaluations`, `runs`, `failed`, `max_gradient`,
+#'       `jitter_count`; and the field `time`, the wall time in seconds.}
 #'     \item{`center`, `scale`, `Y`}{the column means and (with
 #'       `scale = TRUE`) standard deviations, and the centred, scaled data
 #'       the model sees.}

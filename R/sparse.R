@@ -196,8 +196,8 @@
 # The most rows the default plain fit (inducing = "auto") fits with the
 # exact model: option "gplvm.exact_max", default 500.  One exact
 # evaluation costs N^3 flops (18 ms at 800 rows on OpenBLAS, one thread).
-# Above 500 rows the sparse fit with the auto M (64) and its
-# preconditioned hyperparameters took 0.04 to 0.06 of the exact fit's
+# Above 500 rows the sparse fit with M = 64 (the auto M until session 8)
+# and its preconditioned hyperparameters took 0.04 to 0.06 of the exact fit's
 # time, with as few 1-NN errors or fewer (medians): oil (1000 rows) 0.6 s
 # against 16 s, 2 errors over 8 seeds against 2 over 3 starts; 800
 # diamonds rows 0.8 s against 19 s, with a better held-out
@@ -220,8 +220,9 @@
 # evaluation costs O(n M^2).  Where that is cheap, 80: up to 6400 rows,
 # then as many as keep n M^2 at 6400 x 80^2, which is 64 at 10000 rows.
 # On oil (1000 rows, bench/levers.md section 9) M = 80 left more than 2
-# 1-NN errors on 3 of 64 seeds of the inducing inputs, M = 64 on 8.  From there sqrt(n) / 2, between 64 and 300 (64
-# up to 16900 rows, 71 at 20000, 158 at 1e5): on ggplot2's diamonds
+# 1-NN errors on 3 of 64 seeds of the inducing inputs, M = 64 on 8.
+# From there sqrt(n) / 2, between 64 and 300 (64 up to 16900 rows, 71 at
+# 20000, 158 at 1e5): on ggplot2's diamonds
 # (bench/landmarks.md) M = 63 kept uwot's 1-NN errors at 16000 rows
 # (1.01 x; M = 253, the former 2 sqrt(n): 0.98 x) in 2680 evaluations
 # of 1/16 the cost, and M = 80 took 1.7 x M = 64's time (section 8).

@@ -4,7 +4,7 @@
 
 auto_count <- gplvm:::.auto_inducing_count
 
-test_that("M is 80 where cheap, then sqrt(N) / 2 between 64 and 300, at most N", {
+test_that("M is 80 where cheap, then sqrt(N) / 2 in [64, 300], at most N", {
   expect_identical(auto_count(30), 30L)
   expect_identical(auto_count(100), 80L)
   expect_identical(auto_count(1501), 80L)
