@@ -204,24 +204,28 @@
 #' five dimensions of relevance \eqn{2 \times 10^{-4}}{2e-4} to
 #' \eqn{10^{-3}}{1e-3} kept KL divergences of 1200 to 4500 nats each.  So
 #' with `prune = TRUE` (the default), every 250 evaluations and whenever
-#' the optimiser has converged, each dimension whose relevance has fallen
+#' the optimiser has converged, dimensions whose relevance has fallen
 #' below 0.01 of the largest (the cut that `print` counts used dimensions
-#' by; `prune` can give another) is switched off at once: its means 0
-#' and variances 1, as the prior, its inducing inputs 0 and its
+#' by; `prune` can give another) are switched off: all of them the first
+#' time, then the least relevant alone, as two dimensions that share a
+#' direction can fall below the cut together.  A switched-off dimension
+#' has means 0 and variances 1, as the prior, inducing inputs 0 and a
 #' lengthscale \eqn{10^6}{1e6} times the smallest, where the bound no
-#' longer depends on it; the optimiser then continues from there with
+#' longer depends on it; the optimiser continues from there with
 #' everything else kept, and (with the default RBF kernel) evaluations
-#' leave the dimension out.  The fit has converged when a run of the
-#' optimiser converges (see "Convergence" in [gplvm()]) with no dimension
-#' left to switch off, all within `maxit`.  The most relevant dimension is
-#' never switched off.  The switch is a decision, not a trial: the bound
-#' may drop at it (by the KL it frees and the fit it loses) before the
-#' optimiser climbs again, and on 300 rows of the oil data the fit
-#' converged in 1448 evaluations to a bound of 1479.5, against 4009
-#' evaluations and 1477.2 without it (the package's
+#' leave the dimension out.  The bound may drop at a switch (by the KL it
+#' frees and the fit it loses) before the optimiser climbs again; if the
+#' fit then converges below the bound it had at the switch, the switch is
+#' undone: the fit goes back to that point and keeps the dimension, which
+#' `print` then counts as used whatever its relevance.  The fit has
+#' converged when a run of the optimiser converges (see "Convergence" in
+#' [gplvm()]) with no dimension left to switch off, all within `maxit`.
+#' The most relevant dimension is never switched off.  On 300 rows of the
+#' oil data the fit converged in 1448 evaluations to a bound of 1479.5,
+#' against 4009 evaluations and 1477.2 without pruning (the package's
 #' `bench/bayes_cost.md`).  `fit$pruning` lists the switches (dimension,
-#' evaluations before it, its relevance and the bound then), and print
-#' shows them.  The result has class
+#' evaluations before it, its relevance and the bound then, whether it
+#' was undone), and print shows them.  The result has class
 #' `c("bgplvm", "gplvm")` with the means in `X` and the variances in
 #' `X_var`; see [bgplvm-methods] for what its methods do.  A point at which
 #' the bound cannot be evaluated (an overflow far from the optimum) counts

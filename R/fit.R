@@ -134,11 +134,10 @@
 #'   `q = 2` (see "Which fit to draw" in [gplvm-models]).
 #' @param prune With `bayesian = TRUE`: `TRUE` (relevance cutoff 0.01,
 #'   the one [print.bgplvm()] counts used dimensions by), a cutoff between
-#'   0 and 1, or `FALSE`.  During the optimisation (every 250 evaluations
-#'   and whenever the optimiser converges) each latent dimension whose ARD
-#'   relevance has fallen below the cutoff is switched off and the
-#'   optimiser continues without it (see "Bayesian GP-LVM" in
-#'   [gplvm-models]); `fit$pruning` lists the switches.  Ignored otherwise.
+#'   0 and 1, or `FALSE`.  During the optimisation, latent dimensions
+#'   whose ARD relevance falls below the cutoff are switched off, unless
+#'   the bound then ends lower (see "Bayesian GP-LVM" in [gplvm-models]);
+#'   `fit$pruning` lists the switches.  Ignored otherwise.
 #' @param back Back-constraint: `"none"` (free latent positions),
 #'   `"kernel"` or `"mlp"`: the latent positions (with `bayesian = TRUE`
 #'   the means of \eqn{q(X)}{q(X)}) are a mapping of the data whose

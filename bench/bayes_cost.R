@@ -5,7 +5,7 @@
 # ratios to the default plain 2-D fit gplvm(Y) (sparse since the default
 # switched at 500 rows; M = 80 since session 8, 64 before) and to the exact one
 # gplvm(Y, inducing = NULL), both timed in the same process,
-# convergence, the dimensions it uses (ARD relevance >= 0.01), the
+# convergence, the dimensions it uses (gplvm:::.dims_used()), the
 # dimensions switched off and when, and the leave-one-out 1-nearest-
 # neighbour errors of the means in the two most relevant dimensions.
 # Issue 23 asks for: converged, at most 3 dimensions, at most 3 errors,
@@ -89,16 +89,18 @@ for (seed in as.integer(strsplit(opt$seeds, ",")[[1L]])) {
   rel <- gplvm:::.ard_relevance(fit)
   top <- order(-rel)[1:2]
   off <- fit$pruning
+  used <- gplvm:::.dims_used(rel, off)
   line <- sprintf("| %d | %d | %d | %.0f | %s | %d | %s | %d | %d | %.1f |",
                   seed, fit$optim$convergence, fit$optim$evaluations,
                   b$time, if (is.na(plain_time)) "" else
                     sprintf("%.2f; %.2f", b$time / plain_time,
                             b$time / exact_time),
-                  sum(rel >= 0.01),
-                  paste(sprintf("X%d@%d", off$dimension, off$evaluation),
+                  sum(used),
+                  paste(sprintf("X%d@%d%s", off$dimension, off$evaluation,
+                                ifelse(off$undone, "(undone)", "")),
                         collapse = " "),
                   nn_errors(fit$X[, top], labels),
-                  nn_errors(fit$X[, rel >= 0.01, drop = FALSE], labels),
+                  nn_errors(fit$X[, used, drop = FALSE], labels),
                   fit$loglik)
   cat(line, "\n")
   cat("  relevance:", signif(rel, 2), "\n")

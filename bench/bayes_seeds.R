@@ -3,8 +3,9 @@
 # constants of the package replaced in this process only, to measure a
 # start: e.g. .bayes_var_start=0.5 starts the variances of q(X) at 0.5
 # instead of 0.1.  Per seed: evaluations, convergence, bound, dimensions
-# in use (relevance >= 0.01), leave-one-out 1-NN errors in them and in
-# the two most relevant, time, relevances.  Run from the package root:
+# in use (relevance >= 0.01, or switched back on by the pruning loop),
+# leave-one-out 1-NN errors in them and in the two most relevant, time,
+# relevances.  Run from the package root:
 #   OPENBLAS_NUM_THREADS=1 R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
 #     Rscript bench/bayes_seeds.R [seeds=1:3] [restarts=1] [.bayes_var_start=0.5 ...]
 # (restarts: gplvm()'s argument; the best bound of that many starts.)
@@ -38,7 +39,7 @@ for (seed in seeds) {
              restarts = restarts)
   tm <- proc.time()[["elapsed"]] - t0
   rel <- gplvm:::.ard_relevance(f)
-  used <- which(rel >= 0.01)
+  used <- which(gplvm:::.dims_used(rel, f$pruning))
   top2 <- order(rel, decreasing = TRUE)[1:2]
   cat(sprintf(paste("[%s] seed %d evals %d conv %d bound %.1f dims %d",
                     "errors %d (top2 %d) time %.1f rel %s starts %s\n"),

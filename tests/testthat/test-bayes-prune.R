@@ -11,6 +11,38 @@ plane_data <- function(n = 60, d = 10, noise = 0.01) {
   sin(X %*% W + rep(b, each = n)) + matrix(rnorm(n * d, sd = noise), n)
 }
 
+# A converged fit without pruning (30 rows, q = 3) for the stand-ins of
+# .fit_once() below.
+prune_base <- function() {
+  set.seed(91)
+  base <- gplvm(plane_data(30), q = 3, bayesian = TRUE, inducing = 6,
+                maxit = 3000, prune = FALSE)
+  expect_equal(base$optim$convergence, 0L)
+  base
+}
+
+# Run k of a stand-in for .fit_once() from `start`: `base` with the model's
+# kernel and the start's state, 7 evaluations; run 1 stops at its budget
+# with dimension 3 at relevance 1e-4, later runs converge.
+fake_run <- function(base, m, start, k) {
+  f <- base
+  f$kernel <- m$kernel
+  if (k == 1L) {
+    kern_params(f$kernel)[c("rbf.lengthscale1", "rbf.lengthscale2",
+                            "rbf.lengthscale3")] <- c(1, 2, 100)
+  }
+  f$X <- start$X
+  f$X_var <- start$S
+  f$inducing <- start$Z
+  f$X_init <- start$X
+  f$optim$convergence <- if (k == 1L) 1L else 0L
+  f$optim$evaluations <- 7L
+  f$optim$failed <- 1L
+  f$optim$runs <- 2L
+  f$time <- 1
+  f
+}
+
 test_that("the relevance parameters are found in any kernel layout", {
   k <- kern_rbf(2, c(1, 2, 3))
   p <- .relevance_param(k)
@@ -91,31 +123,14 @@ test_that("'prune' is TRUE, FALSE or a cutoff, and is checked", {
 })
 
 test_that("the loop checks the rule between runs and counts the whole fit", {
-  set.seed(91)
-  base <- gplvm(plane_data(30), q = 3, bayesian = TRUE, inducing = 6,
-                maxit = 3000, prune = FALSE)
-  expect_equal(base$optim$convergence, 0L)
+  base <- prune_base()
   # a stand-in for .fit_once(): the first run stops at its budget with
   # dimension 3 at relevance 1e-4; the second converges with it off
   calls <- list()
   fake <- function(m, start) {
     calls[[length(calls) + 1L]] <<- list(model = m, start = start)
-    f <- base
-    f$kernel <- m$kernel
-    if (length(calls) == 1L) {
-      kern_params(f$kernel)[c("rbf.lengthscale1", "rbf.lengthscale2",
-                              "rbf.lengthscale3")] <- c(1, 2, 100)
-    }
-    f$X <- start$X
-    f$X_var <- start$S
-    f$inducing <- start$Z
-    f$X_init <- start$X
-    f$optim$convergence <- if (length(calls) == 1L) 1L else 0L
-    f$optim$evaluations <- 7L
-    f$optim$failed <- 1L
-    f$optim$runs <- 2L
-    f$time <- 1
-    list(fit = f, warnings = list(length(calls)))
+    list(fit = fake_run(base, m, start, length(calls)),
+         warnings = list(length(calls)))
   }
   s <- list(X = base$X_init, S = base$X_var_init, Z = base$inducing_init,
             warm = TRUE)
@@ -149,6 +164,71 @@ test_that("the loop checks the rule between runs and counts the whole fit", {
   expect_length(calls, 1L)
   expect_identical(calls[[1L]]$model$maxit, 7L)
   expect_identical(res$fit$optim$convergence, 1L)
+})
+
+test_that("the loop undoes a switch after which the bound converged lower", {
+  base <- prune_base()
+  # run 1 stops at its budget, bound 100, dimension 3 at relevance 1e-4;
+  # run 2 (dimension 3 off) converges at 50, below it; run 3 (from run
+  # 1's end) converges at 120
+  calls <- list()
+  fake <- function(m, start) {
+    k <- length(calls) + 1L
+    calls[[k]] <<- list(model = m, start = start)
+    if (k == 1L) start$X[, 1] <- start$X[, 1] + 1  # run 1 moves the means
+    f <- fake_run(base, m, start, k)
+    f$loglik <- c(100, 50, 120)[k]
+    list(fit = f, warnings = list(k))
+  }
+  s <- list(X = base$X_init, S = base$X_var_init, Z = base$inducing_init,
+            warm = TRUE)
+  model <- list(kernel = base$kernel, noise = 0.5, maxit = 100L)
+  res <- .bayes_prune(model, s, 0.01, fake, every = 10L)
+  expect_length(calls, 3L)
+  third <- calls[[3L]]$start
+  # run 3 starts where run 1 ended, dimension 3 on again for good
+  expect_identical(unname(third$X[, 1]), unname(base$X_init[, 1] + 1))
+  expect_identical(unname(third$X[, 3]), unname(base$X_init[, 3]))
+  expect_equal(unname(.ard_relevance(list(kernel = calls[[3L]]$model$kernel,
+                                          X = base$X))[3]), 1e-4)
+  expect_identical(res$fit$loglik, 120)
+  expect_identical(res$fit$optim$convergence, 0L)
+  expect_identical(res$fit$optim$evaluations, 21L)
+  expect_identical(res$fit$pruning$dimension, 3L)
+  expect_identical(res$fit$pruning$undone, TRUE)
+  rel <- .ard_relevance(res$fit)
+  expect_identical(unname(.dims_used(rel, res$fit$pruning)), rep(TRUE, 3))
+  expect_identical(unname(.dims_used(rel)), c(TRUE, TRUE, FALSE))
+  out <- capture.output(.cat_relevance(rel, res$fit$pruning))
+  expect_true(any(grepl("Dimensions used \\(relevance >= 0.01, and X3\\): 3 of 3",
+                        out)))
+  expect_true(any(grepl("^X3 switched off after 7 evaluations .*, back on",
+                        out)))
+  # a switch after which the bound passes the one before it stays
+  calls <- list()
+  fake2 <- function(m, start) {
+    r <- fake(m, start)
+    r$fit$loglik <- c(100, 101)[length(calls)]
+    r
+  }
+  res <- .bayes_prune(model, s, 0.01, fake2, every = 10L)
+  expect_length(calls, 2L)
+  expect_identical(res$fit$pruning$undone, FALSE)
+})
+
+test_that("the rule switches all at first, then the least relevant", {
+  fit <- list(kernel = kern_rbf(lengthscale = 1 / sqrt(c(1, 0.5, 0.005,
+                                                         0.002, 0.015))) +
+                kern_bias(),
+              X = matrix(0, 2, 5))
+  rel <- .ard_relevance(fit)
+  expect_equal(unname(rel), c(1, 0.5, 0.005, 0.002, 0.015))
+  expect_identical(.prune_next(fit, rel, 0.01, integer(), TRUE), 3:4)
+  expect_identical(.prune_next(fit, rel, 0.01, integer(), FALSE), 4L)
+  # never one switched back on
+  expect_identical(.prune_next(fit, rel, 0.01, 4L, FALSE), 3L)
+  expect_identical(.prune_next(fit, rel, 0.01, 3:4, TRUE), integer())
+  expect_identical(.prune_next(fit, rel, 0.02, 3:4, FALSE), 5L)
 })
 
 test_that("a 2-D latent in q = 4 is pruned to 2 during the fit, converged", {
