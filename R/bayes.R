@@ -40,10 +40,16 @@
                             ndim = ncol(Y)) {
   spec <- .kernel_spec(kernel, ncol(X))
   res <- .Call(C_gplvm_bayes_call, Y, X, S, Z, spec$type, spec$npar,
-               spec$par, noise, as.double(ndim), gradient, .gplvm_threads())
+               spec$par, noise, as.double(ndim), gradient, .gplvm_threads(),
+               .psi_cache)
   .stop_on_bayes_status(res$status)
   res
 }
+
+# Whether an evaluation keeps the Psi2 values of its first pass for the
+# gradient's (src/bayes.c; the same numbers, computed once); FALSE only to
+# test and time the other way.
+.psi_cache <- TRUE
 
 # .loglik_bayes_c() on the latent dimensions the kernel still uses
 # (.bayes_dims_on()), the gradients of the others 0: a switched-off

@@ -2,8 +2,9 @@
 # where pruning has switched off all but `on` of q latent dimensions
 # (N x 12 data, M inducing inputs, RBF ARD + bias): the engine on every
 # dimension (.loglik_bayes_c) against the engine on the dimensions in
-# use (.loglik_bayes_on, what a fit evaluates), alternating, medians
-# over `reps` pairs in one process.
+# use (.loglik_bayes_on, what a fit evaluates) and the latter without the
+# Psi2 cache (.psi_cache, src/bayes.c; identical results), alternating,
+# medians over `reps` triples in one process.
 #   Rscript bench/bayes_dims_on.R [n=1000] [m=50] [q=10] [on=3] [reps=20]
 # (from the package root; OpenBLAS with one thread).
 source("bench/common.R")  # bench_args()
@@ -30,15 +31,24 @@ time_it <- function(f) {
   proc.time()[["elapsed"]] - t0
 }
 reps <- as.integer(opt$reps)
-full <- used <- numeric(reps)
+on_dims <- function() ns$.loglik_bayes_on(Y, X, S, Z, k, 0.1, TRUE, ncol(Y))
+without_cache <- function() {
+  assignInNamespace(".psi_cache", FALSE, "gplvm")
+  on.exit(assignInNamespace(".psi_cache", TRUE, "gplvm"))
+  on_dims()
+}
+stopifnot(identical(on_dims(), without_cache()))
+full <- used <- nocache <- numeric(reps)
 for (r in seq_len(reps)) {
   full[r] <- time_it(function() ns$.loglik_bayes_c(Y, X, S, Z, k, 0.1, TRUE))
-  used[r] <- time_it(function() ns$.loglik_bayes_on(Y, X, S, Z, k, 0.1,
-                                                      TRUE, ncol(Y)))
+  used[r] <- time_it(on_dims)
+  nocache[r] <- time_it(without_cache)
 }
 cat(sprintf(paste("N %d, M %d, q %d, %d in use, threads %d, BLAS %s:",
                   "every dimension %.1f ms, dimensions in use %.1f ms,",
-                  "ratio %.2f (medians of %d)\n"),
+                  "ratio %.2f; in use without the Psi2 cache %.1f ms,",
+                  "cache / none %.2f (medians of %d)\n"),
             n, m, q, on, ns$.gplvm_threads(), basename(La_library()),
             1000 * median(full), 1000 * median(used),
-            median(used) / median(full), reps))
+            median(used) / median(full), 1000 * median(nocache),
+            median(used) / median(nocache), reps))

@@ -31,6 +31,8 @@
 #include <string.h>
 
 #define MAX_B_TRIES 6
+/* 10 MB at n = 1000, m = 50; a pass computes the values again above */
+#define PSI_CACHE_BYTES ((size_t) 128 << 20)
 
 /* L^-T X L^-1 in place (X m x m). */
 static void unwhiten(const double *L, int m, double *X)
@@ -42,10 +44,12 @@ static void unwhiten(const double *L, int m, double *X)
 int gplvm_bayes_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
                       const double *mu, const double *S, const double *Z,
                       int m, int q, int nthreads, double *Psi1, double *psi0,
-                      double *Psi2, double *PY, double *yy, double *kl)
+                      double *Psi2, double *PY, double *yy, double *kl,
+                      double *cache)
 {
     size_t nm = (size_t) n * m;
-    gplvm_psi_stats(kf, mu, S, n, Z, m, q, psi0, Psi1, Psi2, nthreads);
+    gplvm_psi_stats(kf, mu, S, n, Z, m, q, psi0, Psi1, Psi2, nthreads,
+                    cache);
     if (!R_FINITE(*psi0) || !gplvm_all_finite(Psi1, nm) ||
         !gplvm_all_finite(Psi2, (size_t) m * m))
         return GPLVM_NONFINITE;
@@ -176,7 +180,7 @@ int gplvm_bayes_rows_grad(const gplvm_kernel *kf, const double *Y, int n,
                           const double *Z, int m, int q,
                           const gplvm_bayes_weights *w, int nthreads,
                           double *W1, double *gmu, double *gS, double *gZ,
-                          double *gf, int nf)
+                          double *gf, int nf, double *cache)
 {
     double beta = w->beta;
     /* W1 = beta^2 Y E' L^-1 */
@@ -189,7 +193,7 @@ int gplvm_bayes_rows_grad(const gplvm_kernel *kf, const double *Y, int n,
     }
     for (size_t i = 0; i < (size_t) m * q; i++) gZ[i] = 0.0;
     gplvm_psi_grad(kf, mu, S, n, Z, m, q, w->g0, W1, w->W2, gmu, gS, gZ, gf,
-                   nthreads);
+                   nthreads, cache);
     if (!gplvm_all_finite(gmu, (size_t) n * q) ||
         !gplvm_all_finite(gS, (size_t) n * q))
         return GPLVM_NONFINITE;
@@ -200,7 +204,8 @@ int gplvm_bayes_rows_grad(const gplvm_kernel *kf, const double *Y, int n,
 int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
                        const double *mu, const double *S, const double *Z,
                        int m, int q, const gplvm_kernel *k, double noise,
-                       int want_grad, int nthreads, double *bound,
+                       int want_grad, int use_cache, int nthreads,
+                       double *bound,
                        double *gmu, double *gS, double *gZ, double *gpar,
                        double *gnoise, double *jitter, int *retries)
 {
@@ -218,8 +223,14 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     double *Psi1 = (double *) R_alloc((size_t) n * m, sizeof(double));
     double *Psi2 = (double *) R_alloc(mm, sizeof(double));
     double *PY = (double *) R_alloc(md, sizeof(double));
+    /* the gradient step reads the Psi2 values of the stats step back when
+     * they fit in PSI_CACHE_BYTES */
+    size_t clen = gplvm_psi_cache_len(n, m);
+    double *cache = want_grad && use_cache &&
+        clen <= PSI_CACHE_BYTES / sizeof(double) ?
+        (double *) R_alloc(clen, sizeof(double)) : NULL;
     status = gplvm_bayes_stats(&kf, Y, n, d, mu, S, Z, m, q, nthreads, Psi1,
-                               &psi0, Psi2, PY, &yy, &kl);
+                               &psi0, Psi2, PY, &yy, &kl, cache);
     if (status != GPLVM_OK) return status;
     gplvm_bayes_weights w;
     gplvm_bayes_weights_alloc(&w, m, d);
@@ -229,7 +240,8 @@ int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
     if (status != GPLVM_OK || !want_grad) return status;
     double *gf = (double *) R_alloc(nf > 0 ? nf : 1, sizeof(double));
     status = gplvm_bayes_rows_grad(&kf, Y, n, d, mu, S, Z, m, q, &w,
-                                   nthreads, Psi1, gmu, gS, gZ, gf, nf);
+                                   nthreads, Psi1, gmu, gS, gZ, gf, nf,
+                                   cache);
     if (status != GPLVM_OK) return status;
     double trace_z;
     gplvm_kernel_grad(&kf, Z, m, q, w.WK, 0, gZ, gf, &trace_z, 1);

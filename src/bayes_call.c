@@ -43,7 +43,7 @@ SEXP gplvm_psi_call(SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar, SEXP par,
     SEXP p1 = PROTECT(allocMatrix(REALSXP, n, m));
     SEXP p2 = PROTECT(allocMatrix(REALSXP, m, m));
     gplvm_psi_stats(&k, REAL(mu), REAL(S), n, REAL(Z), m, q, REAL(p0),
-                    REAL(p1), REAL(p2), nthreads);
+                    REAL(p1), REAL(p2), nthreads, NULL);
     SET_VECTOR_ELT(out, 0, p0);
     SET_VECTOR_ELT(out, 1, p1);
     SET_VECTOR_ELT(out, 2, p2);
@@ -70,7 +70,7 @@ static SEXP grad_out(int want, int nr, int nc, double **buf)
 
 SEXP gplvm_bayes_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar,
                       SEXP par, SEXP noise, SEXP ndim, SEXP gradient,
-                      SEXP threads)
+                      SEXP threads, SEXP cache)
 {
     int n, d, nx, q, m;
     gplvm_kernel k;
@@ -88,6 +88,7 @@ SEXP gplvm_bayes_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar,
     if (!has_nonwhite) error("'kernel' must have a part other than white");
     int want_grad = gplvm_flag_arg(gradient, "gradient");
     int nthreads = gplvm_threads_arg(threads);
+    int use_cache = gplvm_flag_arg(cache, "cache");
 
     const char *names[] = {"bound", "X", "X_var", "inducing", "kernel",
                            "noise", "jitter", "retries", "status", ""};
@@ -103,7 +104,8 @@ SEXP gplvm_bayes_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar,
     SEXP retries = PROTECT(ScalarInteger(0));
     int status = gplvm_bayes_engine(REAL(Y), n, d, D, REAL(mu), REAL(S),
                                     REAL(Z), m, q, &k, s2, want_grad,
-                                    nthreads, REAL(val), bmu, bS, bZ, bpar,
+                                    use_cache, nthreads, REAL(val), bmu, bS,
+                                    bZ, bpar,
                                     REAL(gnoise), REAL(jitter),
                                     INTEGER(retries));
     SEXP parts[] = {val, gmu, gS, gZ, gpar, gnoise, jitter, retries};
@@ -171,7 +173,8 @@ SEXP gplvm_bayes_stats_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type,
     double *Psi1 = (double *) R_alloc((size_t) n * m + 1, sizeof(double));
     int status = gplvm_bayes_stats(&s.kf, REAL(Y), n, d, REAL(mu), REAL(S),
                                    REAL(Z), m, q, nthreads, Psi1, REAL(psi0),
-                                   REAL(Psi2), REAL(PY), REAL(yy), REAL(kl));
+                                   REAL(Psi2), REAL(PY), REAL(yy), REAL(kl),
+                                   NULL);
     SET_VECTOR_ELT(out, 0, ScalarReal(n));
     SEXP parts[] = {psi0, Psi2, PY, yy, kl};
     for (int i = 0; i < 5; i++) SET_VECTOR_ELT(out, i + 1, parts[i]);
@@ -270,7 +273,7 @@ SEXP gplvm_bayes_grad_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type,
     int status = gplvm_bayes_rows_grad(&s.kf, REAL(Y), n, d, REAL(mu),
                                        REAL(S), REAL(Z), m, q, &w, nthreads,
                                        W1, REAL(gmu), REAL(gS), REAL(gZ), gf,
-                                       s.nf);
+                                       s.nf, NULL);
     gplvm_unstrip_grad(&s.k, s.nf, s.map, gf, 0.0, REAL(gpar));
     SEXP parts[] = {gmu, gS, gZ, gpar};
     for (int i = 0; i < 4; i++) SET_VECTOR_ELT(out, i, parts[i]);

@@ -141,7 +141,7 @@ SEXP gplvm_bayes_grad_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type,
                            SEXP E, SEXP W2, SEXP threads);
 SEXP gplvm_bayes_call(SEXP Y, SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar,
                       SEXP par, SEXP noise, SEXP ndim, SEXP gradient,
-                      SEXP threads);
+                      SEXP threads, SEXP cache);
 /* psi-statistics: list(psi0, psi1, psi2). */
 SEXP gplvm_psi_call(SEXP mu, SEXP S, SEXP Z, SEXP type, SEXP npar, SEXP par,
                     SEXP threads);

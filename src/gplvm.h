@@ -429,10 +429,16 @@ int gplvm_psi_white(const gplvm_kernel *k, int p);
 
 /* psi0 (scalar), Psi1 (n x m) and Psi2 (m x m, full) of k under
  * q(x_n) = N(mu_n, diag S_n) (mu, S n x q) and inducing inputs Z (m x q).
- * k must have no white parts.  Results do not depend on nthreads. */
+ * k must have no white parts.  Results do not depend on nthreads.  cache:
+ * NULL, or gplvm_psi_cache_len(n, m) doubles that keep the per-row values
+ * of k's first RBF part's own term for gplvm_psi_grad() at the same
+ * inputs (the exp per pair of inducing inputs and row is most of an
+ * evaluation, bench/bayes_cost.md). */
+size_t gplvm_psi_cache_len(int n, int m);
 void gplvm_psi_stats(const gplvm_kernel *k, const double *mu,
                      const double *S, int n, const double *Z, int m, int q,
-                     double *psi0, double *Psi1, double *Psi2, int nthreads);
+                     double *psi0, double *Psi1, double *Psi2, int nthreads,
+                     double *cache);
 
 /* Adds the gradient of g0 psi0 + sum(W1 .* Psi1) + sum(W2 .* Psi2) (W2
  * symmetric) with respect to mu, S (n x q), Z (m x q) and the parameters
@@ -440,7 +446,8 @@ void gplvm_psi_stats(const gplvm_kernel *k, const double *mu,
 void gplvm_psi_grad(const gplvm_kernel *k, const double *mu, const double *S,
                     int n, const double *Z, int m, int q, double g0,
                     const double *W1, const double *W2, double *gmu,
-                    double *gS, double *gZ, double *gpar, int nthreads);
+                    double *gS, double *gZ, double *gpar, int nthreads,
+                    double *cache);
 
 /* The Bayesian bound's three steps (src/bayes.c); kf has no white parts,
  * s2 is the noise plus the white variances.  The weights of the gradient,
@@ -452,11 +459,12 @@ typedef struct {
 void gplvm_bayes_weights_alloc(gplvm_bayes_weights *w, int m, int d);
 /* Step 1, rows' sums: psi0, Psi2 (m x m), PY = Psi1'Y (m x d), yy =
  * tr(Y Y'), kl = KL(q(X) || N(0, I)) of these rows; Psi1 (n x m) is
- * written too. */
+ * written too; cache as gplvm_psi_stats(). */
 int gplvm_bayes_stats(const gplvm_kernel *kf, const double *Y, int n, int d,
                       const double *mu, const double *S, const double *Z,
                       int m, int q, int nthreads, double *Psi1, double *psi0,
-                      double *Psi2, double *PY, double *yy, double *kl);
+                      double *Psi2, double *PY, double *yy, double *kl,
+                      double *cache);
 /* Step 2, from all rows' sums (n rows): *bound and, if want_grad, the
  * weights w and *gnoise (stripped of the white parts). */
 int gplvm_bayes_global(const gplvm_kernel *kf, const double *Z, int m,
@@ -474,15 +482,17 @@ int gplvm_bayes_rows_grad(const gplvm_kernel *kf, const double *Y, int n,
                           const double *Z, int m, int q,
                           const gplvm_bayes_weights *w, int nthreads,
                           double *W1, double *gmu, double *gS, double *gZ,
-                          double *gf, int nf);
+                          double *gf, int nf, double *cache);
 /* Bayesian GP-LVM bound (src/bayes.c, formulas there): Y n x d, latent
  * means mu and variances S (n x q, S > 0), Z m x q.  Writes *bound and, if
  * want_grad, gmu, gS (n x q), gZ (m x q), gpar (natural scale) and *gnoise;
- * *jitter and *retries as in the sparse engine.  Returns a status code. */
+ * *jitter and *retries as in the sparse engine; use_cache: keep Psi2's
+ * values for the gradient (gplvm_psi_stats()).  Returns a status code. */
 int gplvm_bayes_engine(const double *Y, int n, int d, double ndim,
                        const double *mu, const double *S, const double *Z,
                        int m, int q, const gplvm_kernel *k, double noise,
-                       int want_grad, int nthreads, double *bound,
+                       int want_grad, int use_cache, int nthreads,
+                       double *bound,
                        double *gmu, double *gS, double *gZ, double *gpar,
                        double *gnoise, double *jitter, int *retries);
 

@@ -28,7 +28,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(gplvm_kern_grad_call, 6),
     CALLDEF(gplvm_kern_deriv_call, 6),
     CALLDEF(gplvm_metric_call, 8),
-    CALLDEF(gplvm_bayes_call, 11),
+    CALLDEF(gplvm_bayes_call, 12),
     CALLDEF(gplvm_bayes_stats_call, 8),
     CALLDEF(gplvm_bayes_global_call, 13),
     CALLDEF(gplvm_bayes_grad_call, 13),

@@ -187,13 +187,31 @@ static double **part_psi1(const gplvm_kernel *k, const gplvm_psi_part *pt,
     return P1;
 }
 
+size_t gplvm_psi_cache_len(int n, int m)
+{
+    return (size_t) n * ((size_t) m * (m + 1) / 2);
+}
+
+/* The cache goes to the first own term of an RBF part alone, the same
+ * one in gplvm_psi_stats() and gplvm_psi_grad(). */
+static double *term_cache(const gplvm_psi_part *pt, const psi2_term *t,
+                          double *cache, int *given)
+{
+    if (!cache || *given || !t->own || pt[t->a].ops != &gplvm_psi_ops_rbf)
+        return NULL;
+    *given = 1;
+    return cache;
+}
+
 void gplvm_psi_stats(const gplvm_kernel *k, const double *mu,
                      const double *S, int n, const double *Z, int m, int q,
-                     double *psi0, double *Psi1, double *Psi2, int nthreads)
+                     double *psi0, double *Psi1, double *Psi2, int nthreads,
+                     double *cache)
 {
     gplvm_psi_part *pt = psi_parts(k, q);
     gplvm_psi_in in = {mu, S, Z, second_moment(mu, S, n, q), n, m, q,
-                       nthreads};
+                       nthreads, NULL};
+    int given = 0;
     size_t nm = (size_t) n * m, mm = (size_t) m * m;
     int nt;
     double **P1 = part_psi1(k, pt, &in, psi0);
@@ -225,6 +243,7 @@ void gplvm_psi_stats(const gplvm_kernel *k, const double *mu,
             break;
         }
         case RULE_PAIR:
+            in.cache = term_cache(pt, t, cache, &given);
             pt[t->a].ops->pair(pt + t->a, pt + t->b, &in, C);
             add_term(Psi2, C, m, own);
             break;
@@ -237,11 +256,13 @@ void gplvm_psi_stats(const gplvm_kernel *k, const double *mu,
 void gplvm_psi_grad(const gplvm_kernel *k, const double *mu, const double *S,
                     int n, const double *Z, int m, int q, double g0,
                     const double *W1, const double *W2, double *gmu,
-                    double *gS, double *gZ, double *gpar, int nthreads)
+                    double *gS, double *gZ, double *gpar, int nthreads,
+                    double *cache)
 {
     gplvm_psi_part *pt = psi_parts(k, q);
     gplvm_psi_in in = {mu, S, Z, second_moment(mu, S, n, q), n, m, q,
-                       nthreads};
+                       nthreads, NULL};
+    int given = 0;
     size_t nm = (size_t) n * m, mq = (size_t) m * q;
     double *gC = (double *) R_alloc((size_t) q * q, sizeof(double));
     memset(gC, 0, (size_t) q * q * sizeof(double));
@@ -303,6 +324,7 @@ void gplvm_psi_grad(const gplvm_kernel *k, const double *mu, const double *S,
             break;
         }
         case RULE_PAIR:
+            in.cache = term_cache(pt, t, cache, &given);
             pt[t->a].ops->pair_grad(pt + t->a, pt + t->b, &in, W2,
                                      &out);
             break;

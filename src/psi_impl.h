@@ -51,10 +51,13 @@ typedef struct {
     double *gmu, *gS, *gZ, *gpar, *gC;
 } gplvm_psi_grad_out;
 
-/* The inputs every operation sees; Cm as above. */
+/* The inputs every operation sees; Cm as above.  cache: NULL, or room
+ * for the values of an own RBF term per row (gplvm_psi_stats() fills it,
+ * gplvm_psi_grad() reads it instead of computing them again). */
 typedef struct {
     const double *mu, *S, *Z, *Cm;
     int n, m, q, nthreads;
+    double *cache;
 } gplvm_psi_in;
 
 struct gplvm_psi_ops {

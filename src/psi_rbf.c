@@ -29,6 +29,7 @@ typedef struct {
     const double *mu, *S, *Z, *W;
     int n, m, q, own;
     double *Psi1, *gmu, *gS;      /* per-row outputs */
+    double *cache;                /* own term's values per row, or NULL */
 } rbf_ctx;
 
 /* ---- Psi1 ---- */
@@ -63,7 +64,7 @@ static double rbf_psi1(const gplvm_psi_part *a, const gplvm_psi_in *in,
                        double *Psi1)
 {
     rbf_ctx x = {a, a, in->mu, in->S, in->Z, NULL, in->n, in->m, in->q, 1,
-                 Psi1, NULL, NULL};
+                 Psi1, NULL, NULL, NULL};
     gplvm_psi_over_rows(in->n, in->nthreads, 0, in->m, NULL, rbf_psi1_rows,
                         &x);
     return in->n * a->v;
@@ -124,7 +125,7 @@ static void rbf_psi1_grad(const gplvm_psi_part *a, const gplvm_psi_in *in,
     double *acc = (double *) R_alloc(alen, sizeof(double));
     memset(acc, 0, alen * sizeof(double));
     rbf_ctx x = {a, a, in->mu, in->S, in->Z, G1, in->n, m, q, 1,
-                 (double *) Psi1, out->gmu, out->gS};
+                 (double *) Psi1, out->gmu, out->gS, NULL};
     gplvm_psi_over_rows(in->n, in->nthreads, alen, m, acc,
                         rbf_psi1_grad_rows, &x);
     for (size_t i = 0; i < mq; i++) out->gZ[i] += acc[i];
@@ -220,6 +221,17 @@ static double rbf2_coef(const rbf_ctx *x, int i, double *cf)
     return logc;
 }
 
+/* U (m x q) = z - mu_i. */
+static void rbf2_diffs(const rbf_ctx *x, int i, double *U)
+{
+    int m = x->m;
+    for (int c = 0; c < x->q; c++) {
+        double mu = x->mu[i + (size_t) c * x->n];
+        for (int j = 0; j < m; j++)
+            U[j + (size_t) c * m] = x->Z[j + (size_t) c * m] - mu;
+    }
+}
+
 /* C (m x m) of the RBF x RBF term at row i; own term: lower triangle
  * only.  U (m x q) receives z - mu_i, ea and eb m doubles of scratch. */
 static void rbf2_point(const rbf_ctx *x, int i, const double *cf,
@@ -227,12 +239,11 @@ static void rbf2_point(const rbf_ctx *x, int i, const double *cf,
                        double *C)
 {
     int m = x->m, q = x->q;
+    rbf2_diffs(x, i, U);
     for (int j = 0; j < m; j++) ea[j] = eb[j] = 0.0;
     for (int c = 0; c < q; c++) {
-        double mu = x->mu[i + (size_t) c * x->n];
         for (int j = 0; j < m; j++) {
-            double u = x->Z[j + (size_t) c * m] - mu;
-            U[j + (size_t) c * m] = u;
+            double u = U[j + (size_t) c * m];
             ea[j] -= 0.5 * cf[q + c] * u * u;
             eb[j] -= 0.5 * cf[2 * q + c] * u * u;
         }
@@ -262,6 +273,21 @@ static size_t rbf2_scratch(int m, int q)
         (size_t) m * m;
 }
 
+/* Row i's lower triangle of an own term's C to (store) or from the cache,
+ * packed column by column. */
+static void cache_row(const rbf_ctx *x, int i, double *C, int store)
+{
+    int m = x->m;
+    double *p = x->cache + (size_t) i * ((size_t) m * (m + 1) / 2);
+    for (int l = 0; l < m; l++) {
+        double *Cl = C + (size_t) l * m + l;
+        size_t len = (size_t) (m - l) * sizeof(double);
+        if (store) memcpy(p, Cl, len);
+        else memcpy(Cl, p, len);
+        p += m - l;
+    }
+}
+
 static void rbf2_stat_rows(const void *vctx, int i0, int i1, double *acc,
                            double *scr)
 {
@@ -275,6 +301,7 @@ static void rbf2_stat_rows(const void *vctx, int i0, int i1, double *acc,
         for (int l = 0; l < m; l++)
             for (int j = x->own ? l : 0; j < m; j++)
                 acc[j + (size_t) l * m] += C[j + (size_t) l * m];
+        if (x->cache) cache_row(x, i, C, 1);
     }
 }
 
@@ -283,7 +310,7 @@ static void rbf_pair(const gplvm_psi_part *a, const gplvm_psi_part *b,
 {
     int m = in->m, own = a == b;
     rbf_ctx x = {a, b, in->mu, in->S, in->Z, NULL, in->n, m, in->q, own,
-                 NULL, NULL, NULL};
+                 NULL, NULL, NULL, own ? in->cache : NULL};
     memset(C, 0, (size_t) m * m * sizeof(double));
     gplvm_psi_over_rows(in->n, in->nthreads, (size_t) m * m,
                         rbf2_scratch(m, in->q), C, rbf2_stat_rows, &x);
@@ -308,7 +335,12 @@ static void rbf2_grad_rows(const void *vctx, int i0, int i1, double *acc,
     double wfac = x->own ? 1.0 : 2.0;
     for (int i = i0; i < i1; i++) {
         double logc = rbf2_coef(x, i, cf), E = 0.0;
-        rbf2_point(x, i, cf, logc, U, ea, eb, H);
+        if (x->cache) {
+            rbf2_diffs(x, i, U);
+            cache_row(x, i, H, 0);
+        } else {
+            rbf2_point(x, i, cf, logc, U, ea, eb, H);
+        }
         /* H = W .* C, full */
         for (int l = 0; l < m; l++)
             for (int j = x->own ? l : 0; j < m; j++) {
@@ -392,7 +424,7 @@ static void rbf_pair_grad(const gplvm_psi_part *a, const gplvm_psi_part *b,
     double *acc = (double *) R_alloc(alen, sizeof(double));
     memset(acc, 0, alen * sizeof(double));
     rbf_ctx x = {a, b, in->mu, in->S, in->Z, W, in->n, m, q, a == b, NULL,
-                 out->gmu, out->gS};
+                 out->gmu, out->gS, a == b ? in->cache : NULL};
     gplvm_psi_over_rows(in->n, in->nthreads, alen, rbf2_scratch(m, q), acc,
                         rbf2_grad_rows, &x);
     for (size_t i = 0; i < mq; i++) out->gZ[i] += acc[i];

@@ -137,6 +137,22 @@ test_that("the bound does not depend on the thread count", {
   expect_identical(run(1L), run(2L))
 })
 
+test_that("keeping Psi2's values for the gradient changes no number", {
+  set.seed(77)
+  dat <- bayes_data(n = 150, d = 4, q = 3, m = 9)
+  ns <- asNamespace("gplvm")
+  run <- function(k, cache) {
+    r <- .Call(ns$C_gplvm_bayes_call, dat$Y, dat$X, dat$S, dat$Z,
+               .kernel_spec(k, 3L)$type, .kernel_spec(k, 3L)$npar,
+               .kernel_spec(k, 3L)$par, 0.2, 4, TRUE, 2L, cache)
+    expect_identical(r$status, 0L)
+    r
+  }
+  # every kernel, the cache going to the first RBF part's own term
+  for (k in psi_kernels(3)) expect_identical(run(k, TRUE), run(k, FALSE))
+  expect_error(run(psi_kernels(3)$rbf, NA), "'cache'")
+})
+
 test_that("the Bayesian path checks its arguments", {
   set.seed(77)
   dat <- bayes_data(n = 6, q = 2, m = 3)
