@@ -233,8 +233,8 @@
 #' fit continues it from its means (or a back-constrained fit's weights),
 #' variances, inducing inputs, kernel and
 #' noise (`bayesian` then defaults to `TRUE`), and `restarts = k` adds
-#' starts from standard normal means, keeping the fit with the highest
-#' bound.  With `back` the means are a mapping of the data (see
+#' starts that differ in the k-means draw of the inducing inputs alone,
+#' keeping the fit with the highest bound.  With `back` the means are a mapping of the data (see
 #' Back-constraints); `dynamics` is refused: the bound's KL term is that of
 #' the unit Gaussian prior, and GP dynamics would need a variational one.
 #' @section Which fit to draw:

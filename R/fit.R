@@ -125,8 +125,9 @@
 #'   from the spectral start (`init = "spectral"`), the others from the
 #'   PCA start with each column weighted by a random factor
 #'   \eqn{e^{z}}{exp(z)}, \eqn{z \sim N(0, 0.5^2)}{z ~ N(0, 0.5^2)}, plus
-#'   a small jitter.  The fit with the highest objective is returned;
-#'   `restarts` in the fit holds every start's objective.
+#'   a small jitter; with `bayesian = TRUE` every start is `init`'s (PCA
+#'   after `init = fit`) with new k-means inducing inputs.  The fit with
+#'   the highest objective is returned; `restarts` holds every start's.
 #' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see
 #'   [gplvm-models]); `inducing` then defaults to `min(N, 50)`.  With a
 #'   generous `q` it finds how many latent dimensions the data need, with
@@ -399,7 +400,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
       } else .init_inducing(inducing, s$X)
     } else {
       s <- .data_start(term, if (r == 1L) init
-                             else .restart_start(r, Yinit, q, init_sd),
+                             else .data_restart(term, r, init, prev, Yinit,
+                                                q, init_sd),
                        Yinit, q, init_sd)  # R/start.R
       .check_latent_start(s$X, model$kernel, init, init_sd)
       s$Z <- .init_inducing(inducing, s$X)

@@ -165,4 +165,17 @@ test_that("a Bayesian fit can be continued and restarted", {
   expect_length(three$restarts, 3L)
   expect_equal(three$objective, max(three$restarts))
   expect_equal(three$optim$convergence, 0)
+  # every start from the PCA means (the inducing inputs drawn anew), so
+  # whichever won started where a single start does
+  set.seed(86)
+  one <- gplvm(Y, q = 2, bayesian = TRUE, inducing = 6, maxit = 5000)
+  expect_equal(three$X_init, one$X_init)
+  M <- matrix(rnorm(2 * nrow(Y)), ncol = 2)
+  expect_identical(.data_restart(.data_bayes(6L), 2L, M, NULL, Y, 2L, 1),
+                   M)
+  expect_identical(.data_restart(.data_bayes(6L), 3L, M, one, Y, 2L, 1),
+                   "pca")
+  # other fits: the spectral start second
+  expect_equal(.data_restart(.data_exact(), 2L, "pca", NULL, scale(Y), 2L,
+                             1), .restart_start(2L, scale(Y), 2L, 1))
 })
