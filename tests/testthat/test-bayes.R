@@ -142,9 +142,9 @@ test_that("keeping Psi2's values for the gradient changes no number", {
   dat <- bayes_data(n = 150, d = 4, q = 3, m = 9)
   ns <- asNamespace("gplvm")
   run <- function(k, cache) {
-    r <- .Call(ns$C_gplvm_bayes_call, dat$Y, dat$X, dat$S, dat$Z,
-               .kernel_spec(k, 3L)$type, .kernel_spec(k, 3L)$npar,
-               .kernel_spec(k, 3L)$par, 0.2, 4, TRUE, 2L, cache)
+    s <- .kernel_spec(k, 3L)
+    r <- .Call(ns$C_gplvm_bayes_call, dat$Y, dat$X, dat$S, dat$Z, s$type,
+               s$npar, s$par, 0.2, 4, TRUE, 2L, cache)
     expect_identical(r$status, 0L)
     r
   }
