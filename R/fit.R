@@ -61,9 +61,7 @@
 #'   values; `NULL` gives the default described in "The default model".
 #' @param init `"pca"`, `"spectral"` (Laplacian eigenmaps of the
 #'   15-nearest-neighbour graph of the rows, scaled to standard deviation
-#'   `init_sd`; on the package's benchmark it needed fewer evaluations than
-#'   PCA on 2 of 5 data sets and more on 3, `bench/time_to_result.md`),
-#'   `"random"` (normal with standard deviation
+#'   `init_sd`), `"random"` (normal with standard deviation
 #'   `init_sd`), a numeric N by `q` matrix of starting latent positions
 #'   (used as given), or a fit of the same data by `gplvm()`, which is
 #'   continued: its latent positions, kernel, noise and (for a sparse fit)
@@ -126,8 +124,10 @@
 #'   PCA start with each column weighted by a random factor
 #'   \eqn{e^{z}}{exp(z)}, \eqn{z \sim N(0, 0.5^2)}{z ~ N(0, 0.5^2)}, plus
 #'   a small jitter; with `bayesian = TRUE` every start is `init`'s (PCA
-#'   after `init = fit`) with new k-means inducing inputs.  The fit with
-#'   the highest objective is returned; `restarts` holds every start's.
+#'   after `init = fit`) with new k-means inducing inputs, and when
+#'   `restarts` is not given a second start is made if a dimension in use
+#'   ends below twice the `prune` cut unswitched.  The fit with the
+#'   highest objective is returned; `restarts` holds every start's.
 #' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see
 #'   [gplvm-models]); `inducing` then defaults to `min(N, 50)`.  With a
 #'   generous `q` it finds how many latent dimensions the data need, with
@@ -308,6 +308,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   trace <- .check_count(trace, "trace", lo = 0L)
   init_sd <- .check_positive(init_sd, "init_sd")
   approx <- .check_approx(approx)
+  # not given: a second start when the dimensions are in doubt (below)
+  restarts_given <- !missing(restarts)
   restarts <- .check_count(restarts, "restarts")
   prune <- .check_prune(prune)  # R/bayes.R
   back <- .check_back(back, back_control)  # R/back.R
@@ -385,8 +387,13 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     .fit_minibatch(m, st$X, st$Z, mb$batch_size, mb$epochs, st[["w"]], st$S,
                    fit_full)
   }
-  fits <- vector("list", restarts)
-  for (r in seq_len(restarts)) {
+  # `restarts` not given: a pruned fit whose number of dimensions is in
+  # doubt gets a second start (R/bayes.R)
+  doubt <- !restarts_given && def$prune && prune > 0
+  fits <- list()
+  r <- 0L
+  while (r < restarts) {
+    r <- r + 1L
     if (r == 1L && !is.null(prev)) {
       # the same mapping continues from its fitted weights
       same <- identical(model$latent$control, prev$latent$control) &&
@@ -409,6 +416,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
     s$X <- unname(s$X)
     dimnames(s$X) <- list(rownames(Y), paste0("X", seq_len(q)))
     fits[[r]] <- fit_from(model, s)
+    if (doubt && r == 1L && .dims_in_doubt(fits[[1L]]$fit, prune)) {
+      restarts <- 2L
+    }
   }
   out <- .best_fit(fits)
   out$center <- center

@@ -93,6 +93,60 @@ test_that("the rule picks the dimensions in use below the cutoff", {
   expect_identical(.prune_dims(fit, 0.01), integer())
 })
 
+test_that("the dimensions are in doubt when one in use is near the cut, untested", {
+  X <- matrix(0, 1, 4, dimnames = list(NULL, paste0("X", 1:4)))
+  none <- data.frame(dimension = integer(), evaluation = integer(),
+                     relevance = numeric(), bound = numeric(),
+                     undone = logical())
+  # relevances 1, 1/4, 1/64 (between the cut 0.01 and twice it), 1e-12
+  k <- kern_rbf(1, c(1, 2, 8, 1e6)) + kern_bias(0.1)
+  fit <- list(kernel = k, X = X, pruning = none)
+  expect_true(.dims_in_doubt(fit, 0.01))
+  # twice a lower cut, 0.01, is below 1/64
+  expect_false(.dims_in_doubt(fit, 0.005))
+  # a switch of it was undone: tested, the bound fell without it
+  fit$pruning[1L, ] <- list(3L, 500L, 0.009, 100, TRUE)
+  expect_false(.dims_in_doubt(fit, 0.01))
+  # relevance 1/36: clear of twice the cut
+  fit <- list(kernel = kern_rbf(1, c(1, 2, 6, 1e6)) + kern_bias(0.1),
+              X = X, pruning = none)
+  expect_false(.dims_in_doubt(fit, 0.01))
+  # a dimension below the cut that the loop switched back on, and one
+  # switched off: neither is in doubt
+  fit <- list(kernel = kern_rbf(1, c(1, 2, 12, 1e6)) + kern_bias(0.1),
+              X = X, pruning = none)
+  fit$pruning[1:2, ] <- list(3:4, c(250L, 500L), c(0.008, 0.001),
+                             c(90, 100), c(TRUE, FALSE))
+  expect_false(.dims_in_doubt(fit, 0.01))
+})
+
+test_that("a fit in doubt gets a second start unless 'restarts' is given", {
+  set.seed(1)
+  Y <- plane_data(40)
+  # the plane's second latent dimension ends at relevance 0.022: a cut
+  # of 0.015 never switches it off, and puts it in doubt
+  set.seed(2)
+  fit <- gplvm(Y, q = 2, bayesian = TRUE, inducing = 8, prune = 0.015)
+  expect_equal(fit$optim$convergence, 0L)
+  set.seed(2)
+  one <- gplvm(Y, q = 2, bayesian = TRUE, inducing = 8, prune = 0.015,
+               restarts = 1)
+  expect_equal(one$optim$convergence, 0L)
+  expect_length(one$restarts, 1L)
+  expect_equal(nrow(one$pruning), 0L)
+  expect_true(.dims_in_doubt(one, 0.015))
+  # the same first start, then one more; the higher bound is kept
+  expect_length(fit$restarts, 2L)
+  expect_identical(fit$restarts[1L], one$objective)
+  expect_identical(fit$objective, max(fit$restarts))
+  # with a cut of 0.005 both dimensions are clear of twice it
+  set.seed(2)
+  clear <- gplvm(Y, q = 2, bayesian = TRUE, inducing = 8, prune = 0.005)
+  expect_equal(clear$optim$convergence, 0L)
+  expect_false(.dims_in_doubt(clear, 0.005))
+  expect_length(clear$restarts, 1L)
+})
+
 test_that("the start after a switch is the prior there, the rest kept", {
   set.seed(1)
   fit <- list(X = matrix(rnorm(12), 4, 3), X_var = matrix(0.1, 4, 3),
