@@ -286,6 +286,7 @@
 # and worse pictures.  gplvm() then makes that second start when
 # `restarts` is not given, and keeps the higher bound.
 .dims_in_doubt <- function(fit, cutoff) {
+  if (!.prunable(fit, cutoff)) return(FALSE)
   rel <- .ard_relevance(fit)
   any(.dims_used(rel, fit$pruning) & rel < 2 * cutoff &
         !seq_along(rel) %in% fit$pruning$dimension)
@@ -303,13 +304,18 @@
 # .off_relevance) with relevance below `cutoff`; none when the kernel's
 # relevance parameters are not one per dimension or are held by `fixed`.
 .prune_dims <- function(fit, cutoff) {
-  p <- .relevance_param(fit$kernel)
-  if (cutoff <= 0 || is.null(p) || length(p$at) != ncol(fit$X) ||
-      any(p$names %in% fit$fixed)) {
-    return(integer())
-  }
+  if (!.prunable(fit, cutoff)) return(integer())
   rel <- .ard_relevance(fit)
   unname(which(rel < cutoff & rel > .off_relevance))
+}
+
+# Whether the rule can switch dimensions of `fit` off: a cut above 0 and
+# the kernel's relevance parameters one per dimension, not held by
+# `fixed`.
+.prunable <- function(fit, cutoff) {
+  p <- .relevance_param(fit$kernel)
+  cutoff > 0 && !is.null(p) && length(p$at) == ncol(fit$X) &&
+    !any(p$names %in% fit$fixed)
 }
 
 # A start of .fit_once() at the end of `fit` with dimensions j switched

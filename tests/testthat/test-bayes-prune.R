@@ -118,6 +118,9 @@ test_that("the dimensions are in doubt when one in use is near the cut, untested
   fit$pruning[1:2, ] <- list(3:4, c(250L, 500L), c(0.008, 0.001),
                              c(90, 100), c(TRUE, FALSE))
   expect_false(.dims_in_doubt(fit, 0.01))
+  # lengthscales held: the rule cannot switch them, nothing is in doubt
+  fit <- list(kernel = k, X = X, pruning = none, fixed = "rbf.lengthscale3")
+  expect_false(.dims_in_doubt(fit, 0.01))
 })
 
 test_that("a fit in doubt gets a second start unless 'restarts' is given", {
