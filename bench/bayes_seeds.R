@@ -8,12 +8,13 @@
 # relevances.  Run from the package root:
 #   OPENBLAS_NUM_THREADS=1 R_LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
 #     Rscript bench/bayes_seeds.R [seeds=1:3] [restarts=1] [.bayes_var_start=0.5 ...]
-# (restarts: gplvm()'s argument; the best bound of that many starts.)
+# (restarts: gplvm()'s argument, the best bound of that many starts;
+# without it gplvm()'s default.)
 # (bench/bayes_cost.md; the oil data from GPLVM_OIL_DIR).
 suppressPackageStartupMessages(library(gplvm))
 source("bench/common.R")  # whole_set(), nn_errors()
 seeds <- 1:3
-restarts <- 1L
+restarts <- NULL
 tag <- character()
 for (a in commandArgs(trailingOnly = TRUE)) {
   kv <- strsplit(a, "=", fixed = TRUE)[[1L]]
@@ -35,8 +36,13 @@ w <- whole_set("oil")
 for (seed in seeds) {
   set.seed(seed)
   t0 <- proc.time()[["elapsed"]]
-  f <- gplvm(w$Y, q = 10, bayesian = TRUE, inducing = 50,
-             restarts = restarts)
+  # restarts not given: gplvm()'s default (a second start when the
+  # dimensions are in doubt)
+  f <- if (is.null(restarts)) {
+    gplvm(w$Y, q = 10, bayesian = TRUE, inducing = 50)
+  } else {
+    gplvm(w$Y, q = 10, bayesian = TRUE, inducing = 50, restarts = restarts)
+  }
   tm <- proc.time()[["elapsed"]] - t0
   rel <- gplvm:::.ard_relevance(f)
   used <- which(gplvm:::.dims_used(rel, f$pruning))
