@@ -6,6 +6,7 @@
 #       [sparse_above=auto] [inducing=100] [out=FILE]
 #
 # sets: any of mpg (234 rows), midwest (437), biopsy (683), pima (532),
+#   segmentation (caret's segmentationData, 2019), spam (kernlab's, 4601),
 #   diamonds1000, diamonds6500, diamonds20000 (ggplot2's diamonds,
 #   subsampled, cut as the class).  rows= subsamples every set to at most
 #   N rows (a smoke run of the large sets' code path).
