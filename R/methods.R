@@ -1,8 +1,9 @@
 #' Methods for fitted GP-LVMs
 #'
 #' `print` shows a compact description of a fit: its size, kernel, noise,
-#' log-likelihood and convergence, and the back-constraint when the fit has
-#' one (see `back` in [gplvm()]).
+#' log-likelihood and convergence, the back-constraint when the fit has
+#' one (see `back` in [gplvm()]) and every start's objective when it had
+#' several (see `restarts` in [gplvm()]).
 #'
 #' @param x,object A fitted model from [gplvm()].
 #' @param digits Significant digits to print.
@@ -46,7 +47,19 @@ print.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
               x$optim$evaluations,
               if (x$optim$convergence == 0L) "converged"
               else sprintf("NOT converged (code %d)", x$optim$convergence)))
+  .cat_starts(x$restarts, digits)
   invisible(x)
+}
+
+# A fit of several starts (`restarts`, or the Bayesian fit's second start
+# when its dimensions were in doubt): their objectives, and that the
+# counts printed are the best start's.
+.cat_starts <- function(objectives, digits) {
+  if (length(objectives) < 2L) return(invisible())
+  cat(sprintf(paste("Best of %d starts (objectives %s); the evaluations",
+                    "and time are its own\n"), length(objectives),
+              paste(format(objectives, digits = digits, trim = TRUE),
+                    collapse = ", ")))
 }
 
 # "150 points, 4 data dimensions, 1 latent dimension"
@@ -109,7 +122,7 @@ summary.gplvm <- function(object, ...) {
     time = object$time, approx = object$approx,
     inducing = object$inducing, back = .describe_back(object),
     data_term = term, latent_term = latent, minibatch = object$minibatch,
-    pruning = object$pruning),
+    pruning = object$pruning, restarts = object$restarts),
     # "summary.bgplvm" for a Bayesian fit
     class = paste0("summary.", class(object)))
 }
@@ -141,6 +154,7 @@ print.summary.gplvm <- function(x, digits = max(3L, getOption("digits") - 3L),
               o$evaluations, x$time,
               if (o$convergence == 0L) "converged"
               else sprintf("NOT converged (code %d)", o$convergence)))
+  .cat_starts(x$restarts, digits)
   if (!is.null(o$message) && nzchar(o$message)) {
     cat("Message:", o$message, "\n")
   }

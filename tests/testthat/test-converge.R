@@ -110,6 +110,15 @@ test_that("restarts keep the best of k starts and record every objective", {
   fit <- quiet_converged(Y, q = 2, restarts = 3)
   expect_length(fit$restarts, 3L)
   expect_identical(fit$objective, max(fit$restarts))
+  # print and summary say so, with every start's objective
+  starts <- sprintf("^Best of 3 starts \\(objectives %s\\);",
+                    paste(format(fit$restarts, digits = 4L, trim = TRUE),
+                          collapse = ", "))
+  expect_true(any(grepl(starts, capture.output(print(fit, digits = 4L)))))
+  expect_true(any(grepl("^Best of 3 starts",
+                        capture.output(summary(fit)))))
+  one <- quiet_converged(Y, q = 2)
+  expect_false(any(grepl("starts", capture.output(print(one)))))
   expect_error(gplvm(Y, restarts = 0), "'restarts'")
 })
 
