@@ -9,13 +9,16 @@
 # by replacing .as_latent_prior() in this process.  Per set and c:
 # time, evaluations, convergence, 1-NN errors, trustworthiness at k = 10,
 # held-out RMSE and the sd of X.  Run from the package root:
-#   Rscript bench/graph_prior.R segmentation 0,0.1,0.3,1 [k=10]
+#   Rscript bench/graph_prior.R segmentation 0,0.1,0.3,1 [k=10] [seeds=1]
+# (k and seeds positional: the neighbours per row, and the seeds of the
+# k-means start of the inducing inputs, an R expression such as 1:3).
 suppressPackageStartupMessages(library(gplvm))
 source("bench/common.R")
 args <- commandArgs(trailingOnly = TRUE)
 sets <- strsplit(args[1L], ",")[[1L]]
 cs <- as.numeric(strsplit(args[2L], ",")[[1L]])
 k <- if (length(args) > 2L) as.integer(args[3L]) else 10L
+seeds <- if (length(args) > 3L) eval(parse(text = args[4L])) else 1L
 ns <- asNamespace("gplvm")
 G <- new.env()  # the graph's directed edges i -> j and the weight
 graph_prior <- function() {
@@ -48,16 +51,16 @@ for (name in sets) {
   A <- A[order(A[, 1L]), ]
   G$i <- A[, 1L]
   G$j <- A[, 2L]
-  for (cc in cs) {
+  for (cc in cs) for (seed in seeds) {
     G$lam <- cc * ncol(Y)
-    set.seed(1)
+    set.seed(seed)
     t0 <- proc.time()[["elapsed"]]
     f <- suppressMessages(gplvm(s$Ztr))
     tm <- proc.time()[["elapsed"]] - t0
     sc <- neighbourhood_scores(f$X, s$Ztr, s$class)
-    cat(sprintf(paste("%s c=%g k=%d: %.1f s, %d evals, conv %d, errors %d,",
-                      "trust %.3f, rmse %.3f, sdX %.2f\n"),
-                name, cc, k, tm, f$optim$evaluations, f$optim$convergence,
-                sc$errors, sc$trust, gplvm_rmse(f, s$Zte), sd(f$X)))
+    cat(sprintf(paste("%s c=%g k=%d seed %d: %.1f s, %d evals, conv %d,",
+                      "errors %d, trust %.3f, rmse %.3f, sdX %.2f\n"),
+                name, cc, k, seed, tm, f$optim$evaluations,
+                f$optim$convergence, sc$errors, sc$trust, gplvm_rmse(f, s$Zte), sd(f$X)))
   }
 }
