@@ -234,9 +234,9 @@
 #' variances, inducing inputs, kernel and
 #' noise (`bayesian` then defaults to `TRUE`), and `restarts = k` adds
 #' starts that differ in the k-means draw of the inducing inputs alone,
-#' keeping the fit with the highest bound.  Without `restarts`, one such
-#' start is added when a dimension in use ends below twice the cut
-#' without having been switched off: the bound can have optima with
+#' keeping the fit with the highest bound.  Without `restarts` (and
+#' `init = fit`), one such start is added when a dimension in use ends
+#' below twice the cut without having been switched off: the bound can have optima with
 #' different numbers of dimensions close by (on the oil data two of nine
 #' seeds ended with a fourth dimension at relevance 0.013 and 0.018 and the
 #' lowest bounds, and the second start reached higher ones with 2 and 3

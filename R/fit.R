@@ -124,10 +124,10 @@
 #'   PCA start with each column weighted by a random factor
 #'   \eqn{e^{z}}{exp(z)}, \eqn{z \sim N(0, 0.5^2)}{z ~ N(0, 0.5^2)}, plus
 #'   a small jitter; with `bayesian = TRUE` every start is `init`'s (PCA
-#'   after `init = fit`) with new k-means inducing inputs, and when
-#'   `restarts` is not given a second start is made if a dimension in use
-#'   ends below twice the `prune` cut unswitched.  The fit with the
-#'   highest objective is returned; `restarts` holds every start's.
+#'   after `init = fit`) with new k-means inducing inputs, and without
+#'   `restarts` or `init = fit` a second start follows if a dimension in
+#'   use ends below twice the `prune` cut unswitched.  The best objective
+#'   wins; `restarts` holds every start's.
 #' @param bayesian If `TRUE`, fit the Bayesian GP-LVM instead (see
 #'   [gplvm-models]); `inducing` then defaults to `min(N, 50)`.  With a
 #'   generous `q` it finds how many latent dimensions the data need, with
@@ -388,8 +388,8 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
                    fit_full)
   }
   # `restarts` not given: a pruned fit whose number of dimensions is in
-  # doubt gets a second start (R/bayes.R)
-  doubt <- !restarts_given && def$prune && prune > 0
+  # doubt gets a second start (R/bayes.R); a continued fit continues only
+  doubt <- !restarts_given && is.null(prev) && def$prune && prune > 0
   fits <- list()
   r <- 0L
   while (r < restarts) {

@@ -142,6 +142,10 @@ test_that("a fit in doubt gets a second start unless 'restarts' is given", {
   expect_length(fit$restarts, 2L)
   expect_identical(fit$restarts[1L], one$objective)
   expect_identical(fit$objective, max(fit$restarts))
+  # continuing a fit in doubt continues it, with no fresh start
+  cont <- gplvm(Y, init = one, prune = 0.015, maxit = 50)
+  expect_length(cont$restarts, 1L)
+  expect_true(.dims_in_doubt(cont, 0.015))
   # with a cut of 0.005 both dimensions are clear of twice it
   set.seed(2)
   clear <- gplvm(Y, q = 2, bayesian = TRUE, inducing = 8, prune = 0.005)
