@@ -236,11 +236,11 @@
 #' starts that differ in the k-means draw of the inducing inputs alone,
 #' keeping the fit with the highest bound.  Without `restarts` (and
 #' `init = fit`), one such start is added when a dimension in use ends
-#' below twice the cut without having been switched off: the bound can have optima with
-#' different numbers of dimensions close by (on the oil data two of nine
-#' seeds ended with a fourth dimension at relevance 0.013 and 0.018 and the
-#' lowest bounds, and the second start reached higher ones with 2 and 3
-#' dimensions; `bench/bayes_cost.md`).  With `back` the means are a mapping of the data (see
+#' below twice the cut without having been switched off: the bound can
+#' have optima with different numbers of dimensions close by (on the oil
+#' data two of nine seeds ended with a fourth dimension at relevance 0.013
+#' and 0.018 and the lowest bounds, and the second start reached higher
+#' ones with 2 and 3 dimensions; `bench/bayes_cost.md`).  With `back` the means are a mapping of the data (see
 #' Back-constraints); `dynamics` is refused: the bound's KL term is that of
 #' the unit Gaussian prior, and GP dynamics would need a variational one.
 #' @section Which fit to draw:

@@ -378,9 +378,9 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   .data_warn_patterns(term, model$missing)  # R/data_term.R
   # a full-batch fit from a start, pruned during the optimisation where
   # the term asks for it (R/bayes.R); minibatch training is its warm start
+  pruned <- def$prune && prune > 0
   fit_full <- function(m, st) {
-    if (def$prune && prune > 0) .bayes_prune(m, st, prune)
-    else .fit_once(m, st)
+    if (pruned) .bayes_prune(m, st, prune) else .fit_once(m, st)
   }
   fit_from <- function(m, st) {
     if (is.null(mb)) return(fit_full(m, st))
@@ -389,7 +389,7 @@ gplvm <- function(Y, q = 2, kernel = NULL, init = "pca", noise = NULL,
   }
   # `restarts` not given: a pruned fit whose number of dimensions is in
   # doubt gets a second start (R/bayes.R); a continued fit continues only
-  doubt <- !restarts_given && is.null(prev) && def$prune && prune > 0
+  doubt <- pruned && !restarts_given && is.null(prev)
   fits <- list()
   r <- 0L
   while (r < restarts) {
