@@ -14,19 +14,10 @@ sets <- strsplit(args[1L], ",")[[1L]]
 Ms <- as.integer(strsplit(args[2L], ",")[[1L]])
 seeds <- eval(parse(text = args[3L]))
 for (name in sets) {
-  s <- if (name == "oil") {
-    w <- whole_set("oil")
-    list(Ztr = w$Y, Zte = NULL, class = w$class)
-  } else split_set(name)
-  n <- nrow(s$Ztr)
-  set.seed(1)
-  t0 <- proc.time()[["elapsed"]]
-  ts <- Rtsne::Rtsne(s$Ztr, dims = 2,
-                     perplexity = min(30, floor((n - 1) / 3) - 1),
-                     check_duplicates = FALSE, num_threads = 1)
-  trt <- proc.time()[["elapsed"]] - t0
-  et <- nn_errors(ts$Y, s$class)
-  cat(sprintf("%s Rtsne %.1f s errors %d\n", name, trt, et))
+  s <- perturbed_set(name)  # oil whole, the others split_set()'s split
+  rt <- run_rtsne(s, name, basename(La_library()), 1L)  # prints its row
+  trt <- rt$time
+  et <- rt$errors
   for (M in Ms) for (seed in seeds) {
     set.seed(seed)
     t0 <- proc.time()[["elapsed"]]
